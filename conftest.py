@@ -1,0 +1,67 @@
+"""Shared fixtures: a small world of organizations, people in each role, and a published MC."""
+import pytest
+
+from microcred.catalog.tests.factories import make_definition
+
+
+@pytest.fixture
+def world(db):
+    from microcred.accounts import services
+    from microcred.accounts.models import Organization, User
+
+    def org(slug, kind, **kw):
+        return Organization.objects.create(slug=slug, name=slug.replace("-", " ").title(), kind=kind, **kw)
+
+    state = org("state-agency", "state_agency", state="TN")
+    district = org("rural-district", "district", parent=state, state="TN", locale="rural")
+    other_district = org("city-district", "district", parent=state, state="TN", locale="city")
+    issuer = org("issuer-one", "nonprofit")
+    other_issuer = org("issuer-two", "nonprofit")
+
+    def person(username, *memberships):
+        user = User.objects.create_user(username=username, password=f"pw-{username}-123", email=f"{username}@example.org",
+                                        first_name=username.title(), last_name="Tester")
+        for organization, role in memberships:
+            services.grant_role(user=user, organization=organization, role=role)
+        return user
+
+    people = {
+        "author": person("author", (issuer, "author")),
+        "issuer_admin": person("issuer_admin", (issuer, "issuer_admin")),
+        "other_author": person("other_author", (other_issuer, "author")),
+        "other_admin": person("other_admin", (other_issuer, "issuer_admin")),
+        "earner": person("earner", (district, "earner")),
+        "other_earner": person("other_earner", (other_district, "earner")),
+        "assessor": person("assessor", (issuer, "assessor")),
+        "recognizer": person("recognizer", (state, "recognizer_admin")),
+        "platform_admin": person("platform_admin", (state, "platform_admin")),
+    }
+    return {"orgs": {"state": state, "district": district, "other_district": other_district, "issuer": issuer,
+                     "other_issuer": other_issuer}, "people": people}
+
+
+@pytest.fixture
+def published(world):
+    """A published public MC of issuer-one."""
+    from microcred.catalog import services
+
+    issuer = world["orgs"]["issuer"]
+    admin = world["people"]["issuer_admin"]
+    version = services.create_micro_credential(owner=issuer, definition=make_definition(), by=world["people"]["author"])
+    services.submit_for_review(version=version, by=world["people"]["author"])
+    return services.publish(version=version, by=admin)
+
+
+@pytest.fixture
+def publish_mc(world):
+    """Create and publish an MC from a definition (overrides as keyword arguments)."""
+    from microcred.catalog import services
+
+    def _publish(owner=None, **overrides):
+        owner = owner or world["orgs"]["issuer"]
+        admin = world["people"]["issuer_admin" if owner == world["orgs"]["issuer"] else "other_admin"]
+        version = services.create_micro_credential(owner=owner, definition=make_definition(owner=owner.slug, **overrides), by=admin)
+        services.submit_for_review(version=version, by=admin)
+        return services.publish(version=version, by=admin)
+
+    return _publish

@@ -1,0 +1,1 @@
+"""microcred: one platform for educator micro-credentials, portable and verifiable."""

@@ -1,0 +1,27 @@
+from django import forms
+
+from .models import EducatorProfile, Organization
+
+
+class EducatorProfileForm(forms.ModelForm):
+    class Meta:
+        model = EducatorProfile
+        fields = ["state", "district", "school", "position", "career_stage", "license_number"]
+        help_texts = {"license_number": "Optional. Used only by recognizers you choose to share it with."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = Organization.objects.filter(kind=Organization.Kind.DISTRICT)
+        self.fields["school"].queryset = Organization.objects.filter(kind=Organization.Kind.SCHOOL)
+
+    def clean_state(self):
+        state = self.cleaned_data["state"].strip().upper()
+        if state and (len(state) != 2 or not state.isalpha()):
+            raise forms.ValidationError("Use the two-letter postal code, e.g. TN.")
+        return state
+
+    def clean_license_number(self):
+        value = self.cleaned_data["license_number"].strip()
+        if value and not all(c.isalnum() or c in "-_ /" for c in value):
+            raise forms.ValidationError("Use letters, digits, spaces, dashes or slashes only.")
+        return value

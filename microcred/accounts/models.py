@@ -1,0 +1,102 @@
+"""People, the organizations they work in, and the roles they hold there."""
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    """A person: educator, assessor, author, administrator — roles come from memberships."""
+
+    email = models.EmailField("e-mail address", blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        STATE_AGENCY = "state_agency", "State education agency"
+        DISTRICT = "district", "District (LEA)"
+        SCHOOL = "school", "School"
+        HIGHER_ED = "higher_ed", "Higher-education institution"
+        NONPROFIT = "nonprofit", "Nonprofit / vendor"
+        UNION = "union", "Union / professional association"
+
+    class Locale(models.TextChoices):
+        # NCES locale; the equity figures of later issues compare rural and urban educators.
+        CITY = "city", "City"
+        SUBURB = "suburb", "Suburb"
+        TOWN = "town", "Town"
+        RURAL = "rural", "Rural"
+        NONE = "", "Not applicable"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               help_text="e.g. the district a school belongs to, or the state of a district")
+    state = models.CharField("state (postal code)", max_length=2, blank=True)
+    locale = models.CharField(max_length=10, choices=Locale.choices, blank=True)
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    EARNER = "earner", "Earner (educator)"
+    COACH = "coach", "Coach / mentor"
+    ASSESSOR = "assessor", "Assessor"
+    AUTHOR = "author", "Author"
+    ISSUER_ADMIN = "issuer_admin", "Issuer admin"
+    RECOGNIZER_ADMIN = "recognizer_admin", "Recognizer admin"
+    PLATFORM_ADMIN = "platform_admin", "Platform admin"
+
+
+class Membership(models.Model):
+    """One role of one person in one organization; a person may hold many."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organization", "role"], name="unique_membership_role")]
+        ordering = ["organization__name", "role"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.organization}"
+
+
+class EducatorProfile(models.Model):
+    class Position(models.TextChoices):
+        TEACHER = "teacher", "Teacher"
+        PRINCIPAL = "principal", "Principal / school leader"
+        COUNSELOR = "counselor", "Counselor"
+        PARAPROFESSIONAL = "paraprofessional", "Paraprofessional"
+        ASPIRING_TEACHER = "aspiring_teacher", "Aspiring teacher"
+        COACH = "coach", "Instructional coach"
+        OTHER = "other", "Other"
+
+    class CareerStage(models.TextChoices):
+        ASPIRING = "aspiring", "Aspiring"
+        NEW = "new", "New (first years)"
+        EXPERIENCED = "experienced", "Experienced"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="educator_profile")
+    state = models.CharField("state (postal code)", max_length=2, blank=True)
+    district = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 limit_choices_to={"kind": Organization.Kind.DISTRICT})
+    school = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               limit_choices_to={"kind": Organization.Kind.SCHOOL})
+    position = models.CharField(max_length=20, choices=Position.choices, default=Position.TEACHER)
+    career_stage = models.CharField(max_length=12, choices=CareerStage.choices, default=CareerStage.EXPERIENCED)
+    license_number = models.CharField(max_length=40, blank=True)
+
+    def __str__(self) -> str:
+        return f"Educator profile of {self.user}"

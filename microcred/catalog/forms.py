@@ -1,0 +1,220 @@
+"""Authoring forms. They translate between friendly text fields and the MC definition document."""
+from __future__ import annotations
+
+from django import forms
+
+from microcred.accounts.models import Organization
+
+from .definition import RESOURCE_KINDS
+from .models import EducatorRole, EvidenceType, GradeBand, MicroCredential, MicroCredentialVersion, OrganizationRole, Part, Rubric, Stack
+
+LINES_HELP = "One per line."
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _split(line: str, n: int) -> list[str]:
+    bits = [b.strip() for b in line.split("|")]
+    return (bits + [""] * n)[:n] if len(bits) <= n else bits[: n - 1] + [" | ".join(bits[n - 1:])]
+
+
+class NewMicroCredentialForm(forms.Form):
+    owner = forms.ModelChoiceField(queryset=Organization.objects.none(), label="Owning organization")
+    title = forms.CharField(max_length=200)
+    competency = forms.CharField(widget=forms.Textarea, label="Competency statement", max_length=20000)
+    key_method = forms.CharField(widget=forms.Textarea, max_length=20000)
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = organizations if organizations is not None else Organization.objects.none()
+
+
+class ImportDefinitionForm(forms.Form):
+    owner = forms.ModelChoiceField(queryset=Organization.objects.none(), label="Owning organization")
+    file = forms.FileField(label="MC definition (JSON)")
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = organizations if organizations is not None else Organization.objects.none()
+
+
+class OverviewForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    competency = forms.CharField(widget=forms.Textarea, label="Competency statement", max_length=20000)
+    key_method = forms.CharField(widget=forms.Textarea, max_length=20000)
+    method_components = forms.CharField(widget=forms.Textarea, required=False, max_length=40000,
+                                        help_text="One component per line: Title | description")
+    research = forms.CharField(widget=forms.Textarea, required=False, label="Supporting research", max_length=40000,
+                               help_text="One citation per line: citation | URL (optional)")
+    resources = forms.CharField(widget=forms.Textarea, required=False, max_length=40000,
+                                help_text=f"One per line: kind ({', '.join(RESOURCE_KINDS)}) | title | URL | description")
+    estimated_hours = forms.DecimalField(required=False, min_value=0, max_value=999, decimal_places=1)
+    cost = forms.ChoiceField(choices=MicroCredentialVersion.Cost.choices)
+    fee_amount = forms.DecimalField(required=False, min_value=0, max_value=99999, decimal_places=2, label="Fee (USD)")
+    subjects = forms.CharField(required=False, max_length=2000, help_text="Comma-separated, e.g. Literacy, Mathematics")
+    grade_bands = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    educator_roles = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    tags = forms.CharField(required=False, max_length=2000, help_text="Comma-separated")
+    alignments = forms.CharField(widget=forms.Textarea, required=False, max_length=20000, label="Alignment to standards",
+                                 help_text="One per line: framework | item code | name | URL")
+    organizations = forms.CharField(widget=forms.Textarea, required=False, max_length=5000, label="Organizational roles",
+                                    help_text=f"One per line: organization identifier | role ({', '.join(OrganizationRole.Role.values)})")
+    visibility = forms.ChoiceField(choices=MicroCredential.Visibility.choices)
+    visible_to = forms.MultipleChoiceField(required=False, label="Visible to members of", widget=forms.SelectMultiple(attrs={"size": 6}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grade_bands"].choices = list(GradeBand.objects.values_list("slug", "name"))
+        self.fields["educator_roles"].choices = list(EducatorRole.objects.values_list("slug", "name"))
+        self.fields["visible_to"].choices = list(Organization.objects.values_list("slug", "name"))
+
+    @staticmethod
+    def initial_from(definition: dict) -> dict:
+        return {
+            "title": definition["title"], "competency": definition["competency"], "key_method": definition["key_method"],
+            "method_components": "\n".join(f"{m['title']} | {m['description']}".rstrip(" |") for m in definition["method_components"]),
+            "research": "\n".join(f"{r['citation']} | {r['url']}".rstrip(" |") for r in definition["research"]),
+            "resources": "\n".join(" | ".join([r["kind"], r["title"], r["url"], r["description"]]).rstrip(" |") for r in definition["resources"]),
+            "estimated_hours": definition["estimated_hours"], "cost": definition["cost"], "fee_amount": definition["fee_amount"],
+            "subjects": ", ".join(definition["subjects"]), "grade_bands": definition["grade_bands"],
+            "educator_roles": definition["educator_roles"], "tags": ", ".join(definition["tags"]),
+            "alignments": "\n".join(" | ".join([a["framework"], a["code"], a["name"], a["url"]]).rstrip(" |") for a in definition["alignments"]),
+            "organizations": "\n".join(f"{o['organization']} | {o['role']}" for o in definition["organizations"]),
+            "visibility": definition["visibility"], "visible_to": definition["visible_to"],
+        }
+
+    def changes(self) -> dict:
+        d = self.cleaned_data
+        def comma(text):
+            return [t.strip() for t in (text or "").split(",") if t.strip()]
+        return {
+            "title": d["title"], "competency": d["competency"], "key_method": d["key_method"],
+            "method_components": [dict(zip(("title", "description"), _split(line, 2))) for line in _lines(d["method_components"])],
+            "research": [dict(zip(("citation", "url"), _split(line, 2))) for line in _lines(d["research"])],
+            "resources": [dict(zip(("kind", "title", "url", "description"), _split(line, 4))) for line in _lines(d["resources"])],
+            "estimated_hours": str(d["estimated_hours"]) if d["estimated_hours"] is not None else None,
+            "cost": d["cost"], "fee_amount": str(d["fee_amount"]) if d["fee_amount"] is not None else None,
+            "subjects": comma(d["subjects"]), "grade_bands": d["grade_bands"], "educator_roles": d["educator_roles"],
+            "tags": comma(d["tags"]),
+            "alignments": [dict(zip(("framework", "code", "name", "url"), _split(line, 4))) for line in _lines(d["alignments"])],
+            "organizations": [dict(zip(("organization", "role"), _split(line, 2))) for line in _lines(d["organizations"])],
+            "visibility": d["visibility"], "visible_to": d["visible_to"],
+        }
+
+
+class PartForm(forms.Form):
+    """One part and its rubric. Criteria arrive as repeated fields criterion-N-title / -description / -level-K."""
+
+    title = forms.CharField(max_length=200)
+    overview = forms.CharField(widget=forms.Textarea, required=False, max_length=20000)
+    demonstrates = forms.ChoiceField(choices=Part.Demonstrates.choices)
+    evidence_types = forms.MultipleChoiceField(choices=EvidenceType.choices, widget=forms.CheckboxSelectMultiple,
+                                               label="Accepted evidence types")
+    prompts = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=40000,
+                              help_text="One prompt per line. For a multiple-choice question: quiz: question | option | correct option* | option")
+    levels = forms.CharField(max_length=500, label="Performance levels, lowest first",
+                             help_text="Comma-separated, e.g. Not Met, Progressing, Demonstrated")
+    passing_rule = forms.ChoiceField(choices=Rubric.PassingRule.choices)
+    passing_level = forms.CharField(max_length=60, help_text="The name of the lowest level that passes, e.g. Demonstrated")
+    min_criteria = forms.IntegerField(required=False, min_value=1, max_value=30, label="N (for the “at least N” rule)")
+
+    @staticmethod
+    def initial_from(part: dict) -> dict:
+        rubric = part["rubric"] or {"levels": [], "passing_rule": "all_at_least", "passing_level": 0, "min_criteria": None}
+        prompts = []
+        for p in part["prompts"]:
+            if p["response_type"] == "quiz":
+                opts = [c + ("*" if i == p["correct_choice"] else "") for i, c in enumerate(p["choices"])]
+                prompts.append("quiz: " + " | ".join([p["text"], *opts]))
+            else:
+                prompts.append(p["text"])
+        levels = rubric["levels"]
+        return {"title": part["title"], "overview": part["overview"], "demonstrates": part["demonstrates"],
+                "evidence_types": part["evidence_types"], "prompts": "\n".join(prompts),
+                "levels": ", ".join(levels), "passing_rule": rubric["passing_rule"],
+                "passing_level": levels[rubric["passing_level"]] if levels and rubric["passing_level"] is not None and rubric["passing_level"] < len(levels) else "",
+                "min_criteria": rubric["min_criteria"]}
+
+    def part_document(self, *, old_prompts: list[dict], data) -> dict:
+        d = self.cleaned_data
+        levels = [lvl.strip() for lvl in d["levels"].split(",") if lvl.strip()]
+        lowered = [lvl.lower() for lvl in levels]
+        wanted = d["passing_level"].strip().lower()
+        passing_level = lowered.index(wanted) if wanted in lowered else None
+        if passing_level is None:
+            self.add_error("passing_level", f"Use one of the level names: {', '.join(levels)}.")
+        guidance = {p["text"]: p["guidance"] for p in old_prompts}
+        prompts = []
+        for line in _lines(d["prompts"]):
+            if line.lower().startswith("quiz:"):
+                bits = [b.strip() for b in line[5:].split("|")]
+                question, options = bits[0], [b for b in bits[1:] if b]
+                correct = next((i for i, o in enumerate(options) if o.endswith("*")), None)
+                prompts.append({"text": question, "response_type": "quiz", "guidance": guidance.get(question, ""),
+                                "choices": [o.rstrip("*").strip() for o in options], "correct_choice": correct})
+            else:
+                kind = "reflection" if "reflect" in line.lower() else ("written" if "written" in d["evidence_types"] or not d["evidence_types"] else d["evidence_types"][0])
+                old = next((p for p in old_prompts if p["text"] == line), None)
+                prompts.append({"text": line, "response_type": old["response_type"] if old else kind,
+                                "guidance": guidance.get(line, ""), "choices": [], "correct_choice": None})
+        criteria = []
+        indexes = sorted({int(k.split("-")[1]) for k in data if k.startswith("criterion-") and k.split("-")[1].isdigit()})
+        for i in indexes[:40]:
+            title = (data.get(f"criterion-{i}-title") or "").strip()
+            if not title or data.get(f"criterion-{i}-remove"):
+                continue
+            criteria.append({"title": title, "description": (data.get(f"criterion-{i}-description") or "").strip(),
+                             "descriptors": [(data.get(f"criterion-{i}-level-{k}") or "").strip() for k in range(len(levels))]})
+        return {"title": d["title"], "overview": d["overview"], "demonstrates": d["demonstrates"],
+                "evidence_types": d["evidence_types"], "prompts": prompts,
+                "rubric": {"levels": levels, "passing_rule": d["passing_rule"], "passing_level": passing_level,
+                           "min_criteria": d["min_criteria"], "criteria": criteria}}
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(widget=forms.Textarea, required=False, max_length=5000, label="Note to the author")
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea, max_length=2000, label="Why is this being retired?")
+
+
+class StackForm(forms.Form):
+    owner = forms.ModelChoiceField(queryset=Organization.objects.none(), label="Owning organization")
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea, required=False, max_length=20000)
+    kind = forms.ChoiceField(choices=Stack.Kind.choices)
+    rule = forms.ChoiceField(choices=Stack.Rule.choices, label="Completion rule")
+    required_count = forms.IntegerField(required=False, min_value=1, max_value=100, label="N (for “any N of these”)")
+    partner = forms.CharField(required=False, max_length=200)
+    items = forms.CharField(widget=forms.Textarea, max_length=20000,
+                            help_text="One per line, in order: an MC or stack identifier (its slug). "
+                                      "For choice slots put the slot number first: 1 | mc-slug")
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = organizations if organizations is not None else Organization.objects.none()
+
+    def clean_items(self):
+        from .models import MicroCredential as MC
+
+        out, errors = [], []
+        for n, line in enumerate(_lines(self.cleaned_data["items"]), start=1):
+            slot = None
+            if "|" in line:
+                left, line = [b.strip() for b in line.split("|", 1)]
+                if not left.isdigit():
+                    errors.append(f"Line {n}: the slot must be a number.")
+                    continue
+                slot = int(left)
+            mc = MC.objects.filter(slug=line).first()
+            child = None if mc else Stack.objects.filter(slug=line).first()
+            if not mc and not child:
+                errors.append(f"Line {n}: no micro-credential or stack “{line[:80]}”.")
+                continue
+            out.append({"micro_credential": mc, "child_stack": child, "slot": slot})
+        if errors:
+            raise forms.ValidationError(errors)
+        return out

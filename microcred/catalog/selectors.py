@@ -1,0 +1,315 @@
+"""Every non-trivial read of the catalog: visibility, search with facets, details, stack progress."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from microcred.accounts.models import Organization
+from microcred.accounts.selectors import is_platform_admin, member_organization_ids
+
+from . import permissions
+from .models import (Criterion, EducatorRole, EvidenceType, GradeBand, MicroCredential, MicroCredentialVersion,
+                     OrganizationRole, Part, Stack, StackItem, Subject)
+
+S = MicroCredentialVersion.State
+HOURS_BANDS = {"under-5": (None, Decimal("5")), "5-15": (Decimal("5"), Decimal("15")), "over-15": (Decimal("15"), None)}
+HOURS_LABELS = {"under-5": "Under 5 hours", "5-15": "5 to 15 hours", "over-15": "Over 15 hours"}
+MAX_QUERY_LENGTH = 200
+
+
+def visible_micro_credentials(user) -> QuerySet[MicroCredential]:
+    """Published MCs this person may see: public ones, and members-only ones of their organizations."""
+    qs = MicroCredential.objects.filter(current_version__state=S.PUBLISHED)
+    if is_platform_admin(user):
+        return qs
+    orgs = member_organization_ids(user)
+    return qs.filter(Q(visibility=MicroCredential.Visibility.PUBLIC) | Q(visible_to__in=orgs) | Q(owner__in=orgs)).distinct()
+
+
+def _visible_version_ids(user) -> QuerySet:
+    return visible_micro_credentials(user).values("current_version_id")
+
+
+def catalog_versions(user) -> QuerySet[MicroCredentialVersion]:
+    return MicroCredentialVersion.objects.filter(pk__in=_visible_version_ids(user), state=S.PUBLISHED)
+
+
+def query_terms(q: str) -> list[str]:
+    """Split a search into lower-case words (at most 12, each at most 60 characters)."""
+    q = (q or "")[:MAX_QUERY_LENGTH].lower()
+    return [t[:60] for t in re.findall(r"[\w'-]+", q)][:12]
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class CatalogResult:
+    versions: list
+    total: int
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    terms: list[str] = field(default_factory=list)
+
+
+FACETS = ("subject", "grade_band", "role", "issuer", "stack", "cost", "hours", "evidence_type")
+
+
+def _apply_filters(qs: QuerySet, filters: dict[str, list[str]], skip: str | None = None) -> QuerySet:
+    for name, values in filters.items():
+        if name == skip or not values:
+            continue
+        if name == "subject":
+            qs = qs.filter(subjects__slug__in=values)
+        elif name == "grade_band":
+            qs = qs.filter(grade_bands__slug__in=values)
+        elif name == "role":
+            qs = qs.filter(educator_roles__slug__in=values)
+        elif name == "issuer":
+            qs = qs.filter(organization_roles__role=OrganizationRole.Role.ISSUER, organization_roles__organization__slug__in=values)
+        elif name == "stack":
+            qs = qs.filter(micro_credential__stack_items__stack__slug__in=values, micro_credential__stack_items__stack__state=Stack.State.PUBLISHED)
+        elif name == "cost":
+            qs = qs.filter(cost__in=values)
+        elif name == "evidence_type":
+            qs = qs.filter(parts__evidence_types__evidence_type__in=values)
+        elif name == "hours":
+            cond = Q()
+            for v in values:
+                low, high = HOURS_BANDS.get(v, (None, None))
+                band = Q(estimated_hours__isnull=False)
+                if low is not None:
+                    band &= Q(estimated_hours__gte=low)
+                if high is not None:
+                    band &= Q(estimated_hours__lt=high)
+                cond |= band
+            qs = qs.filter(cond)
+    return qs
+
+
+def _facet_counts(base: QuerySet, name: str, selected: list[str]) -> list[FacetValue]:
+    ids = base.values("pk")
+    def rows(values_qs, value_key, label_key):
+        return [(r[value_key], r[label_key], r["n"]) for r in values_qs]
+    if name == "subject":
+        data = rows(Subject.objects.filter(versions__in=ids).annotate(n=Count("versions", distinct=True)).values("slug", "name", "n"), "slug", "name")
+    elif name == "grade_band":
+        data = rows(GradeBand.objects.filter(versions__in=ids).annotate(n=Count("versions", distinct=True)).values("slug", "name", "n", "position").order_by("position"), "slug", "name")
+    elif name == "role":
+        data = rows(EducatorRole.objects.filter(versions__in=ids).annotate(n=Count("versions", distinct=True)).values("slug", "name", "n", "position").order_by("position"), "slug", "name")
+    elif name == "issuer":
+        data = rows(Organization.objects.filter(micro_credential_roles__role=OrganizationRole.Role.ISSUER, micro_credential_roles__version__in=ids)
+                    .annotate(n=Count("micro_credential_roles__version", distinct=True)).values("slug", "name", "n"), "slug", "name")
+    elif name == "stack":
+        data = rows(Stack.objects.filter(state=Stack.State.PUBLISHED, items__micro_credential__current_version__in=ids)
+                    .annotate(n=Count("items__micro_credential", distinct=True)).values("slug", "title", "n"), "slug", "title")
+    elif name == "cost":
+        labels = dict(MicroCredentialVersion.Cost.choices)
+        data = [(r["cost"], labels[r["cost"]], r["n"]) for r in base.order_by().values("cost").annotate(n=Count("pk", distinct=True))]
+    elif name == "evidence_type":
+        labels = dict(EvidenceType.choices)
+        data = [(r["parts__evidence_types__evidence_type"], labels.get(r["parts__evidence_types__evidence_type"], ""), r["n"])
+                for r in base.order_by().filter(parts__evidence_types__isnull=False)
+                .values("parts__evidence_types__evidence_type").annotate(n=Count("pk", distinct=True))]
+        order = [v for v, _ in EvidenceType.choices]
+        data.sort(key=lambda d: order.index(d[0]) if d[0] in order else 99)
+    elif name == "hours":
+        data = []
+        for key, (low, high) in HOURS_BANDS.items():
+            qs = base.filter(estimated_hours__isnull=False)
+            if low is not None:
+                qs = qs.filter(estimated_hours__gte=low)
+            if high is not None:
+                qs = qs.filter(estimated_hours__lt=high)
+            data.append((key, HOURS_LABELS[key], qs.count()))
+    else:
+        data = []
+    return [FacetValue(value=v, label=label, count=n, selected=v in selected) for v, label, n in data if n or v in selected]
+
+
+def search_catalog(*, user, q: str = "", filters: dict[str, list[str]] | None = None, limit: int = 50, offset: int = 0) -> CatalogResult:
+    """Search published, visible MCs: every word must match; facets count within the other filters."""
+    filters = {k: [v[:120] for v in vals][:20] for k, vals in (filters or {}).items() if k in FACETS}
+    base = catalog_versions(user)
+    terms = query_terms(q)
+    for term in terms:
+        base = base.filter(search_text__contains=term)
+    filtered = _apply_filters(base, filters)
+    ids = filtered.values("pk").distinct()
+    results = (MicroCredentialVersion.objects.filter(pk__in=ids)
+               .select_related("micro_credential", "micro_credential__owner")
+               .prefetch_related("subjects", "grade_bands", "educator_roles", "parts__evidence_types",
+                                 Prefetch("organization_roles", queryset=OrganizationRole.objects.select_related("organization")))
+               .order_by("title"))
+    versions = list(results)
+    if terms:
+        # Titles that contain the words first, then the rest alphabetically.
+        versions.sort(key=lambda v: (-sum(t in v.title.lower() for t in terms), v.title.lower()))
+    total = len(versions)
+    facets = {name: _facet_counts(_apply_filters(base, filters, skip=name), name, filters.get(name, [])) for name in FACETS}
+    return CatalogResult(versions=versions[offset:offset + limit], total=total, facets=facets, terms=terms)
+
+
+def featured_micro_credentials(*, user, limit: int = 6) -> list[MicroCredentialVersion]:
+    return list(catalog_versions(user).select_related("micro_credential").order_by("-published_at")[:limit])
+
+
+def _detail_queryset():
+    return MicroCredentialVersion.objects.select_related("micro_credential", "micro_credential__owner").prefetch_related(
+        "subjects", "grade_bands", "educator_roles", "alignments",
+        Prefetch("organization_roles", queryset=OrganizationRole.objects.select_related("organization")),
+        Prefetch("parts", queryset=Part.objects.prefetch_related(
+            "evidence_types", "prompts", "rubric__levels",
+            Prefetch("rubric__criteria", queryset=Criterion.objects.prefetch_related("descriptors__level"))))),
+
+
+def can_view(user, mc: MicroCredential) -> bool:
+    if mc.visibility == MicroCredential.Visibility.PUBLIC or is_platform_admin(user) or permissions.can_edit(user, mc):
+        return True
+    orgs = member_organization_ids(user)
+    return mc.owner_id in orgs or mc.visible_to.filter(pk__in=orgs).exists()
+
+
+def micro_credential_for_catalog(*, user, slug: str) -> MicroCredentialVersion:
+    """The published version the catalog shows; 404 when absent or not visible to this person."""
+    mc = MicroCredential.objects.filter(slug=slug).select_related("current_version").first()
+    if mc is None or mc.current_version is None or mc.current_version.state != S.PUBLISHED or not can_view(user, mc):
+        raise Http404("No such micro-credential.")
+    return _detail_queryset().get(pk=mc.current_version_id)
+
+
+def version_for_reading(*, user, slug: str, number: int) -> MicroCredentialVersion:
+    """A specific version: published/retired ones for whoever may see the MC; drafts only for its editors."""
+    version = _detail_queryset().filter(micro_credential__slug=slug, number=number).first()
+    if version is None:
+        raise Http404("No such version.")
+    mc = version.micro_credential
+    if version.state in (S.DRAFT, S.IN_REVIEW):
+        if not permissions.can_edit(user, mc):
+            raise Http404("No such version.")
+    elif not can_view(user, mc):
+        raise Http404("No such version.")
+    return version
+
+
+def parts_with_rubrics(version: MicroCredentialVersion) -> list[dict]:
+    """Parts with their rubric laid out as a grid: rows of (criterion, [descriptor per level])."""
+    from .rubrics import describe_rule
+
+    out = []
+    for part in version.parts.all():
+        rubric = getattr(part, "rubric", None)
+        grid, levels = [], []
+        if rubric is not None:
+            levels = list(rubric.levels.all())
+            for criterion in rubric.criteria.all():
+                by_level = {d.level_id: d.text for d in criterion.descriptors.all()}
+                grid.append({"criterion": criterion, "cells": [{"level": lvl, "text": by_level.get(lvl.pk, ""),
+                                                                "passing": lvl.position >= rubric.passing_level} for lvl in levels]})
+        out.append({"part": part, "rubric": rubric, "levels": levels, "grid": grid,
+                    "rule": describe_rule(rubric) if rubric else ""})
+    return out
+
+
+def stacks_containing(mc: MicroCredential) -> QuerySet[Stack]:
+    return Stack.objects.filter(state=Stack.State.PUBLISHED, items__micro_credential=mc).distinct()
+
+
+def visible_stacks(*, user) -> QuerySet[Stack]:
+    return Stack.objects.filter(state=Stack.State.PUBLISHED).select_related("owner").annotate(n_items=Count("items"))
+
+
+def stack_for_catalog(*, user, slug: str) -> Stack:
+    stack = Stack.objects.filter(slug=slug).select_related("owner").first()
+    if stack is None or (stack.state != Stack.State.PUBLISHED and not permissions.can_edit(user, stack)):
+        raise Http404("No such stack.")
+    return stack
+
+
+def stack_items(*, user, stack: Stack) -> list[dict]:
+    """The items of a stack, each with the MC's current version when this person may see it."""
+    visible = set(visible_micro_credentials(user).values_list("pk", flat=True))
+    rows = []
+    for item in stack.items.select_related("micro_credential__current_version", "child_stack"):
+        if item.micro_credential_id:
+            mc = item.micro_credential
+            rows.append({"item": item, "kind": "mc", "micro_credential": mc if mc.pk in visible else None,
+                         "version": mc.current_version if mc.pk in visible else None})
+        else:
+            rows.append({"item": item, "kind": "stack", "stack": item.child_stack})
+    return rows
+
+
+def stack_progress(stack: Stack, earned_mc_ids: set[int], *, _depth: int = 0) -> dict:
+    """How far someone who earned `earned_mc_ids` is through `stack` (nested stacks count when complete).
+
+    Returns {"complete": bool, "done": int, "needed": int, "items": [{item_id, done}]}. For a sequence,
+    an item only counts when every earlier item is done.
+    """
+    items = list(stack.items.select_related("child_stack").order_by("position"))
+    statuses = []
+    for item in items:
+        if item.micro_credential_id:
+            done = item.micro_credential_id in earned_mc_ids
+        elif _depth < 10:
+            done = stack_progress(item.child_stack, earned_mc_ids, _depth=_depth + 1)["complete"]
+        else:
+            done = False
+        statuses.append((item, done))
+    if stack.rule == Stack.Rule.N_OF_M:
+        needed = min(stack.required_count or len(items), len(items))
+        done_count = min(sum(d for _, d in statuses), needed)
+    elif stack.rule == Stack.Rule.SEQUENCE:
+        needed, done_count = len(items), 0
+        for _, d in statuses:
+            if not d:
+                break
+            done_count += 1
+    elif stack.rule == Stack.Rule.CHOICE_SLOTS:
+        slots: dict[int, bool] = {}
+        for item, d in statuses:
+            slots[item.slot or 0] = slots.get(item.slot or 0, False) or d
+        needed, done_count = len(slots), sum(slots.values())
+    else:
+        needed, done_count = len(items), sum(d for _, d in statuses)
+    return {"complete": needed > 0 and done_count >= needed, "done": done_count, "needed": needed,
+            "items": [{"item_id": item.pk, "done": d} for item, d in statuses]}
+
+
+# --- Authoring -------------------------------------------------------------------------------
+
+def micro_credentials_for_author(*, user) -> QuerySet[MicroCredential]:
+    qs = MicroCredential.objects.select_related("owner", "current_version").prefetch_related("versions")
+    if is_platform_admin(user):
+        return qs.order_by("owner__name", "slug")
+    return qs.filter(owner__in=permissions.authoring_organization_ids(user)).order_by("owner__name", "slug")
+
+
+def stacks_for_author(*, user) -> QuerySet[Stack]:
+    qs = Stack.objects.select_related("owner")
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(owner__in=permissions.authoring_organization_ids(user))
+
+
+def authoring_organizations(*, user) -> QuerySet[Organization]:
+    if is_platform_admin(user):
+        return Organization.objects.all()
+    return Organization.objects.filter(pk__in=permissions.authoring_organization_ids(user))
+
+
+def editable_micro_credential(*, user, slug: str) -> MicroCredential:
+    """The MC for the authoring pages; 404 (not 403) to people who may not edit it, so nothing leaks."""
+    mc = MicroCredential.objects.filter(slug=slug).select_related("owner").first()
+    if mc is None or not permissions.can_edit(user, mc):
+        raise Http404("No such micro-credential.")
+    return mc
+

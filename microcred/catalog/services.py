@@ -1,0 +1,285 @@
+"""Every write to the catalog: authoring, review, publishing, retiring, import, stacks."""
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from microcred.accounts.models import Organization
+from microcred.core import audit
+
+from . import permissions
+from .definition import DefinitionErrors, export_definition, validate_definition, write_definition
+from .models import MicroCredential, MicroCredentialVersion, Stack, StackItem
+from .signals import version_published, version_retired
+from .transitions import ensure_version_transition
+
+S = MicroCredentialVersion.State
+
+
+def parse_definition_json(raw: bytes | str) -> dict:
+    """Decode an uploaded definition, refusing oversized or malformed JSON with a clear message."""
+    limit = settings.MICROCRED_MAX_DEFINITION_BYTES
+    if len(raw) > limit:
+        raise DefinitionErrors({"definition": [f"The file is too large ({len(raw):,} bytes; at most {limit:,})."]})
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DefinitionErrors({"definition": ["The file is not UTF-8 text; export it again as JSON."]}) from None
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise DefinitionErrors({"definition": [f"This is not valid JSON: {getattr(exc, 'msg', 'nested too deeply')}."]}) from None
+    return data
+
+
+def _unique_slug(base: str, model, exclude_pk=None) -> str:
+    base = slugify(base)[:100] or "micro-credential"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def refresh_search_text(version: MicroCredentialVersion) -> None:
+    """Rebuild the lower-case text the catalog search matches (title, competency, method, tags…)."""
+    pieces = [version.title, version.competency, version.key_method, " ".join(version.tags)]
+    pieces += [f"{m.get('title', '')} {m.get('description', '')}" for m in version.method_components]
+    pieces += [s.name for s in version.subjects.all()]
+    pieces += [r.organization.name for r in version.organization_roles.select_related("organization")]
+    pieces += [p.title for p in version.parts.all()]
+    text = " ".join(pieces).lower()
+    MicroCredentialVersion.objects.filter(pk=version.pk).update(search_text=text)
+    version.search_text = text
+
+
+def _check_can_edit(by, mc: MicroCredential) -> None:
+    if not permissions.can_edit(by, mc):
+        raise PermissionDenied("Only authors and issuer admins of the owning organization may edit this micro-credential.")
+
+
+def _apply_mc_settings(mc: MicroCredential, clean: dict) -> None:
+    mc.visibility = clean["visibility"]
+    mc.save(update_fields=["visibility"])
+    mc.visible_to.set(Organization.objects.filter(slug__in=clean["visible_to"]))
+
+
+def create_micro_credential(*, owner: Organization, definition: dict, by, slug: str | None = None) -> MicroCredentialVersion:
+    """Create an MC owned by `owner` with a first draft version from a definition."""
+    if not permissions.can_edit(by, MicroCredential(owner=owner)):
+        raise PermissionDenied("You are not an author or issuer admin of that organization.")
+    clean = validate_definition(definition)
+    with transaction.atomic():
+        mc = MicroCredential.objects.create(slug=_unique_slug(slug or clean["title"], MicroCredential), owner=owner, created_by=by)
+        _apply_mc_settings(mc, clean)
+        version = MicroCredentialVersion(micro_credential=mc, number=1, created_by=by)
+        write_definition(version, clean)
+        refresh_search_text(version)
+        audit.record(actor=by, action="mc.created", target=version, data={"slug": mc.slug})
+    return version
+
+
+def update_draft(*, version: MicroCredentialVersion, definition: dict, by) -> MicroCredentialVersion:
+    """Replace a draft's content. Published, in-review and retired versions are refused."""
+    _check_can_edit(by, version.micro_credential)
+    clean = validate_definition(definition)
+    with transaction.atomic():
+        version = MicroCredentialVersion.objects.select_for_update().get(pk=version.pk)
+        if not version.is_editable:
+            raise ValidationError(f"Version {version.number} is {version.get_state_display().lower()} and cannot be edited"
+                                  + ("; start a new version to make changes." if version.state == S.PUBLISHED else "."))
+        _apply_mc_settings(version.micro_credential, clean)
+        write_definition(version, clean)
+        refresh_search_text(version)
+        audit.record(actor=by, action="mc.draft_saved", target=version)
+    return version
+
+
+def update_draft_fields(*, version: MicroCredentialVersion, changes: dict, by) -> MicroCredentialVersion:
+    """Change some top-level fields (or one part) of a draft: export, merge, validate, write."""
+    definition = export_definition(version)
+    definition.update(changes)
+    return update_draft(version=version, definition=definition, by=by)
+
+
+def submit_for_review(*, version: MicroCredentialVersion, by) -> MicroCredentialVersion:
+    _check_can_edit(by, version.micro_credential)
+    with transaction.atomic():
+        version = MicroCredentialVersion.objects.select_for_update().get(pk=version.pk)
+        if version.state == S.IN_REVIEW:
+            return version
+        ensure_version_transition(version, to=S.IN_REVIEW)
+        version.state, version.submitted_at = S.IN_REVIEW, timezone.now()
+        version.save(update_fields=["state", "submitted_at"])
+        audit.record(actor=by, action="mc.submitted_for_review", target=version)
+    return version
+
+
+def return_to_draft(*, version: MicroCredentialVersion, by, note: str = "") -> MicroCredentialVersion:
+    """The reviewer asks for changes; the note tells the author what to fix."""
+    if not permissions.can_publish(by, version.micro_credential):
+        raise PermissionDenied("Only issuer admins of the owning organization review micro-credentials.")
+    with transaction.atomic():
+        version = MicroCredentialVersion.objects.select_for_update().get(pk=version.pk)
+        ensure_version_transition(version, to=S.DRAFT)
+        version.state, version.review_note = S.DRAFT, note.strip()[:5000]
+        version.save(update_fields=["state", "review_note"])
+        audit.record(actor=by, action="mc.returned_to_draft", target=version, data={"note": version.review_note})
+    return version
+
+
+def publish(*, version: MicroCredentialVersion, by) -> MicroCredentialVersion:
+    """Quality review passed: freeze the version and make it the one the catalog shows.
+
+    The previously published version of the same MC is retired (it stays readable, and whatever
+    was earned on it keeps pointing at it)."""
+    mc = version.micro_credential
+    if not permissions.can_publish(by, mc):
+        raise PermissionDenied("Only issuer admins of the owning organization may publish.")
+    with transaction.atomic():
+        version = MicroCredentialVersion.objects.select_for_update().get(pk=version.pk)
+        if version.state == S.PUBLISHED:
+            return version
+        ensure_version_transition(version, to=S.PUBLISHED)
+        if not version.organization_roles.filter(role="issuer").exists():
+            raise ValidationError("Name an issuing organization before publishing.")
+        now = timezone.now()
+        previous = list(MicroCredentialVersion.objects.select_for_update().filter(micro_credential=mc, state=S.PUBLISHED).exclude(pk=version.pk))
+        for old in previous:
+            old.state, old.retired_at = S.RETIRED, now
+            old.save(update_fields=["state", "retired_at"])
+            audit.record(actor=by, action="mc.retired", target=old, data={"reason": f"superseded by version {version.number}"})
+        version.state, version.published_at, version.published_by = S.PUBLISHED, now, by
+        version.save(update_fields=["state", "published_at", "published_by"])
+        MicroCredential.objects.filter(pk=mc.pk).update(current_version=version)
+        audit.record(actor=by, action="mc.published", target=version)
+        transaction.on_commit(lambda: version_published.send(sender=MicroCredentialVersion, version_id=version.pk, micro_credential_id=mc.pk))
+    return version
+
+
+def retire(*, version: MicroCredentialVersion, by, reason: str) -> MicroCredentialVersion:
+    """Withdraw a published version from the catalog. Earned credentials keep pointing at it."""
+    mc = version.micro_credential
+    if not permissions.can_publish(by, mc):
+        raise PermissionDenied("Only issuer admins of the owning organization may retire.")
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why this micro-credential is being retired."]})
+    with transaction.atomic():
+        version = MicroCredentialVersion.objects.select_for_update().get(pk=version.pk)
+        ensure_version_transition(version, to=S.RETIRED)
+        version.state, version.retired_at = S.RETIRED, timezone.now()
+        version.save(update_fields=["state", "retired_at"])
+        MicroCredential.objects.filter(pk=mc.pk, current_version=version).update(current_version=None)
+        audit.record(actor=by, action="mc.retired", target=version, data={"reason": reason.strip()[:2000]})
+        transaction.on_commit(lambda: version_retired.send(sender=MicroCredentialVersion, version_id=version.pk, micro_credential_id=mc.pk))
+    return version
+
+
+def start_new_version(*, micro_credential: MicroCredential, by) -> MicroCredentialVersion:
+    """Editing a published MC: copy its latest version into a new draft. Returns the open draft if one exists."""
+    _check_can_edit(by, micro_credential)
+    with transaction.atomic():
+        MicroCredential.objects.select_for_update().get(pk=micro_credential.pk)
+        open_version = micro_credential.versions.filter(state__in=[S.DRAFT, S.IN_REVIEW]).first()
+        if open_version:
+            return open_version
+        latest = micro_credential.versions.order_by("-number").first()
+        clean = validate_definition(export_definition(latest))
+        version = MicroCredentialVersion(micro_credential=micro_credential, number=latest.number + 1, created_by=by)
+        write_definition(version, clean)
+        refresh_search_text(version)
+        audit.record(actor=by, action="mc.new_version", target=version, data={"from_version": latest.number})
+    return version
+
+
+def import_definition(*, definition: dict, owner: Organization, by) -> MicroCredentialVersion:
+    """Import a JSON definition: a new MC, or a new draft of an existing MC of the same owner and slug."""
+    slug = definition.get("slug") if isinstance(definition, dict) else None
+    existing = MicroCredential.objects.filter(slug=slug, owner=owner).first() if isinstance(slug, str) and slug else None
+    if existing is None:
+        return create_micro_credential(owner=owner, definition=definition, by=by, slug=slug if isinstance(slug, str) else None)
+    _check_can_edit(by, existing)
+    with transaction.atomic():
+        draft = existing.versions.filter(state=S.DRAFT).first() or start_new_version(micro_credential=existing, by=by)
+        return update_draft(version=draft, definition=definition, by=by)
+
+
+# --- Stacks -----------------------------------------------------------------------------------
+
+def save_stack(*, owner: Organization, by, title: str, description: str = "", kind: str = Stack.Kind.STACK,
+               rule: str = Stack.Rule.ALL_OF, required_count: int | None = None, partner: str = "",
+               items: list[dict], stack: Stack | None = None, slug: str | None = None) -> Stack:
+    """Create or replace a stack. `items` = [{"micro_credential": MC} or {"child_stack": Stack}, optional "slot"]."""
+    target = stack or Stack(owner=owner)
+    if not permissions.can_edit(by, target):
+        raise PermissionDenied("Only authors and issuer admins of the owning organization may edit this stack.")
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        errors.setdefault("title", []).append("A stack needs a title.")
+    if len(title) > 200:
+        errors.setdefault("title", []).append("At most 200 characters.")
+    if rule not in Stack.Rule.values:
+        errors.setdefault("rule", []).append("Unknown completion rule.")
+    if not items:
+        errors.setdefault("items", []).append("Add at least one micro-credential or stack.")
+    if rule == Stack.Rule.N_OF_M and not (isinstance(required_count, int) and 1 <= required_count <= len(items)):
+        errors.setdefault("required_count", []).append(f"Choose N between 1 and {len(items)}.")
+    if rule == Stack.Rule.CHOICE_SLOTS and any(not item.get("slot") for item in items):
+        errors.setdefault("items", []).append("Every item of a choice-slot stack needs a slot number.")
+    seen = set()
+    for item in items:
+        key = ("mc", item["micro_credential"].pk) if item.get("micro_credential") else ("stack", item["child_stack"].pk)
+        if key in seen:
+            errors.setdefault("items", []).append("The same item appears twice.")
+        seen.add(key)
+        child = item.get("child_stack")
+        if child is not None and stack is not None and _contains(child, stack):
+            errors.setdefault("items", []).append(f"“{child.title}” already contains this stack; stacks cannot nest in a loop.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        target.title, target.description, target.kind, target.rule = title, description.strip(), kind, rule
+        target.required_count = required_count if rule == Stack.Rule.N_OF_M else None
+        target.partner = partner.strip()[:200]
+        if not target.pk:
+            target.slug = _unique_slug(slug or title, Stack)
+        target.save()
+        target.items.all().delete()
+        StackItem.objects.bulk_create([
+            StackItem(stack=target, position=i, micro_credential=item.get("micro_credential"), child_stack=item.get("child_stack"),
+                      slot=item.get("slot") if rule == Stack.Rule.CHOICE_SLOTS else None)
+            for i, item in enumerate(items, start=1)])
+        audit.record(actor=by, action="stack.saved", target=target, data={"items": len(items), "rule": rule})
+    return target
+
+
+def _contains(stack: Stack, needle: Stack, depth: int = 0) -> bool:
+    if stack.pk == needle.pk:
+        return True
+    if depth > 10:
+        return True  # deeper than any sensible pathway: treat as a loop
+    return any(_contains(item.child_stack, needle, depth + 1) for item in stack.items.filter(child_stack__isnull=False).select_related("child_stack"))
+
+
+def set_stack_state(*, stack: Stack, state: str, by) -> Stack:
+    if not permissions.can_publish(by, stack):
+        raise PermissionDenied("Only issuer admins of the owning organization may publish or retire stacks.")
+    allowed = {Stack.State.DRAFT: {Stack.State.PUBLISHED}, Stack.State.PUBLISHED: {Stack.State.RETIRED}, Stack.State.RETIRED: set()}
+    from microcred.core.transitions import ensure_transition
+
+    with transaction.atomic():
+        stack = Stack.objects.select_for_update().get(pk=stack.pk)
+        if stack.state == state:
+            return stack
+        ensure_transition(stack.state, state, allowed, what=f"Stack “{stack.title}”", labels=dict(Stack.State.choices))
+        stack.state = state
+        stack.save(update_fields=["state"])
+        audit.record(actor=by, action=f"stack.{state}", target=stack)
+    return stack
+

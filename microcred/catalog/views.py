@@ -1,0 +1,334 @@
+"""Catalog pages (public) and authoring pages (authors and issuer admins). Thin: parse, call, render."""
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from microcred.core import audit
+
+from . import permissions, selectors, services
+from .definition import DefinitionErrors, export_definition
+from .forms import ImportDefinitionForm, NewMicroCredentialForm, OverviewForm, PartForm, RetireForm, ReviewForm, StackForm
+from .models import MicroCredentialVersion, Stack
+from .templates_default import starter_definition
+
+S = MicroCredentialVersion.State
+
+
+def _filters_from(request) -> dict[str, list[str]]:
+    return {name: request.GET.getlist(name) for name in selectors.FACETS if request.GET.getlist(name)}
+
+
+def home(request):
+    return render(request, "catalog/home.html", {
+        "featured": selectors.featured_micro_credentials(user=request.user, limit=6),
+        "stacks": selectors.visible_stacks(user=request.user)[:8],
+    })
+
+
+def search(request):
+    q = request.GET.get("q", "")[: selectors.MAX_QUERY_LENGTH]
+    result = selectors.search_catalog(user=request.user, q=q, filters=_filters_from(request), limit=200)
+    context = {"q": q, "result": result, "facet_titles": FACET_TITLES}
+    if request.headers.get("HX-Request"):
+        return render(request, "catalog/_results.html", context)
+    return render(request, "catalog/search.html", context)
+
+
+FACET_TITLES = {"subject": "Subject", "grade_band": "Grade band", "role": "Educator role", "issuer": "Issuer",
+                "stack": "Stack", "cost": "Cost", "hours": "Estimated time", "evidence_type": "Evidence type"}
+
+
+def detail(request, slug):
+    version = selectors.micro_credential_for_catalog(user=request.user, slug=slug)
+    return _render_version(request, version)
+
+
+def version_detail(request, slug, number):
+    version = selectors.version_for_reading(user=request.user, slug=slug, number=number)
+    return _render_version(request, version)
+
+
+def _render_version(request, version):
+    mc = version.micro_credential
+    return render(request, "catalog/detail.html", {
+        "version": version, "mc": mc, "parts": selectors.parts_with_rubrics(version),
+        "stacks": selectors.stacks_containing(mc), "can_edit": permissions.can_edit(request.user, mc),
+        "other_versions": mc.versions.filter(state__in=[S.PUBLISHED, S.RETIRED]).exclude(pk=version.pk).order_by("-number"),
+    })
+
+
+def stacks(request):
+    return render(request, "catalog/stacks.html", {"stacks": selectors.visible_stacks(user=request.user)})
+
+
+def stack_detail(request, slug):
+    stack = selectors.stack_for_catalog(user=request.user, slug=slug)
+    return render(request, "catalog/stack_detail.html", {
+        "stack": stack, "items": selectors.stack_items(user=request.user, stack=stack),
+        "parents": Stack.objects.filter(items__child_stack=stack, state=Stack.State.PUBLISHED).distinct(),
+        "can_edit": permissions.can_edit(request.user, stack),
+    })
+
+
+# --- Authoring --------------------------------------------------------------------------------
+
+def _author_required(request):
+    if not selectors.authoring_organizations(user=request.user).exists():
+        raise PermissionDenied("Authoring is for authors and issuer admins of an issuing organization.")
+
+
+def _show_errors(request, form, exc: ValidationError):
+    """Attach service errors to the form: a field's own message where we can, the rest on top."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    for path, msgs in errors.items():
+        field = path.split("[")[0].split(".")[0]
+        for msg in msgs:
+            label = "" if field in form.fields else (f"{path}: " if path not in ("__all__", "definition") else "")
+            form.add_error(field if field in form.fields else None, f"{label}{msg}")
+
+
+@login_required
+def author_home(request):
+    _author_required(request)
+    return render(request, "catalog/author_home.html", {
+        "mcs": selectors.micro_credentials_for_author(user=request.user),
+        "stacks": selectors.stacks_for_author(user=request.user),
+        "import_form": ImportDefinitionForm(organizations=selectors.authoring_organizations(user=request.user)),
+    })
+
+
+@login_required
+def author_new(request):
+    _author_required(request)
+    orgs = selectors.authoring_organizations(user=request.user)
+    form = NewMicroCredentialForm(request.POST or None, organizations=orgs)
+    if request.method == "POST" and form.is_valid():
+        definition = starter_definition(title=form.cleaned_data["title"], competency=form.cleaned_data["competency"],
+                                        key_method=form.cleaned_data["key_method"], owner=form.cleaned_data["owner"])
+        try:
+            version = services.create_micro_credential(owner=form.cleaned_data["owner"], definition=definition, by=request.user)
+        except ValidationError as exc:
+            _show_errors(request, form, exc)
+        else:
+            messages.success(request, "Draft created from the standard three-part template. Edit each section, then submit it for review.")
+            return redirect(version_edit_url(version))
+    return render(request, "catalog/author_new.html", {"form": form})
+
+
+def version_edit_url(version) -> str:
+    return reverse("catalog:author_version", args=[version.micro_credential.slug, version.number])
+
+
+def _editable_version(request, slug, number) -> MicroCredentialVersion:
+    mc = selectors.editable_micro_credential(user=request.user, slug=slug)
+    version = mc.versions.filter(number=number).first()
+    if version is None:
+        raise Http404("No such version.")
+    return version
+
+
+@login_required
+def author_version(request, slug, number):
+    version = _editable_version(request, slug, number)
+    definition = export_definition(version)
+    form = OverviewForm(request.POST or None, initial=OverviewForm.initial_from(definition))
+    if request.method == "POST":
+        if not version.is_editable:
+            messages.error(request, "This version is no longer a draft; start a new version to make changes.")
+            return redirect(version_edit_url(version))
+        if form.is_valid():
+            try:
+                services.update_draft_fields(version=version, changes=form.changes(), by=request.user)
+            except ValidationError as exc:
+                _show_errors(request, form, exc)
+            else:
+                messages.success(request, "Saved.")
+                return redirect(version_edit_url(version))
+    return render(request, "catalog/author_version.html", {
+        "version": version, "mc": version.micro_credential, "form": form, "parts": selectors.parts_with_rubrics(version),
+        "can_publish": permissions.can_publish(request.user, version.micro_credential),
+        "review_form": ReviewForm(), "retire_form": RetireForm(), "history": audit.history(version)[:20],
+        "versions": version.micro_credential.versions.order_by("-number"),
+    })
+
+
+@login_required
+def author_part(request, slug, number, position=None):
+    version = _editable_version(request, slug, number)
+    definition = export_definition(version)
+    parts = definition["parts"]
+    if position is not None and not 1 <= position <= len(parts):
+        raise Http404("No such part.")
+    current = parts[position - 1] if position else {
+        "title": f"Part {len(parts) + 1}", "overview": "", "demonstrates": "apply", "evidence_types": ["written"], "prompts": [],
+        "rubric": {"levels": ["Not Yet", "Proficient"], "passing_rule": "all_at_least", "passing_level": 1, "min_criteria": None, "criteria": []}}
+    form = PartForm(request.POST or None, initial=PartForm.initial_from(current))
+    criteria_rows = current["rubric"]["criteria"] if current["rubric"] else []
+    if request.method == "POST":
+        if not version.is_editable:
+            messages.error(request, "This version is no longer a draft; start a new version to make changes.")
+            return redirect(version_edit_url(version))
+        if request.POST.get("delete") and position:
+            if len(parts) == 1:
+                messages.error(request, "A micro-credential needs at least one part.")
+                return redirect(version_edit_url(version))
+            services.update_draft_fields(version=version, changes={"parts": parts[:position - 1] + parts[position:]}, by=request.user)
+            messages.success(request, "Part removed.")
+            return redirect(version_edit_url(version))
+        if form.is_valid():
+            doc = form.part_document(old_prompts=current["prompts"], data=request.POST)
+            criteria_rows = doc["rubric"]["criteria"]
+            if form.is_valid():
+                new_parts = list(parts)
+                if position:
+                    new_parts[position - 1] = doc
+                else:
+                    new_parts.append(doc)
+                try:
+                    services.update_draft_fields(version=version, changes={"parts": new_parts}, by=request.user)
+                except ValidationError as exc:
+                    _show_errors(request, form, _part_errors(exc, (position or len(new_parts)) - 1))
+                else:
+                    messages.success(request, "Part saved.")
+                    return redirect(version_edit_url(version))
+    levels = [lvl.strip() for lvl in (form["levels"].value() or "").split(",") if lvl.strip()]
+    rows = [dict(c, index=i) for i, c in enumerate(criteria_rows)]
+    rows.append({"title": "", "description": "", "descriptors": [""] * len(levels), "index": len(rows), "new": True})
+    for row in rows:
+        row["cells"] = list(zip(range(len(levels)), levels, row["descriptors"] + [""] * (len(levels) - len(row["descriptors"]))))
+    return render(request, "catalog/author_part.html", {"version": version, "mc": version.micro_credential, "form": form,
+                                                         "position": position, "rows": rows, "levels": levels})
+
+
+def _part_errors(exc: ValidationError, index: int) -> ValidationError:
+    """Turn `parts[i].rubric.levels` style paths into the part form's own field names."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    out: dict[str, list[str]] = {}
+    prefix = f"parts[{index}]."
+    for path, msgs in exc.message_dict.items():
+        if path.startswith(prefix):
+            rest = path[len(prefix):]
+            key = rest.split(".")[-1] if rest.startswith("rubric.") and "criteria" not in rest else rest.split(".")[0].split("[")[0]
+            if rest.startswith("rubric.criteria"):
+                key, msgs = "__all__", [f"Criterion {int(rest.split('[')[1].split(']')[0]) + 1}: {m}" for m in msgs]
+            out.setdefault(key, []).extend(msgs)
+        else:
+            out.setdefault("__all__", []).extend(f"{path}: {m}" for m in msgs)
+    return ValidationError(out)
+
+
+@login_required
+@require_POST
+def author_transition(request, slug, number, action):
+    version = _editable_version(request, slug, number)
+    try:
+        if action == "submit":
+            services.submit_for_review(version=version, by=request.user)
+            messages.success(request, "Submitted for quality review.")
+        elif action == "return":
+            form = ReviewForm(request.POST)
+            form.is_valid()
+            services.return_to_draft(version=version, by=request.user, note=form.cleaned_data.get("note", ""))
+            messages.success(request, "Returned to the author with your note.")
+        elif action == "publish":
+            services.publish(version=version, by=request.user)
+            messages.success(request, "Published. The catalog now shows this version.")
+        elif action == "retire":
+            form = RetireForm(request.POST)
+            form.is_valid()
+            services.retire(version=version, by=request.user, reason=form.cleaned_data.get("reason", ""))
+            messages.success(request, "Retired.")
+        elif action == "new-version":
+            new = services.start_new_version(micro_credential=version.micro_credential, by=request.user)
+            messages.success(request, f"Version {new.number} is a new draft; the published version stays as it is.")
+            return redirect(version_edit_url(new))
+        else:
+            raise Http404("Unknown action.")
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    return redirect(version_edit_url(version))
+
+
+@login_required
+def author_export(request, slug, number):
+    version = _editable_version(request, slug, number)
+    body = json.dumps(export_definition(version), indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{version.micro_credential.slug}-v{version.number}.json"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def author_import(request):
+    _author_required(request)
+    orgs = selectors.authoring_organizations(user=request.user)
+    form = ImportDefinitionForm(request.POST or None, request.FILES or None, organizations=orgs)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > services.settings.MICROCRED_MAX_DEFINITION_BYTES:
+                raise DefinitionErrors({"definition": [f"The file is too large ({upload.size:,} bytes)."]})
+            data = services.parse_definition_json(upload.read())
+            version = services.import_definition(definition=data, owner=form.cleaned_data["owner"], by=request.user)
+        except ValidationError as exc:
+            form.add_error("file", "The definition was not imported; nothing was changed.")
+            _show_errors(request, form, exc)
+        except PermissionDenied as exc:
+            form.add_error("owner", str(exc))
+        else:
+            messages.success(request, f"Imported as version {version.number} (draft) of “{version.title}”.")
+            return redirect(version_edit_url(version))
+    return render(request, "catalog/author_import.html", {"form": form})
+
+
+@login_required
+def author_stack(request, slug=None):
+    _author_required(request)
+    orgs = selectors.authoring_organizations(user=request.user)
+    stack = None
+    initial = {}
+    if slug:
+        stack = Stack.objects.filter(slug=slug).first()
+        if stack is None or not permissions.can_edit(request.user, stack):
+            raise Http404("No such stack.")
+        lines = [(f"{i.slot} | " if i.slot else "") + (i.micro_credential.slug if i.micro_credential_id else i.child_stack.slug)
+                 for i in stack.items.select_related("micro_credential", "child_stack")]
+        initial = {"owner": stack.owner, "title": stack.title, "description": stack.description, "kind": stack.kind, "rule": stack.rule,
+                   "required_count": stack.required_count, "partner": stack.partner, "items": "\n".join(lines)}
+    form = StackForm(request.POST or None, initial=initial, organizations=orgs)
+    if request.method == "POST":
+        if "state" in request.POST and stack:
+            try:
+                services.set_stack_state(stack=stack, state=request.POST["state"], by=request.user)
+                messages.success(request, f"Stack is now {stack.__class__.State(request.POST['state']).label.lower()}.")
+            except (ValidationError, PermissionDenied, ValueError) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect("catalog:author_stack", slug=stack.slug)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                stack = services.save_stack(owner=stack.owner if stack else d["owner"], by=request.user, title=d["title"],
+                                            description=d["description"], kind=d["kind"], rule=d["rule"],
+                                            required_count=d["required_count"], partner=d["partner"], items=d["items"], stack=stack)
+            except ValidationError as exc:
+                _show_errors(request, form, exc)
+            except PermissionDenied as exc:
+                form.add_error("owner", str(exc))
+            else:
+                messages.success(request, "Stack saved.")
+                return redirect("catalog:author_stack", slug=stack.slug)
+    return render(request, "catalog/author_stack.html", {"form": form, "stack": stack,
+                                                          "can_publish": stack is not None and permissions.can_publish(request.user, stack)})

@@ -1,0 +1,34 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """200 when the app and its database answer; 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any database failure means unhealthy, with the reason
+        return JsonResponse({"status": "unavailable", "database": str(exc.__class__.__name__)}, status=503)
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def page_not_found(request, exception=None):
+    return render(request, "core/error.html", {"title": "Not found", "message": "We could not find that page, or you do not have access to it."}, status=404)
+
+
+def server_error(request):
+    return render(request, "core/error.html", {"title": "Something went wrong", "message": "The error has been logged. Nothing you had already saved was lost; please try again."}, status=500)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "core/error.html", {"title": "Not allowed", "message": str(exception) or "You do not have permission to do that."}, status=403)
+
+
+def bad_request(request, exception=None):
+    return render(request, "core/error.html", {"title": "Bad request", "message": "The request could not be understood."}, status=400)

@@ -1,0 +1,110 @@
+"""Load the demo world: organizations, one login per role, the catalog of illustrative MCs and stacks.
+
+Idempotent: running it again changes nothing that is already there (it looks things up by slug or
+username), so `microcred seed_demo` is safe to repeat.
+"""
+from __future__ import annotations
+
+from django.db import transaction
+
+from microcred.accounts import services as account_services
+from microcred.accounts.models import EducatorProfile, Organization, User
+from microcred.catalog import services as catalog_services
+from microcred.catalog.models import MicroCredential, MicroCredentialVersion, Stack
+
+from . import content
+
+S = MicroCredentialVersion.State
+
+
+def _organizations() -> dict[str, Organization]:
+    orgs: dict[str, Organization] = {}
+    for spec in content.ORGANIZATIONS:  # parents come before children in the content file
+        fields = {k: v for k, v in spec.items() if k not in ("slug", "parent")}
+        fields["parent"] = orgs.get(spec.get("parent")) if spec.get("parent") else None
+        org, _ = Organization.objects.get_or_create(slug=spec["slug"], defaults=fields)
+        orgs[org.slug] = org
+    return orgs
+
+
+def _people(orgs: dict[str, Organization]) -> dict[str, User]:
+    people: dict[str, User] = {}
+    for spec in content.PEOPLE:
+        user = User.objects.filter(username=spec["username"]).first()
+        if user is None:
+            user = User(username=spec["username"], first_name=spec["first_name"], last_name=spec["last_name"], email=spec["email"])
+            user.set_password(spec["password"])
+            if any(role == "platform_admin" for _, role in spec["memberships"]):
+                user.is_staff = user.is_superuser = True
+            user.save()
+        for org_slug, role in spec["memberships"]:
+            account_services.grant_role(user=user, organization=orgs[org_slug], role=role)
+        profile = spec.get("profile")
+        if profile and not EducatorProfile.objects.filter(user=user).exists():
+            fields = dict(profile)
+            for key in ("district", "school"):
+                if fields.get(key):
+                    fields[key] = orgs[fields[key]]
+            account_services.update_educator_profile(user=user, by=user, **fields)
+        people[user.username] = user
+    return people
+
+
+def _publisher_for(owner: Organization) -> User:
+    user = User.objects.filter(memberships__organization=owner, memberships__role="issuer_admin").first()
+    return user or User.objects.filter(is_superuser=True).first()
+
+
+def _micro_credentials(orgs: dict[str, Organization]) -> int:
+    created = 0
+    for spec in content.MICRO_CREDENTIALS:
+        if MicroCredential.objects.filter(slug=spec["slug"]).exists():
+            continue
+        owner = orgs[spec["owner"]]
+        by = _publisher_for(owner)
+        definition = {k: v for k, v in spec.items() if k not in ("owner", "demo_state")}
+        version = catalog_services.create_micro_credential(owner=owner, definition=definition, by=by, slug=spec["slug"])
+        target = spec.get("demo_state", "published")
+        if target in ("in_review", "published"):
+            version = catalog_services.submit_for_review(version=version, by=by)
+        if target == "published":
+            catalog_services.publish(version=version, by=by)
+        created += 1
+    return created
+
+
+def _stacks(orgs: dict[str, Organization]) -> int:
+    created = 0
+    for spec in content.STACKS:  # nested stacks are listed after the stacks they contain
+        if Stack.objects.filter(slug=spec["slug"]).exists():
+            continue
+        owner = orgs[spec["owner"]]
+        by = _publisher_for(owner)
+        items = []
+        for item in spec["items"]:
+            entry = {"slot": item.get("slot")}
+            if "mc" in item:
+                entry["micro_credential"] = MicroCredential.objects.get(slug=item["mc"])
+            else:
+                entry["child_stack"] = Stack.objects.get(slug=item["stack"])
+            items.append(entry)
+        stack = catalog_services.save_stack(owner=owner, by=by, title=spec["title"], description=spec.get("description", ""),
+                                            kind=spec.get("kind", "stack"), rule=spec["rule"], required_count=spec.get("required_count"),
+                                            partner=spec.get("partner", ""), items=items, slug=spec["slug"])
+        catalog_services.set_stack_state(stack=stack, state=Stack.State.PUBLISHED, by=by)
+        created += 1
+    return created
+
+
+def load_demo_world() -> dict:
+    """Create whatever of the demo world is missing. Returns counts of what was created."""
+    with transaction.atomic():
+        orgs = _organizations()
+        _people(orgs)
+        mcs = _micro_credentials(orgs)
+        stacks = _stacks(orgs)
+    return {"micro_credentials_created": mcs, "stacks_created": stacks}
+
+
+def demo_logins() -> list[dict]:
+    return [{"role": p["role"], "username": p["username"], "password": p["password"]} for p in content.PEOPLE]

@@ -1,0 +1,14 @@
+"""Test settings: the same app, a fast password hasher and an in-memory mailbox."""
+import os
+import tempfile
+
+os.environ.setdefault("MICROCRED_DATA_DIR", tempfile.mkdtemp(prefix="microcred-test-"))
+
+from .base import *  # noqa: E402,F401,F403
+
+# Hashing cost is not what these tests are about; test_accounts checks argon2 in base settings.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WHITENOISE_USE_FINDERS = True
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

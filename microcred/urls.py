@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from microcred.catalog import views as catalog_views
+from microcred.core import views as core_views
+
+urlpatterns = [
+    path("", catalog_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("microcred.accounts.urls")),
+    path("catalog/", include("microcred.catalog.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/", include("microcred.catalog.api.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "microcred.core.views.bad_request"
+handler403 = "microcred.core.views.permission_denied"
+handler404 = "microcred.core.views.page_not_found"
+handler500 = "microcred.core.views.server_error"
