@@ -168,7 +168,7 @@ def _detail_queryset():
         Prefetch("organization_roles", queryset=OrganizationRole.objects.select_related("organization")),
         Prefetch("parts", queryset=Part.objects.prefetch_related(
             "evidence_types", "prompts", "rubric__levels",
-            Prefetch("rubric__criteria", queryset=Criterion.objects.prefetch_related("descriptors__level"))))),
+            Prefetch("rubric__criteria", queryset=Criterion.objects.prefetch_related("descriptors__level")))))
 
 
 def can_view(user, mc: MicroCredential) -> bool:

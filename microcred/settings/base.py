@@ -34,6 +34,11 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("MICROCRED_CSRF_TRUSTE
 SITE_URL = os.environ.get("MICROCRED_SITE_URL", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Our apps first, so their templates (e.g. registration/*) win over the admin's.
+    "microcred.core",
+    "microcred.accounts",
+    "microcred.catalog",
+    "microcred.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -46,10 +51,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_tasks",
     "django_tasks.backends.database",
-    "microcred.core",
-    "microcred.accounts",
-    "microcred.catalog",
-    "microcred.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,55 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from microcred.accounts.models import Membership, Organization, User
+from microcred.catalog.definition import validate_definition
+from microcred.catalog.models import MicroCredential, MicroCredentialVersion, Stack
+from microcred.demo import content
+
+
+def seed(*args):
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_is_idempotent_and_prints_logins():
+    seed()
+    counts = (Organization.objects.count(), User.objects.count(), Membership.objects.count(), MicroCredential.objects.count(),
+              MicroCredentialVersion.objects.count(), Stack.objects.count())
+    logins = json.loads(seed("--json"))
+    assert counts == (Organization.objects.count(), User.objects.count(), Membership.objects.count(), MicroCredential.objects.count(),
+                      MicroCredentialVersion.objects.count(), Stack.objects.count())
+    assert {"role", "username", "password"} <= set(logins[0])
+    roles = {m.role for m in Membership.objects.all()}
+    assert roles >= {"earner", "coach", "assessor", "author", "issuer_admin", "recognizer_admin", "platform_admin"}
+    for login in logins:  # every printed login works
+        assert User.objects.get(username=login["username"]).check_password(login["password"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_catalog_is_the_appendix_names_and_stacks():
+    seed()
+    titles = set(MicroCredentialVersion.objects.filter(state="published").values_list("title", flat=True))
+    for name in ("Teaching Phonics", "Interactive Read Aloud", "Strategic Grouping Based on Data", "Observation & Feedback",
+                 "Building Your Team", "Creating Algorithms"):
+        assert any(name.lower() in t.lower() for t in titles), name
+    stacks = set(Stack.objects.filter(state="published").values_list("title", flat=True))
+    for name in ("Early Literacy", "Classroom Management", "Data-Driven Instruction", "Effective Coaching", "Collective Leadership"):
+        assert any(name in s for s in stacks), name
+    assert Stack.objects.filter(kind="pathway", state="published").exists()
+    kinds = set(Organization.objects.values_list("kind", flat=True))
+    assert {"state_agency", "district", "school", "higher_ed", "nonprofit"} <= kinds
+    assert Organization.objects.filter(kind="district", locale="rural").exists()
+    assert MicroCredentialVersion.objects.filter(state__in=["draft", "in_review"]).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_demo_definition_is_valid():
+    seed()
+    for spec in content.MICRO_CREDENTIALS:
+        validate_definition({k: v for k, v in spec.items() if k not in ("owner", "demo_state")})
