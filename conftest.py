@@ -8,6 +8,9 @@ from microcred.catalog.tests.factories import make_definition
 def world(db):
     from microcred.accounts import services
     from microcred.accounts.models import Organization, User
+    from microcred.catalog.vocabularies import ensure_vocabularies
+
+    ensure_vocabularies()  # a transactional test before this one may have flushed them
 
     def org(slug, kind, **kw):
         return Organization.objects.create(slug=slug, name=slug.replace("-", " ").title(), kind=kind, **kw)

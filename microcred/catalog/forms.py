@@ -20,6 +20,14 @@ def _split(line: str, n: int) -> list[str]:
     return (bits + [""] * n)[:n] if len(bits) <= n else bits[: n - 1] + [" | ".join(bits[n - 1:])]
 
 
+def _owner_choices(field, organizations) -> None:
+    """Offer only the organizations the person authors for; preselect when there is just one."""
+    field.queryset = organizations if organizations is not None else Organization.objects.none()
+    if field.queryset.count() == 1:
+        field.empty_label = None
+        field.initial = field.queryset.first()
+
+
 class NewMicroCredentialForm(forms.Form):
     owner = forms.ModelChoiceField(queryset=Organization.objects.none(), label="Owning organization")
     title = forms.CharField(max_length=200)
@@ -28,7 +36,7 @@ class NewMicroCredentialForm(forms.Form):
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = organizations if organizations is not None else Organization.objects.none()
+        _owner_choices(self.fields["owner"], organizations)
 
 
 class ImportDefinitionForm(forms.Form):
@@ -37,7 +45,7 @@ class ImportDefinitionForm(forms.Form):
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = organizations if organizations is not None else Organization.objects.none()
+        _owner_choices(self.fields["owner"], organizations)
 
 
 class OverviewForm(forms.Form):
@@ -195,7 +203,7 @@ class StackForm(forms.Form):
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = organizations if organizations is not None else Organization.objects.none()
+        _owner_choices(self.fields["owner"], organizations)
 
     def clean_items(self):
         from .models import MicroCredential as MC

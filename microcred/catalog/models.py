@@ -69,7 +69,7 @@ class MicroCredential(models.Model):
         ordering = ["slug"]
 
     def __str__(self) -> str:
-        version = self.current_version
+        version = self.current_version or self.versions.order_by("-number").first()
         return version.title if version else self.slug
 
 

@@ -17,6 +17,7 @@ from . import permissions, selectors, services
 from .definition import DefinitionErrors, export_definition
 from .forms import ImportDefinitionForm, NewMicroCredentialForm, OverviewForm, PartForm, RetireForm, ReviewForm, StackForm
 from .models import MicroCredentialVersion, Stack
+from .progress import earned_micro_credential_ids
 from .templates_default import starter_definition
 
 S = MicroCredentialVersion.State
@@ -71,8 +72,16 @@ def stacks(request):
 
 def stack_detail(request, slug):
     stack = selectors.stack_for_catalog(user=request.user, slug=slug)
+    progress = None
+    if request.user.is_authenticated:
+        progress = selectors.stack_progress(stack, earned_micro_credential_ids(request.user))
+    items = selectors.stack_items(user=request.user, stack=stack)
+    if progress:
+        done = {row["item_id"] for row in progress["items"] if row["done"]}
+        for row in items:
+            row["done"] = row["item"].pk in done
     return render(request, "catalog/stack_detail.html", {
-        "stack": stack, "items": selectors.stack_items(user=request.user, stack=stack),
+        "stack": stack, "items": items, "progress": progress,
         "parents": Stack.objects.filter(items__child_stack=stack, state=Stack.State.PUBLISHED).distinct(),
         "can_edit": permissions.can_edit(request.user, stack),
     })

@@ -10,6 +10,7 @@ from django.db import transaction
 from microcred.accounts import services as account_services
 from microcred.accounts.models import EducatorProfile, Organization, User
 from microcred.catalog import services as catalog_services
+from microcred.catalog.vocabularies import ensure_vocabularies
 from microcred.catalog.models import MicroCredential, MicroCredentialVersion, Stack
 
 from . import content
@@ -99,6 +100,7 @@ def _stacks(orgs: dict[str, Organization]) -> int:
 def load_demo_world() -> dict:
     """Create whatever of the demo world is missing. Returns counts of what was created."""
     with transaction.atomic():
+        ensure_vocabularies()
         orgs = _organizations()
         _people(orgs)
         mcs = _micro_credentials(orgs)

@@ -94,3 +94,18 @@ def test_stacks_api(api, world, published):
     services.set_stack_state(stack=stack, state="published", by=admin)
     listed = api.get("/api/v1/stacks/").json()
     assert listed[0]["items"][0]["micro_credential"] == published.micro_credential.slug
+
+
+def test_pathological_json_is_a_clear_error_not_a_crash(api, world):
+    api.force_authenticate(world["people"]["author"])
+    deep = api.post("/api/v1/authoring/import/", "[" * 100_000 + "]" * 100_000, content_type="application/json")
+    assert deep.status_code == 400 and "nested too deeply" in deep.json()["detail"]
+    huge = api.post("/api/v1/authoring/import/", '{"owner": "issuer-one", "definition": {"title": "' + "x" * 5_000_000 + '"}}',
+                    content_type="application/json")
+    assert huge.status_code == 413
+    big_number = api.post("/api/v1/authoring/import/", '{"owner": "issuer-one", "definition": {"title": 1e999999, "estimated_hours": ' + "9" * 5000 + "}}",
+                          content_type="application/json")
+    assert big_number.status_code == 400
+    duplicate_keys = api.post("/api/v1/authoring/import/", '{"owner": "issuer-one", "owner": "issuer-two", "definition": {}}', content_type="application/json")
+    assert duplicate_keys.status_code in (400, 403)
+    assert MicroCredential.objects.count() == 0

@@ -217,3 +217,28 @@ def test_stack_authoring_form(client, world, published):
                                                        "rule": "all_of", "items": "no-such-mc"}).content.decode()
     assert "no micro-credential or stack" in body
     assert reverse("catalog:author_stack", args=["assessment-stack"]) == response["Location"]
+
+
+def test_stack_page_shows_partial_progress_to_a_signed_in_earner(client, world, publish_mc):
+    from microcred.catalog import services
+    from microcred.catalog.progress import register_earned_provider, unregister_earned_provider
+
+    admin = world["people"]["issuer_admin"]
+    mcs = [publish_mc(title=f"Practice {i}").micro_credential for i in range(3)]
+    stack = services.save_stack(owner=world["orgs"]["issuer"], by=admin, title="Three Practices", items=[{"micro_credential": m} for m in mcs])
+    services.set_stack_state(stack=stack, state="published", by=admin)
+    earner = world["people"]["earner"]
+
+    def provider(user):
+        return {mcs[0].pk, mcs[2].pk} if user.pk == earner.pk else set()
+
+    register_earned_provider(provider)
+    try:
+        assert "Your progress" not in client.get(f"/catalog/stacks/{stack.slug}/").content.decode()  # anonymous
+        client.force_login(earner)
+        body = client.get(f"/catalog/stacks/{stack.slug}/").content.decode()
+        assert "2 of 3 done" in body and body.count("✓ earned") == 2
+        client.force_login(world["people"]["other_earner"])
+        assert "0 of 3 done" in client.get(f"/catalog/stacks/{stack.slug}/").content.decode()
+    finally:
+        unregister_earned_provider(provider)

@@ -53,3 +53,40 @@ def test_every_demo_definition_is_valid():
     seed()
     for spec in content.MICRO_CREDENTIALS:
         validate_definition({k: v for k, v in spec.items() if k not in ("owner", "demo_state")})
+
+
+def test_the_demo_command_serves_the_catalog(tmp_path):
+    """`microcred demo` on an empty data folder: migrates, seeds, prints URL and logins, serves."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["MICROCRED_DATA_DIR"] = str(tmp_path / "data")
+    proc = subprocess.Popen([sys.executable, "-m", "microcred.manage", "demo", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        deadline, body = time.time() + 120, ""
+        while time.time() < deadline:
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/catalog/?q=phonics", timeout=5).read().decode()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.5)
+        assert "Teaching Phonics" in body, proc.stdout.read() if proc.poll() is not None else "server did not answer"
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).status == 200
+        css = urllib.request.urlopen(f"http://127.0.0.1:{port}/static/microcred/site.css", timeout=5)
+        assert css.status == 200
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        output = proc.communicate(timeout=20)[0]
+    assert f"http://localhost:{port}/" in output and "issuer_admin" in output
