@@ -82,3 +82,14 @@ def test_nobody_edits_someone_elses_profile(world):
     services.update_educator_profile(user=world["people"]["earner"], by=world["people"]["platform_admin"], position="principal")
     with pytest.raises(ValidationError):
         services.update_educator_profile(user=world["people"]["earner"], by=world["people"]["earner"], career_stage="retired")
+
+
+def test_admin_is_for_platform_staff_only(client, world):
+    client.force_login(world["people"]["author"])
+    assert client.get("/admin/").status_code == 302  # not staff: sent to the admin login
+    staff = world["people"]["platform_admin"]
+    staff.is_staff = staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    for url in ("/admin/", "/admin/catalog/microcredential/", "/admin/catalog/stack/", "/admin/core/auditevent/", "/admin/accounts/organization/"):
+        assert client.get(url).status_code == 200, url
