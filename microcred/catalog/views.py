@@ -172,6 +172,9 @@ def author_version(request, slug, number):
 @login_required
 def author_part(request, slug, number, position=None):
     version = _editable_version(request, slug, number)
+    if not version.is_editable:
+        messages.error(request, "This version is no longer a draft; start a new version to make changes.")
+        return redirect(version_edit_url(version))
     definition = export_definition(version)
     parts = definition["parts"]
     if position is not None and not 1 <= position <= len(parts):
@@ -182,9 +185,6 @@ def author_part(request, slug, number, position=None):
     form = PartForm(request.POST or None, initial=PartForm.initial_from(current))
     criteria_rows = current["rubric"]["criteria"] if current["rubric"] else []
     if request.method == "POST":
-        if not version.is_editable:
-            messages.error(request, "This version is no longer a draft; start a new version to make changes.")
-            return redirect(version_edit_url(version))
         if request.POST.get("delete") and position:
             if len(parts) == 1:
                 messages.error(request, "A micro-credential needs at least one part.")

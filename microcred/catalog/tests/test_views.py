@@ -242,3 +242,13 @@ def test_stack_page_shows_partial_progress_to_a_signed_in_earner(client, world, 
         assert "0 of 3 done" in client.get(f"/catalog/stacks/{stack.slug}/").content.decode()
     finally:
         unregister_earned_provider(provider)
+
+
+def test_part_editor_of_a_published_version_redirects(client, world, published):
+    client.force_login(world["people"]["author"])
+    url = f"/catalog/author/mc/{published.micro_credential.slug}/v1/parts/1/"
+    response = client.get(url, follow=True)
+    assert "no longer a draft" in response.content.decode()
+    response = client.post(url, {"title": "Changed", "delete": "1"}, follow=True)
+    assert "no longer a draft" in response.content.decode()
+    assert published.parts.count() == 3
