@@ -252,3 +252,20 @@ def test_part_editor_of_a_published_version_redirects(client, world, published):
     response = client.post(url, {"title": "Changed", "delete": "1"}, follow=True)
     assert "no longer a draft" in response.content.decode()
     assert published.parts.count() == 3
+
+
+def test_hostile_text_is_inert_on_stack_and_authoring_pages(client, world, publish_mc):
+    from microcred.catalog import services
+
+    admin = world["people"]["issuer_admin"]
+    version = publish_mc(title=HOSTILE, method_components=[{"title": HOSTILE, "description": HOSTILE}])
+    stack = services.save_stack(owner=world["orgs"]["issuer"], by=admin, title=HOSTILE, description=HOSTILE,
+                                items=[{"micro_credential": version.micro_credential}])
+    services.set_stack_state(stack=stack, state="published", by=admin)
+    client.force_login(admin)
+    for url in (f"/catalog/stacks/{stack.slug}/", "/catalog/stacks/", "/catalog/author/",
+                f"/catalog/author/mc/{version.micro_credential.slug}/v1/", f"/catalog/author/stacks/{stack.slug}/"):
+        body = client.get(url).content.decode()
+        assert HOSTILE not in body, url
+    exported = client.get(f"/catalog/author/mc/{version.micro_credential.slug}/v1/export.json")
+    assert exported["Content-Type"].startswith("application/json") and exported["X-Content-Type-Options"] == "nosniff"
