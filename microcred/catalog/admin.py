@@ -43,6 +43,7 @@ class MicroCredentialVersionAdmin(admin.ModelAdmin):
 
 class StackItemInline(admin.TabularInline):
     model = StackItem
+    fk_name = "stack"
     extra = 0
     autocomplete_fields = ["micro_credential", "child_stack"]
 

@@ -56,3 +56,25 @@ def test_server_errors_show_a_message_not_a_traceback(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert b"Traceback" not in response.content and b"Something went wrong" in response.content
+
+
+def test_django_system_checks_pass(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("check", stdout=out)  # raises SystemCheckError on any error
+    assert "no issues" in out.getvalue()
+
+
+def test_production_settings_pass_the_deploy_checklist(tmp_path):
+    import secrets
+    import subprocess
+    import sys
+
+    env = {"MICROCRED_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_SETTINGS_MODULE": "microcred.settings.production",
+           "MICROCRED_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-m", "microcred.manage", "check", "--deploy", "--fail-level", "WARNING"],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
