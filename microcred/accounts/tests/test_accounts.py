@@ -91,5 +91,12 @@ def test_admin_is_for_platform_staff_only(client, world):
     staff.is_staff = staff.is_superuser = True
     staff.save()
     client.force_login(staff)
-    for url in ("/admin/", "/admin/catalog/microcredential/", "/admin/catalog/stack/", "/admin/core/auditevent/", "/admin/accounts/organization/"):
+    from microcred.catalog import services as catalog_services
+    from microcred.catalog.tests.factories import make_definition
+
+    version = catalog_services.create_micro_credential(owner=world["orgs"]["issuer"], definition=make_definition(), by=staff)
+    stack = catalog_services.save_stack(owner=world["orgs"]["issuer"], by=staff, title="S", items=[{"micro_credential": version.micro_credential}])
+    for url in ("/admin/", "/admin/catalog/microcredential/", "/admin/catalog/stack/", "/admin/core/auditevent/", "/admin/accounts/organization/",
+                f"/admin/catalog/stack/{stack.pk}/change/", f"/admin/catalog/microcredential/{version.micro_credential.pk}/change/",
+                f"/admin/catalog/microcredentialversion/{version.pk}/change/", f"/admin/accounts/user/{staff.pk}/change/"):
         assert client.get(url).status_code == 200, url
