@@ -1,0 +1,1 @@
+"""Tests for the credentials signing core (no database needed)."""
