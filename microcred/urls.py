@@ -10,8 +10,10 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("microcred.accounts.urls")),
     path("catalog/", include("microcred.catalog.urls")),
+    path("earn/", include("microcred.earning.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("microcred.catalog.api.urls")),
+    path("api/v1/earning/", include("microcred.earning.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -38,6 +38,9 @@ class Organization(models.Model):
     locale = models.CharField(max_length=10, choices=Locale.choices, blank=True)
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
+    evidence_retention_days = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="As an issuer: delete raw evidence files this many days after the final decision (scores and feedback stay).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -172,6 +172,11 @@ def validate_definition(data: Any) -> dict:
         if not Organization.objects.filter(slug=slug).exists():
             c.add(f"visible_to[{i}]", f"no organization with the identifier “{slug}”.")
     clean["visible_to"] = sorted(set(visible_to))
+    after = data.get("coach_conversation_after", 3)
+    if after is not None and (isinstance(after, bool) or not isinstance(after, int) or not 1 <= after <= 20):
+        c.add("coach_conversation_after", "must be a whole number from 1 to 20, or null for never.")
+        after = 3
+    clean["coach_conversation_after"] = after
 
     parts = c.items(data, "parts", "", limit=LIMITS["parts"])
     if not parts and "parts" not in c.errors:
@@ -295,6 +300,7 @@ def export_definition(version: MicroCredentialVersion) -> dict:
         "owner": mc.owner.slug,
         "visibility": mc.visibility,
         "visible_to": sorted(mc.visible_to.values_list("slug", flat=True)),
+        "coach_conversation_after": mc.coach_conversation_after,
         "title": version.title,
         "competency": version.competency,
         "key_method": version.key_method,

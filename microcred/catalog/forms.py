@@ -71,6 +71,8 @@ class OverviewForm(forms.Form):
                                     help_text=f"One per line: organization identifier | role ({', '.join(OrganizationRole.Role.values)})")
     visibility = forms.ChoiceField(choices=MicroCredential.Visibility.choices)
     visible_to = forms.MultipleChoiceField(required=False, label="Visible to members of", widget=forms.SelectMultiple(attrs={"size": 6}))
+    coach_conversation_after = forms.IntegerField(required=False, min_value=1, max_value=20, label="Coach conversation required after",
+                                                  help_text="Number of “not yet” decisions before a coach conversation is required to resubmit; empty for never.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,6 +93,7 @@ class OverviewForm(forms.Form):
             "alignments": "\n".join(" | ".join([a["framework"], a["code"], a["name"], a["url"]]).rstrip(" |") for a in definition["alignments"]),
             "organizations": "\n".join(f"{o['organization']} | {o['role']}" for o in definition["organizations"]),
             "visibility": definition["visibility"], "visible_to": definition["visible_to"],
+            "coach_conversation_after": definition["coach_conversation_after"],
         }
 
     def changes(self) -> dict:
@@ -109,6 +112,7 @@ class OverviewForm(forms.Form):
             "alignments": [dict(zip(("framework", "code", "name", "url"), _split(line, 4))) for line in _lines(d["alignments"])],
             "organizations": [dict(zip(("organization", "role"), _split(line, 2))) for line in _lines(d["organizations"])],
             "visibility": d["visibility"], "visible_to": d["visible_to"],
+            "coach_conversation_after": d["coach_conversation_after"],
         }
 
 

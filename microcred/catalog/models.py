@@ -62,6 +62,9 @@ class MicroCredential(models.Model):
                                         help_text="For members-only MCs: whose members may see it (the owner's always can).")
     current_version = models.ForeignKey("MicroCredentialVersion", null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="+", help_text="The version the catalog shows (the latest published).")
+    coach_conversation_after = models.PositiveSmallIntegerField(
+        null=True, blank=True, default=3,
+        help_text="After this many “not yet” decisions a coach conversation is required before resubmitting (empty: never).")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

@@ -65,7 +65,8 @@ def _check_can_edit(by, mc: MicroCredential) -> None:
 
 def _apply_mc_settings(mc: MicroCredential, clean: dict) -> None:
     mc.visibility = clean["visibility"]
-    mc.save(update_fields=["visibility"])
+    mc.coach_conversation_after = clean["coach_conversation_after"]
+    mc.save(update_fields=["visibility", "coach_conversation_after"])
     mc.visible_to.set(Organization.objects.filter(slug__in=clean["visible_to"]))
 
 

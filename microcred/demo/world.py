@@ -105,6 +105,9 @@ def load_demo_world() -> dict:
         _people(orgs)
         mcs = _micro_credentials(orgs)
         stacks = _stacks(orgs)
+        from .earning_world import load_earning_demo
+
+        load_earning_demo()
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 

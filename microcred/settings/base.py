@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "microcred.core",
     "microcred.accounts",
     "microcred.catalog",
+    "microcred.earning",
     "microcred.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -182,3 +183,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MICROCRED_LOG_LEVEL", "WARNING")},
 }
+
+# Evidence uploads
+# Per-kind limits in bytes (MICROCRED_UPLOAD_LIMIT_VIDEO_MB etc. override); no request carries more file bytes
+# than the largest. Uploads spool to a temporary folder in the data dir (not a RAM-backed /tmp), from where the
+# filesystem storage moves them into place.
+MICROCRED_UPLOAD_LIMITS = {
+    kind: int(os.environ.get(f"MICROCRED_UPLOAD_LIMIT_{kind.upper()}_MB", default_mb)) * 1024 * 1024
+    for kind, default_mb in {"video": 2048, "document": 100, "image": 25, "audio": 300}.items()
+}
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "microcred.earning.uploads.LimitedTemporaryFileUploadHandler",
+]
+FILE_UPLOAD_TEMP_DIR = os.environ.get("MICROCRED_UPLOAD_TEMP_DIR", str(DATA_DIR / "upload-tmp"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)

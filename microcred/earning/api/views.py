@@ -1,0 +1,189 @@
+"""JSON API of earning: the same services as the web pages, for integrations."""
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view, parser_classes, permission_classes
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from microcred.catalog.models import MicroCredential, Prompt
+
+from .. import plans, selectors, services
+from ..models import Evidence
+
+SUMMARY_FIELDS = {
+    "id": serializers.IntegerField(), "micro_credential": serializers.CharField(), "version": serializers.IntegerField(),
+    "title": serializers.CharField(), "state": serializers.CharField(), "submitted_at": serializers.DateTimeField(allow_null=True),
+    "decided_at": serializers.DateTimeField(allow_null=True)}
+AttemptDetail = inline_serializer("AttemptDetail", {
+    "id": serializers.IntegerField(), "state": serializers.CharField(), "parts": serializers.ListField(child=serializers.DictField()),
+    "history": serializers.ListField(child=serializers.DictField())})
+
+
+def _summary(a) -> dict:
+    return {"id": a.pk, "micro_credential": a.micro_credential.slug, "version": a.version.number, "title": a.version.title,
+            "state": a.state, "submitted_at": a.submitted_at, "decided_at": a.decided_at}
+
+
+def _detail(a) -> dict:
+    parts = []
+    for p in selectors.attempt_workspace(a):
+        parts.append({"part_id": p["part"].pk, "position": p["part"].position, "title": p["part"].title, "state": p["state"],
+                      "missing": p["missing"], "locked": p["locked"],
+                      "prompts": [{"prompt_id": q["prompt"].pk, "text": q["prompt"].text, "response_type": q["prompt"].response_type,
+                                   "choices": q["prompt"].choices, "answer": {"text": q["text"], "url": q["url"], "choice": q["choice"]},
+                                   "files": [{"evidence_id": e.pk, "name": e.file.original_name, "size": e.file.size,
+                                              "url": f"/earn/files/{e.file_id}/"} for e in q["files"]]} for q in p["prompts"]]})
+    history = []
+    for row in selectors.submission_history(a):
+        d = row["decision"]
+        history.append({"submission": row["submission"].number, "state": row["submission"].state, "submitted_at": row["submission"].submitted_at,
+                        "note_to_assessor": row["submission"].note_to_assessor,
+                        "quiz": {"correct": row["quiz_correct"], "total": row["quiz_total"]},
+                        "decision": None if d is None else {
+                            "result": d.result, "decided_at": d.decided_at, "overall_feedback": d.overall_feedback,
+                            "parts": [{"part_id": f.part_id, "passed": f.passed, "feedback": f.feedback} for f in row["feedback"]],
+                            "criteria": [{"criterion_id": c.criterion_id, "criterion": c.criterion.title, "level": c.level.name,
+                                          "level_index": c.level.position, "comment": c.comment} for c in row["criteria"]]}})
+    return {**_summary(a), "privacy_confirmed": a.privacy_confirmed_at is not None, "shared_with_coach": a.shared_with_coach,
+            "fee_amount": a.fee_amount, "paid_by": a.paid_by_organization.slug if a.paid_by_organization_id else None,
+            "parts": parts, "history": history}
+
+
+@extend_schema(methods=["GET"], responses=inline_serializer("AttemptSummary", SUMMARY_FIELDS, many=True), operation_id="earning_attempts_list")
+@extend_schema(methods=["POST"], request=inline_serializer("StartAttempt", {"micro_credential": serializers.SlugField()}),
+               responses={201: AttemptDetail}, operation_id="earning_attempts_start")
+@api_view(["GET", "POST"])
+@permission_classes([IsAuthenticated])
+def attempts(request):
+    """Your attempts; POST starts one on the MC's published version (returns the open one if it exists)."""
+    if request.method == "POST":
+        slug = request.data.get("micro_credential") if isinstance(request.data, dict) else None
+        if not isinstance(slug, str):
+            return Response({"micro_credential": ["Give the slug of a published micro-credential."]}, status=400)
+        mc = MicroCredential.objects.filter(slug=slug).first()
+        if mc is None:
+            return Response({"micro_credential": ["No such micro-credential."]}, status=400)
+        attempt = services.start_attempt(earner=request.user, micro_credential=mc)
+        return Response(_detail(attempt), status=status.HTTP_201_CREATED)
+    return Response([_summary(a) for a in selectors.attempts_for_earner(request.user)])
+
+
+@extend_schema(responses=AttemptDetail, operation_id="earning_attempt_detail")
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def attempt_detail(request, pk):
+    return Response(_detail(selectors.attempt_for(user=request.user, attempt_id=pk)))
+
+
+def _own(request, pk):
+    attempt = selectors.attempt_for(user=request.user, attempt_id=pk)
+    if attempt.earner_id != request.user.pk:
+        from django.http import Http404
+
+        raise Http404("No such attempt.")
+    return attempt
+
+
+@extend_schema(request=inline_serializer("Answer", {"prompt": serializers.IntegerField(), "text": serializers.CharField(required=False),
+                                                    "url": serializers.CharField(required=False), "choice": serializers.IntegerField(required=False)}),
+               responses=AttemptDetail, operation_id="earning_attempt_answer")
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def answer(request, pk):
+    """Save (autosave) the answer to one prompt: text, a link, or a quiz choice. Empty clears it."""
+    attempt = _own(request, pk)
+    data = request.data if isinstance(request.data, dict) else {}
+    prompt_id = data.get("prompt")
+    if isinstance(prompt_id, bool) or not isinstance(prompt_id, int):
+        return Response({"prompt": ["Give the id of a prompt of this micro-credential."]}, status=400)
+    prompt = get_object_or_404(Prompt, pk=prompt_id, part__version=attempt.version)
+    for key, kind in (("text", str), ("url", str)):
+        if key in data and data[key] is not None and not isinstance(data[key], kind):
+            return Response({key: ["must be text."]}, status=400)
+    services.save_answer(attempt=attempt, by=request.user, prompt=prompt, text=data.get("text"), url=data.get("url"), choice=data.get("choice"))
+    return Response(_detail(attempt))
+
+
+@extend_schema(request={"multipart/form-data": inline_serializer("Upload", {"prompt": serializers.IntegerField(), "file": serializers.FileField()})},
+               responses=AttemptDetail, operation_id="earning_attempt_upload")
+@api_view(["POST"])
+@parser_classes([MultiPartParser])
+@permission_classes([IsAuthenticated])
+def upload(request, pk):
+    """Upload a file (video, document, image, audio) as evidence for a prompt. Streamed; content is sniffed."""
+    attempt = _own(request, pk)
+    try:
+        prompt_id = int(request.data.get("prompt", ""))
+    except (TypeError, ValueError):
+        return Response({"prompt": ["Give the id of a prompt of this micro-credential."]}, status=400)
+    prompt = get_object_or_404(Prompt, pk=prompt_id, part__version=attempt.version)
+    from ..uploads import upload_refusal
+
+    files = request.FILES
+    refusal = upload_refusal(request._request) or (None if "file" in files else "Send the file in the field “file”.")
+    if refusal:
+        return Response({"file": [refusal]}, status=400)
+    services.add_file(attempt=attempt, by=request.user, prompt=prompt, uploaded_file=request.FILES["file"])
+    return Response(_detail(attempt), status=201)
+
+
+@extend_schema(request=None, responses=AttemptDetail, operation_id="earning_evidence_remove")
+@api_view(["DELETE"])
+@permission_classes([IsAuthenticated])
+def remove_evidence(request, pk, evidence_id):
+    attempt = _own(request, pk)
+    services.remove_evidence(evidence=get_object_or_404(Evidence, pk=evidence_id, response__attempt=attempt), by=request.user)
+    return Response(_detail(attempt))
+
+
+@extend_schema(request=inline_serializer("Submit", {"privacy_confirmed": serializers.BooleanField(),
+                                                    "note_to_assessor": serializers.CharField(required=False, allow_blank=True)}),
+               responses=AttemptDetail, operation_id="earning_attempt_submit")
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def submit(request, pk):
+    """Submit (or resubmit) for assessment. Idempotent: a second call returns the same submitted attempt."""
+    attempt = _own(request, pk)
+    data = request.data if isinstance(request.data, dict) else {}
+    note = data.get("note_to_assessor", "")
+    if not isinstance(note, str) or len(note) > 5000:
+        return Response({"note_to_assessor": ["Text of at most 5,000 characters."]}, status=400)
+    if data.get("privacy_confirmed") is True:
+        services.confirm_privacy(attempt=attempt, by=request.user)
+    return Response(_detail(services.submit_attempt(attempt=attempt, by=request.user, note_to_assessor=note)))
+
+
+@extend_schema(request=None, responses=AttemptDetail, operation_id="earning_attempt_withdraw")
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def withdraw(request, pk):
+    attempt = _own(request, pk)
+    return Response(_detail(services.withdraw_submission(attempt=attempt, by=request.user)))
+
+
+@extend_schema(responses=inline_serializer("Recommendation", {"micro_credential": serializers.CharField(), "title": serializers.CharField(),
+                                                             "reasons": serializers.ListField(child=serializers.CharField())}, many=True),
+               operation_id="earning_recommendations")
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def recommendations(request):
+    """Recommended MCs: growth plan first, then district/state priorities, then MCs written for your role."""
+    return Response([{"micro_credential": r["micro_credential"].slug, "title": r["version"].title, "reasons": r["reasons"]}
+                     for r in plans.recommendations(earner=request.user, limit=20)])
+
+
+@extend_schema(responses=inline_serializer("NotificationOut", {"id": serializers.IntegerField(), "kind": serializers.CharField(),
+                                                              "message": serializers.CharField(), "url": serializers.CharField(),
+                                                              "created_at": serializers.DateTimeField(), "read": serializers.BooleanField()}, many=True),
+               operation_id="earning_notifications")
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def notifications(request):
+    return Response([{"id": n.pk, "kind": n.kind, "message": n.message, "url": n.url, "created_at": n.created_at, "read": n.read_at is not None}
+                     for n in request.user.notifications.all()[:200]])
+
+

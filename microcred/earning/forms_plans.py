@@ -1,0 +1,109 @@
+"""Forms of the growth-plan, priorities and sponsorship pages. They parse input; the services decide."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from microcred.accounts.models import Organization, User
+from microcred.catalog.models import MicroCredential, Stack
+
+from .plans import MAX_GOALS, MAX_NOTE, MAX_REASON
+
+
+class _MicroCredentialChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.current_version.title if obj.current_version_id else obj.slug
+
+
+class _MicroCredentialMultipleChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.current_version.title if obj.current_version_id else obj.slug
+
+
+def _by_title(qs):
+    return qs.select_related("current_version").order_by("current_version__title")
+
+
+class GoalsForm(forms.Form):
+    goals = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=MAX_GOALS,
+                            error_messages={"max_length": f"Keep your goals under {MAX_GOALS:,} characters (they have %(show_value)s)."},
+                            help_text=f"What you want to grow in this year (up to {MAX_GOALS:,} characters).")
+
+
+class ProposeItemForm(forms.Form):
+    """Choose one MC or one stack from what the earner can see in the catalog."""
+
+    micro_credential = _MicroCredentialChoice(queryset=MicroCredential.objects.none(), required=False, label="Micro-credential",
+                                              to_field_name="slug")
+    stack = forms.ModelChoiceField(queryset=Stack.objects.none(), required=False, label="or a stack", to_field_name="slug")
+    note = forms.CharField(required=False, max_length=MAX_NOTE, label="Note (optional)",
+                           widget=forms.TextInput(attrs={"placeholder": "Why this one?"}))
+
+    def __init__(self, *args, micro_credentials=None, stacks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["micro_credential"].queryset = _by_title(micro_credentials) if micro_credentials is not None else MicroCredential.objects.none()
+        self.fields["stack"].queryset = stacks.order_by("title") if stacks is not None else Stack.objects.none()
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and bool(data.get("micro_credential")) == bool(data.get("stack")):
+            raise forms.ValidationError("Choose one micro-credential or one stack.")
+        return data
+
+
+class SupervisorForm(forms.Form):
+    supervisor = forms.CharField(required=False, max_length=150, label="Supervisor’s username",
+                               help_text="Your principal or supervisor, who may suggest and approve items. Leave empty to remove.")
+
+    def clean_supervisor(self):
+        username = self.cleaned_data["supervisor"].strip()
+        if not username:
+            return None
+        user = User.objects.filter(username__iexact=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError("No active account has that username; check the spelling with your supervisor.")
+        return user
+
+
+class PriorityForm(forms.Form):
+    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), to_field_name="slug")
+    micro_credential = _MicroCredentialChoice(queryset=MicroCredential.objects.none(), label="Micro-credential", to_field_name="slug")
+    reason = forms.CharField(required=False, max_length=MAX_REASON,
+                             help_text="Shown to your educators, e.g. “Most common growth area on our evaluation rubric”.")
+
+    def __init__(self, *args, organizations=None, micro_credentials=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations if organizations is not None else Organization.objects.none()
+        if self.fields["organization"].queryset.count() == 1:
+            self.fields["organization"].empty_label = None
+        self.fields["micro_credential"].queryset = _by_title(micro_credentials) if micro_credentials is not None else MicroCredential.objects.none()
+
+
+class VoucherForm(forms.Form):
+    sponsor = forms.ModelChoiceField(queryset=Organization.objects.none(), to_field_name="slug", label="Paid by")
+    code = forms.CharField(required=False, max_length=40,
+                           help_text="Letters, digits and hyphens, 4–40 characters. Leave empty to generate one.")
+    automatic_for_members = forms.BooleanField(required=False, label="Apply automatically to our members (no code needed)")
+    micro_credentials = _MicroCredentialMultipleChoice(queryset=MicroCredential.objects.none(), required=False, to_field_name="slug",
+                                                       label="Only for these micro-credentials",
+                                                       help_text="Leave empty for any micro-credential.",
+                                                       widget=forms.SelectMultiple(attrs={"size": 6}))
+    max_uses = forms.IntegerField(required=False, min_value=1, max_value=1_000_000, label="Maximum uses",
+                                  help_text="Leave empty for no limit.")
+    expires_on = forms.DateField(required=False, label="Expires on", widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text="The voucher works until the end of this day.")
+
+    def __init__(self, *args, organizations=None, micro_credentials=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sponsor"].queryset = organizations if organizations is not None else Organization.objects.none()
+        if self.fields["sponsor"].queryset.count() == 1:
+            self.fields["sponsor"].empty_label = None
+        self.fields["micro_credentials"].queryset = _by_title(micro_credentials) if micro_credentials is not None else MicroCredential.objects.none()
+
+    def expires_at(self):
+        day = self.cleaned_data.get("expires_on")
+        if not day:
+            return None
+        return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)) - dt.timedelta(microseconds=1)

@@ -1,0 +1,153 @@
+"""Every non-trivial read of earning: who may see an attempt, the earner's home, recommendations."""
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from microcred.accounts.selectors import is_platform_admin
+
+from .models import Attempt, CoachAssignment, Evidence, EvidenceFile, Notification, PartResponse, Submission
+
+
+def is_coach_of(coach, earner) -> bool:
+    if not getattr(coach, "is_authenticated", False):
+        return False
+    return CoachAssignment.objects.filter(coach=coach, earner=earner, active=True).exists()
+
+
+def can_view_attempt(user, attempt: Attempt) -> bool:
+    """The earner; their assigned coach only if the earner shares it; platform admins.
+
+    (Assessors see submissions through the assessment app, blind, never the attempt itself.)"""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if attempt.earner_id == user.pk or is_platform_admin(user):
+        return True
+    return attempt.shared_with_coach and is_coach_of(user, attempt.earner)
+
+
+def attempt_for(*, user, attempt_id: int) -> Attempt:
+    """An attempt this person may see, or 404 (never 403: nothing about others' attempts leaks)."""
+    attempt = (Attempt.objects.select_related("version", "micro_credential", "earner").filter(pk=attempt_id).first())
+    if attempt is None or not can_view_attempt(user, attempt):
+        raise Http404("No such attempt.")
+    return attempt
+
+
+def can_view_evidence_file(user, evidence_file: EvidenceFile) -> bool:
+    """Whoever may see an attempt that uses the file (the uploader always)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if evidence_file.owner_id == user.pk or is_platform_admin(user):
+        return True
+    attempts = Attempt.objects.filter(responses__evidence__file=evidence_file).distinct()
+    return any(can_view_attempt(user, a) for a in attempts)
+
+
+def attempts_for_earner(earner) -> QuerySet[Attempt]:
+    return (Attempt.objects.filter(earner=earner).select_related("version", "micro_credential")
+            .prefetch_related(Prefetch("responses", queryset=PartResponse.objects.select_related("part").prefetch_related("evidence")),
+                              Prefetch("submissions", queryset=Submission.objects.select_related("decision"))))
+
+
+def earned_micro_credential_ids(user) -> set[int]:
+    """MCs this person has earned (any version): feeds stack progress in the catalog."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(Attempt.objects.filter(earner=user, state=Attempt.State.EARNED).values_list("micro_credential_id", flat=True))
+
+
+def open_attempt(earner, micro_credential) -> Attempt | None:
+    return Attempt.objects.filter(earner=earner, micro_credential=micro_credential,
+                                  state__in=[Attempt.State.DRAFT, Attempt.State.SUBMITTED, Attempt.State.NOT_YET]).first()
+
+
+def part_states(attempt: Attempt) -> list[dict]:
+    """Per part: what is there, what is missing, and whether it is locked (passed earlier)."""
+    from .services import missing_for_part
+
+    responses = {r.part_id: r for r in attempt.responses.all()}
+    out = []
+    for part in attempt.version.parts.prefetch_related("prompts", "evidence_types").all():
+        response = responses.get(part.pk)
+        missing = missing_for_part(part, response)
+        state = "passed" if response and response.locked else ("complete" if not missing else ("started" if response and response.evidence.exists() else "empty"))
+        out.append({"part": part, "response": response, "missing": missing, "state": state})
+    return out
+
+
+def unread_notifications(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user, read_at__isnull=True)
+
+
+def shared_attempts_for_coach(coach) -> QuerySet[Attempt]:
+    earners = CoachAssignment.objects.filter(coach=coach, active=True).values("earner")
+    return Attempt.objects.filter(earner__in=earners, shared_with_coach=True).select_related("earner", "version")
+
+
+def evidence_of(attempt: Attempt) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(response__attempt=attempt).select_related("file", "prompt", "response__part")
+
+
+
+
+def latest_decision(attempt: Attempt):
+    from .models import Decision
+
+    return (Decision.objects.filter(submission__attempt=attempt).select_related("submission")
+            .prefetch_related("part_feedback__part", "criterion_results__criterion", "criterion_results__level")
+            .order_by("-decided_at").first())
+
+
+def attempt_workspace(attempt: Attempt) -> list[dict]:
+    """Each part with its prompts, the earner's current answers per prompt, what is missing, and its state."""
+    states = {s["part"].pk: s for s in part_states(attempt)}
+    evidence = list(evidence_of(attempt))
+    out = []
+    for part in attempt.version.parts.prefetch_related("prompts", "evidence_types").all():
+        state = states[part.pk]
+        prompts = []
+        for prompt in part.prompts.all():
+            items = [e for e in evidence if e.prompt_id == prompt.pk]
+            prompts.append({"prompt": prompt, "items": items,
+                            "text": next((e.text for e in items if e.kind in ("written", "reflection")), ""),
+                            "url": next((e.url for e in items if e.kind == "link"), ""),
+                            "choice": next((e.choice for e in items if e.kind == "quiz"), None),
+                            "files": [e for e in items if e.file_id],
+                            "accepts_files": bool({"video", "file"} & set(part.evidence_type_values)),
+                            "accepts_links": bool({"video", "file", "link"} & set(part.evidence_type_values))})
+        out.append({"part": part, "prompts": prompts, "missing": state["missing"], "state": state["state"],
+                    "locked": state["state"] == "passed"})
+    return out
+
+
+def submission_history(attempt: Attempt) -> list[dict]:
+    """Every submission with its decision and feedback, newest first. No assessor identity is included."""
+    from .models import Submission
+
+    rows = []
+    for submission in Submission.objects.filter(attempt=attempt).select_related("decision").order_by("-number"):
+        decision = getattr(submission, "decision", None)
+        feedback, criteria = [], []
+        if decision is not None:
+            feedback = list(decision.part_feedback.select_related("part"))
+            criteria = list(decision.criterion_results.select_related("criterion", "level", "criterion__rubric__part"))
+        quiz = [p["quiz"] for p in submission.snapshot.get("parts", []) if p.get("quiz")]
+        rows.append({"submission": submission, "decision": decision, "feedback": feedback, "criteria": criteria,
+                     "quiz_correct": sum(q["correct"] for q in quiz), "quiz_total": sum(q["total"] for q in quiz)})
+    return rows
+
+
+def stack_progress_for(user) -> list[dict]:
+    """Stacks in which this person has earned at least one MC, with progress."""
+    from microcred.catalog.models import Stack
+    from microcred.catalog.selectors import stack_progress
+
+    earned = earned_micro_credential_ids(user)
+    started = set(Attempt.objects.filter(earner=user).values_list("micro_credential_id", flat=True))
+    stacks = Stack.objects.filter(state=Stack.State.PUBLISHED, items__micro_credential__in=started | earned).distinct()
+    return [{"stack": s, "progress": stack_progress(s, earned)} for s in stacks]
+
+
+def coachees_of(coach):
+    return CoachAssignment.objects.filter(coach=coach, active=True).select_related("earner")

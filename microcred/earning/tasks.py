@@ -1,0 +1,22 @@
+"""Background work of earning (django-tasks): e-mail for notifications, retention, reminders."""
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+
+@task()
+def email_notification(notification_id: int) -> None:
+    """Send one notification by e-mail, once (a retried task does not send twice)."""
+    from .models import Notification
+
+    with transaction.atomic():
+        n = Notification.objects.select_for_update().select_related("user").filter(pk=notification_id, emailed_at__isnull=True).first()
+        if n is None or not n.user.email:
+            return
+        url = f"{settings.SITE_URL}{n.url}" if n.url else settings.SITE_URL
+        send_mail(subject=f"microcred: {n.get_kind_display()}", message=f"{n.message}\n\n{url}\n",
+                  from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[n.user.email])
+        n.emailed_at = timezone.now()
+        n.save(update_fields=["emailed_at"])

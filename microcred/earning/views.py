@@ -1,0 +1,211 @@
+"""Earner pages: home, attempt workspace (autosave, uploads, submit), coaching, notifications. Thin."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from microcred.catalog.models import MicroCredential, Prompt
+
+from . import notifications as notices
+from . import plans, selectors, services
+from .forms import CoachCommentForm, CoachConversationForm, SubmitForm, UploadForm, VoucherForm
+from .models import Attempt, Evidence
+
+
+def _messages_of(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [m for msgs in exc.message_dict.values() for m in msgs]
+    return list(exc.messages)
+
+
+@login_required
+def home(request):
+    attempts = list(selectors.attempts_for_earner(request.user))
+    groups = {state: [a for a in attempts if a.state == state] for state in Attempt.State.values}
+    return render(request, "earning/home.html", {
+        "in_progress": [(a, selectors.part_states(a)) for a in groups["draft"]],
+        "not_yet": [(a, selectors.latest_decision(a)) for a in groups["not_yet"]],
+        "submitted": groups["submitted"], "earned": groups["earned"],
+        "recommended": plans.recommendations(earner=request.user, limit=6),
+        "stacks": selectors.stack_progress_for(request.user),
+        "notifications": selectors.unread_notifications(request.user)[:5],
+    })
+
+
+@login_required
+@require_POST
+def start(request, slug):
+    mc = get_object_or_404(MicroCredential, slug=slug)
+    try:
+        attempt = services.start_attempt(earner=request.user, micro_credential=mc)
+    except ValidationError as exc:
+        for m in _messages_of(exc):
+            messages.error(request, m)
+        return redirect("catalog:detail", slug=slug) if mc.current_version_id else redirect("earning:home")
+    return redirect("earning:attempt", pk=attempt.pk)
+
+
+@login_required
+def attempt(request, pk):
+    attempt = selectors.attempt_for(user=request.user, attempt_id=pk)
+    is_earner = attempt.earner_id == request.user.pk
+    return render(request, "earning/attempt.html", {
+        "attempt": attempt, "is_earner": is_earner, "parts": selectors.attempt_workspace(attempt),
+        "history": selectors.submission_history(attempt), "submit_form": SubmitForm(), "upload_form": UploadForm(),
+        "comment_form": CoachCommentForm(), "conversation_form": CoachConversationForm(), "voucher_form": VoucherForm(),
+        "editable": is_earner and attempt.state in (Attempt.State.DRAFT, Attempt.State.NOT_YET),
+        "is_coach": not is_earner and selectors.is_coach_of(request.user, attempt.earner),
+        "comments": attempt.coach_comments.select_related("author", "part"),
+    })
+
+
+def _owned_attempt(request, pk) -> Attempt:
+    attempt = selectors.attempt_for(user=request.user, attempt_id=pk)
+    if attempt.earner_id != request.user.pk:
+        raise Http404("No such attempt.")
+    return attempt
+
+
+@login_required
+@require_POST
+def save_answer(request, pk, prompt_id):
+    """Autosave one answer (htmx posts on change); answers with a short status line."""
+    attempt = _owned_attempt(request, pk)
+    prompt = get_object_or_404(Prompt, pk=prompt_id, part__version=attempt.version)
+    choice = request.POST.get("choice")
+    try:
+        services.save_answer(attempt=attempt, by=request.user, prompt=prompt,
+                             text=request.POST.get("text"), url=request.POST.get("url"),
+                             choice=int(choice) if choice not in (None, "") and choice.isdigit() else (None if choice in (None, "") else -1))
+    except ValidationError as exc:
+        message = " ".join(_messages_of(exc))
+        if request.headers.get("HX-Request"):
+            return HttpResponse(f'<span class="error" role="alert">Not saved: {_escape(message)}</span>', status=200)
+        messages.error(request, f"Not saved: {message}")
+        return redirect("earning:attempt", pk=pk)
+    if request.headers.get("HX-Request"):
+        return HttpResponse('<span class="saved" role="status">Saved</span>')
+    messages.success(request, "Saved.")
+    return redirect("earning:attempt", pk=pk)
+
+
+def _escape(text: str) -> str:
+    from django.utils.html import escape
+
+    return escape(text)
+
+
+@login_required
+@require_POST
+def upload(request, pk, prompt_id):
+    attempt = _owned_attempt(request, pk)
+    prompt = get_object_or_404(Prompt, pk=prompt_id, part__version=attempt.version)
+    from .uploads import upload_refusal
+
+    files = request.FILES  # parses the body (streamed to disk by the upload handlers)
+    refusal = upload_refusal(request) or (None if "file" in files else "Choose a file to upload.")
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(reverse("earning:attempt", args=[pk]) + f"#part-{prompt.part.position}")
+    try:
+        evidence = services.add_file(attempt=attempt, by=request.user, prompt=prompt, uploaded_file=request.FILES["file"])
+    except ValidationError as exc:
+        for m in _messages_of(exc):
+            messages.error(request, f"File not added: {m}")
+    else:
+        messages.success(request, f"Added “{evidence.file.original_name}”.")
+    return redirect(reverse("earning:attempt", args=[pk]) + f"#part-{prompt.part.position}")
+
+
+@login_required
+@require_POST
+def remove_evidence(request, pk, evidence_id):
+    attempt = _owned_attempt(request, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, response__attempt=attempt)
+    try:
+        services.remove_evidence(evidence=evidence, by=request.user)
+        messages.success(request, "Removed.")
+    except ValidationError as exc:
+        for m in _messages_of(exc):
+            messages.error(request, m)
+    return redirect("earning:attempt", pk=pk)
+
+
+@login_required
+@require_POST
+def evidence_public(request, pk, evidence_id):
+    attempt = _owned_attempt(request, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, response__attempt=attempt)
+    services.set_evidence_public(evidence=evidence, by=request.user, public=request.POST.get("public") == "1")
+    return redirect("earning:attempt", pk=pk)
+
+
+@login_required
+@require_POST
+def attempt_action(request, pk, action):
+    attempt = selectors.attempt_for(user=request.user, attempt_id=pk)
+    try:
+        if action == "submit":
+            form = SubmitForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors.get("note_to_assessor", ["Invalid note."]))
+            if request.POST.get("privacy") == "1":
+                services.confirm_privacy(attempt=attempt, by=request.user)
+            services.submit_attempt(attempt=attempt, by=request.user, note_to_assessor=form.cleaned_data["note_to_assessor"])
+            messages.success(request, "Submitted. Your evidence is locked and in the assessment queue.")
+        elif action == "withdraw":
+            services.withdraw_submission(attempt=attempt, by=request.user)
+            messages.success(request, "Submission withdrawn; you can edit again.")
+        elif action == "share":
+            services.set_shared_with_coach(attempt=attempt, by=request.user, shared=request.POST.get("shared") == "1")
+            messages.success(request, "Sharing updated.")
+        elif action == "abandon":
+            was_draft = attempt.state == Attempt.State.DRAFT and not attempt.submissions.exists()
+            services.abandon_attempt(attempt=attempt, by=request.user)
+            messages.success(request, "Draft deleted." if was_draft else "Attempt closed; its history is kept.")
+            return redirect("earning:home")
+        elif action == "voucher":
+            from .sponsorship import redeem_voucher
+
+            redeem_voucher(attempt=attempt, code=request.POST.get("code", ""), by=request.user)
+            messages.success(request, "Voucher applied: your sponsor covers the fee.")
+        elif action == "comment":
+            form = CoachCommentForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors.get("text", ["Write a comment."]))
+            services.add_coach_comment(attempt=attempt, by=request.user, text=form.cleaned_data["text"])
+            messages.success(request, "Comment added.")
+        elif action == "conversation":
+            form = CoachConversationForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError([m for errs in form.errors.values() for m in errs])
+            services.record_coach_conversation(attempt=attempt, by=request.user, held_on=form.cleaned_data["held_on"],
+                                               note=form.cleaned_data["note"])
+            messages.success(request, "Coaching conversation recorded; the earner may resubmit.")
+        else:
+            raise Http404("Unknown action.")
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or "You cannot do that.")
+    except ValidationError as exc:
+        for m in _messages_of(exc):
+            messages.error(request, m)
+    return redirect("earning:attempt", pk=pk)
+
+
+@login_required
+def coaching(request):
+    return render(request, "earning/coaching.html", {"attempts": selectors.shared_attempts_for_coach(request.user),
+                                                     "coachees": selectors.coachees_of(request.user)})
+
+
+@login_required
+def notifications(request):
+    if request.method == "POST":
+        notices.mark_read(user=request.user)
+        return redirect("earning:notifications")
+    return render(request, "earning/notifications.html", {"notifications": request.user.notifications.all()[:100]})

@@ -1,0 +1,48 @@
+"""Serving evidence files: only through a permission check, always as a download, never rendered by the browser."""
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from .models import EvidenceFile
+from .selectors import can_view_evidence_file
+from .uploads import open_evidence
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+@require_safe
+def download_evidence(request, file_id):
+    """The file's bytes as an attachment to whoever may see it; 404 to everyone else, 410 once retention removed them."""
+    try:
+        evidence_file = EvidenceFile.objects.filter(pk=file_id).first()
+    except (ValidationError, ValueError):
+        evidence_file = None
+    if evidence_file is None or not can_view_evidence_file(request.user, evidence_file):
+        raise Http404("No such file.")
+    if evidence_file.purged_at:
+        return render(request, "core/error.html", {
+            "title": "File removed",
+            "message": f"\u201c{evidence_file.original_name}\u201d was removed on {evidence_file.purged_at:%Y-%m-%d} under the "
+                       "retention policy. Its record stays; the file itself is no longer kept."}, status=410)
+    try:
+        handle = open_evidence(evidence_file)
+    except FileNotFoundError:
+        logger.error("Evidence file %s has a record but no bytes in storage (%s)", evidence_file.pk, evidence_file.storage_name)
+        raise Http404("No such file.") from None
+    content_type = evidence_file.content_type
+    if content_type.startswith("text/"):
+        content_type += "; charset=utf-8"
+    response = FileResponse(handle, as_attachment=True, filename=evidence_file.original_name, content_type=content_type)
+    # The bytes are the uploader's: the browser must not guess a type, render, or run anything from them.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, no-store"
+    return response
