@@ -159,7 +159,7 @@ def propose_item(*, plan: GrowthPlan, by, micro_credential: MicroCredential | No
         label = stack.title
     with transaction.atomic():
         # Lock the plan: two tabs proposing the same MC cannot both get past the duplicate check.
-        plan = GrowthPlan.objects.select_for_update().select_related("earner").get(pk=plan.pk)
+        plan = GrowthPlan.objects.select_for_update(of=("self",)).select_related("earner").get(pk=plan.pk)
         if plan.items.filter(existing, state__in=OPEN_ITEM_STATES).exists():
             field = "micro_credential" if micro_credential is not None else "stack"
             raise ValidationError({field: [f"“{label}” is already on this growth plan."]})
@@ -177,7 +177,7 @@ def decide_item(*, item: PlanItem, by, approve: bool) -> PlanItem:
 
     Deciding the same way twice changes nothing and sends nothing."""
     with transaction.atomic():
-        item = PlanItem.objects.select_for_update().select_related("plan__earner", "micro_credential", "stack").get(pk=item.pk)
+        item = PlanItem.objects.select_for_update(of=("self",)).select_related("plan__earner", "micro_credential", "stack").get(pk=item.pk)
         plan = item.plan
         if not can_guide(by, plan):
             raise PermissionDenied("Only the earner's supervisor or coach approves growth-plan items.")

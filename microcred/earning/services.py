@@ -338,7 +338,7 @@ def return_incomplete(*, submission: Submission, by, reason: str) -> Submission:
     if not reason.strip():
         raise ValidationError({"reason": ["Say what is missing."]})
     with transaction.atomic():
-        submission = Submission.objects.select_for_update().select_related("attempt").get(pk=submission.pk)
+        submission = Submission.objects.select_for_update(of=("self",)).select_related("attempt").get(pk=submission.pk)
         if submission.state != Submission.State.PENDING:
             raise ValidationError("Only a submission waiting for assessment can be returned.")
         attempt = Attempt.objects.select_for_update().get(pk=submission.attempt_id)
@@ -363,7 +363,7 @@ def record_decision(*, submission: Submission, by, levels: dict[int, int], part_
     for the same submission returns the first decision unchanged."""
     part_feedback, comments = part_feedback or {}, comments or {}
     with transaction.atomic():
-        submission = Submission.objects.select_for_update().select_related("attempt__version").get(pk=submission.pk)
+        submission = Submission.objects.select_for_update(of=("self",)).select_related("attempt__version").get(pk=submission.pk)
         existing = Decision.objects.filter(submission=submission).first()
         if existing:
             return existing

@@ -12,7 +12,7 @@ def email_notification(notification_id: int) -> None:
     from .models import Notification
 
     with transaction.atomic():
-        n = Notification.objects.select_for_update().select_related("user").filter(pk=notification_id, emailed_at__isnull=True).first()
+        n = Notification.objects.select_for_update(of=("self",)).select_related("user").filter(pk=notification_id, emailed_at__isnull=True).first()
         if n is None or not n.user.email:
             return
         url = f"{settings.SITE_URL}{n.url}" if n.url else settings.SITE_URL
