@@ -8,6 +8,22 @@ class _Roles:
     def __init__(self, user):
         self._user = user
 
+    def _has(self, *roles) -> bool:
+        return bool(getattr(self._user, "is_superuser", False) or organization_ids_with_role(self._user, *roles))
+
+    @property
+    def is_coach(self) -> bool:
+        return self._has(Role.COACH)
+
+    @property
+    def is_recognizer(self) -> bool:
+        return self._has(Role.RECOGNIZER_ADMIN, Role.PLATFORM_ADMIN)
+
+    @property
+    def is_sponsor_admin(self) -> bool:
+        """Recognizer, issuer and platform admins manage priorities, vouchers and fee reports."""
+        return self._has(Role.RECOGNIZER_ADMIN, Role.ISSUER_ADMIN, Role.PLATFORM_ADMIN)
+
     @property
     def can_author(self) -> bool:
         return bool(getattr(self._user, "is_superuser", False) or organization_ids_with_role(self._user, Role.AUTHOR, Role.ISSUER_ADMIN))

@@ -128,3 +128,17 @@ def test_spoofed_upload_is_refused_and_nothing_else_is_lost(earner_client, world
     assert attempt.responses.get(part__position=1).evidence.get().text == "Keep me"
     empty = earner_client.post(f"/earn/attempts/{attempt.pk}/upload/{video_prompt.pk}/", {}, follow=True).content.decode()
     assert "Choose a file" in empty
+
+
+@pytest.mark.parametrize("who, visible, hidden", [
+    ("earner", ["My micro-credentials"], ["Coaching", "Priorities", "Sponsorship", "Authoring"]),
+    ("recognizer", ["Priorities", "Sponsorship"], ["Authoring"]),
+    ("issuer_admin", ["Sponsorship", "Authoring"], ["Priorities"]),
+])
+def test_navigation_offers_what_each_role_may_use(client, world, who, visible, hidden):
+    client.force_login(world["people"][who])
+    nav = client.get("/").content.decode().split("</nav>")[0]
+    for label in visible:
+        assert f">{label}</a>" in nav, label
+    for label in hidden:
+        assert f">{label}</a>" not in nav, label
