@@ -98,5 +98,6 @@ def test_admin_is_for_platform_staff_only(client, world):
     stack = catalog_services.save_stack(owner=world["orgs"]["issuer"], by=staff, title="S", items=[{"micro_credential": version.micro_credential}])
     for url in ("/admin/", "/admin/catalog/microcredential/", "/admin/catalog/stack/", "/admin/core/auditevent/", "/admin/accounts/organization/",
                 f"/admin/catalog/stack/{stack.pk}/change/", f"/admin/catalog/microcredential/{version.micro_credential.pk}/change/",
-                f"/admin/catalog/microcredentialversion/{version.pk}/change/", f"/admin/accounts/user/{staff.pk}/change/"):
+                f"/admin/catalog/microcredentialversion/{version.pk}/change/", f"/admin/accounts/user/{staff.pk}/change/",
+                "/admin/earning/cohort/add/", "/admin/earning/voucher/add/", "/admin/earning/coachassignment/add/", "/admin/earning/attempt/"):
         assert client.get(url).status_code == 200, url
