@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "microcred.accounts",
     "microcred.catalog",
     "microcred.earning",
+    "microcred.assessment",
     "microcred.demo",
     "django.contrib.admin",
     "django.contrib.auth",
