@@ -11,9 +11,11 @@ urlpatterns = [
     path("accounts/", include("microcred.accounts.urls")),
     path("catalog/", include("microcred.catalog.urls")),
     path("earn/", include("microcred.earning.urls")),
+    path("assess/", include("microcred.assessment.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("microcred.catalog.api.urls")),
     path("api/v1/earning/", include("microcred.earning.api.urls")),
+    path("api/v1/assessment/", include("microcred.assessment.api.urls")),
     path("admin/", admin.site.urls),
 ]
 
