@@ -25,6 +25,10 @@ class _Roles:
         return self._has(Role.RECOGNIZER_ADMIN, Role.ISSUER_ADMIN, Role.PLATFORM_ADMIN)
 
     @property
+    def is_assessor(self) -> bool:
+        return self._has(Role.ASSESSOR)
+
+    @property
     def can_author(self) -> bool:
         return bool(getattr(self._user, "is_superuser", False) or organization_ids_with_role(self._user, Role.AUTHOR, Role.ISSUER_ADMIN))
 

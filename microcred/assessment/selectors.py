@@ -1,10 +1,13 @@
 """Reads of assessment: the blind view of an item, queues, dashboards."""
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from .models import Assignment, Review
+from microcred.earning.selectors import neutral_file_name
+
+from .models import AnchorItem, Assignment, DriftFlag, IssuerPolicy, Qualification, Review
 
 
 def assessor_may_view_file(user, evidence_file) -> bool:
@@ -35,7 +38,9 @@ def blind_view(assignment: Assignment) -> dict:
         snap = by_part.get(part.pk, {"evidence": [], "locked": False})
         prompts = []
         for prompt in part.prompts.all():
-            items = [e for e in snap["evidence"] if e.get("prompt_id") == prompt.pk]
+            # Uploaded file names can carry names of people; the assessor sees a neutral one.
+            items = [dict(e, name=neutral_file_name(e["file_id"], e.get("name", ""))) if e.get("file_id") else e
+                     for e in snap["evidence"] if e.get("prompt_id") == prompt.pk]
             prompts.append({"prompt": prompt, "evidence": items})
         levels = list(part.rubric.levels.all())
         criteria = []
@@ -70,3 +75,148 @@ def queue_health(micro_credential_ids=None) -> dict:
             "decided": decided.count(), "earned": decided.filter(final_result="earned").count()}
 
 
+
+
+# --- Assessor pages --------------------------------------------------------------------------------
+
+def _due_at(assignment: Assignment):
+    """Due date shown to the assessor. Seeded checks get one computed the same way, so they look like real items."""
+    from .services import add_business_days
+
+    if assignment.review_id:
+        return assignment.review.due_at
+    mc = assignment.anchor_item.micro_credential
+    policy = IssuerPolicy.objects.filter(organization_id=mc.owner_id).first()
+    return add_business_days(assignment.assigned_at, policy.turnaround_business_days if policy else 14)
+
+
+def item_summary(assignment: Assignment, now=None) -> dict:
+    """One queue row: role, MC title, due date — never who the earner is."""
+    now = now or timezone.now()
+    version = assignment.review.version if assignment.review_id else assignment.anchor_item.version
+    due = _due_at(assignment)
+    role = "First" if assignment.role == Assignment.Role.CHECK else assignment.get_role_display()
+    return {"assignment": assignment, "id": assignment.pk, "role": role, "title": version.title,
+            "micro_credential": version.micro_credential.slug, "due_at": due, "overdue": due < now,
+            "precheck": assignment.role == Assignment.Role.PRECHECK, "state": assignment.state}
+
+
+def queue_rows(user) -> list[dict]:
+    """The assessor's open items (calibration items are listed with their pool instead)."""
+    now = timezone.now()
+    items = my_queue(user).exclude(role=Assignment.Role.CALIBRATION).select_related(
+        "review__version__micro_credential", "anchor_item__version__micro_credential", "anchor_item__micro_credential")
+    return [item_summary(a, now) for a in items]
+
+
+def pools_for(user) -> list[dict]:
+    """Each MC pool the assessor is in: qualification, whether they may score, open calibration items."""
+    from .services import is_certified
+
+    rows = []
+    quals = Qualification.objects.filter(assessor=user).select_related("micro_credential__current_version").order_by("micro_credential__slug")
+    for q in quals:
+        calibration = list(Assignment.objects.filter(assessor=user, role=Assignment.Role.CALIBRATION, state=Assignment.State.ASSIGNED,
+                                                     anchor_item__micro_credential=q.micro_credential).order_by("id"))
+        rows.append({"qualification": q, "micro_credential": q.micro_credential, "certified": is_certified(q),
+                     "calibration_items": calibration,
+                     "title": q.micro_credential.current_version.title if q.micro_credential.current_version_id else q.micro_credential.slug})
+    return rows
+
+
+def is_assessor(user) -> bool:
+    from microcred.accounts.models import Role
+    from microcred.accounts.selectors import organization_ids_with_role
+
+    return bool(organization_ids_with_role(user, Role.ASSESSOR)) or Qualification.objects.filter(assessor=user).exists()
+
+
+# --- Issuer dashboard -------------------------------------------------------------------------------
+
+def issuer_micro_credentials(user):
+    """MCs whose assessment the user manages: their organizations' as issuer admin, every MC for platform admins."""
+    from microcred.accounts.models import Role
+    from microcred.accounts.selectors import is_platform_admin, organization_ids_with_role
+    from microcred.catalog.models import MicroCredential
+
+    qs = MicroCredential.objects.filter(current_version__isnull=False).select_related("current_version", "owner")
+    if not is_platform_admin(user):
+        qs = qs.filter(owner_id__in=organization_ids_with_role(user, Role.ISSUER_ADMIN))
+    return qs.order_by("slug")
+
+
+def manages(user, micro_credential) -> bool:
+    from microcred.accounts.models import Role
+    from microcred.accounts.selectors import has_role, is_platform_admin
+
+    return is_platform_admin(user) or has_role(user, Role.ISSUER_ADMIN, micro_credential.owner)
+
+
+def overdue_assignments(micro_credential, now=None) -> list[Assignment]:
+    """Open assignments of reviews past their due date."""
+    now = now or timezone.now()
+    return list(Assignment.objects.filter(review__micro_credential=micro_credential, state=Assignment.State.ASSIGNED,
+                                          review__due_at__lt=now, review__stage__in=["precheck", "first", "second", "adjudication"])
+                .select_related("review", "assessor").order_by("review__due_at"))
+
+
+def pool_of(micro_credential):
+    return (Qualification.objects.filter(micro_credential=micro_credential).select_related("assessor")
+            .prefetch_related("drift_flags").order_by("assessor__last_name", "assessor__username"))
+
+
+def open_drift_flags(micro_credential) -> dict[int, DriftFlag]:
+    """assessor id → their open drift flag for this MC."""
+    flags = DriftFlag.objects.filter(qualification__micro_credential=micro_credential, resolved_at__isnull=True) \
+        .select_related("qualification").order_by("flagged_at")
+    return {f.qualification.assessor_id: f for f in flags}
+
+
+def poolable_assessors(micro_credential):
+    """Assessors of the MC's organization not yet in its pool."""
+    from microcred.accounts.models import Membership, Role, User
+
+    members = Membership.objects.filter(organization=micro_credential.owner, role=Role.ASSESSOR).values_list("user_id", flat=True)
+    pooled = Qualification.objects.filter(micro_credential=micro_credential).values_list("assessor_id", flat=True)
+    return User.objects.filter(pk__in=members, is_active=True).exclude(pk__in=pooled).order_by("last_name", "username")
+
+
+def recent_decided_reviews(micro_credential, limit: int = 10):
+    return Review.objects.filter(micro_credential=micro_credential, stage=Review.Stage.DECIDED).select_related("version") \
+        .order_by("-decided_at")[:limit]
+
+
+def deciding_levels(review: Review) -> dict[int, int]:
+    """The levels that decided a review (the adjudicator's, else the first reader's): a starting point for an anchor."""
+    for role in (Assignment.Role.ADJUDICATOR, Assignment.Role.FIRST):
+        a = review.assignments.filter(role=role, state=Assignment.State.SCORED).first()
+        if a is not None:
+            return {s.criterion_id: s.level.position for s in a.scores.select_related("level")}
+    return {}
+
+
+def rubric_grid(version, selected: dict[int, int] | None = None) -> list[dict]:
+    """Parts of a version with their rubric levels and criteria (for the anchor form)."""
+    selected = selected or {}
+    out = []
+    for part in version.parts.prefetch_related("rubric__levels", "rubric__criteria__descriptors"):
+        levels = list(part.rubric.levels.all())
+        criteria = []
+        for c in part.rubric.criteria.all():
+            texts = {d.level_id: d.text for d in c.descriptors.all()}
+            criteria.append({"criterion": c, "selected": selected.get(c.pk),
+                             "cells": [{"level": lvl, "text": texts.get(lvl.pk, "")} for lvl in levels]})
+        out.append({"part": part, "levels": levels, "criteria": criteria})
+    return out
+
+
+def recent_events(micro_credential, limit: int = 15):
+    """Audit events about this MC's reviews, pool and anchors, newest first."""
+    from microcred.core.models import AuditEvent
+
+    review_ids = [str(pk) for pk in Review.objects.filter(micro_credential=micro_credential).order_by("-created_at").values_list("pk", flat=True)[:500]]
+    qual_ids = [str(pk) for pk in Qualification.objects.filter(micro_credential=micro_credential).values_list("pk", flat=True)]
+    anchor_ids = [str(pk) for pk in AnchorItem.objects.filter(micro_credential=micro_credential).values_list("pk", flat=True)]
+    q = Q(target_type="assessment.review", target_id__in=review_ids) | Q(target_type="assessment.qualification", target_id__in=qual_ids) \
+        | Q(target_type="assessment.anchoritem", target_id__in=anchor_ids)
+    return AuditEvent.objects.filter(q).select_related("actor").order_by("-pk")[:limit]

@@ -55,6 +55,24 @@ def can_view_evidence_file(user, evidence_file: EvidenceFile) -> bool:
     return any(check(user, evidence_file) for check in _evidence_viewers)
 
 
+def neutral_file_name(file_id, name: str) -> str:
+    """A name that says nothing about who uploaded it (blind assessment): evidence-<id><extension>."""
+    import os
+
+    ext = os.path.splitext(name or "")[1].lower()[:10]
+    return f"evidence-{str(file_id)[:8]}{ext}"
+
+
+def file_name_for(user, evidence_file: EvidenceFile) -> str:
+    """The original name for the earner and whoever may see the attempt; a neutral one for anyone else (assessors)."""
+    if getattr(user, "pk", None) == evidence_file.owner_id or is_platform_admin(user):
+        return evidence_file.original_name
+    attempts = Attempt.objects.filter(responses__evidence__file=evidence_file).distinct()
+    if any(can_view_attempt(user, a) for a in attempts):
+        return evidence_file.original_name
+    return neutral_file_name(evidence_file.pk, evidence_file.original_name)
+
+
 def attempts_for_earner(earner) -> QuerySet[Attempt]:
     return (Attempt.objects.filter(earner=earner).select_related("version", "micro_credential")
             .prefetch_related(Prefetch("responses", queryset=PartResponse.objects.select_related("part").prefetch_related("evidence")),

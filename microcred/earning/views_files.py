@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from .models import EvidenceFile
-from .selectors import can_view_evidence_file
+from .selectors import can_view_evidence_file, file_name_for
 from .uploads import open_evidence
 
 logger = logging.getLogger(__name__)
@@ -26,10 +26,11 @@ def download_evidence(request, file_id):
         evidence_file = None
     if evidence_file is None or not can_view_evidence_file(request.user, evidence_file):
         raise Http404("No such file.")
+    shown_name = file_name_for(request.user, evidence_file)  # neutral for assessors: scoring is blind
     if evidence_file.purged_at:
         return render(request, "core/error.html", {
             "title": "File removed",
-            "message": f"\u201c{evidence_file.original_name}\u201d was removed on {evidence_file.purged_at:%Y-%m-%d} under the "
+            "message": f"\u201c{shown_name}\u201d was removed on {evidence_file.purged_at:%Y-%m-%d} under the "
                        "retention policy. Its record stays; the file itself is no longer kept."}, status=410)
     try:
         handle = open_evidence(evidence_file)
@@ -39,7 +40,7 @@ def download_evidence(request, file_id):
     content_type = evidence_file.content_type
     if content_type.startswith("text/"):
         content_type += "; charset=utf-8"
-    response = FileResponse(handle, as_attachment=True, filename=evidence_file.original_name, content_type=content_type)
+    response = FileResponse(handle, as_attachment=True, filename=shown_name, content_type=content_type)
     # The bytes are the uploader's: the browser must not guess a type, render, or run anything from them.
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
