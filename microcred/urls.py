@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include("microcred.catalog.api.urls")),
     path("api/v1/earning/", include("microcred.earning.api.urls")),
     path("api/v1/assessment/", include("microcred.assessment.api.urls")),
+    path("", include("microcred.credentials.urls")),
     path("admin/", admin.site.urls),
 ]
 

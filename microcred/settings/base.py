@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "microcred.catalog",
     "microcred.earning",
     "microcred.assessment",
+    "microcred.credentials",
     "microcred.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CredentialsConfig(AppConfig):
+    name = "microcred.credentials"
+    label = "credentials"
+    verbose_name = "Credentials: Open Badges 3.0 issuing, keys, status lists, verification"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import handlers  # noqa: F401  (subscribes to earning's attempt_earned)

@@ -1,0 +1,288 @@
+"""Issuer signing keys: creation, rotation, revocation, encryption at rest, and the documents that publish them.
+
+Every organization that issues has one active Ed25519 key (Data Integrity proofs) and one active P-256 key
+(VC-JWT, ES256). Retired keys keep verifying what they signed; revoked keys stop verifying it. Private keys are
+Fernet-encrypted under a key derived with HKDF from ``MICROCRED_KEY_ENCRYPTION_KEY`` (or ``SECRET_KEY``) and are
+decrypted only inside this module and ``services``.
+"""
+from __future__ import annotations
+
+import base64
+import json
+from datetime import timezone as dt_timezone
+from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from microcred.accounts.models import Organization, Role
+from microcred.accounts.selectors import has_role
+from microcred.core import audit
+
+from . import dataintegrity
+from .models import IssuerKey
+
+CID_CONTEXT = "https://www.w3.org/ns/cid/v1"
+DID_CONTEXT = "https://www.w3.org/ns/did/v1"
+MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
+JWK_CONTEXT = "https://w3id.org/security/jwk/v1"
+
+
+class KeyNotFound(LookupError):
+    """A verification method URL that is not one of our keys, or a key that must no longer be trusted."""
+
+
+# --- URLs -------------------------------------------------------------------------------------------------------
+
+
+def site_url() -> str:
+    return settings.SITE_URL.rstrip("/")
+
+
+def issuer_url(organization: Organization) -> str:
+    """The issuer's controller document URL, also its Profile id in credentials."""
+    return f"{site_url()}/issuers/{organization.slug}"
+
+
+def key_url(key: IssuerKey) -> str:
+    """The verification method id of ``key``: a URL serving its Multikey / JsonWebKey document."""
+    return f"{issuer_url(key.organization)}/keys/{key.id}"
+
+
+def issuer_did(organization: Organization) -> str:
+    """did:web for the issuer (``did.json`` is served under the issuer URL; ports are percent-encoded)."""
+    parts = urlsplit(site_url())
+    host = parts.netloc.replace(":", "%3A")
+    path = [p for p in parts.path.split("/") if p]
+    return ":".join(["did:web", host, *path, "issuers", organization.slug])
+
+
+# --- encryption at rest -----------------------------------------------------------------------------------------
+
+
+def _fernet() -> Fernet:
+    secret = getattr(settings, "MICROCRED_KEY_ENCRYPTION_KEY", None) or settings.SECRET_KEY
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"microcred.credentials.issuer-keys",
+                   info=b"fernet-v1").derive(secret.encode("utf-8"))
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def _encrypt(private_bytes: bytes) -> str:
+    return _fernet().encrypt(private_bytes).decode("ascii")
+
+
+def _decrypt(token: str) -> bytes:
+    return _fernet().decrypt(token.encode("ascii"))
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+# --- key material ----------------------------------------------------------------------------------------------
+
+
+def _new_key(organization: Organization, algorithm: str) -> IssuerKey:
+    if algorithm == IssuerKey.Algorithm.ED25519:
+        private = Ed25519PrivateKey.generate()
+        public = dataintegrity.public_key_to_multikey(private.public_key())
+        raw = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                    serialization.NoEncryption())
+    else:
+        private = ec.generate_private_key(ec.SECP256R1())
+        numbers = private.public_key().public_numbers()
+        public = json.dumps({"kty": "EC", "crv": "P-256", "x": _b64url(numbers.x.to_bytes(32, "big")),
+                             "y": _b64url(numbers.y.to_bytes(32, "big"))}, sort_keys=True)
+        raw = private.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption())
+    return IssuerKey.objects.create(organization=organization, algorithm=algorithm, public_key=public,
+                                    encrypted_private_key=_encrypt(raw))
+
+
+def private_key(key: IssuerKey):
+    """The decrypted private key (Ed25519PrivateKey or EllipticCurvePrivateKey). For services only."""
+    if key.status != IssuerKey.Status.ACTIVE:
+        raise ValidationError(f"Key {key.id} is {key.status} and may not sign.")
+    raw = _decrypt(key.encrypted_private_key)
+    if key.algorithm == IssuerKey.Algorithm.ED25519:
+        return Ed25519PrivateKey.from_private_bytes(raw)
+    return serialization.load_der_private_key(raw, password=None)
+
+
+def public_jwk(key: IssuerKey) -> dict:
+    if key.algorithm != IssuerKey.Algorithm.P256:
+        raise ValueError("only P-256 keys have a JWK here")
+    return json.loads(key.public_key)
+
+
+def ec_public_key_from_jwk(jwk: dict) -> ec.EllipticCurvePublicKey:
+    """A P-256 public key from a JWK; raises ValueError for anything else."""
+    if not isinstance(jwk, dict) or jwk.get("kty") != "EC" or jwk.get("crv") != "P-256":
+        raise ValueError("not a P-256 JWK")
+    x, y = _b64url_decode(jwk["x"]), _b64url_decode(jwk["y"])
+    if len(x) != 32 or len(y) != 32:
+        raise ValueError("P-256 JWK coordinates must be 32 bytes")
+    return ec.EllipticCurvePublicNumbers(int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1()).public_key()
+
+
+# --- lifecycle ---------------------------------------------------------------------------------------------------
+
+
+def _check_issuer_admin(organization: Organization, by) -> None:
+    if not has_role(by, Role.ISSUER_ADMIN, organization):
+        raise PermissionDenied("Only issuer admins of this organization may manage its signing keys.")
+
+
+def active_key(organization: Organization, algorithm: str) -> IssuerKey:
+    """The organization's active key of ``algorithm``, created on first use."""
+    ensure_keys(organization)
+    return IssuerKey.objects.select_related("organization").get(
+        organization=organization, algorithm=algorithm, status=IssuerKey.Status.ACTIVE)
+
+
+def ensure_keys(organization: Organization) -> list[IssuerKey]:
+    """One active key of each algorithm for ``organization``; creates what is missing. Safe to call twice."""
+    keys = []
+    with transaction.atomic():
+        Organization.objects.select_for_update().get(pk=organization.pk)  # serialize concurrent first issues
+        for algorithm in IssuerKey.Algorithm.values:
+            key = IssuerKey.objects.filter(organization=organization, algorithm=algorithm,
+                                           status=IssuerKey.Status.ACTIVE).first()
+            keys.append(key or _new_key(organization, algorithm))
+    return keys
+
+
+def rotate(organization: Organization, *, by) -> list[IssuerKey]:
+    """Retire the active keys (they keep verifying what they signed) and make new active ones; audited."""
+    _check_issuer_admin(organization, by)
+    with transaction.atomic():
+        Organization.objects.select_for_update().get(pk=organization.pk)
+        now = timezone.now()
+        old = list(IssuerKey.objects.filter(organization=organization, status=IssuerKey.Status.ACTIVE))
+        for key in old:
+            key.status, key.retired_at = IssuerKey.Status.RETIRED, now
+            key.save(update_fields=["status", "retired_at"])
+            audit.record(actor=by, action="issuer_key.retired", target=key)
+        new = [_new_key(organization, algorithm) for algorithm in IssuerKey.Algorithm.values]
+        for key in new:
+            audit.record(actor=by, action="issuer_key.created", target=key)
+    return new
+
+
+def revoke_key(key: IssuerKey, *, by, reason: str) -> IssuerKey:
+    """Revoke ``key``: credentials it signed fail verification from now on. A reason is required; audited.
+
+    Revoking the active key leaves the organization without one of that kind until the next issue creates it."""
+    _check_issuer_admin(key.organization, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say why the key is revoked."]})
+    with transaction.atomic():
+        key = IssuerKey.objects.select_for_update().select_related("organization").get(pk=key.pk)
+        if key.status == IssuerKey.Status.REVOKED:
+            return key
+        key.status, key.revoked_at, key.revocation_reason = IssuerKey.Status.REVOKED, timezone.now(), reason[:500]
+        key.save(update_fields=["status", "revoked_at", "revocation_reason"])
+        audit.record(actor=by, action="issuer_key.revoked", target=key, data={"reason": key.revocation_reason})
+    return key
+
+
+# --- published documents ---------------------------------------------------------------------------------------
+
+
+def _iso(moment) -> str:
+    return moment.astimezone(dt_timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def verification_method(key: IssuerKey, *, controller: str | None = None, id: str | None = None) -> dict:
+    """The Multikey (Ed25519) or JsonWebKey (P-256) description of ``key``."""
+    document = {"id": id or key_url(key), "controller": controller or issuer_url(key.organization)}
+    if key.algorithm == IssuerKey.Algorithm.ED25519:
+        document |= {"type": "Multikey", "publicKeyMultibase": key.public_key}
+    else:
+        document |= {"type": "JsonWebKey", "publicKeyJwk": public_jwk(key)}
+    if key.revoked_at:
+        document["revoked"] = _iso(key.revoked_at)
+    return document
+
+
+def key_document(key: IssuerKey) -> dict:
+    """What ``key_url(key)`` serves."""
+    return {"@context": [CID_CONTEXT], **verification_method(key)}
+
+
+def _published_keys(organization: Organization) -> list[IssuerKey]:
+    # All keys, retired and revoked included: old credentials must stay explainable.
+    return list(IssuerKey.objects.filter(organization=organization).select_related("organization").order_by("created_at"))
+
+
+def controller_document(organization: Organization) -> dict:
+    """The issuer's controller document (served at ``issuer_url``): profile fields and every key."""
+    keys = _published_keys(organization)
+    methods = [verification_method(key) for key in keys]
+    document = {
+        "@context": [CID_CONTEXT],
+        "id": issuer_url(organization),
+        "type": ["Profile"],
+        "name": organization.name,
+        "url": organization.website or issuer_url(organization),
+        "alsoKnownAs": [issuer_did(organization)],
+        "verificationMethod": methods,
+        "assertionMethod": [method["id"] for method in methods],
+    }
+    if organization.description:
+        document["description"] = organization.description
+    return document
+
+
+def did_document(organization: Organization) -> dict:
+    """The did:web document of the issuer: the same keys, named by fragments of the DID."""
+    did = issuer_did(organization)
+    methods = [verification_method(key, controller=did, id=f"{did}#{key.id}") for key in _published_keys(organization)]
+    return {
+        "@context": [DID_CONTEXT, MULTIKEY_CONTEXT, JWK_CONTEXT],
+        "id": did,
+        "alsoKnownAs": [issuer_url(organization)],
+        "verificationMethod": methods,
+        "assertionMethod": [method["id"] for method in methods],
+    }
+
+
+def find_key(verification_method_id: str) -> IssuerKey:
+    """Our key named by a verification method URL (``…/issuers/<slug>/keys/<uuid>``) or did:web fragment.
+
+    Raises KeyNotFound if it is not ours or is revoked (a revoked key must not verify anything)."""
+    key = None
+    prefix = f"{site_url()}/issuers/"
+    try:
+        if isinstance(verification_method_id, str) and verification_method_id.startswith(prefix):
+            slug, marker, key_id = verification_method_id[len(prefix):].partition("/keys/")
+            if marker:
+                key = IssuerKey.objects.select_related("organization").filter(pk=key_id, organization__slug=slug).first()
+        elif isinstance(verification_method_id, str) and verification_method_id.startswith("did:web:"):
+            did, _, key_id = verification_method_id.partition("#")
+            key = IssuerKey.objects.select_related("organization").filter(pk=key_id).first()
+            if key is not None and issuer_did(key.organization) != did:
+                key = None
+    except (ValueError, ValidationError):
+        key = None
+    if key is None:
+        raise KeyNotFound(f"{verification_method_id!r} is not a key of this platform")
+    if key.status == IssuerKey.Status.REVOKED:
+        raise KeyNotFound(f"key {verification_method_id} was revoked on {_iso(key.revoked_at)}: {key.revocation_reason}")
+    return key
+
+
+def ed25519_public_key(key: IssuerKey) -> Ed25519PublicKey:
+    return dataintegrity.public_key_from_multikey(key.public_key)

@@ -1,0 +1,106 @@
+"""Credentials: issuer signing keys, bitstring status lists, and the Open Badges 3.0 credentials issued.
+
+Data and invariants only; every write goes through ``keys``, ``status`` and ``services``.
+"""
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from microcred.accounts.models import Organization
+from microcred.catalog.models import MicroCredentialVersion
+from microcred.earning.models import Attempt
+
+STATUS_LIST_SIZE = 131072  # bits: the W3C minimum, so one credential's index says little about issuance volume
+
+
+class IssuerKey(models.Model):
+    """One signing key of an issuing organization. The private half is stored only Fernet-encrypted."""
+
+    class Algorithm(models.TextChoices):
+        ED25519 = "Ed25519", "Ed25519 (Data Integrity eddsa-rdfc-2022)"
+        P256 = "P-256", "P-256 (VC-JWT ES256)"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active: signs new credentials"
+        RETIRED = "retired", "Retired: no longer signs, still verifies"
+        REVOKED = "revoked", "Revoked: credentials it signed no longer verify"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="issuer_keys")
+    algorithm = models.CharField(max_length=10, choices=Algorithm.choices)
+    # Ed25519: Multikey (z6Mk…); P-256: the public JWK as JSON text.
+    public_key = models.TextField()
+    encrypted_private_key = models.TextField(editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["organization_id", "created_at"]
+        constraints = [
+            # Exactly one key of each kind signs for an organization at a time.
+            models.UniqueConstraint(fields=["organization", "algorithm"], condition=models.Q(status="active"),
+                                    name="one_active_key_per_algorithm"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.algorithm} key {self.id} ({self.status})"
+
+
+class StatusList(models.Model):
+    """A W3C BitstringStatusList of one organization for one purpose; bit i is credential index i."""
+
+    class Purpose(models.TextChoices):
+        REVOCATION = "revocation", "Revocation"
+        SUSPENSION = "suspension", "Suspension"
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="status_lists")
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    list_id = models.PositiveIntegerField(default=1)
+    size = models.PositiveIntegerField(default=STATUS_LIST_SIZE)
+    bits = models.BinaryField(help_text="The uncompressed bitstring, size/8 bytes; bit 0 is the first byte's high bit.")
+    next_index = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organization_id", "purpose", "list_id"]
+        constraints = [models.UniqueConstraint(fields=["organization", "purpose", "list_id"], name="unique_status_list")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.purpose} list {self.list_id}"
+
+
+class IssuedCredential(models.Model):
+    """An OpenBadgeCredential issued for one earned attempt (at most one per attempt, enforced by the database)."""
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", "Private: only the earner"
+        LINK = "link", "Anyone with the link"
+        PUBLIC = "public", "Public"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    attempt = models.OneToOneField(Attempt, on_delete=models.PROTECT, related_name="issued_credential")
+    issuer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="issued_credentials")
+    version = models.ForeignKey(MicroCredentialVersion, on_delete=models.PROTECT, related_name="issued_credentials")
+    earner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="issued_credentials")
+    credential = models.JSONField(help_text="The signed credential exactly as issued and served.")
+    jwt = models.TextField(help_text="The same credential as a VC-JWT (ES256).")
+    status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="credentials")
+    status_index = models.PositiveIntegerField()
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.LINK)
+    issued_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revocation_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [models.UniqueConstraint(fields=["status_list", "status_index"], name="unique_status_index")]
+
+    def __str__(self) -> str:
+        return f"{self.version} — {self.earner}"

@@ -1,0 +1,18 @@
+"""Reads of the credentials app."""
+from __future__ import annotations
+
+from .models import IssuedCredential
+
+
+def visible_credential(credential_id, user) -> IssuedCredential | None:
+    """The credential if ``user`` may see it: private ones only to their earner; link and public to anyone."""
+    credential = IssuedCredential.objects.select_related("issuer").filter(pk=credential_id).first()
+    if credential is None:
+        return None
+    if credential.visibility == IssuedCredential.Visibility.PRIVATE and credential.earner_id != getattr(user, "pk", None):
+        return None
+    return credential
+
+
+def credentials_for_earner(earner):
+    return IssuedCredential.objects.filter(earner=earner).select_related("version", "issuer")

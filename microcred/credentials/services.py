@@ -1,0 +1,95 @@
+"""Every write of the credentials app: issuing, revoking, visibility."""
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from microcred.accounts.models import Role
+from microcred.accounts.selectors import has_role
+from microcred.core import audit
+from microcred.earning.models import Attempt, Decision
+
+from . import builder, dataintegrity, keys, status, vcjwt
+from .models import IssuedCredential, IssuerKey, StatusList
+
+
+def issue_for_attempt(attempt: Attempt) -> IssuedCredential:
+    """Issue the OpenBadgeCredential of an earned attempt, exactly once.
+
+    Guarantees: a second call (or a retried task) returns the credential already issued; two concurrent calls
+    cannot both issue (the attempt row lock, and the one-to-one constraint behind it); the credential is signed
+    with an eddsa-rdfc-2022 proof and as an ES256 VC-JWT, and holds a fresh index in the issuer's revocation list.
+    Raises ValidationError if the attempt is not earned."""
+    existing = IssuedCredential.objects.filter(attempt_id=attempt.pk).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.select_for_update().select_related("version__micro_credential", "earner").get(pk=attempt.pk)
+            existing = IssuedCredential.objects.filter(attempt=attempt).first()
+            if existing:
+                return existing
+            if attempt.state != Attempt.State.EARNED:
+                raise ValidationError(f"Attempt {attempt.pk} is {attempt.state}, not earned: no credential to issue.")
+            decision = (Decision.objects.filter(submission__attempt=attempt, result=Decision.Result.EARNED)
+                        .order_by("-decided_at").first())
+            if decision is None:
+                raise ValidationError(f"Attempt {attempt.pk} has no earned decision.")
+            issuer = builder.issuing_organization(attempt.version)
+            ed_key = keys.active_key(issuer, IssuerKey.Algorithm.ED25519)
+            ec_key = keys.active_key(issuer, IssuerKey.Algorithm.P256)
+            status_list, index = status.allocate_index(issuer, StatusList.Purpose.REVOCATION)
+            credential_id, now = uuid.uuid4(), timezone.now()
+            unsigned = builder.build_credential(
+                credential_id=credential_id, attempt=attempt, decision=decision, issuer=issuer,
+                salt=secrets.token_hex(16), status_list_url=status.status_list_url(status_list), status_index=index)
+            signed = dataintegrity.sign(unsigned, private_key=keys.private_key(ed_key),
+                                        verification_method=keys.key_url(ed_key), created=builder.iso(now))
+            token = vcjwt.sign(unsigned, private_key=keys.private_key(ec_key), kid=keys.key_url(ec_key), issued_at=now)
+            issued = IssuedCredential.objects.create(
+                id=credential_id, attempt=attempt, issuer=issuer, version=attempt.version, earner=attempt.earner,
+                credential=signed, jwt=token, status_list=status_list, status_index=index, issued_at=now)
+            audit.record(actor=None, action="credential.issued", target=issued,
+                         data={"attempt": attempt.pk, "issuer": issuer.slug, "status_index": index})
+    except IntegrityError:
+        # Another worker issued it between our check and our insert: theirs is the one.
+        existing = IssuedCredential.objects.filter(attempt_id=attempt.pk).first()
+        if existing is None:
+            raise
+        return existing
+    return issued
+
+
+def revoke(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential:
+    """Revoke a credential: sets its bit in the issuer's revocation list. Issuer admins of the issuing
+    organization only; a reason is required; audited. Revoking twice keeps the first revocation."""
+    if not has_role(by, Role.ISSUER_ADMIN, credential.issuer):
+        raise PermissionDenied("Only issuer admins of the issuing organization may revoke this credential.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say why the credential is revoked; the earner will see it."]})
+    with transaction.atomic():
+        credential = IssuedCredential.objects.select_for_update().select_related("status_list__organization").get(pk=credential.pk)
+        if credential.revoked_at:
+            return credential
+        status.set_bit(credential.status_list, credential.status_index, True)
+        credential.revoked_at, credential.revoked_by, credential.revocation_reason = timezone.now(), by, reason[:500]
+        credential.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+        audit.record(actor=by, action="credential.revoked", target=credential, data={"reason": credential.revocation_reason})
+    return credential
+
+
+def set_visibility(credential: IssuedCredential, *, by, visibility: str) -> IssuedCredential:
+    """The earner chooses who may see the credential at its URL."""
+    if credential.earner_id != getattr(by, "pk", None):
+        raise PermissionDenied("Only the earner may change who sees this credential.")
+    if visibility not in IssuedCredential.Visibility.values:
+        raise ValidationError({"visibility": ["Choose private, link or public."]})
+    credential.visibility = visibility
+    credential.save(update_fields=["visibility"])
+    audit.record(actor=by, action="credential.visibility", target=credential, data={"visibility": visibility})
+    return credential

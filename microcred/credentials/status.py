@@ -1,0 +1,113 @@
+"""W3C Bitstring Status Lists: allocating indexes, flipping bits, and the signed status list credential.
+
+Bit ``i`` of a list is the status of the credential with ``statusListIndex`` i; index 0 is the most significant
+bit of the first byte (W3C vc-bitstring-status-list). ``encodedList`` is multibase base64url (``u``, no padding)
+of the GZIP-compressed bitstring.
+"""
+from __future__ import annotations
+
+import base64
+import gzip
+import io
+from datetime import timezone as dt_timezone
+
+from django.db import transaction
+from django.utils import timezone
+
+from microcred.accounts.models import Organization
+
+from . import dataintegrity, keys
+from .models import STATUS_LIST_SIZE, IssuerKey, StatusList
+
+VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+MAX_DECODED_LIST_BYTES = 16 * 1024 * 1024  # a hostile encodedList must not inflate without bound
+
+
+def status_list_url(status_list: StatusList) -> str:
+    return f"{keys.site_url()}/status/{status_list.organization.slug}/{status_list.purpose}/{status_list.list_id}"
+
+
+def allocate_index(organization: Organization, purpose: str = StatusList.Purpose.REVOCATION) -> tuple[StatusList, int]:
+    """The next free index of the organization's current list for ``purpose`` (a new list when it is full).
+
+    Call inside the issuing transaction: the row lock makes concurrent issues take different indexes."""
+    with transaction.atomic():
+        status_list = (StatusList.objects.select_for_update().filter(organization=organization, purpose=purpose)
+                       .order_by("-list_id").first())
+        if status_list is None or status_list.next_index >= status_list.size:
+            status_list = StatusList.objects.create(
+                organization=organization, purpose=purpose, size=STATUS_LIST_SIZE, bits=bytes(STATUS_LIST_SIZE // 8),
+                list_id=(status_list.list_id + 1) if status_list else 1)
+        index = status_list.next_index
+        status_list.next_index = index + 1
+        status_list.save(update_fields=["next_index", "updated_at"])
+    return status_list, index
+
+
+def get_bit(bits: bytes, index: int) -> bool:
+    return bool(bits[index // 8] & (0x80 >> (index % 8)))
+
+
+def set_bit(status_list: StatusList, index: int, value: bool = True) -> None:
+    """Set (or clear) one credential's bit; takes a row lock so concurrent revocations do not lose each other."""
+    with transaction.atomic():
+        locked = StatusList.objects.select_for_update().get(pk=status_list.pk)
+        bits = bytearray(bytes(locked.bits))
+        if value:
+            bits[index // 8] |= 0x80 >> (index % 8)
+        else:
+            bits[index // 8] &= ~(0x80 >> (index % 8)) & 0xFF
+        locked.bits = bytes(bits)
+        locked.save(update_fields=["bits", "updated_at"])
+        status_list.bits = locked.bits
+
+
+def encode_list(bits: bytes) -> str:
+    return "u" + base64.urlsafe_b64encode(gzip.compress(bytes(bits), mtime=0)).rstrip(b"=").decode("ascii")
+
+
+def decode_list(encoded: str) -> bytes:
+    """The bitstring of an ``encodedList``; raises ValueError on bad encoding or an oversized list."""
+    if not isinstance(encoded, str) or not encoded.startswith("u"):
+        raise ValueError("encodedList must be multibase base64url (starting with 'u')")
+    body = encoded[1:]
+    compressed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    with gzip.GzipFile(fileobj=io.BytesIO(compressed)) as stream:
+        data = stream.read(MAX_DECODED_LIST_BYTES + 1)
+    if len(data) > MAX_DECODED_LIST_BYTES:
+        raise ValueError("encodedList decompresses to more than 16 MB")
+    return data
+
+
+def status_list_credential(status_list: StatusList) -> dict:
+    """The BitstringStatusListCredential for ``status_list``, signed now with the organization's Ed25519 key."""
+    url = status_list_url(status_list)
+    now = timezone.now().astimezone(dt_timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    unsigned = {
+        "@context": [VC_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": keys.issuer_url(status_list.organization),
+        "validFrom": now,
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": status_list.purpose,
+            "encodedList": encode_list(bytes(status_list.bits)),
+        },
+    }
+    key = keys.active_key(status_list.organization, IssuerKey.Algorithm.ED25519)
+    return dataintegrity.sign(unsigned, private_key=keys.private_key(key), verification_method=keys.key_url(key),
+                              created=now)
+
+
+def find_status_list(url: str) -> StatusList | None:
+    """Our status list served at ``url``, or None if the URL is not one of ours."""
+    prefix = f"{keys.site_url()}/status/"
+    if not isinstance(url, str) or not url.startswith(prefix):
+        return None
+    parts = url[len(prefix):].split("/")
+    if len(parts) != 3 or not parts[2].isdigit():
+        return None
+    return StatusList.objects.select_related("organization").filter(
+        organization__slug=parts[0], purpose=parts[1], list_id=int(parts[2])).first()

@@ -1,0 +1,68 @@
+"""The credential as a VC-JWT (JWS compact, ES256) with PyJWT.
+
+Payload choice: the OB 3.0 specification, since it moved to VCDM 2.0 (context 3.0.3), secures a credential
+with JOSE by making the credential itself the JWT payload (as W3C VC-JOSE-COSE does), not by wrapping it in a
+``vc`` claim as VCDM 1.1's VC-JWT did. The registered claims are added next to the credential's properties:
+``iss`` = issuer.id, ``jti`` = id, ``nbf`` = validFrom, ``iat`` = signing time, ``sub`` = credentialSubject.id
+(only when the subject has an id; ours are identified by a hashed e-mail instead), ``exp`` = validUntil if any.
+The VCDM 2.0 context defines these claim names, so the payload stays valid JSON-LD. The embedded Data
+Integrity proof is not part of the payload: the JWS is the proof.
+"""
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+from datetime import timezone as dt_timezone
+
+import jwt as pyjwt
+
+ALGORITHM = "ES256"
+REGISTERED_CLAIMS = ("iss", "jti", "sub", "nbf", "iat", "exp")
+
+
+def _epoch(value: str) -> int:
+    return int(datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt_timezone.utc).timestamp())
+
+
+def _issuer_id(credential: dict):
+    issuer = credential.get("issuer")
+    return issuer.get("id") if isinstance(issuer, dict) else issuer
+
+
+def claims_for(credential: dict, *, issued_at: datetime) -> dict:
+    """The JWT claims set: the credential without its embedded proof, plus the registered claims."""
+    payload = {key: copy.deepcopy(value) for key, value in credential.items() if key != "proof"}
+    payload["iss"] = _issuer_id(credential)
+    payload["jti"] = credential["id"]
+    subject = credential.get("credentialSubject")
+    if isinstance(subject, dict) and subject.get("id"):
+        payload["sub"] = subject["id"]
+    payload["nbf"] = _epoch(credential["validFrom"])
+    payload["iat"] = int(issued_at.timestamp())
+    if credential.get("validUntil"):
+        payload["exp"] = _epoch(credential["validUntil"])
+    return payload
+
+
+def sign(credential: dict, *, private_key, kid: str, issued_at: datetime) -> str:
+    """A compact JWS of the credential; header {alg: ES256, kid: verification method URL, typ: JWT}."""
+    return pyjwt.encode(claims_for(credential, issued_at=issued_at), private_key, algorithm=ALGORITHM,
+                        headers={"kid": kid, "typ": "JWT"})
+
+
+def unverified_parts(token: str) -> tuple[dict, dict]:
+    """Header and payload without checking anything; raises pyjwt.DecodeError if malformed."""
+    header = pyjwt.get_unverified_header(token)
+    payload = pyjwt.decode(token, options={"verify_signature": False})
+    return header, payload
+
+
+def verify(token: str, public_key) -> dict:
+    """The verified claims; raises a pyjwt.PyJWTError subclass on a bad signature, alg or time claim."""
+    return pyjwt.decode(token, public_key, algorithms=[ALGORITHM],
+                        options={"require": ["iss", "jti", "nbf"], "verify_aud": False})
+
+
+def credential_from_claims(claims: dict) -> dict:
+    """The credential carried by a VC-JWT payload (the registered claims removed)."""
+    return {key: value for key, value in claims.items() if key not in REGISTERED_CLAIMS}
