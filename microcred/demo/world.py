@@ -105,8 +105,10 @@ def load_demo_world() -> dict:
         _people(orgs)
         mcs = _micro_credentials(orgs)
         stacks = _stacks(orgs)
+        from .assessment_world import load_assessment_demo
         from .earning_world import load_earning_demo
 
+        load_assessment_demo()  # first: the earning demo's submissions need certified assessor pools
         load_earning_demo()
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 

@@ -5,9 +5,11 @@ import pytest
 from django.core.management import call_command
 
 from microcred.accounts.models import Membership, Organization, User
+from microcred.assessment.models import Assignment, Qualification, Review
 from microcred.catalog.definition import validate_definition
 from microcred.catalog.models import MicroCredential, MicroCredentialVersion, Stack
 from microcred.demo import content
+from microcred.earning.models import Decision
 
 
 def seed(*args):
@@ -53,6 +55,47 @@ def test_every_demo_definition_is_valid():
     seed()
     for spec in content.MICRO_CREDENTIALS:
         validate_definition({k: v for k, v in spec.items() if k not in ("owner", "demo_state")})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_assessment_is_scored_for_real_double_scored_adjudicated_and_queued():
+    from django.utils import timezone
+
+    seed()
+    reviews = Review.objects.count()
+    seed()  # idempotent: no second season of scoring
+    assert Review.objects.count() == reviews
+
+    def scored(role):
+        return set(Assignment.objects.filter(role=role, state="scored", review__isnull=False).values_list("review_id", flat=True))
+
+    decided = set(Review.objects.filter(stage="decided").values_list("pk", flat=True))
+    double = decided & scored("first") & scored("second")
+    assert len(double) >= 30
+    assert decided & scored("adjudicator"), "at least one disagreement was adjudicated"
+    assert {"earned", "not_yet"} <= set(Review.objects.filter(stage="decided").values_list("final_result", flat=True))
+
+    # Enough first/second criterion pairs for agreement, kappa, QWK, alpha and AC1 on the busiest MCs.
+    pairs: dict[int, int] = {}
+    for review in Review.objects.filter(pk__in=double):
+        first = review.assignments.get(role="first", state="scored").scores.count()
+        pairs[review.micro_credential_id] = pairs.get(review.micro_credential_id, 0) + first
+    assert sorted(pairs.values())[-2] >= 60
+
+    assert Qualification.objects.filter(status="certified").count() >= 20
+    assert Qualification.objects.exclude(status="certified").exists(), "one assessor missed the certification bar"
+    assert Qualification.objects.filter(senior=True, status="certified").exists()
+
+    waiting = Review.objects.filter(stage__in=["first", "second", "adjudication"])
+    assert waiting.count() >= 3
+    assert waiting.filter(due_at__lt=timezone.now()).exists(), "the queue shows an overdue item"
+
+    # No bypass: every decision an earner reads came out of a decided review, and vice versa.
+    assert not Decision.objects.exclude(submission__review__stage="decided").exists()
+    assert Decision.objects.count() == len(decided)
+    teacher_ira = Decision.objects.get(submission__attempt__earner__username="teacher",
+                                       submission__attempt__micro_credential__slug="interactive-read-aloud")
+    assert teacher_ira.result == "not_yet" and "planned stopping points" in teacher_ira.part_feedback.get(passed=False).feedback
 
 
 def test_the_demo_command_serves_the_catalog(tmp_path):
