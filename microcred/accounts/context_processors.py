@@ -16,6 +16,10 @@ class _Roles:
         return self._has(Role.COACH)
 
     @property
+    def is_issuer_admin(self) -> bool:
+        return self._has(Role.ISSUER_ADMIN, Role.PLATFORM_ADMIN)
+
+    @property
     def is_recognizer(self) -> bool:
         return self._has(Role.RECOGNIZER_ADMIN, Role.PLATFORM_ADMIN)
 

@@ -133,7 +133,8 @@ def test_spoofed_upload_is_refused_and_nothing_else_is_lost(earner_client, world
 @pytest.mark.parametrize("who, visible, hidden", [
     ("earner", ["My micro-credentials"], ["Coaching", "Priorities", "Sponsorship", "Authoring"]),
     ("recognizer", ["Priorities", "Sponsorship"], ["Authoring"]),
-    ("issuer_admin", ["Sponsorship", "Authoring"], ["Priorities"]),
+    ("issuer_admin", ["Sponsorship", "Authoring", "Assessment dashboard"], ["Priorities"]),
+    ("assessor", ["Assess"], ["Assessment dashboard", "Authoring", "Sponsorship"]),
 ])
 def test_navigation_offers_what_each_role_may_use(client, world, who, visible, hidden):
     client.force_login(world["people"][who])
