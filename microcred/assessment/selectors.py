@@ -142,7 +142,10 @@ def issuer_micro_credentials(user):
     qs = MicroCredential.objects.filter(current_version__isnull=False).select_related("current_version", "owner")
     if not is_platform_admin(user):
         qs = qs.filter(owner_id__in=organization_ids_with_role(user, Role.ISSUER_ADMIN))
-    return qs.order_by("slug")
+    # Busiest first: the MCs with submissions in assessment are what an issuer looks at.
+    from django.db.models import Count
+
+    return qs.annotate(n_reviews=Count("reviews")).order_by("-n_reviews", "slug")
 
 
 def manages(user, micro_credential) -> bool:

@@ -131,10 +131,10 @@ def test_spoofed_upload_is_refused_and_nothing_else_is_lost(earner_client, world
 
 
 @pytest.mark.parametrize("who, visible, hidden", [
-    ("earner", ["My micro-credentials"], ["Coaching", "Priorities", "Sponsorship", "Authoring"]),
+    ("earner", ["My MCs"], ["Coaching", "Priorities", "Sponsorship", "Authoring"]),
     ("recognizer", ["Priorities", "Sponsorship"], ["Authoring"]),
-    ("issuer_admin", ["Sponsorship", "Authoring", "Assessment dashboard"], ["Priorities"]),
-    ("assessor", ["Assess"], ["Assessment dashboard", "Authoring", "Sponsorship"]),
+    ("issuer_admin", ["Sponsorship", "Authoring", "Assessment"], ["Priorities"]),
+    ("assessor", ["Assess"], ["Assessment", "Authoring", "Sponsorship"]),
 ])
 def test_navigation_offers_what_each_role_may_use(client, world, who, visible, hidden):
     client.force_login(world["people"][who])
