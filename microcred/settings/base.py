@@ -27,6 +27,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Issuer private keys are encrypted at rest under a key derived from this (falls back to SECRET_KEY).
+# Keep it stable and backed up separately from the database: without it no issuer key can be used.
+MICROCRED_KEY_ENCRYPTION_KEY = os.environ.get("MICROCRED_KEY_ENCRYPTION_KEY", "")
 DEBUG = _env_bool("MICROCRED_DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("MICROCRED_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("MICROCRED_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
