@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import IssuedCredential, IssuerKey, StatusList
+from .models import ExternalCredential, IssuedCredential, IssuerKey, StatusList
 
 
 @admin.register(IssuerKey)
@@ -23,3 +23,11 @@ class IssuedCredentialAdmin(admin.ModelAdmin):
     list_filter = ("visibility", "issuer")
     readonly_fields = ("attempt", "issuer", "version", "earner", "credential", "jwt", "status_list", "status_index",
                        "issued_at", "revoked_at", "revoked_by", "revocation_reason")
+
+
+@admin.register(ExternalCredential)
+class ExternalCredentialAdmin(admin.ModelAdmin):
+    list_display = ("achievement_name", "issuer_name", "earner", "status", "verified_at")
+    list_filter = ("status", "format")
+    readonly_fields = ("earner", "raw", "format", "credential", "credential_id", "issuer_id", "issuer_name",
+                       "achievement_name", "valid_from", "valid_until", "status", "verification", "verified_at")

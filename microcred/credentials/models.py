@@ -104,3 +104,36 @@ class IssuedCredential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} — {self.earner}"
+
+
+class ExternalCredential(models.Model):
+    """An Open Badges 3.0 credential issued elsewhere that an earner imported after it verified here (offline)."""
+
+    STATUS_VERIFIED = "external, verified"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    earner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_credentials")
+    raw = models.TextField(help_text="The document exactly as uploaded (JSON text or a VC-JWT).")
+    format = models.CharField(max_length=10, help_text="json or jwt")
+    credential = models.JSONField(help_text="The credential as parsed (for a VC-JWT, its payload).")
+    credential_id = models.CharField(max_length=1000, blank=True, help_text="The credential's own id, if any.")
+    issuer_id = models.CharField(max_length=1000)
+    issuer_name = models.CharField(max_length=500, blank=True)
+    achievement_name = models.CharField(max_length=500, blank=True)
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=40, default=STATUS_VERIFIED)
+    verification = models.JSONField(default=dict, help_text="The verifier's report at import time.")
+    verified_at = models.DateTimeField()
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        constraints = [
+            # Importing the same credential twice is a no-op, not a duplicate.
+            models.UniqueConstraint(fields=["earner", "credential_id"], condition=~models.Q(credential_id=""),
+                                    name="unique_external_credential_per_earner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.achievement_name or 'External credential'} from {self.issuer_name or self.issuer_id}"

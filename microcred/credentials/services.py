@@ -1,12 +1,14 @@
 """Every write of the credentials app: issuing, revoking, visibility."""
 from __future__ import annotations
 
+import json
 import secrets
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from microcred.accounts.models import Role
 from microcred.accounts.selectors import has_role
@@ -14,15 +16,17 @@ from microcred.core import audit
 from microcred.earning.models import Attempt, Decision
 
 from . import builder, dataintegrity, keys, status, vcjwt
-from .models import IssuedCredential, IssuerKey, StatusList
+from .models import ExternalCredential, IssuedCredential, IssuerKey, StatusList
+from .verify import MAX_BYTES, verify_credential
 
 
-def issue_for_attempt(attempt: Attempt) -> IssuedCredential:
+def issue_for_attempt(attempt: Attempt, *, valid_until=None) -> IssuedCredential:
     """Issue the OpenBadgeCredential of an earned attempt, exactly once.
 
     Guarantees: a second call (or a retried task) returns the credential already issued; two concurrent calls
     cannot both issue (the attempt row lock, and the one-to-one constraint behind it); the credential is signed
     with an eddsa-rdfc-2022 proof and as an ES256 VC-JWT, and holds a fresh index in the issuer's revocation list.
+    ``valid_until`` (a datetime) makes the credential expire then (``validUntil``, and ``exp`` in the VC-JWT).
     Raises ValidationError if the attempt is not earned."""
     existing = IssuedCredential.objects.filter(attempt_id=attempt.pk).first()
     if existing:
@@ -47,6 +51,8 @@ def issue_for_attempt(attempt: Attempt) -> IssuedCredential:
             unsigned = builder.build_credential(
                 credential_id=credential_id, attempt=attempt, decision=decision, issuer=issuer,
                 salt=secrets.token_hex(16), status_list_url=status.status_list_url(status_list), status_index=index)
+            if valid_until is not None:
+                unsigned["validUntil"] = builder.iso(valid_until)
             signed = dataintegrity.sign(unsigned, private_key=keys.private_key(ed_key),
                                         verification_method=keys.key_url(ed_key), created=builder.iso(now))
             token = vcjwt.sign(unsigned, private_key=keys.private_key(ec_key), kid=keys.key_url(ec_key), issued_at=now)
@@ -93,3 +99,59 @@ def set_visibility(credential: IssuedCredential, *, by, visibility: str) -> Issu
     credential.save(update_fields=["visibility"])
     audit.record(actor=by, action="credential.visibility", target=credential, data={"visibility": visibility})
     return credential
+
+
+def _text(value, limit: int) -> str:
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def _first_failure(report) -> str:
+    failed = report.errors
+    if not failed:
+        return "the credential did not pass every check"
+    return "; ".join(f"{check.check}: {check.message}" for check in failed)
+
+
+def import_external_credential(*, earner, data, key_documents=None) -> ExternalCredential:
+    """Store an Open Badges 3.0 credential issued elsewhere, only if it verifies offline right now.
+
+    ``data`` is the uploaded JSON text/bytes or VC-JWT; ``key_documents`` optional controller/key documents (the
+    verifier never fetches). Guarantees: refused with the verifier's own reasons (ValidationError) unless every
+    check passes; credentials issued by this platform are refused (they are already the earner's); importing the
+    same credential twice returns the first import; audited."""
+    if not getattr(earner, "is_authenticated", False):
+        raise PermissionDenied("Log in to import a credential.")
+    if isinstance(data, (bytes, bytearray)) and len(data) > MAX_BYTES:
+        raise ValidationError({"document": [f"The file is larger than {MAX_BYTES:,} bytes (2 MB)."]})
+    report = verify_credential(data, key_documents=key_documents)
+    if not report.verified:
+        raise ValidationError({"document": [f"Not imported: it did not verify — {_first_failure(report)}"]})
+    credential = report.credential or {}
+    issuer = credential.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if isinstance(issuer_id, str) and issuer_id.startswith(f"{keys.site_url()}/issuers/"):
+        raise ValidationError({"document": ["This credential was issued by this platform; it is already listed "
+                                            "with your credentials (if it is yours)."]})
+    subject = credential.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    achievement = achievement[0] if isinstance(achievement, list) and achievement else achievement
+    raw = bytes(data).decode("utf-8-sig") if isinstance(data, (bytes, bytearray)) else (
+        data if isinstance(data, str) else json.dumps(data))
+    valid_from = parse_datetime(credential.get("validFrom") or "") if isinstance(credential.get("validFrom"), str) else None
+    valid_until = parse_datetime(credential.get("validUntil") or "") if isinstance(credential.get("validUntil"), str) else None
+    credential_id = _text(credential.get("id"), 1000)
+    with transaction.atomic():
+        if credential_id:
+            existing = ExternalCredential.objects.filter(earner=earner, credential_id=credential_id).first()
+            if existing:
+                return existing
+        imported = ExternalCredential.objects.create(
+            earner=earner, raw=raw.strip(), format=report.format, credential=credential, credential_id=credential_id,
+            issuer_id=_text(issuer_id, 1000), issuer_name=_text(issuer.get("name") if isinstance(issuer, dict) else "", 500),
+            achievement_name=_text(achievement.get("name") if isinstance(achievement, dict) else credential.get("name"), 500),
+            valid_from=valid_from, valid_until=valid_until, status=ExternalCredential.STATUS_VERIFIED,
+            verification=report.as_dict(), verified_at=timezone.now())
+        audit.record(actor=earner, action="credential.imported", target=imported,
+                     data={"issuer": imported.issuer_id, "format": imported.format})
+    return imported

@@ -108,8 +108,11 @@ def load_demo_world() -> dict:
         from .assessment_world import load_assessment_demo
         from .earning_world import load_earning_demo
 
+        from .credentials_world import load_credentials_demo
+
         load_assessment_demo()  # first: the earning demo's submissions need certified assessor pools
         load_earning_demo()
+        load_credentials_demo()  # the demo's task backend waits for a worker, so issue here
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 

@@ -1,0 +1,29 @@
+"""The credentials demo on top of the demo world: issued, public, revoked, expired, imported; idempotent."""
+import pytest
+
+from microcred.credentials.models import ExternalCredential, IssuedCredential
+from microcred.credentials.verify import verify_credential
+from microcred.earning.models import Attempt
+
+
+@pytest.mark.django_db
+def test_credentials_demo_sets_up_every_showcase_state_once():
+    from microcred.demo.credentials_world import load_credentials_demo
+    from microcred.demo.world import load_demo_world
+
+    load_demo_world()
+    first = load_credentials_demo()
+    assert IssuedCredential.objects.count() == Attempt.objects.filter(state="earned").count()
+    assert IssuedCredential.objects.get(pk=first["public"]).visibility == "public"
+    revoked = IssuedCredential.objects.get(pk=first["revoked"])
+    assert revoked.revoked_at and revoked.revocation_reason
+    assert verify_credential(revoked.credential).failed("status")
+    expired = IssuedCredential.objects.get(pk=first["expired"])
+    report = verify_credential(expired.credential)
+    assert report.failed("validity") and "expired" in report.get("validity").message
+    assert verify_credential(IssuedCredential.objects.get(pk=first["public"]).credential).verified
+    if first["imported"]:
+        assert ExternalCredential.objects.get(pk=first["imported"]).earner.username == "teacher"
+    counts = (IssuedCredential.objects.count(), ExternalCredential.objects.count())
+    assert load_credentials_demo() == first
+    assert (IssuedCredential.objects.count(), ExternalCredential.objects.count()) == counts

@@ -1,0 +1,125 @@
+"""The credentials part of the demo world: every earned attempt has its credential, and the showcase states exist.
+
+- one credential public (the demo teacher's first), so its page shows the earner's name;
+- one revoked, with a reason, by an issuer admin of its organization: a synthetic educator's, so the demo
+  personas keep valid credentials;
+- one expired: another synthetic educator's credential, earned "last year", with validUntil in the past;
+- one external credential imported for the demo teacher: the 1EdTech did:key example from ../shared, read at seed
+  time when it is there (nothing is copied into the repo), skipped silently when not.
+
+Idempotent. The demo's task backend is the database one, so credentials are issued here directly instead of
+waiting for a worker to run the task the earned signal queued (issuing is idempotent; the task is then a no-op).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from microcred.accounts import services as account_services
+from microcred.accounts.models import Membership, Organization, Role, User
+from microcred.credentials import services as credential_services
+from microcred.credentials.builder import issuing_organization
+from microcred.credentials.models import ExternalCredential, IssuedCredential
+from microcred.earning import services as earning_services
+from microcred.earning.models import Attempt, Decision
+
+REVOKED_USERNAME = "demo-revoked-educator"
+EXPIRED_USERNAME = "demo-expired-educator"
+REVOCATION_REASON = "Demo: the evidence was found to be another educator's work."
+EXTERNAL_VECTOR = ("standards", "vectors", "1edtech-validator-examples", "ob30", "simple-did-key-method.json")
+
+
+def _external_vector() -> Path | None:
+    # The shared folder sits beside the repository checkout (…/main and …/shared); also try beside the cwd.
+    for root in (Path(__file__).resolve().parents[3], Path.cwd().resolve().parent):
+        candidate = root.joinpath("shared", *EXTERNAL_VECTOR)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _synthetic_earner(username: str, first: str, last: str, district: Organization | None) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, first_name=first, last_name=last, email=f"{username}@demo.microcred.test")
+        user.set_unusable_password()  # not a login: it only carries a showcase credential
+        user.save()
+        if district is not None:
+            account_services.grant_role(user=user, organization=district, role=Role.EARNER)
+    return user
+
+
+def _earn_like(template: Attempt, earner: User) -> Attempt | None:
+    """Earn ``template``'s micro-credential as ``earner``, through submission and assessment like the demo's own."""
+    existing = Attempt.objects.filter(earner=earner, version__micro_credential=template.version.micro_credential).first()
+    if existing is not None:
+        return existing if existing.state == Attempt.State.EARNED else None
+    from .earning_world import _assess, _levels, _submit
+
+    attempt = earning_services.start_attempt(earner=earner, micro_credential=template.version.micro_credential)
+    _assess(_submit(attempt, earner), _levels(attempt))
+    attempt.refresh_from_db()
+    return attempt if attempt.state == Attempt.State.EARNED else None
+
+
+def _issuer_admin(organization: Organization) -> User | None:
+    membership = (Membership.objects.filter(organization=organization, role=Role.ISSUER_ADMIN)
+                  .select_related("user").order_by("id").first())
+    return membership.user if membership else None
+
+
+def load_credentials_demo() -> dict:
+    """Issue what is missing and set up the showcase states. Returns what exists afterwards."""
+    summary = {"issued": 0, "public": None, "revoked": None, "expired": None, "imported": None}
+    with transaction.atomic():
+        earned = list(Attempt.objects.filter(state=Attempt.State.EARNED).exclude(
+            earner__username__in=[REVOKED_USERNAME, EXPIRED_USERNAME]).select_related("version__micro_credential", "earner")
+            .order_by("id"))
+        for attempt in earned:
+            credential_services.issue_for_attempt(attempt)
+            summary["issued"] += 1
+        if not earned:
+            return summary
+
+        teacher = User.objects.filter(username="teacher").first()
+        showcase = IssuedCredential.objects.filter(earner=teacher).order_by("issued_at").first() if teacher else None
+        showcase = showcase or IssuedCredential.objects.order_by("issued_at").first()
+        if showcase.visibility != IssuedCredential.Visibility.PUBLIC:
+            credential_services.set_visibility(showcase, by=showcase.earner, visibility=IssuedCredential.Visibility.PUBLIC)
+        summary["public"] = str(showcase.pk)
+
+        template = showcase.attempt
+        district = Organization.objects.filter(kind=Organization.Kind.DISTRICT).order_by("id").first()
+        admin = _issuer_admin(issuing_organization(template.version))
+        if admin is not None:
+            attempt = _earn_like(template, _synthetic_earner(REVOKED_USERNAME, "Sam", "Example", district))
+            if attempt is not None:
+                revoked = credential_services.issue_for_attempt(attempt)
+                revoked = credential_services.revoke(revoked, by=admin, reason=REVOCATION_REASON)
+                summary["revoked"] = str(revoked.pk)
+
+        attempt = _earn_like(template, _synthetic_earner(EXPIRED_USERNAME, "Alex", "Example", district))
+        if attempt is not None:
+            if not IssuedCredential.objects.filter(attempt=attempt).exists():
+                # Demo data only: date the decision a year back, so the credential is valid from then and has lapsed.
+                Decision.objects.filter(submission__attempt=attempt).update(
+                    decided_at=timezone.now() - dt.timedelta(days=400))
+            expired = credential_services.issue_for_attempt(attempt, valid_until=timezone.now() - dt.timedelta(days=35))
+            summary["expired"] = str(expired.pk)
+
+        vector = _external_vector()
+        if teacher is not None and vector is not None:
+            try:
+                imported = credential_services.import_external_credential(earner=teacher, data=vector.read_bytes())
+                summary["imported"] = str(imported.pk)
+            except ValidationError:  # the example no longer verifies here: the demo goes on without it
+                pass
+    return summary
+
+
+def demo_credential_counts() -> dict:
+    return {"issued": IssuedCredential.objects.count(), "external": ExternalCredential.objects.count()}
