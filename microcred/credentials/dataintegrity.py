@@ -174,6 +174,22 @@ def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _copy_json(value: Any) -> Any:
+    """A deep copy of JSON data (dicts, lists, strings, numbers, booleans, None); other objects via deepcopy.
+
+    Same result as ``copy.deepcopy`` for JSON trees, several times faster (no memo); an object that appears
+    twice in the input is copied twice.
+    """
+    kind = type(value)
+    if kind is dict:
+        return {key: _copy_json(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy_json(item) for item in value]
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    return copy.deepcopy(value)
+
+
 def sign(
     document: dict,
     *,
@@ -196,7 +212,7 @@ def sign(
         raise SigningError("a credential to sign must have an @context")
     if "proof" in document:
         raise SigningError("the document already has a proof; sign the unsigned credential")
-    unsigned = copy.deepcopy(document)
+    unsigned = _copy_json(document)
     proof_options = {
         "type": PROOF_TYPE,
         "cryptosuite": CRYPTOSUITE,

@@ -17,8 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from cachetools import LRUCache
+from frozendict import frozendict
 from pyld import jsonld as pyld_jsonld
+from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
+from pyld.identifier_issuer import IdentifierIssuer
 
 CONTEXTS_DIR = Path(__file__).resolve().parent / "contexts"
 SOURCES_FILE = CONTEXTS_DIR / "SOURCES.json"
@@ -26,6 +29,18 @@ SOURCES_FILE = CONTEXTS_DIR / "SOURCES.json"
 # Inline (object) contexts in documents are cached too, keyed by their JSON; bound the cache so that
 # verifying many documents with odd inline contexts cannot grow memory without limit.
 RESOLVED_CONTEXT_CACHE_SIZE = 256
+
+# Processed active contexts, memoized per loader across calls (see _MemoizingProcessor). A credential touches a
+# few dozen (active context, scoped context) pairs; bound the memo so that odd inline contexts cannot grow it.
+PROCESSED_CONTEXT_CACHE_SIZE = 1024
+
+# IRI expansions memoized per loader (cleared when full), and the largest inline context memoized by its JSON.
+EXPANDED_IRI_CACHE_SIZE = 16384
+CONTEXT_JSON_KEY_MAX = 65536
+
+# Canonical forms of small, repeated documents (proof configurations), keyed by their canonical JSON.
+CANONICAL_FORM_CACHE_SIZE = 1024
+CANONICAL_FORM_CACHE_MAX_JSON = 4096
 
 
 class ContextNotAvailableError(LookupError):
@@ -65,6 +80,14 @@ class OfflineDocumentLoader:
         # pyld only keeps a resolved remote context across calls when the loader tags it "static".
         self._tag = "static" if cache_resolved_contexts else None
         self.resolved_contexts: LRUCache = LRUCache(maxsize=RESOLVED_CONTEXT_CACHE_SIZE)
+        # Memo of pyld context processing results (None: off, every call re-processes every context).
+        self.processed_contexts: LRUCache | None = (
+            LRUCache(maxsize=PROCESSED_CONTEXT_CACHE_SIZE) if cache_resolved_contexts else None)
+        self.canonical_forms: LRUCache | None = (
+            LRUCache(maxsize=CANONICAL_FORM_CACHE_SIZE) if cache_resolved_contexts else None)
+        self.memo_lock = threading.Lock()
+        # IRI expansions against frozen active contexts: {(_uuid, value, base, vocab): IRI}; cleared when large.
+        self.expanded_iris: dict | None = {} if cache_resolved_contexts else None
 
     @property
     def urls(self) -> list[str]:
@@ -130,6 +153,102 @@ def _reraise_clearly(error: pyld_jsonld.JsonLdError) -> None:
     raise JsonLdProcessingError("JSON-LD processing failed: " + " <- ".join(messages)) from error
 
 
+class _MemoizingProcessor(pyld_jsonld.JsonLdProcessor):
+    """A pyld processor that memoizes context processing across calls, in its loader's ``processed_contexts``.
+
+    pyld caches a processed context only per (resolved context, active context ``_uuid``), and every type-scoped
+    context gets a fresh, un-frozen clone of the active context with a new ``_uuid``, so it re-processes the
+    OB 3.0 type-scoped contexts for every node of every document. Processing a context is a pure function of
+    the active context (immutable once pyld freezes it and gives it a ``_uuid``), the local context, the flags
+    and the loader; this memo keys on exactly those and returns the very same frozen result, which also lets
+    pyld's own per-``_uuid`` caches hit. Anything it cannot key safely (an unfrozen active context, a call
+    inside cycle detection, an empty local context) goes to pyld unchanged; errors are never memoized.
+    """
+
+    def __init__(self, loader: OfflineDocumentLoader, on_property_dropped=None):
+        if on_property_dropped is None:
+            super().__init__()
+        else:
+            super().__init__(on_property_dropped=on_property_dropped)
+        self._loader = loader
+        self._memo = loader.processed_contexts
+        self._iris = loader.expanded_iris
+
+    def _expand_iri(self, active_ctx, value, base=None, vocab=False, local_ctx=None, defined=None):
+        # Outside context processing (no local_ctx/defined), expanding an IRI depends only on the frozen active
+        # context (identified by its _uuid), the value, base and vocab: memoize those calls.
+        iris = self._iris
+        if iris is None or local_ctx is not None or defined is not None or type(value) is not str \
+                or not isinstance(active_ctx, frozendict):
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        uuid_ = active_ctx.get("_uuid")
+        if uuid_ is None:
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        key = (uuid_, value, base, vocab)
+        try:
+            return iris[key]
+        except KeyError:
+            pass
+        result = super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        if len(iris) >= EXPANDED_IRI_CACHE_SIZE:
+            iris.clear()
+        iris[key] = result
+        return result
+
+    def _process_context(self, active_ctx, local_ctx, options, override_protected=False, propagate=True,
+                         validate_scoped=True, cycles=None):
+        memo = self._memo
+        uuid_ = active_ctx.get("_uuid") if isinstance(active_ctx, frozendict) else None
+        if memo is None or cycles or uuid_ is None:
+            return super()._process_context(active_ctx, local_ctx, options, override_protected, propagate,
+                                            validate_scoped, cycles)
+        flags = (bool(override_protected), bool(propagate), bool(validate_scoped), options.get("base"),
+                 options.get("processingMode"))
+        local_key = _local_context_key(local_ctx)
+        key = (uuid_, local_key, *flags)
+        with self._loader.memo_lock:
+            entry = memo.get(key)
+        # An entry keyed by the identity of a context object pins that object (so its id cannot be reused) and
+        # keeps a deep copy of it, so a context object that was changed in place since is never served stale.
+        if entry is not None and (entry[0] is None or entry[0] == local_ctx):
+            return entry[1]
+        # A new object (an inline context in a document: pyld copies documents) is looked up by its JSON.
+        json_key = None
+        if local_key[0] == "id" and type(local_ctx) in (dict, list):
+            text = _plain_json_key(local_ctx, CONTEXT_JSON_KEY_MAX)
+            if text is not None:
+                json_key = (uuid_, ("object", text), *flags)
+                with self._loader.memo_lock:
+                    entry = memo.get(json_key)
+                if entry is not None:
+                    return entry[1]
+        result = super()._process_context(active_ctx, local_ctx, options, override_protected, propagate,
+                                          validate_scoped, cycles)
+        if isinstance(result, frozendict) and "_uuid" in result:
+            with self._loader.memo_lock:
+                if local_key[0] != "id":
+                    memo[key] = (None, result)
+                else:
+                    memo[key] = (copy.deepcopy(local_ctx), result, local_ctx)
+                    if json_key is not None:
+                        memo[json_key] = (None, result)
+        return result
+
+
+def _local_context_key(local_ctx: Any) -> tuple:
+    """A memo key for a local context: its value for strings and lists of strings, else the object's identity.
+
+    Each kind of key has its own tag, so a URL string can never collide with the JSON text of an inline context.
+    """
+    if isinstance(local_ctx, str):
+        return ("url", str(local_ctx))
+    if local_ctx is None:
+        return ("null",)
+    if isinstance(local_ctx, list) and all(isinstance(item, str) for item in local_ctx):
+        return ("urls", tuple(local_ctx))
+    return ("id", id(local_ctx))
+
+
 @dataclass(frozen=True)
 class CanonicalForm:
     """A document's canonical N-Quads together with the terms they leave out (see :func:`undefined_terms`)."""
@@ -138,21 +257,83 @@ class CanonicalForm:
     undefined_terms: list[str]
 
 
+def _plain_json_key(document: Any, limit: int) -> str | None:
+    """Canonical JSON of ``document`` if it is small and made only of plain JSON types (else None)."""
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is dict:
+            if not all(type(key) is str for key in value):
+                return None
+            stack.extend(value.values())
+        elif kind is list:
+            stack.extend(value)
+        elif kind not in (str, int, float, bool) and value is not None:
+            return None
+    try:
+        text = json.dumps(document, sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except ValueError:
+        return None
+    return text if len(text) <= limit else None
+
+
 def canonical_form(document: dict, *, loader: OfflineDocumentLoader | None = None) -> CanonicalForm:
     """RDFC-1.0 N-Quads and undefined terms of ``document`` from a single JSON-LD expansion.
 
-    Same results as :func:`canonicalize` and :func:`undefined_terms` together, for about half the work:
-    context processing dominates, and canonicalizing the expanded form needs none. Raises like them.
+    Same results as :func:`canonicalize` and :func:`undefined_terms` together, for a fraction of the work:
+    the document is expanded once (with memoized context processing) and its expanded form is turned into RDF
+    and canonicalized directly. Small documents (proof configurations) are cached by their canonical JSON.
+    Raises like them.
     """
     loader = loader or default_loader()
-    expanded, undefined = _expand(document, loader)
-    options = loader.pyld_options(algorithm="URDNA2015", format="application/n-quads")
+    cache = loader.canonical_forms
+    cache_key = _plain_json_key(document, CANONICAL_FORM_CACHE_MAX_JSON) if cache is not None else None
+    if cache_key is not None:
+        with loader.memo_lock:
+            cached = cache.get(cache_key)
+        if cached is not None:
+            return CanonicalForm(nquads=cached.nquads, undefined_terms=list(cached.undefined_terms))
+    processor, expanded, undefined = _expand(document, loader)
+    nquads = _canonical_nquads_of_expanded(processor, expanded)
+    result = CanonicalForm(nquads=nquads, undefined_terms=undefined)
+    if cache_key is not None:
+        with loader.memo_lock:
+            cache[cache_key] = CanonicalForm(nquads=nquads, undefined_terms=list(undefined))
+    return result
+
+
+# pyld's normalize() → to_rdf() options, minus the expansion step (the input is already expanded).
+_TO_RDF_OPTIONS = {"algorithm": "URDNA2015", "format": "application/n-quads", "base": None,
+                   "produceGeneralizedRdf": False, "processingMode": "json-ld-1.1", "rdfDirection": None}
+
+
+def _canonical_nquads_of_expanded(processor: pyld_jsonld.JsonLdProcessor, expanded: list) -> str:
+    """``pyld.normalize`` of an already expanded document, without expanding it a second time.
+
+    This is pyld's ``to_rdf`` after its ``expand`` call, followed by URDNA2015 (RDFC-1.0), as in ``normalize``;
+    re-expanding an expanded document is the identity, so the result is the same string.
+    """
+    options = dict(_TO_RDF_OPTIONS)
     try:
-        nquads = pyld_jsonld.normalize(expanded, options)
+        issuer = IdentifierIssuer("_:b")
+        node_map: dict = {"@default": {}}
+        processor._create_node_map(expanded, node_map, "@default", issuer)
+        dataset = {}
+        for graph_name, graph in sorted(node_map.items()):
+            if graph_name == "@default" or pyld_jsonld._is_absolute_iri(graph_name):
+                dataset[graph_name] = processor._graph_to_rdf(graph, issuer, options)
+    except pyld_jsonld.JsonLdError as cause:
+        try:
+            raise pyld_jsonld.JsonLdError("Could not convert input to RDF dataset before normalization.",
+                                          "jsonld.NormalizeError") from cause
+        except pyld_jsonld.JsonLdError as error:
+            _reraise_clearly(error)
+    try:
+        return URDNA2015().main(dataset, options)
     except pyld_jsonld.JsonLdError as error:
         _reraise_clearly(error)
-        raise  # unreachable: _reraise_clearly always raises
-    return CanonicalForm(nquads=nquads, undefined_terms=undefined)
+        raise
 
 
 def canonicalize(document: dict, *, loader: OfflineDocumentLoader | None = None) -> str:
@@ -165,7 +346,7 @@ def canonicalize(document: dict, *, loader: OfflineDocumentLoader | None = None)
     loader = loader or default_loader()
     options = loader.pyld_options(algorithm="URDNA2015", format="application/n-quads")
     try:
-        return pyld_jsonld.normalize(document, options)
+        return _MemoizingProcessor(loader).normalize(document, options)
     except pyld_jsonld.JsonLdError as error:
         _reraise_clearly(error)
         raise  # unreachable: _reraise_clearly always raises
@@ -179,14 +360,15 @@ def undefined_terms(document: dict, *, loader: OfflineDocumentLoader | None = No
     drops them, and a relative subject drops every statement about it). An empty list means the
     canonical form covers every property and type of the document. Raises like :func:`canonicalize`.
     """
-    return _expand(document, loader or default_loader())[1]
+    return _expand(document, loader or default_loader())[2]
 
 
-def _expand(document: dict, loader: OfflineDocumentLoader) -> tuple[list, list[str]]:
-    """The expanded form of ``document`` and its undefined terms (see :func:`undefined_terms`)."""
+def _expand(document: dict, loader: OfflineDocumentLoader) -> tuple[pyld_jsonld.JsonLdProcessor, list, list[str]]:
+    """The processor used, the expanded form of ``document`` and its undefined terms (see :func:`undefined_terms`)."""
     dropped: list[str] = []
-    processor = pyld_jsonld.JsonLdProcessor(
-        on_property_dropped=lambda prop: dropped.append(prop if prop is not None else "<property mapped to null>")
+    processor = _MemoizingProcessor(
+        loader,
+        on_property_dropped=lambda prop: dropped.append(prop if prop is not None else "<property mapped to null>"),
     )
     try:
         expanded = processor.expand(document, loader.pyld_options())
@@ -195,7 +377,7 @@ def _expand(document: dict, loader: OfflineDocumentLoader) -> tuple[list, list[s
         raise
     found = set(dropped)
     _collect_relative_iris(expanded, found)
-    return expanded, sorted(found)
+    return processor, expanded, sorted(found)
 
 
 def _is_absolute_iri(value: str) -> bool:
