@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "microcred.earning",
     "microcred.assessment",
     "microcred.credentials",
+    "microcred.recognition",
     "microcred.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class RecognitionConfig(AppConfig):
+    name = "microcred.recognition"
+    label = "recognition"
+    verbose_name = "Recognition: policies, evaluation, awards"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import handlers  # noqa: F401  (re-evaluates an educator when an MC is earned)

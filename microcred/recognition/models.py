@@ -1,0 +1,90 @@
+"""Recognition: recognizers' policies (versioned documents), the educator facts they supply, and awards."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from microcred.accounts.models import Organization
+
+
+class Policy(models.Model):
+    """One version of a recognizer's policy. A published version is immutable; edits make a new draft."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    recognizer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="recognition_policies")
+    slug = models.SlugField(max_length=120)
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
+    document = models.JSONField(help_text="The validated policy document (see recognition/policy.py).")
+    effective_from = models.DateField()
+    effective_until = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["slug", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="unique_policy_version"),
+            models.UniqueConstraint(fields=["slug"], condition=models.Q(state="draft"), name="one_draft_per_policy"),
+            models.UniqueConstraint(fields=["slug"], condition=models.Q(state="published"), name="one_published_per_policy"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version}, {self.state})"
+
+
+class EducatorFact(models.Model):
+    """A fact a recognizer holds about an educator (years licensed, latest rating…), used by eligibility rules."""
+
+    recognizer = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="educator_facts")
+    educator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recognition_facts")
+    key = models.SlugField(max_length=60)
+    value = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["recognizer_id", "educator_id", "key"]
+        constraints = [models.UniqueConstraint(fields=["recognizer", "educator", "key"], name="unique_educator_fact")]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value!r} for {self.educator} ({self.recognizer})"
+
+
+class Award(models.Model):
+    """An outcome an educator achieved under one exact policy version, with the credentials that counted."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Active"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="awards")
+    educator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recognition_awards")
+    outcome_key = models.SlugField(max_length=60)
+    kind = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(max_length=40, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE, db_index=True)
+    provenance = models.JSONField(default=dict, help_text="{policy, version, credentials: [ids], evaluated_at}")
+    awarded_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-awarded_at"]
+        constraints = [
+            # Re-evaluation is idempotent: one active award per policy version, educator and outcome.
+            models.UniqueConstraint(fields=["policy", "educator", "outcome_key"], condition=models.Q(state="active"),
+                                    name="one_active_award_per_outcome"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.educator} ({self.state})"
