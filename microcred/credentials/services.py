@@ -16,6 +16,7 @@ from microcred.core import audit
 from microcred.earning.models import Attempt, Decision
 
 from . import builder, dataintegrity, keys, status, vcjwt
+from .signals import credential_imported, credential_issued, credential_revoked, send_after_commit
 from .models import ExternalCredential, IssuedCredential, IssuerKey, StatusList
 from .verify import MAX_BYTES, verify_credential
 
@@ -61,6 +62,7 @@ def issue_for_attempt(attempt: Attempt, *, valid_until=None) -> IssuedCredential
                 credential=signed, jwt=token, status_list=status_list, status_index=index, issued_at=now)
             audit.record(actor=None, action="credential.issued", target=issued,
                          data={"attempt": attempt.pk, "issuer": issuer.slug, "status_index": index})
+            send_after_commit(credential_issued, credential_id=str(issued.pk), earner_id=issued.earner_id)
     except IntegrityError:
         # Another worker issued it between our check and our insert: theirs is the one.
         existing = IssuedCredential.objects.filter(attempt_id=attempt.pk).first()
@@ -86,6 +88,8 @@ def revoke(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential
         credential.revoked_at, credential.revoked_by, credential.revocation_reason = timezone.now(), by, reason[:500]
         credential.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
         audit.record(actor=by, action="credential.revoked", target=credential, data={"reason": credential.revocation_reason})
+        send_after_commit(credential_revoked, credential_id=str(credential.pk), earner_id=credential.earner_id,
+                          reason=credential.revocation_reason)
     return credential
 
 
@@ -154,4 +158,5 @@ def import_external_credential(*, earner, data, key_documents=None) -> ExternalC
             verification=report.as_dict(), verified_at=timezone.now())
         audit.record(actor=earner, action="credential.imported", target=imported,
                      data={"issuer": imported.issuer_id, "format": imported.format})
+        send_after_commit(credential_imported, external_id=imported.pk, earner_id=earner.pk)
     return imported

@@ -8,4 +8,4 @@ class RecognitionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import handlers  # noqa: F401  (re-evaluates an educator when an MC is earned)
+        from . import handlers  # noqa: F401  (re-evaluates an educator when their credentials change)

@@ -1,19 +1,27 @@
-"""Reactions to other apps' events: an earned MC re-evaluates that educator's recognition in the background.
-
-credentials emits no events yet; a revoked (or imported) credential is picked up by ``evaluate_recognition``
-or a direct ``evaluate_educator`` call until credentials sends a ``credential_revoked`` signal."""
+"""Reactions to the credentials app's events: whenever an educator's set of credentials changes (issued,
+revoked, imported), their recognition is re-evaluated in the background. Expiry needs no event: evaluation
+ignores expired credentials, and ``evaluate_recognition`` (scheduled daily) withdraws what depended on them."""
 from django.dispatch import receiver
 
-from microcred.earning.signals import attempt_earned
+from microcred.credentials.signals import credential_imported, credential_issued, credential_revoked
 
 
-@receiver(attempt_earned, dispatch_uid="recognition.evaluate")
-def on_earned(sender, attempt_id, **kwargs):
-    # attempt_earned is sent after commit, so the attempt is visible to the task.
-    from microcred.earning.models import Attempt
-
+def _enqueue(earner_id, reason: str) -> None:
     from .tasks import evaluate_educator_task
 
-    earner_id = Attempt.objects.filter(pk=attempt_id).values_list("earner_id", flat=True).first()
-    if earner_id:
-        evaluate_educator_task.enqueue(educator_id=earner_id, attempt_id=attempt_id)
+    evaluate_educator_task.enqueue(educator_id=earner_id, reason=reason)
+
+
+@receiver(credential_issued, dispatch_uid="recognition.on_issued")
+def on_issued(sender, credential_id, earner_id, **kwargs):
+    _enqueue(earner_id, f"credential {credential_id} issued")
+
+
+@receiver(credential_revoked, dispatch_uid="recognition.on_revoked")
+def on_revoked(sender, credential_id, earner_id, **kwargs):
+    _enqueue(earner_id, f"credential {credential_id} revoked")
+
+
+@receiver(credential_imported, dispatch_uid="recognition.on_imported")
+def on_imported(sender, external_id, earner_id, **kwargs):
+    _enqueue(earner_id, f"external credential {external_id} imported")

@@ -131,3 +131,14 @@ def test_an_earned_attempt_re_evaluates_the_educator(world, publish_mc, publishe
         with django_capture_on_commit_callbacks(execute=True):  # tasks are enqueued on commit
             attempt_earned.send(sender=Attempt, attempt_id=attempt.pk)  # as earning does after commit
     assert Award.objects.filter(educator=world["people"]["earner"], state="active").count() == 1
+
+
+def test_a_revocation_withdraws_the_award_through_the_credentials_event(world, two_credentials, published_policy,
+                                                                        django_capture_on_commit_callbacks):
+    services.evaluate_educator(world["people"]["earner"])
+    award = Award.objects.get(educator=world["people"]["earner"], state="active")
+    with django_capture_on_commit_callbacks(execute=True):  # credential_revoked is sent on commit
+        revoke(two_credentials[0], by=world["people"]["issuer_admin"], reason="Evidence was not the earner's own.")
+    award.refresh_from_db()
+    assert award.state == "withdrawn"
+    assert str(two_credentials[0].pk) in award.withdrawn_reason or "revoked" in award.withdrawn_reason.lower()
