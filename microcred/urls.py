@@ -12,11 +12,14 @@ urlpatterns = [
     path("catalog/", include("microcred.catalog.urls")),
     path("earn/", include("microcred.earning.urls")),
     path("assess/", include("microcred.assessment.urls")),
+    path("recognition/", include("microcred.recognition.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("microcred.catalog.api.urls")),
     path("api/v1/earning/", include("microcred.earning.api.urls")),
     path("api/v1/assessment/", include("microcred.assessment.api.urls")),
+    path("api/v1/recognition/", include("microcred.recognition.api.urls")),
     path("", include("microcred.credentials.urls")),
+    path("", include("microcred.core.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -29,6 +29,10 @@ class _Roles:
         return self._has(Role.RECOGNIZER_ADMIN, Role.ISSUER_ADMIN, Role.PLATFORM_ADMIN)
 
     @property
+    def is_platform_admin(self) -> bool:
+        return self._has(Role.PLATFORM_ADMIN)
+
+    @property
     def is_assessor(self) -> bool:
         return self._has(Role.ASSESSOR)
 

@@ -25,3 +25,17 @@ class EducatorProfileForm(forms.ModelForm):
         if value and not all(c.isalnum() or c in "-_ /" for c in value):
             raise forms.ValidationError("Use letters, digits, spaces, dashes or slashes only.")
         return value
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code", max_length=32, strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True,
+                                      "autocapitalize": "off", "spellcheck": "false"}),
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.")
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if not all(c.isalnum() or c in " -" for c in code):
+            raise forms.ValidationError("Enter the digits from your app, or a recovery code (letters and digits).")
+        return code

@@ -7,9 +7,10 @@ from .models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the audit trail is append-only."""
 
-    list_display = ["at", "actor", "action", "target_type", "target_label"]
-    list_filter = ["action", "target_type"]
-    search_fields = ["target_label", "target_id", "actor__username"]
+    list_display = ["at", "actor", "action", "target_type", "target_label", "via", "ip_address"]
+    list_filter = ["via", "action", "target_type"]
+    search_fields = ["target_label", "target_id", "actor__username", "ip_address", "source"]
+    list_select_related = ["actor"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
     def has_add_permission(self, request):

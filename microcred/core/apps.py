@@ -5,3 +5,12 @@ class CoreConfig(AppConfig):
     name = "microcred.core"
     label = "core"
     verbose_name = "Core (audit trail, shared helpers)"
+
+    def ready(self):
+        from django_tasks.signals import task_finished, task_started
+
+        from . import audit_context
+
+        # Audit events recorded while a background task runs say which task made them.
+        task_started.connect(audit_context.task_started, dispatch_uid="microcred.audit.task_started")
+        task_finished.connect(audit_context.task_finished, dispatch_uid="microcred.audit.task_finished")

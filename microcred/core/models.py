@@ -25,7 +25,11 @@ class AuditEvent(models.Model):
     target_id = models.CharField(max_length=64, db_index=True)
     target_label = models.CharField(max_length=300, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # From where: the client address and user agent of a request, or the command or task that made the change.
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    via = models.CharField(max_length=16, blank=True, db_index=True, help_text="web, api, command, task, or empty if unknown")
+    source = models.CharField(max_length=300, blank=True, help_text="Request line, command or task")
+    user_agent = models.CharField(max_length=300, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

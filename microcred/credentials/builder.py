@@ -6,6 +6,7 @@ arrays, and every property is defined by the three contexts below (signing refus
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from datetime import timezone as dt_timezone
 
@@ -23,6 +24,23 @@ CONTEXT = [
 CREDENTIAL_TYPE = ["VerifiableCredential", "OpenBadgeCredential"]
 SCHEMA_ID = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 SCHEMA_TYPE = "1EdTechJsonSchemaValidator2019"
+
+
+# C0 controls other than tab, LF and CR, and DEL. RDFC-1.0 escapes them in canonical N-Quads (\b, \f, \u0001…)
+# but pyld writes them raw, so a credential holding one would verify here and fail in other implementations.
+# They carry no meaning in a credential's text: drop them before signing.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(value):
+    """``value`` (JSON data) with the control characters above removed from every string and key."""
+    if isinstance(value, str):
+        return _CONTROL_CHARACTERS.sub("", value)
+    if isinstance(value, dict):
+        return {without_control_characters(key): without_control_characters(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_control_characters(item) for item in value]
+    return value
 
 
 def iso(moment: datetime) -> str:
@@ -171,9 +189,24 @@ def _evidence(attempt: Attempt) -> list[dict]:
     return entries
 
 
+def status_entry(status_list_url: str, index: int, purpose: str) -> dict:
+    """A BitstringStatusListEntry: bit ``index`` of the list at ``status_list_url`` says whether ``purpose`` applies."""
+    return {
+        "id": f"{status_list_url}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": str(purpose),
+        "statusListIndex": str(index),
+        "statusListCredential": status_list_url,
+    }
+
+
 def build_credential(*, credential_id, attempt: Attempt, decision: Decision, issuer: Organization, salt: str,
-                     status_list_url: str, status_index: int) -> dict:
-    """The unsigned OpenBadgeCredential for ``attempt`` earned by ``decision``."""
+                     status_list_url: str, status_index: int, suspension_list_url: str | None = None,
+                     suspension_index: int | None = None) -> dict:
+    """The unsigned OpenBadgeCredential for ``attempt`` earned by ``decision``.
+
+    ``credentialStatus`` is the revocation entry; with a suspension list it is an array of the revocation and the
+    suspension entries (VC 2.0 allows several; the OB 3.0.3 JSON Schema allows one object, see docs/credentials.md)."""
     version = attempt.version
     ach = achievement(version)
     subject = {"type": ["AchievementSubject"], "identifier": [_identifier(attempt.earner, salt)], "achievement": ach}
@@ -189,16 +222,13 @@ def build_credential(*, credential_id, attempt: Attempt, decision: Decision, iss
         "issuer": profile(issuer),
         "validFrom": iso(decision.decided_at),
         "credentialSubject": subject,
-        "credentialStatus": {
-            "id": f"{status_list_url}#{status_index}",
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": "revocation",
-            "statusListIndex": str(status_index),
-            "statusListCredential": status_list_url,
-        },
+        "credentialStatus": status_entry(status_list_url, status_index, "revocation"),
         "credentialSchema": [{"id": SCHEMA_ID, "type": SCHEMA_TYPE}],
     }
+    if suspension_list_url is not None:
+        credential["credentialStatus"] = [credential["credentialStatus"],
+                                          status_entry(suspension_list_url, suspension_index, "suspension")]
     evidence = _evidence(attempt)
     if evidence:
         credential["evidence"] = evidence
-    return credential
+    return without_control_characters(credential)

@@ -1,4 +1,4 @@
-"""Forms of the credentials pages: revoke, visibility, import."""
+"""Forms of the credentials pages: revoke, suspend and lift a suspension, visibility, import."""
 from __future__ import annotations
 
 import json
@@ -12,6 +12,18 @@ from .verify import MAX_BYTES
 class RevokeForm(forms.Form):
     reason = forms.CharField(max_length=500, strip=True, widget=forms.Textarea(attrs={"rows": 2}),
                              help_text="Required. The earner and anyone checking the credential will see it.")
+
+
+class SuspendForm(forms.Form):
+    reason = forms.CharField(max_length=500, strip=True, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Required. The earner sees it; verifiers see the credential as suspended "
+                                       "until you lift the suspension.")
+
+
+class UnsuspendForm(forms.Form):
+    reason = forms.CharField(max_length=500, strip=True, widget=forms.Textarea(attrs={"rows": 2}),
+                             label="Reason for lifting the suspension",
+                             help_text="Required. Kept in the audit trail.")
 
 
 class VisibilityForm(forms.Form):

@@ -23,6 +23,8 @@ from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
 
+from . import fastrdf
+
 CONTEXTS_DIR = Path(__file__).resolve().parent / "contexts"
 SOURCES_FILE = CONTEXTS_DIR / "SOURCES.json"
 
@@ -88,6 +90,9 @@ class OfflineDocumentLoader:
         self.memo_lock = threading.Lock()
         # IRI expansions against frozen active contexts: {(_uuid, value, base, vocab): IRI}; cleared when large.
         self.expanded_iris: dict | None = {} if cache_resolved_contexts else None
+        # Direct JSON → canonical N-Quads for the JSON-LD credentials use (fastrdf.py); needs the caches above.
+        self.use_fast_rdf = cache_resolved_contexts
+        self._fast_canonicalizer = None
 
     @property
     def urls(self) -> list[str]:
@@ -115,6 +120,21 @@ class OfflineDocumentLoader:
             "document": self.load(url),
             "tag": self._tag,
         }
+
+    def fast_canonicalizer(self):
+        """This loader's :class:`fastrdf.FastCanonicalizer`, or None when the fast path is off."""
+        if not self.use_fast_rdf or self.processed_contexts is None:
+            return None
+        if self._fast_canonicalizer is None:
+            processor = _MemoizingProcessor(self)
+            self._fast_canonicalizer = fastrdf.FastCanonicalizer(
+                processor, processor._get_initial_context(self.expansion_options()))
+        return self._fast_canonicalizer
+
+    def expansion_options(self) -> dict:
+        """pyld options as ``JsonLdProcessor.expand`` completes them, for one operation."""
+        return self.pyld_options(isFrame=False, keepFreeFloatingNodes=False, extractAllScripts=False,
+                                 processingMode="json-ld-1.1")
 
     def pyld_options(self, **extra: Any) -> dict:
         """Options for a pyld call that use this loader, its resolved-context cache and no base IRI."""
@@ -260,16 +280,24 @@ class CanonicalForm:
 def _plain_json_key(document: Any, limit: int) -> str | None:
     """Canonical JSON of ``document`` if it is small and made only of plain JSON types (else None)."""
     stack = [document]
+    size = 0  # a lower bound of the JSON's length, to give up early on large documents
     while stack:
         value = stack.pop()
         kind = type(value)
+        size += 2
         if kind is dict:
-            if not all(type(key) is str for key in value):
-                return None
+            for key in value:
+                if type(key) is not str:
+                    return None
+                size += len(key) + 3
             stack.extend(value.values())
         elif kind is list:
             stack.extend(value)
-        elif kind not in (str, int, float, bool) and value is not None:
+        elif kind is str:
+            size += len(value)
+        elif kind not in (int, float, bool) and value is not None:
+            return None
+        if size > limit:
             return None
     try:
         text = json.dumps(document, sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
@@ -294,13 +322,31 @@ def canonical_form(document: dict, *, loader: OfflineDocumentLoader | None = Non
             cached = cache.get(cache_key)
         if cached is not None:
             return CanonicalForm(nquads=cached.nquads, undefined_terms=list(cached.undefined_terms))
-    processor, expanded, undefined = _expand(document, loader)
-    nquads = _canonical_nquads_of_expanded(processor, expanded)
+    nquads = _fast_nquads(document, loader)
+    if nquads is not None:
+        undefined: list[str] = []  # the fast path gives up on any term that would produce no RDF
+    else:
+        processor, expanded, undefined = _expand(document, loader)
+        nquads = _canonical_nquads_of_expanded(processor, expanded)
     result = CanonicalForm(nquads=nquads, undefined_terms=undefined)
     if cache_key is not None:
         with loader.memo_lock:
             cache[cache_key] = CanonicalForm(nquads=nquads, undefined_terms=list(undefined))
     return result
+
+
+def _fast_nquads(document: Any, loader: OfflineDocumentLoader) -> str | None:
+    """Canonical N-Quads from fastrdf, or None when the document is outside its subset (or invalid): the
+    caller then runs pyld, which gives the same N-Quads or reports the problem (undefined terms, bad JSON-LD)."""
+    fast = loader.fast_canonicalizer()
+    if fast is None:
+        return None
+    try:
+        return fast.canonical_nquads(document, loader.expansion_options())
+    except fastrdf.Unsupported:
+        return None
+    except Exception:  # noqa: BLE001 — invalid JSON-LD, unknown context, deep nesting: pyld reports it clearly
+        return None
 
 
 # pyld's normalize() → to_rdf() options, minus the expansion step (the input is already expanded).
@@ -329,11 +375,20 @@ def _canonical_nquads_of_expanded(processor: pyld_jsonld.JsonLdProcessor, expand
                                           "jsonld.NormalizeError") from cause
         except pyld_jsonld.JsonLdError as error:
             _reraise_clearly(error)
+    except (OverflowError, ValueError) as error:
+        raise _number_too_large(error) from error
     try:
         return URDNA2015().main(dataset, options)
     except pyld_jsonld.JsonLdError as error:
         _reraise_clearly(error)
         raise
+
+
+def _number_too_large(error: Exception) -> JsonLdProcessingError:
+    # pyld writes integers of 10^21 and more as doubles (float() overflows beyond ~1.8e308) and Python refuses
+    # to print integers of more than 4,300 digits: say so instead of leaking the raw exception.
+    return JsonLdProcessingError("JSON-LD processing failed: a number in the document is too large to write in "
+                                 f"canonical form ({type(error).__name__})")
 
 
 def canonicalize(document: dict, *, loader: OfflineDocumentLoader | None = None) -> str:
@@ -344,12 +399,17 @@ def canonicalize(document: dict, *, loader: OfflineDocumentLoader | None = None)
     :func:`undefined_terms` (or use :func:`canonical_form`) before relying on it to cover the whole document.
     """
     loader = loader or default_loader()
+    nquads = _fast_nquads(document, loader)
+    if nquads is not None:
+        return nquads
     options = loader.pyld_options(algorithm="URDNA2015", format="application/n-quads")
     try:
         return _MemoizingProcessor(loader).normalize(document, options)
     except pyld_jsonld.JsonLdError as error:
         _reraise_clearly(error)
         raise  # unreachable: _reraise_clearly always raises
+    except (OverflowError, ValueError) as error:
+        raise _number_too_large(error) from error
 
 
 def undefined_terms(document: dict, *, loader: OfflineDocumentLoader | None = None) -> list[str]:
@@ -375,6 +435,8 @@ def _expand(document: dict, loader: OfflineDocumentLoader) -> tuple[pyld_jsonld.
     except pyld_jsonld.JsonLdError as error:
         _reraise_clearly(error)
         raise
+    except (OverflowError, ValueError) as error:
+        raise _number_too_large(error) from error
     found = set(dropped)
     _collect_relative_iris(expanded, found)
     return processor, expanded, sorted(found)

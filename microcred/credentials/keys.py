@@ -159,7 +159,10 @@ def ensure_keys(organization: Organization) -> list[IssuerKey]:
         for algorithm in IssuerKey.Algorithm.values:
             key = IssuerKey.objects.filter(organization=organization, algorithm=algorithm,
                                            status=IssuerKey.Status.ACTIVE).first()
-            keys.append(key or _new_key(organization, algorithm))
+            if key is None:
+                key = _new_key(organization, algorithm)
+                audit.record(actor=None, action="issuer_key.created", target=key, data={"reason": "first use"})
+            keys.append(key)
     return keys
 
 

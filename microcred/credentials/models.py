@@ -97,13 +97,45 @@ class IssuedCredential(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     revocation_reason = models.CharField(max_length=500, blank=True)
+    # Suspension (reversible): only credentials issued with a suspension status entry have a list and index here.
+    suspension_list = models.ForeignKey(StatusList, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="suspended_credentials")
+    suspension_index = models.PositiveIntegerField(null=True, blank=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    suspension_reason = models.CharField(max_length=500, blank=True)
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        REVOKED = "revoked", "Revoked"
 
     class Meta:
         ordering = ["-issued_at"]
-        constraints = [models.UniqueConstraint(fields=["status_list", "status_index"], name="unique_status_index")]
+        constraints = [
+            models.UniqueConstraint(fields=["status_list", "status_index"], name="unique_status_index"),
+            models.UniqueConstraint(fields=["suspension_list", "suspension_index"], name="unique_suspension_index"),
+            models.CheckConstraint(condition=models.Q(suspension_list__isnull=True, suspension_index__isnull=True)
+                                   | models.Q(suspension_list__isnull=False, suspension_index__isnull=False),
+                                   name="suspension_list_and_index_together"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.version} — {self.earner}"
+
+    @property
+    def state(self) -> str:
+        """Revoked (final) wins over suspended (reversible); otherwise active."""
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.suspended_at:
+            return self.State.SUSPENDED
+        return self.State.ACTIVE
+
+    @property
+    def can_be_suspended(self) -> bool:
+        """Whether the credential carries a suspension status entry (so verifiers can see a suspension)."""
+        return self.suspension_list_id is not None
 
 
 class ExternalCredential(models.Model):

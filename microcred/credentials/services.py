@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 from microcred.accounts.models import Role
 from microcred.accounts.selectors import has_role
 from microcred.core import audit
+from microcred.core.transitions import ensure_transition
 from microcred.earning.models import Attempt, Decision
 
 from . import builder, dataintegrity, keys, status, vcjwt
@@ -48,10 +49,14 @@ def issue_for_attempt(attempt: Attempt, *, valid_until=None) -> IssuedCredential
             ed_key = keys.active_key(issuer, IssuerKey.Algorithm.ED25519)
             ec_key = keys.active_key(issuer, IssuerKey.Algorithm.P256)
             status_list, index = status.allocate_index(issuer, StatusList.Purpose.REVOCATION)
+            suspension_list, suspension_index = (status.allocate_index(issuer, StatusList.Purpose.SUSPENSION)
+                                                 if status.suspension_enabled() else (None, None))
             credential_id, now = uuid.uuid4(), timezone.now()
             unsigned = builder.build_credential(
                 credential_id=credential_id, attempt=attempt, decision=decision, issuer=issuer,
-                salt=secrets.token_hex(16), status_list_url=status.status_list_url(status_list), status_index=index)
+                salt=secrets.token_hex(16), status_list_url=status.status_list_url(status_list), status_index=index,
+                suspension_list_url=status.status_list_url(suspension_list) if suspension_list else None,
+                suspension_index=suspension_index)
             if valid_until is not None:
                 unsigned["validUntil"] = builder.iso(valid_until)
             signed = dataintegrity.sign(unsigned, private_key=keys.private_key(ed_key),
@@ -59,7 +64,8 @@ def issue_for_attempt(attempt: Attempt, *, valid_until=None) -> IssuedCredential
             token = vcjwt.sign(unsigned, private_key=keys.private_key(ec_key), kid=keys.key_url(ec_key), issued_at=now)
             issued = IssuedCredential.objects.create(
                 id=credential_id, attempt=attempt, issuer=issuer, version=attempt.version, earner=attempt.earner,
-                credential=signed, jwt=token, status_list=status_list, status_index=index, issued_at=now)
+                credential=signed, jwt=token, status_list=status_list, status_index=index,
+                suspension_list=suspension_list, suspension_index=suspension_index, issued_at=now)
             audit.record(actor=None, action="credential.issued", target=issued,
                          data={"attempt": attempt.pk, "issuer": issuer.slug, "status_index": index})
             send_after_commit(credential_issued, credential_id=str(issued.pk), earner_id=issued.earner_id)
@@ -70,6 +76,73 @@ def issue_for_attempt(attempt: Attempt, *, valid_until=None) -> IssuedCredential
             raise
         return existing
     return issued
+
+
+# Credential states (IssuedCredential.state). Revocation is final; a suspension can be lifted.
+STATE_MOVES = {
+    IssuedCredential.State.ACTIVE: {IssuedCredential.State.SUSPENDED, IssuedCredential.State.REVOKED},
+    IssuedCredential.State.SUSPENDED: {IssuedCredential.State.ACTIVE, IssuedCredential.State.REVOKED},
+    IssuedCredential.State.REVOKED: set(),
+}
+STATE_LABELS = {"active": "active", "suspended": "suspended", "revoked": "revoked (final)"}
+
+
+def _require_issuer_admin(by, credential: IssuedCredential, action: str) -> None:
+    if not has_role(by, Role.ISSUER_ADMIN, credential.issuer):
+        raise PermissionDenied(f"Only issuer admins of the issuing organization may {action} this credential.")
+
+
+def _required_reason(reason, message: str) -> str:
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationError({"reason": [message]})
+    return reason[:500]
+
+
+def suspend(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential:
+    """Suspend a credential: sets its bit in the issuer's suspension list, so every verifier that checks status
+    reports it "suspended" until the suspension is lifted. Issuer admins of the issuing organization only; a
+    reason is required; audited. Suspending a suspended credential keeps the first suspension. A revoked
+    credential, or one issued without a suspension status entry, cannot be suspended (ValidationError)."""
+    _require_issuer_admin(by, credential, "suspend")
+    reason = _required_reason(reason, "Say why the credential is suspended; the earner will see it.")
+    with transaction.atomic():
+        credential = (IssuedCredential.objects.select_for_update(of=("self",))
+                      .select_related("suspension_list__organization", "issuer").get(pk=credential.pk))
+        if credential.state == IssuedCredential.State.SUSPENDED:
+            return credential  # double click, second tab: the first suspension stands
+        ensure_transition(credential.state, IssuedCredential.State.SUSPENDED, STATE_MOVES, what="The credential",
+                          labels=STATE_LABELS)
+        if not credential.can_be_suspended:
+            raise ValidationError("This credential was issued without a suspension status entry, so verifiers "
+                                  "could not see a suspension. Revoke it if it must stop verifying.")
+        status.set_bit(credential.suspension_list, credential.suspension_index, True)
+        credential.suspended_at, credential.suspended_by, credential.suspension_reason = timezone.now(), by, reason
+        credential.save(update_fields=["suspended_at", "suspended_by", "suspension_reason"])
+        audit.record(actor=by, action="credential.suspended", target=credential, data={"reason": reason})
+    return credential
+
+
+def unsuspend(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential:
+    """Lift a credential's suspension: clears its bit in the suspension list, so it verifies again. Issuer admins of
+    the issuing organization only; a reason is required; audited. Lifting the suspension of a credential that is
+    not suspended changes nothing; a revoked credential stays revoked (ValidationError)."""
+    _require_issuer_admin(by, credential, "reinstate")
+    reason = _required_reason(reason, "Say why the suspension is lifted; it is kept in the audit trail.")
+    with transaction.atomic():
+        credential = (IssuedCredential.objects.select_for_update(of=("self",))
+                      .select_related("suspension_list__organization", "issuer").get(pk=credential.pk))
+        if credential.state == IssuedCredential.State.ACTIVE:
+            return credential
+        ensure_transition(credential.state, IssuedCredential.State.ACTIVE, STATE_MOVES, what="The credential",
+                          labels=STATE_LABELS)
+        status.set_bit(credential.suspension_list, credential.suspension_index, False)
+        previous = credential.suspension_reason
+        credential.suspended_at, credential.suspended_by, credential.suspension_reason = None, None, ""
+        credential.save(update_fields=["suspended_at", "suspended_by", "suspension_reason"])
+        audit.record(actor=by, action="credential.unsuspended", target=credential,
+                     data={"reason": reason, "suspension_reason": previous})
+    return credential
 
 
 def revoke(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential:

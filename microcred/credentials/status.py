@@ -11,6 +11,7 @@ import gzip
 import io
 from datetime import timezone as dt_timezone
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,6 +22,13 @@ from .models import STATUS_LIST_SIZE, IssuerKey, StatusList
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 MAX_DECODED_LIST_BYTES = 16 * 1024 * 1024  # a hostile encodedList must not inflate without bound
+
+
+def suspension_enabled() -> bool:
+    """Whether new credentials get a suspension status entry besides the revocation one (setting
+    ``MICROCRED_CREDENTIAL_SUSPENSION``, off by default: the OB 3.0.3 JSON Schema allows a single credentialStatus
+    object, and two entries make an array; see docs/credentials.md)."""
+    return bool(getattr(settings, "MICROCRED_CREDENTIAL_SUSPENSION", False))
 
 
 def status_list_url(status_list: StatusList) -> str:
@@ -92,7 +100,7 @@ def status_list_credential(status_list: StatusList) -> dict:
         "credentialSubject": {
             "id": f"{url}#list",
             "type": "BitstringStatusList",
-            "statusPurpose": status_list.purpose,
+            "statusPurpose": str(status_list.purpose),
             "encodedList": encode_list(bytes(status_list.bits)),
         },
     }

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .api import views as api_views
 
 app_name = "credentials"
 
@@ -16,5 +17,11 @@ urlpatterns = [
     path("credentials/import/", views.import_credential, name="import"),
     path("credentials/<uuid:credential_id>", views.credential, name="credential"),
     path("credentials/<uuid:credential_id>/revoke", views.revoke, name="revoke"),
+    path("credentials/<uuid:credential_id>/suspend", views.suspend, name="suspend"),
+    path("credentials/<uuid:credential_id>/unsuspend", views.unsuspend, name="unsuspend"),
+    # JSON API (DRF) for issuers' integrations: the same services as the buttons on the credential page.
+    path("api/v1/credentials/<uuid:credential_id>/", api_views.credential_status, name="api-credential"),
+    path("api/v1/credentials/<uuid:credential_id>/<str:action>/", api_views.change_status,
+         name="api-credential-status"),
     path("credentials/<uuid:credential_id>/visibility", views.set_visibility, name="visibility"),
 ]

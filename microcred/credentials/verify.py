@@ -80,6 +80,16 @@ class _Stop(Exception):
 # --- parsing -----------------------------------------------------------------------------------------------------
 
 
+
+def _shown(value: Any) -> str:
+    """A value from the document as a message shows it: its repr, cut to 200 characters, and never an exception
+    (Python refuses to print an integer of more than 4,300 digits)."""
+    try:
+        text = repr(value)
+    except ValueError:
+        return f"a {value.bit_length()}-bit integer" if isinstance(value, int) else "a value too large to print"
+    return text if len(text) <= 200 else text[:199] + "…"
+
 def _text_depth_exceeds(text: str, limit: int) -> bool:
     """Whether JSON text nests arrays/objects deeper than ``limit`` (checked before parsing, which recurses)."""
     depth, in_string, escaped = 0, False, False
@@ -337,14 +347,14 @@ def _check_jwt(token: str, documents: _Documents) -> tuple[dict | None, bool, st
         return None, False, f"JWT payload nests deeper than {MAX_DEPTH} levels"
     credential = vcjwt.credential_from_claims(payload)
     if header.get("alg") != vcjwt.ALGORITHM:
-        return credential, False, f"JWT alg is {header.get('alg')!r}; only ES256 is accepted"
+        return credential, False, f"JWT alg is {_shown(header.get('alg'))}; only ES256 is accepted"
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
         return credential, False, "JWT header has no kid naming the signing key"
     try:
         public_key, controller = _p256_key(documents, kid)
     except Exception as error:  # noqa: BLE001 — an unresolvable key is a failed check, not a crash
-        return credential, False, f"could not resolve key {kid!r}: {error}"
+        return credential, False, f"could not resolve key {_shown(kid)}: {error}"
     try:
         # Dates are judged by the validity check on the credential, so nbf/exp are not enforced here.
         claims = pyjwt.decode(token, public_key, algorithms=[vcjwt.ALGORITHM],
@@ -356,9 +366,9 @@ def _check_jwt(token: str, documents: _Documents) -> tuple[dict | None, bool, st
         return credential, False, f"JWT rejected: {error}"
     issuer_id = _issuer_id(credential)
     if claims.get("iss") != issuer_id:
-        return credential, False, f"iss {claims.get('iss')!r} is not the credential's issuer {issuer_id!r}"
+        return credential, False, f"iss {_shown(claims.get('iss'))} is not the credential's issuer {_shown(issuer_id)}"
     if claims.get("jti") != credential.get("id"):
-        return credential, False, f"jti {claims.get('jti')!r} is not the credential's id {credential.get('id')!r}"
+        return credential, False, f"jti {_shown(claims.get('jti'))} is not the credential's id {_shown(credential.get('id'))}"
     if not _controller_matches(controller, issuer_id):
         return credential, False, f"key {kid} belongs to {controller}, not to the issuer {issuer_id}"
     return credential, True, "ES256 JWT signature verifies with the issuer's key"
@@ -374,21 +384,21 @@ def _check_status(credential: dict, documents: _Documents) -> tuple[bool, str]:
     messages = []
     for entry in _types(entries):
         if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
-            return False, f"status unknown: unsupported credentialStatus {entry.get('type') if isinstance(entry, dict) else entry!r}"
+            return False, f"status unknown: unsupported credentialStatus {_shown(entry.get('type') if isinstance(entry, dict) else entry)}"
         url, purpose = entry.get("statusListCredential"), entry.get("statusPurpose")
         try:
             index = int(entry.get("statusListIndex"))
             if index < 0:
                 raise ValueError
         except (TypeError, ValueError):
-            return False, f"statusListIndex {entry.get('statusListIndex')!r} is not a non-negative integer"
+            return False, f"statusListIndex {_shown(entry.get('statusListIndex'))} is not a non-negative integer"
         ours = status.find_status_list(url)
         if ours is not None:
             bits, list_purpose = bytes(ours.bits), ours.purpose
         else:
             document = documents.get(url) if isinstance(url, str) else None
             if document is None:
-                return False, f"status unknown: status list {url!r} is not available offline (supply it to check)"
+                return False, f"status unknown: status list {_shown(url)} is not available offline (supply it to check)"
             result = dataintegrity.verify(document, resolve_key=_ed25519_resolver(documents, {}))
             if not result.ok:
                 return False, f"status unknown: status list {url} does not verify ({result.reason})"
@@ -399,9 +409,9 @@ def _check_status(credential: dict, documents: _Documents) -> tuple[bool, str]:
             except Exception as error:  # noqa: BLE001
                 return False, f"status unknown: status list {url} has a bad encodedList ({error})"
         if list_purpose != purpose:
-            return False, f"status list {url} is for {list_purpose!r}, the entry says {purpose!r}"
+            return False, f"status list {url} is for {_shown(list_purpose)}, the entry says {_shown(purpose)}"
         if index >= len(bits) * 8:
-            return False, f"statusListIndex {index} is outside the status list ({len(bits) * 8} entries)"
+            return False, f"statusListIndex {_shown(index)} is outside the status list ({len(bits) * 8} entries)"
         if status.get_bit(bits, index):
             word = {"revocation": "revoked", "suspension": "suspended"}.get(purpose, f"flagged ({purpose})")
             return False, f"the credential has been {word} by its issuer"
@@ -422,13 +432,13 @@ def _parse_time(value: Any) -> datetime | None:
 def _check_validity(credential: dict, now: datetime) -> tuple[bool, str]:
     valid_from = _parse_time(credential.get("validFrom"))
     if valid_from is None:
-        return False, f"validFrom {credential.get('validFrom')!r} is not an ISO 8601 date-time"
+        return False, f"validFrom {_shown(credential.get('validFrom'))} is not an ISO 8601 date-time"
     if valid_from > now:
         return False, f"not valid yet: validFrom {credential['validFrom']} is in the future"
     if "validUntil" in credential:
         valid_until = _parse_time(credential.get("validUntil"))
         if valid_until is None:
-            return False, f"validUntil {credential.get('validUntil')!r} is not an ISO 8601 date-time"
+            return False, f"validUntil {_shown(credential.get('validUntil'))} is not an ISO 8601 date-time"
         if valid_until < now:
             return False, f"expired: validUntil {credential['validUntil']} has passed"
         return True, f"valid from {credential['validFrom']} until {credential['validUntil']}"

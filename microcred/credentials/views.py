@@ -1,5 +1,5 @@
 """Published documents (issuer, keys, DID, status lists), credentials by id (JSON, JWT, PDF, verification page),
-the earner's credentials, CLR and import, revocation, and the verify API. Thin."""
+the earner's credentials, CLR and import, revocation and suspension, and the verify API. Thin."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from microcred.accounts.models import Organization
 
 from . import clr, keys, presentation, selectors, services, status
-from .forms import ImportForm, RevokeForm, VisibilityForm
+from .forms import ImportForm, RevokeForm, SuspendForm, UnsuspendForm, VisibilityForm
 from .models import IssuedCredential, IssuerKey, StatusList
 from .verify import MAX_BYTES, parse_input, verify_credential
 
@@ -100,6 +100,9 @@ def _credential_page(request, found):
         "linkedin_url": presentation.linkedin_url(found),
         "page_url": found.credential.get("id", ""),
         "revoke_form": RevokeForm(),
+        # Distinct element ids: up to three reason fields are on the page.
+        "suspend_form": SuspendForm(auto_id="suspend_%s"),
+        "unsuspend_form": UnsuspendForm(auto_id="unsuspend_%s"),
     }
     return render(request, "credentials/credential.html", context)
 
@@ -121,6 +124,40 @@ def revoke(request, credential_id):
         return redirect(found_url(found))
     messages.success(request, "The credential is revoked. Verifiers will now see it as revoked.")
     return redirect(found_url(found))
+
+
+def _change_status(request, credential_id, *, form_class, service, missing_reason: str, done: str):
+    """Suspend or lift a suspension from the credential page: issuer admins only, with a reason."""
+    found = get_object_or_404(IssuedCredential.objects.select_related("issuer"), pk=credential_id)
+    if not selectors.can_revoke(request.user, found):
+        raise PermissionDenied("Only issuer admins of the issuing organization may change this credential's status.")
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, missing_reason)
+        return redirect(found_url(found))
+    try:
+        service(found, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(found_url(found))
+    messages.success(request, done)
+    return redirect(found_url(found))
+
+
+@login_required
+@require_POST
+def suspend(request, credential_id):
+    return _change_status(request, credential_id, form_class=SuspendForm, service=services.suspend,
+                          missing_reason="Say why the credential is suspended; the earner will see it.",
+                          done="The credential is suspended. Verifiers will see it as suspended until you lift it.")
+
+
+@login_required
+@require_POST
+def unsuspend(request, credential_id):
+    return _change_status(request, credential_id, form_class=UnsuspendForm, service=services.unsuspend,
+                          missing_reason="Say why the suspension is lifted.",
+                          done="The suspension is lifted. The credential verifies again.")
 
 
 def found_url(found) -> str:

@@ -113,6 +113,9 @@ def load_demo_world() -> dict:
         load_assessment_demo()  # first: the earning demo's submissions need certified assessor pools
         load_earning_demo()
         load_credentials_demo()  # the demo's task backend waits for a worker, so issue here
+        from .recognition_world import load_recognition_demo
+
+        load_recognition_demo()  # after credentials: publishes the demo policies and evaluates them
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 

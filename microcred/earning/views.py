@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from microcred.catalog import selectors as catalog_selectors
 from microcred.catalog.models import MicroCredential, Prompt
 
 from . import notifications as notices
@@ -41,6 +42,8 @@ def home(request):
 @require_POST
 def start(request, slug):
     mc = get_object_or_404(MicroCredential, slug=slug)
+    if not catalog_selectors.can_view(request.user, mc):
+        raise Http404("No such micro-credential.")  # a members-only MC does not exist for outsiders
     try:
         attempt = services.start_attempt(earner=request.user, micro_credential=mc)
     except ValidationError as exc:

@@ -8,6 +8,7 @@ stack, count_in_topic, eligibility). Every outcome is achieved when every requir
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,13 @@ class CredentialFact:
     expires_at: dt.datetime | None = None
     external: bool = False
     has_student_impact_evidence: bool = False
+    tags_lower: frozenset = field(default=frozenset(), compare=False, repr=False)  # derived from tags
+    kind: int = field(default=-1, compare=False, repr=False)  # the bulk loader's index of (version, issuer)
+
+    def __post_init__(self):
+        # Tags match case-insensitively; lower-case them once here rather than in every policy evaluated.
+        if self.tags and not self.tags_lower:
+            object.__setattr__(self, "tags_lower", frozenset(t.lower() for t in self.tags))
 
 
 @dataclass(frozen=True)
@@ -94,25 +102,55 @@ def years_before(moment: dt.datetime, years: int) -> dt.datetime:
         return moment.replace(year=moment.year - years, day=28)
 
 
+@dataclass
+class CompiledPolicy:
+    """What evaluation needs from a validated document, worked out once per policy rather than per educator."""
+
+    start: dt.date
+    until: dt.date | None
+    window: int | None
+    needs_impact: bool
+    converts: list          # (unit, category as written or None, lower-cased category or None, per_mc)
+    caps: dict              # (unit, category as written or None) -> max
+    stack_members: dict     # stack slug -> every MC slug in it (nested stacks included)
+
+
+_window_start = functools.lru_cache(maxsize=256)(years_before)  # one as_of per run: computed once per window
+
+
+def compile_policy(policy: dict, stacks: dict[str, StackDef] | None = None) -> CompiledPolicy:
+    rules = policy["rules"]
+    stacks = stacks or {}
+    return CompiledPolicy(
+        start=dt.date.fromisoformat(policy["effective_from"]),
+        until=dt.date.fromisoformat(policy["effective_until"]) if policy.get("effective_until") else None,
+        window=next((r["years"] for r in rules if r["kind"] == "cycle_window"), None),
+        needs_impact=any(r["kind"] == "evidence" for r in rules),
+        converts=[(r["unit"], r.get("category"), r["category"].lower() if r.get("category") else None, r["per_mc"])
+                  for r in rules if r["kind"] == "convert"],
+        caps={(r["unit"], r.get("category")): r["max"] for r in rules if r["kind"] == "cap"},
+        stack_members={r["stack"]: _stack_mcs(stacks[r["stack"]], stacks) for r in rules
+                       if r["kind"] == "stack" and r["stack"] in stacks})
+
+
 def evaluate(policy: dict, credentials: list[CredentialFact], facts: dict[str, Any], *, as_of: dt.datetime,
              approved: dict | None = None, stacks: dict[str, StackDef] | None = None,
-             version: int | None = None) -> Evaluation:
+             version: int | None = None, compiled: CompiledPolicy | None = None) -> Evaluation:
     """Evaluate a validated policy document. ``approved`` is the resolved approved set (reciprocity expanded;
-    defaults to the document's own), ``stacks`` the definitions of stacks named in stack rules."""
+    defaults to the document's own), ``stacks`` the definitions of stacks named in stack rules, ``compiled``
+    the policy's ``compile_policy`` (with the same stacks) when the caller evaluates it for many educators."""
     approved = approved or resolve_approved(policy, lambda slug: None)
     stacks = stacks or {}
+    cp = compiled or compile_policy(policy, stacks)
     rules = policy["rules"]
     excluded: dict[str, str] = {}
-    start = dt.date.fromisoformat(policy["effective_from"])
-    until = dt.date.fromisoformat(policy["effective_until"]) if policy.get("effective_until") else None
-    in_effect = start <= as_of.date() and (until is None or as_of.date() <= until)
+    today = as_of.date()
+    in_effect = cp.start <= today and (cp.until is None or today <= cp.until)
 
-    window = next((r["years"] for r in rules if r["kind"] == "cycle_window"), None)
-    window_start = years_before(as_of, window) if window else None
-    needs_impact = any(r["kind"] == "evidence" for r in rules)
+    window_start = _window_start(as_of, cp.window) if cp.window else None
     latest: dict[str, CredentialFact] = {}
     for cred in credentials:
-        why = _exclusion(cred, approved, as_of, window_start, needs_impact)
+        why = _exclusion(cred, approved, as_of, window_start, cp.needs_impact)
         if why:
             excluded[cred.id] = why
             continue
@@ -124,9 +162,9 @@ def evaluate(policy: dict, credentials: list[CredentialFact], facts: dict[str, A
             latest[key] = cred
         else:
             excluded[cred.id] = "the same micro-credential earned again later counts instead"
-    counting = sorted(latest.values(), key=lambda c: (c.issued_at, c.id))
+    counting = sorted(latest.values(), key=_issue_order) if len(latest) > 1 else list(latest.values())
 
-    totals, converted_ids = _convert(rules, counting)
+    totals, converted_ids = _convert(cp, counting)
     requirements: list[Requirement] = []
     counted_mcs = {c.mc_slug for c in counting if not c.external}
     for i, rule in enumerate(rules):
@@ -138,10 +176,10 @@ def evaluate(policy: dict, credentials: list[CredentialFact], facts: dict[str, A
                                             "" if met else f"{rule['min'] - have:g} more {rule['unit']}",
                                             converted_ids.get(rule["unit"], [])))
         elif kind == "stack":
-            requirements.append(_stack_requirement(i, rule, stacks, counting, counted_mcs))
+            requirements.append(_stack_requirement(i, rule, stacks, counting, counted_mcs, cp.stack_members.get(rule["stack"])))
         elif kind == "count_in_topic":
             tag = rule["tag"].lower()
-            ids = [c.id for c in counting if tag in {t.lower() for t in c.tags}]
+            ids = [c.id for c in counting if tag in c.tags_lower]
             met = len(ids) >= rule["min"]
             requirements.append(Requirement(i, kind, met, len(ids), rule["min"], f"MCs in “{rule['tag']}” {len(ids)}/{rule['min']}",
                                             "" if met else f"{rule['min'] - len(ids)} more MCs tagged “{rule['tag']}”", ids))
@@ -149,7 +187,7 @@ def evaluate(policy: dict, credentials: list[CredentialFact], facts: dict[str, A
             requirements.append(_eligibility(i, rule, policy["facts"], facts))
 
     achieved = in_effect and all(r.met for r in requirements)
-    provenance = sorted({cid for r in requirements for cid in r.credential_ids})
+    provenance = sorted({cid for r in requirements for cid in r.credential_ids}) if achieved else []
     missing = ([] if in_effect else ["the policy is not in effect on this date"]) + [r.missing for r in requirements if not r.met]
     outcomes = []
     for o in policy["outcomes"]:
@@ -157,9 +195,13 @@ def evaluate(policy: dict, credentials: list[CredentialFact], facts: dict[str, A
         if amount is None and o.get("unit") in totals:
             amount = totals[o["unit"]]
         outcomes.append(OutcomeResult(o["key"], o["kind"], o["name"], achieved, amount, o.get("unit", ""),
-                                      o.get("expires_after_years"), provenance if achieved else [], missing))
+                                      o.get("expires_after_years"), provenance, missing))
     return Evaluation(policy.get("slug", ""), version, as_of, in_effect, requirements, outcomes,
                       [c.id for c in counting], excluded, totals)
+
+
+def _issue_order(cred: CredentialFact):
+    return (cred.issued_at, cred.id)
 
 
 def _exclusion(cred: CredentialFact, approved: dict, as_of, window_start, needs_impact) -> str:
@@ -169,9 +211,9 @@ def _exclusion(cred: CredentialFact, approved: dict, as_of, window_start, needs_
         return "expired"
     if cred.issued_at > as_of:
         return "issued after the evaluation date"
-    in_set = (cred.issuer in approved["issuers"] or bool({t.lower() for t in cred.tags} & approved["tags"]))
+    in_set = cred.issuer in approved["issuers"] or not cred.tags_lower.isdisjoint(approved["tags"])
     if not cred.external:
-        in_set = in_set or cred.mc_slug in approved["micro_credentials"] or bool(cred.stacks & approved["stacks"])
+        in_set = in_set or cred.mc_slug in approved["micro_credentials"] or not cred.stacks.isdisjoint(approved["stacks"])
     elif not approved["external"]:
         return "imported credentials are not accepted by this policy"
     if not in_set:
@@ -183,20 +225,19 @@ def _exclusion(cred: CredentialFact, approved: dict, as_of, window_start, needs_
     return ""
 
 
-def _convert(rules: list[dict], counting: list[CredentialFact]) -> tuple[dict[str, float], dict[str, list[str]]]:
+def _convert(cp: CompiledPolicy, counting: list[CredentialFact]) -> tuple[dict[str, float], dict[str, list[str]]]:
     """Units per credential by the first matching convert rule; then caps per category and overall."""
-    converts = [r for r in rules if r["kind"] == "convert"]
     by_cat: dict[tuple[str, str | None], float] = {}
     ids: dict[str, list[str]] = {}
+    if not cp.converts:
+        return {}, ids
     for cred in counting:
-        tags = {t.lower() for t in cred.tags}
-        for rule in converts:
-            cat = rule.get("category")
-            if cat is None or cat.lower() in tags:
-                by_cat[(rule["unit"], cat)] = by_cat.get((rule["unit"], cat), 0) + rule["per_mc"]
-                ids.setdefault(rule["unit"], []).append(cred.id)
+        for unit, cat, cat_lower, per_mc in cp.converts:
+            if cat_lower is None or cat_lower in cred.tags_lower:
+                by_cat[(unit, cat)] = by_cat.get((unit, cat), 0) + per_mc
+                ids.setdefault(unit, []).append(cred.id)
                 break
-    caps = {(r["unit"], r.get("category")): r["max"] for r in rules if r["kind"] == "cap"}
+    caps = cp.caps
     totals: dict[str, float] = {}
     for (unit, cat), value in by_cat.items():
         if cat is not None and (unit, cat) in caps:
@@ -243,13 +284,13 @@ def _stack_done(stack: StackDef, logic, stacks: dict[str, StackDef], mcs: set[st
     return sum(d for d, _ in statuses), len(statuses)
 
 
-def _stack_requirement(i, rule, stacks, counting, counted_mcs) -> Requirement:
+def _stack_requirement(i, rule, stacks, counting, counted_mcs, members=None) -> Requirement:
     stack = stacks.get(rule["stack"])
     if stack is None:
         return Requirement(i, "stack", False, 0, 1, f"stack “{rule['stack']}”", f"stack “{rule['stack']}” is not defined")
     done, needed = _stack_done(stack, rule["logic"], stacks, counted_mcs)
     met = needed > 0 and done >= needed
-    members = _stack_mcs(stack, stacks)
+    members = members if members is not None else _stack_mcs(stack, stacks)
     ids = [c.id for c in counting if c.mc_slug in members]
     return Requirement(i, "stack", met, done, needed, f"stack “{rule['stack']}” {done}/{needed}",
                        "" if met else f"{needed - done} more of stack “{rule['stack']}”", ids)
@@ -265,21 +306,29 @@ def _stack_mcs(stack: StackDef, stacks: dict[str, StackDef], depth: int = 0) -> 
     return out
 
 
+def eligible(rule: dict, declared: dict, facts: dict) -> bool:
+    """Whether the educator's facts satisfy one eligibility rule (an unknown fact never does)."""
+    name, op, want = rule["fact"], rule["op"], rule["value"]
+    have = facts.get(name)
+    if have is None:
+        return False
+    kind = declared[name]
+    try:
+        if op == "in":
+            return have in want
+        if isinstance(kind, list):
+            return have in kind and _RATING_OPS[op](kind.index(have), kind.index(want))
+        return bool(_RATING_OPS[op](have, want))
+    except TypeError:
+        return False
+
+
 def _eligibility(i, rule, declared: dict, facts: dict) -> Requirement:
     name, op, want = rule["fact"], rule["op"], rule["value"]
     label = f"{name} {op} {want}"
     if name not in facts or facts[name] is None:
         return Requirement(i, "eligibility", False, 0, 1, label, f"the recognizer has no “{name}” on record")
     have = facts[name]
-    kind = declared[name]
-    try:
-        if op == "in":
-            met = have in want
-        elif isinstance(kind, list):
-            met = have in kind and _RATING_OPS[op](kind.index(have), kind.index(want))
-        else:
-            met = _RATING_OPS[op](have, want)
-    except TypeError:
-        met = False
+    met = eligible(rule, declared, facts)
     return Requirement(i, "eligibility", bool(met), 1 if met else 0, 1, label,
                        "" if met else f"{name} is {have}; the policy needs {op} {want}")

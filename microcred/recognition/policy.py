@@ -23,7 +23,7 @@ A policy document (JSON, or YAML when PyYAML is installed) looks like this::
          {"kind": "count_in_topic", "tag": "literacy", "min": 12},
          {"kind": "eligibility", "fact": "years_licensed", "op": ">=", "value": 3}],
      "outcomes": [{"key": "renewal", "kind": "credits", "name": "Renewal credit", "unit": "PDP"?, "amount": 60?,
-                   "expires_after_years": 5?}]}
+                   "expires_after_years": 5?}]}      # credits, graduate_credit, pay without an amount: the unit's total
 
 Meaning (evaluated by ``engine.evaluate``): revoked or expired credentials never count; the rest are filtered by
 the approved set, then the cycle window (issued within [as_of − years, as_of], both ends inclusive), then the
@@ -365,13 +365,14 @@ def validate_policy(document: Any, *, references: References | None = None,
                     c.positive(outcome, "amount", f"{p}.amount")
                 unit = c.text(outcome, "unit", f"{p}.unit")
                 c.positive(outcome, "expires_after_years", f"{p}.expires_after_years", integer=True)
-                if outcome.get("kind") == "pay" and not ("amount" in outcome and unit):
-                    c.add(p, "A pay outcome needs an amount and a unit (e.g. USD).")
-                if outcome.get("kind") in ("credits", "graduate_credit") and "amount" not in outcome:
-                    if not unit:
-                        c.add(f"{p}.unit", "Without an amount, say which converted unit the outcome credits.")
-                    elif unit not in converts:
+                if outcome.get("kind") == "pay" and not unit:
+                    c.add(p, "A pay outcome needs an amount and a unit (e.g. USD), or the unit a convert rule produces.")
+                if outcome.get("kind") in ("credits", "graduate_credit", "pay") and "amount" not in outcome and unit:
+                    # Without a fixed amount the award is the converted total (e.g. USD 100 per MC, capped).
+                    if unit not in converts:
                         c.add(f"{p}.unit", f"No convert rule produces “{unit}”.")
+                elif outcome.get("kind") in ("credits", "graduate_credit") and "amount" not in outcome:
+                    c.add(f"{p}.unit", "Without an amount, say which converted unit the outcome credits.")
     if c.errors:
         raise PolicyErrors(c.errors)
     clean = copy.deepcopy(document)

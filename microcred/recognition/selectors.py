@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
@@ -123,3 +124,348 @@ def educators_to_evaluate() -> list[int]:
 def awards_for(educator, *, active_only=True) -> QuerySet[Award]:
     qs = Award.objects.filter(educator=educator).select_related("policy")
     return qs.filter(state=Award.State.ACTIVE) if active_only else qs
+
+
+# --- Pages, API and exports: progress, portability, qualifiers, awards (read-only, nothing persisted) -------------
+
+NEAR_FRACTION = 0.75  # "close": every countable requirement at least this far along
+SUGGESTION_LIMIT = 6
+EVALUATION_CHUNK = 1000  # educators whose credentials are loaded at once for page-time evaluation
+
+
+@dataclass
+class PolicyProgress:
+    """One policy evaluated for one educator without persisting anything, with what would close the gap."""
+
+    policy: Policy
+    evaluation: object  # engine.Evaluation
+    suggestions: list = field(default_factory=list)  # MicroCredentialVersion (published catalog MCs)
+
+    @property
+    def achieved(self) -> bool:
+        return bool(self.evaluation.outcomes) and self.evaluation.outcomes[0].achieved
+
+    @property
+    def missing(self) -> list[str]:
+        return self.evaluation.outcomes[0].missing if self.evaluation.outcomes else []
+
+    @property
+    def requirements(self) -> list[dict]:
+        return [requirement_row(r) for r in self.evaluation.requirements]
+
+
+def requirement_row(r) -> dict:
+    percent = 100 if r.met else (int(100 * min(r.have, r.need) / r.need) if r.need else 0)
+    return {"kind": r.kind, "label": r.label, "met": r.met, "have": r.have, "need": r.need, "missing": r.missing,
+            "percent": percent, "credentials": list(r.credential_ids)}
+
+
+def progress_fraction(evaluation) -> float:
+    """How far along the countable requirements (threshold, stack, count_in_topic) are: the least of have/need."""
+    parts = [min(r.have, r.need) / r.need for r in evaluation.requirements
+             if r.kind in ("threshold", "stack", "count_in_topic") and r.need]
+    return min(parts) if parts else (1.0 if all(r.met for r in evaluation.requirements) else 0.0)
+
+
+def _published_documents() -> dict[str, dict]:
+    return dict(published_policies().values_list("slug", "document"))
+
+
+def evaluate_without_saving(policies, educator_ids, *, as_of=None) -> dict[tuple[int, int], object]:
+    """(policy pk, educator id) → engine.Evaluation, in batches of queries; writes nothing (pages, dry views)."""
+    from django.utils import timezone
+
+    from . import engine
+    from .policy import PolicyErrors, resolve_approved
+
+    as_of = as_of or timezone.now()
+    policies, educator_ids = list(policies), list(educator_ids)
+    documents = _published_documents()
+    stacks = stack_definitions()
+    approved = {}
+    for p in policies:
+        try:
+            approved[p.pk] = resolve_approved(p.document, documents.get)
+        except PolicyErrors:  # a reciprocity partner was retired since: count the policy's own set only
+            approved[p.pk] = resolve_approved({**p.document, "approved": {**p.document["approved"], "reciprocity": []}}, documents.get)
+    out = {}
+    for start in range(0, len(educator_ids), EVALUATION_CHUNK):
+        chunk = educator_ids[start:start + EVALUATION_CHUNK]
+        creds = credential_facts(chunk)
+        facts = {rid: educator_facts(rid, chunk) for rid in {p.recognizer_id for p in policies}}
+        for p in policies:
+            for eid in chunk:
+                out[(p.pk, eid)] = engine.evaluate(p.document, creds.get(eid, []), facts[p.recognizer_id].get(eid, {}),
+                                                   as_of=as_of, approved=approved[p.pk], stacks=stacks, version=p.version)
+    return out
+
+
+def credential_labels(educator) -> dict[str, str]:
+    """Credential id → what the educator calls it ("Title, issued Mar 3, 2025"), for provenance."""
+    out = {}
+    for c in IssuedCredential.objects.filter(earner=educator).select_related("version"):
+        out[str(c.pk)] = f"{c.version.title} (issued {c.issued_at:%b} {c.issued_at.day}, {c.issued_at.year})"
+    for e in ExternalCredential.objects.filter(earner=educator):
+        out[str(e.pk)] = f"{e.achievement_name or 'Imported credential'} (imported, {e.issuer_name or e.issuer_id})"
+    return out
+
+
+@dataclass
+class _CatalogIndex:
+    """What suggestions need, loaded once per page: visible published MCs with their tags, issuers and stacks."""
+
+    entries: list  # (version, mc slug, lower-case tags, issuer slugs, stack slugs)
+    held: set
+    documents: dict
+    stacks: dict
+
+
+def _catalog_index(user) -> _CatalogIndex:
+    from microcred.catalog.selectors import catalog_versions
+
+    stacks_of = _stacks_of_mcs()
+    entries = []
+    for v in catalog_versions(user).select_related("micro_credential").prefetch_related("organization_roles__organization"):
+        entries.append((v, v.micro_credential.slug, {str(t).lower() for t in (v.tags or [])},
+                        {r.organization.slug for r in v.organization_roles.all() if r.role == "issuer"},
+                        stacks_of.get(v.micro_credential_id, frozenset())))
+    held = set(IssuedCredential.objects.filter(earner=user, revoked_at__isnull=True)
+               .values_list("version__micro_credential__slug", flat=True))
+    return _CatalogIndex(entries, held, _published_documents(), stack_definitions())
+
+
+def closing_micro_credentials(progress: PolicyProgress, *, user, limit: int = SUGGESTION_LIMIT, index=None) -> list:
+    """Published catalog MCs this person may see that the policy approves and that would move an unmet requirement
+    (an MC in the stack, tagged with the topic, or converting into the threshold's unit), most helpful first. None
+    when only eligibility facts are missing: no MC closes those."""
+    from .policy import PolicyErrors, resolve_approved
+
+    ev, doc = progress.evaluation, progress.policy.document
+    unmet = [doc["rules"][r.rule] for r in ev.requirements if not r.met and r.kind != "eligibility"]
+    if progress.achieved or not unmet:
+        return []
+    index = index or _catalog_index(user)
+    try:
+        approved = resolve_approved(doc, index.documents.get)
+    except PolicyErrors:
+        approved = resolve_approved({**doc, "approved": {**doc["approved"], "reciprocity": []}}, lambda s: None)
+    converts = [r for r in doc["rules"] if r["kind"] == "convert"]
+    scored = []
+    for v, slug, tags, issuers, stacks in index.entries:
+        if slug in index.held:
+            continue
+        if not (slug in approved["micro_credentials"] or stacks & approved["stacks"] or issuers & approved["issuers"]
+                or tags & approved["tags"]):
+            continue
+        helps = 0
+        for rule in unmet:
+            if rule["kind"] == "stack":
+                helps += rule["stack"] in stacks and rule["stack"] in index.stacks
+            elif rule["kind"] == "count_in_topic":
+                helps += rule["tag"].lower() in tags
+            elif rule["kind"] == "threshold":
+                helps += any(c["unit"] == rule["unit"] and (c.get("category") is None or c["category"].lower() in tags)
+                             for c in converts)
+        if helps:
+            scored.append((-helps, v.title.lower(), v.pk, v))
+    return [t[-1] for t in sorted(scored, key=lambda t: t[:3])[:limit]]
+
+
+def educator_progress(educator, *, as_of=None, suggest: bool = True) -> list[PolicyProgress]:
+    """Every published policy of the educator's own state and district, evaluated now (nothing saved), with the
+    catalog MCs that would close each gap."""
+    policies = sorted(policies_applying_to(educator), key=lambda p: (p.recognizer.name, p.title))
+    results = evaluate_without_saving(policies, [educator.pk], as_of=as_of)
+    rows = [PolicyProgress(p, results[(p.pk, educator.pk)]) for p in policies]
+    if suggest and any(not row.achieved for row in rows):
+        index = _catalog_index(educator)
+        for row in rows:
+            row.suggestions = closing_micro_credentials(row, user=educator, index=index)
+    return rows
+
+
+def portability(educator, *, as_of=None) -> list[PolicyProgress]:
+    """What the same credentials would count for under other recognizers' published policies (not the
+    educator's own jurisdiction). Facts those recognizers would need are reported missing, never guessed."""
+    own = jurisdiction_ids(educator)
+    policies = sorted(published_policies().exclude(recognizer_id__in=own), key=lambda p: (p.recognizer.name, p.title))
+    results = evaluate_without_saving(policies, [educator.pk], as_of=as_of)
+    return [PolicyProgress(p, results[(p.pk, educator.pk)]) for p in policies]
+
+
+def all_awards_for(educator) -> QuerySet[Award]:
+    """The educator's awards, active and withdrawn, newest first, with their policy version and recognizer."""
+    return Award.objects.filter(educator=educator).select_related("policy__recognizer").order_by("state", "-awarded_at")
+
+
+# Recognizer side -------------------------------------------------------------------------------------------------
+
+RECOGNIZER_KINDS = ("state_agency", "higher_ed")  # districts are many: listed once they have a policy
+
+
+def managed_recognizers(user) -> QuerySet[Organization]:
+    """Organizations whose policies this person edits: where they are recognizer admin (platform admins also: every
+    state agency and university, and any organization that already has policies)."""
+    from django.db.models import Q
+
+    from microcred.accounts.models import Role
+    from microcred.accounts.selectors import is_platform_admin, organization_ids_with_role
+
+    own = Q(pk__in=organization_ids_with_role(user, Role.RECOGNIZER_ADMIN))
+    if is_platform_admin(user):
+        return Organization.objects.filter(own | Q(kind__in=RECOGNIZER_KINDS) | Q(recognition_policies__isnull=False)).distinct()
+    return Organization.objects.filter(own)
+
+
+def policies_of(recognizers) -> QuerySet[Policy]:
+    """Every version (draft, published, retired) of the policies of these recognizers."""
+    return Policy.objects.filter(recognizer__in=recognizers).select_related("recognizer").order_by("recognizer__name", "slug", "-version")
+
+
+def policy_versions(slug: str) -> list[Policy]:
+    return list(Policy.objects.filter(slug=slug).select_related("recognizer", "created_by", "published_by").order_by("-version"))
+
+
+def _subtree(organization_id: int) -> set[int]:
+    children = defaultdict(list)
+    for pk, parent in Organization.objects.values_list("pk", "parent_id"):
+        children[parent].append(pk)
+    out, todo = set(), [organization_id]
+    while todo:
+        pk = todo.pop()
+        if pk not in out:
+            out.add(pk)
+            todo.extend(children[pk])
+    return out
+
+
+def jurisdiction_educator_ids(recognizer: Organization) -> set[int]:
+    """People whose ``jurisdiction_ids`` include the recognizer (the inverse, in four queries): members of it or
+    of any organization under it, educators whose profile district or school is under it, and — for state
+    agencies under it — educators whose profile names that state."""
+    from django.db.models import Q
+
+    subtree = _subtree(recognizer.pk)
+    ids = set(Membership.objects.filter(organization_id__in=subtree).values_list("user_id", flat=True))
+    states = set(Organization.objects.filter(pk__in=subtree, kind=Organization.Kind.STATE_AGENCY).exclude(state="")
+                 .values_list("state", flat=True))
+    ids |= set(EducatorProfile.objects.filter(Q(district_id__in=subtree) | Q(school_id__in=subtree) | Q(state__in=states))
+               .values_list("user_id", flat=True))
+    return ids
+
+
+def _places(educator_ids) -> dict[int, tuple[str, str]]:
+    """educator id → (district name, school name): from their profile, else from a membership in a district or
+    school (and a school's district); '' when neither says."""
+    educator_ids = list(educator_ids)
+    if len(educator_ids) > EVALUATION_CHUNK:  # keep each IN (…) list short for SQLite
+        out = {}
+        for start in range(0, len(educator_ids), EVALUATION_CHUNK):
+            out.update(_places(educator_ids[start:start + EVALUATION_CHUNK]))
+        return out
+    found: dict[int, dict[str, str]] = defaultdict(dict)
+    for uid, kind, name, parent_kind, parent_name in Membership.objects.filter(
+            user_id__in=educator_ids, organization__kind__in=(Organization.Kind.DISTRICT, Organization.Kind.SCHOOL)) \
+            .order_by("pk").values_list("user_id", "organization__kind", "organization__name", "organization__parent__kind",
+                                        "organization__parent__name"):
+        found[uid].setdefault(kind, name)
+        if kind == Organization.Kind.SCHOOL and parent_kind == Organization.Kind.DISTRICT:
+            found[uid].setdefault(Organization.Kind.DISTRICT, parent_name)
+    for uid, district, school in EducatorProfile.objects.filter(user_id__in=educator_ids) \
+            .values_list("user_id", "district__name", "school__name"):
+        if district:
+            found[uid][Organization.Kind.DISTRICT] = district
+        if school:
+            found[uid][Organization.Kind.SCHOOL] = school
+    return {uid: (f.get(Organization.Kind.DISTRICT, ""), f.get(Organization.Kind.SCHOOL, "")) for uid, f in found.items()}
+
+
+def qualifiers(policy: Policy, *, as_of=None, near: float = NEAR_FRACTION) -> dict:
+    """Who qualifies under the policy (evaluated now) or is close (every countable requirement ≥ ``near``), as
+    individuals within the recognizer's jurisdiction only; counts by district and school for everyone."""
+    from django.contrib.auth import get_user_model
+
+    everyone = educators_to_evaluate()
+    mine = jurisdiction_educator_ids(policy.recognizer)
+    results = evaluate_without_saving([policy], everyone, as_of=as_of)
+    places = _places(everyone)
+    awarded = defaultdict(set)
+    for eid, key in Award.objects.filter(policy__slug=policy.slug, state=Award.State.ACTIVE).values_list("educator_id", "outcome_key"):
+        awarded[eid].add(key)
+    rows, by_district, by_school = [], defaultdict(lambda: [0, 0, 0]), defaultdict(lambda: [0, 0, 0])
+    elsewhere = {"educators": 0, "qualified": 0, "close": 0}
+    for eid in everyone:
+        ev = results[(policy.pk, eid)]
+        fraction = progress_fraction(ev)
+        achieved = bool(ev.outcomes) and ev.outcomes[0].achieved
+        close = not achieved and fraction >= near
+        district, school = places.get(eid, ("", ""))
+        for bucket, name in ((by_district, district), (by_school, school)):
+            counts = bucket[name]
+            counts[0] += 1
+            counts[1] += achieved
+            counts[2] += close
+        if eid not in mine:
+            elsewhere["educators"] += 1
+            elsewhere["qualified"] += achieved
+            elsewhere["close"] += close
+            continue
+        if achieved or close:
+            rows.append({"educator": eid, "district": district, "school": school, "qualified": achieved, "close": close,
+                         "percent": int(100 * fraction), "requirements": [requirement_row(r) for r in ev.requirements],
+                         "missing": ev.outcomes[0].missing if ev.outcomes else [], "awarded": sorted(awarded.get(eid, ()))})
+    people = {}
+    ids = [r["educator"] for r in rows]
+    for start in range(0, len(ids), EVALUATION_CHUNK):
+        people.update(get_user_model().objects.in_bulk(ids[start:start + EVALUATION_CHUNK]))
+    for r in rows:
+        r["educator"] = people[r["educator"]]
+    rows.sort(key=lambda r: (not r["qualified"], -r["percent"], r["educator"].get_full_name().lower(), r["educator"].pk))
+
+    def counts(bucket):
+        return [{"name": name or "(not given)", "educators": n, "qualified": q, "close": c}
+                for name, (n, q, c) in sorted(bucket.items(), key=lambda kv: (kv[0] == "", kv[0].lower()))]
+
+    outcomes = [{"key": o["key"], "name": o["name"], "kind": o["kind"],
+                 "qualified": sum(r["qualified"] for r in rows), "awarded": sum(o["key"] in r["awarded"] for r in rows)}
+                for o in policy.document["outcomes"]]
+    return {"policy": policy, "evaluated": len(everyone), "in_jurisdiction": sum(1 for e in everyone if e in mine),
+            "near_percent": int(near * 100), "outcomes": outcomes,
+            "qualified": [r for r in rows if r["qualified"]], "close": [r for r in rows if r["close"]],
+            "by_district": counts(by_district), "by_school": counts(by_school), "elsewhere": elsewhere}
+
+
+EXPORT_COLUMNS = ("award_id", "educator_id", "educator", "username", "email", "license_number", "district", "school",
+                  "recognizer", "policy", "policy_version", "outcome_key", "outcome", "kind", "amount", "unit", "state",
+                  "awarded_at", "expires_at", "withdrawn_at", "withdrawn_reason", "credential_ids")
+
+
+def awards_export(recognizer: Organization, *, policy_slug: str | None = None, state: str | None = Award.State.ACTIVE):
+    """Awards under the recognizer's policies for educators within its jurisdiction, one dict per award (the
+    columns of EXPORT_COLUMNS), oldest first; ``state`` None means active and withdrawn. A generator: exports of
+    many thousands of awards stream."""
+    mine = jurisdiction_educator_ids(recognizer)
+    qs = Award.objects.filter(policy__recognizer=recognizer).select_related("policy", "educator").order_by("awarded_at", "pk")
+    if policy_slug:
+        qs = qs.filter(policy__slug=policy_slug)
+    if state:
+        qs = qs.filter(state=state)
+    awarded = sorted(set(qs.values_list("educator_id", flat=True)) & mine)
+    places = _places(awarded)
+    licenses = {}
+    for start in range(0, len(awarded), EVALUATION_CHUNK):
+        licenses.update(EducatorProfile.objects.filter(user_id__in=awarded[start:start + EVALUATION_CHUNK])
+                        .values_list("user_id", "license_number"))
+    for a in qs.iterator(chunk_size=2000):
+        if a.educator_id not in mine:
+            continue
+        license_number = licenses.get(a.educator_id) or ""
+        district, school = places.get(a.educator_id, ("", ""))
+        yield {"award_id": a.pk, "educator_id": a.educator_id, "educator": a.educator.get_full_name() or a.educator.username,
+               "username": a.educator.username, "email": a.educator.email, "license_number": license_number,
+               "district": district, "school": school, "recognizer": recognizer.slug, "policy": a.policy.slug,
+               "policy_version": a.policy.version, "outcome_key": a.outcome_key, "outcome": a.name, "kind": a.kind,
+               "amount": str(a.amount) if a.amount is not None else "", "unit": a.unit, "state": a.state,
+               "awarded_at": a.awarded_at.isoformat(), "expires_at": a.expires_at.isoformat() if a.expires_at else "",
+               "withdrawn_at": a.withdrawn_at.isoformat() if a.withdrawn_at else "", "withdrawn_reason": a.withdrawn_reason,
+               "credential_ids": list(a.provenance.get("credentials", []))}

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Callable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -17,11 +16,11 @@ from microcred.accounts.selectors import has_role, is_platform_admin
 from microcred.core import audit
 from microcred.credentials.models import IssuedCredential
 
-from . import engine, selectors
+from . import bulk, engine, selectors
 from .models import Award, EducatorFact, Policy
 from .policy import PolicyErrors, References, parse_document, resolve_approved, validate_policy
 
-WITHDRAWING_EXCLUSIONS = ("revoked", "expired")
+WITHDRAWING_EXCLUSIONS = bulk.WITHDRAWING_EXCLUSIONS
 
 
 def can_manage(user, recognizer: Organization) -> bool:
@@ -90,11 +89,7 @@ def set_educator_fact(*, recognizer: Organization, educator, key: str, value, by
 
 # --- Evaluation -------------------------------------------------------------------------------
 
-@dataclass
-class Change:
-    action: str  # award | keep | update | withdraw | supersede
-    outcome_key: str
-    detail: str = ""
+Change = bulk.Change  # action: award | keep | update | withdraw | supersede; outcome_key; detail
 
 
 @dataclass
@@ -115,13 +110,13 @@ def _evaluate(document: dict, version: int | None, recognizer_id: int, educator_
 
 def _withdrawal_reason(award: Award, evaluation: engine.Evaluation) -> str:
     """Why an award's credentials no longer count, or "" when none of them was revoked or expired."""
-    lost = [cid for cid in award.provenance.get("credentials", []) if evaluation.excluded.get(cid) in WITHDRAWING_EXCLUSIONS]
-    if not lost:
-        return ""
-    reasons = {str(c.pk): f"{c.version.micro_credential.slug}: {c.revocation_reason}" if c.revocation_reason else c.version.micro_credential.slug
-               for c in IssuedCredential.objects.filter(pk__in=[c for c in lost if _is_uuid(c)]).select_related("version__micro_credential")}
-    parts = [f"credential {cid} ({reasons.get(cid, 'imported')}) {evaluation.excluded[cid]}" for cid in lost]
-    return "; ".join(parts) + " — " + "; ".join(evaluation.outcome(award.outcome_key).missing)
+    return bulk.withdrawal_reason(award, evaluation, _revocation_reasons(award.provenance.get("credentials", [])))
+
+
+def _revocation_reasons(credential_ids) -> dict[str, str]:
+    return {str(c.pk): f"{c.version.micro_credential.slug}: {c.revocation_reason}" if c.revocation_reason else c.version.micro_credential.slug
+            for c in IssuedCredential.objects.filter(pk__in=[c for c in credential_ids if _is_uuid(c)])
+            .select_related("version__micro_credential")}
 
 
 def _is_uuid(value: str) -> bool:
@@ -129,25 +124,9 @@ def _is_uuid(value: str) -> bool:
 
 
 def _plan(evaluation: engine.Evaluation, active: dict[str, Award]) -> list[Change]:
-    """What evaluating changes against the active awards of the same policy slug (any version), per outcome.
-    Awards once earned persist (time passing and cycle windows do not take them back); they are withdrawn only
-    when a credential they counted is revoked or expired and the rest no longer achieve the outcome."""
-    changes = []
-    for outcome in evaluation.outcomes:
-        award = active.get(outcome.key)
-        if outcome.achieved:
-            if award is None:
-                changes.append(Change("award", outcome.key))
-            elif award.policy.version != evaluation.version and evaluation.version is not None:
-                changes.append(Change("supersede", outcome.key, f"version {award.policy.version} → {evaluation.version}"))
-            elif sorted(award.provenance.get("credentials", [])) != outcome.provenance:
-                changes.append(Change("update", outcome.key, "the credentials that count changed"))
-            else:
-                changes.append(Change("keep", outcome.key))
-        elif award is not None:
-            reason = _withdrawal_reason(award, evaluation)
-            changes.append(Change("withdraw", outcome.key, reason) if reason else Change("keep", outcome.key, "earned earlier"))
-    return changes
+    """What evaluating changes against the active awards of the same policy slug (see bulk.plan)."""
+    lost = [cid for a in active.values() for cid in a.provenance.get("credentials", [])]
+    return bulk.plan(evaluation, active, _revocation_reasons(lost))
 
 
 def _active_by_key(educator_id: int, slug: str) -> dict[str, Award]:
@@ -179,79 +158,60 @@ def evaluate_educator(educator, *, policies=None, as_of=None) -> list[Change]:
     Guarantees: idempotent (a second run changes nothing: one active award per policy version and outcome, by
     constraint); an award records the exact policy version and credential ids that counted; an award whose
     credential was revoked or expired is withdrawn with the reason when the rest no longer achieve it (and
-    awards under older versions too); a newer version's achievement supersedes the older award."""
-    as_of = as_of or timezone.now()
-    policies = selectors.policies_applying_to(educator) if policies is None else policies
-    stacks = selectors.stack_definitions()
-    changes: list[Change] = []
-    evaluated_slugs = set()
-    for policy in policies:
-        evaluated_slugs.add(policy.slug)
-        evaluation = _evaluate(policy.document, policy.version, policy.recognizer_id, [educator.pk], as_of=as_of, stacks=stacks)[educator.pk]
-        with transaction.atomic():
-            active = _active_by_key(educator.pk, policy.slug)
-            for change in _plan(evaluation, active):
-                _apply(change, policy, educator, evaluation, active.get(change.outcome_key), as_of)
-                changes.append(change)
-    # Awards under policies no longer evaluated (retired versions, outside the jurisdiction now) still fall
-    # when a credential they counted is revoked.
-    stale = Award.objects.filter(educator=educator, state=Award.State.ACTIVE).exclude(policy__slug__in=evaluated_slugs) \
-        .select_related("policy")
-    for award in stale:
-        evaluation = _evaluate(award.policy.document, award.policy.version, award.policy.recognizer_id, [educator.pk],
-                               as_of=as_of, stacks=stacks)[educator.pk]
-        if not evaluation.outcome(award.outcome_key).achieved:
-            reason = _withdrawal_reason(award, evaluation)
-            if reason:
-                with transaction.atomic():
-                    _withdraw(award, reason, as_of)
-                changes.append(Change("withdraw", award.outcome_key, reason))
-    return [c for c in changes if c.action != "keep"]
+    awards under older versions too); a newer version's achievement supersedes the older award. The same code
+    path as ``evaluate_all`` (bulk.evaluate_educators with a chunk of one)."""
+    return bulk.evaluate_educators([educator.pk], as_of=as_of or timezone.now(), policies=policies)
 
 
-def _apply(change: Change, policy: Policy, educator, evaluation: engine.Evaluation, award: Award | None, as_of) -> None:
-    outcome = evaluation.outcome(change.outcome_key)
-    provenance = {"policy": policy.slug, "version": policy.version, "credentials": outcome.provenance,
-                  "evaluated_at": as_of.isoformat(), "progress": [r.label for r in evaluation.requirements]}
-    if change.action == "keep":
-        return
-    if change.action == "withdraw":
-        _withdraw(award, change.detail, as_of)
-        return
-    if change.action == "update":
-        award.provenance = provenance
-        award.save(update_fields=["provenance"])
-        audit.record(actor=None, action="award.provenance_updated", target=award, data={"credentials": outcome.provenance})
-        return
-    if change.action == "supersede":
-        _withdraw(award, f"superseded by version {policy.version} of “{policy.slug}”", as_of)
-    expires = (engine.years_before(as_of, -outcome.expires_after_years) if outcome.expires_after_years else None)
-    try:
-        with transaction.atomic():
-            created = Award.objects.create(
-                policy=policy, educator=educator, outcome_key=outcome.key, kind=outcome.kind, name=outcome.name,
-                amount=Decimal(str(outcome.amount)) if outcome.amount is not None else None, unit=outcome.unit,
-                provenance=provenance, awarded_at=as_of, expires_at=expires)
-            audit.record(actor=None, action="award.granted", target=created,
-                         data={"policy": policy.slug, "version": policy.version, "credentials": outcome.provenance})
-    except IntegrityError:
-        pass  # another worker granted the same award first: that one stands
-
-
-def _withdraw(award: Award, reason: str, as_of) -> None:
-    award.state, award.withdrawn_at, award.withdrawn_reason = Award.State.WITHDRAWN, as_of, reason[:1000]
-    award.save(update_fields=["state", "withdrawn_at", "withdrawn_reason"])
-    audit.record(actor=None, action="award.withdrawn", target=award, data={"reason": award.withdrawn_reason})
-
-
-def evaluate_all(*, progress: Callable[[int, int], None] | None = None, as_of=None) -> dict:
-    """Re-evaluate every educator with credentials or awards; idempotent. ``progress(done, total)`` is called
-    after each educator. Returns {"educators", "changes"}."""
-    User = get_user_model()
+def evaluate_all(*, progress: Callable[[int, int], None] | None = None, as_of=None, chunk: int = bulk.CHUNK) -> dict:
+    """Re-evaluate every educator with credentials or awards, in chunks of a few queries each; idempotent (a
+    second run writes nothing). ``progress(done, total)`` is called after each chunk.
+    Returns {"educators", "policies", "changes", "awards"} (awards: active awards afterwards)."""
     ids = selectors.educators_to_evaluate()
-    total, changed = len(ids), 0
-    for done, educator in enumerate(User.objects.filter(pk__in=ids).order_by("pk").iterator(), start=1):
-        changed += len(evaluate_educator(educator, as_of=as_of))
-        if progress:
-            progress(done, total)
-    return {"educators": total, "changes": changed}
+    context = bulk.RunContext.load()
+    changes = bulk.evaluate_educators(ids, as_of=as_of or timezone.now(), chunk=chunk, progress=progress, context=context)
+    return {"educators": len(ids), "policies": len(context.published), "changes": len(changes),
+            "awards": Award.objects.filter(state=Award.State.ACTIVE).count()}
+
+
+# --- Used by the pages and the API ------------------------------------------------------------------------------
+
+FACT_VALUE_MAX = 200
+
+
+def publish_and_reevaluate(*, policy: Policy, by) -> Policy:
+    """Publish (see ``publish``) and, once committed, re-evaluate every educator in the background so the awards
+    follow the newly published version without waiting for the nightly ``evaluate_recognition``."""
+    published = publish(policy=policy, by=by)
+    from .tasks import evaluate_all_task
+
+    transaction.on_commit(lambda: evaluate_all_task.enqueue())
+    return published
+
+
+def record_educator_fact(*, recognizer: Organization, educator, key: str, value, by) -> EducatorFact:
+    """Set a fact about an educator within the recognizer's jurisdiction, then re-evaluate them in the background.
+
+    Guarantees: recognizer admins only; an educator outside the jurisdiction is refused exactly like an unknown
+    one (nothing about them is revealed); the key is a slug; the value is a number, true/false or short text."""
+    _check_can_manage(by, recognizer)
+    errors = {}
+    if educator is None or educator.pk not in selectors.jurisdiction_educator_ids(recognizer):
+        errors["educator"] = [f"No educator with that username in the jurisdiction of {recognizer.name}."]
+    if not isinstance(key, str) or not key or len(key) > 60 or not key.replace("-", "").replace("_", "").isalnum() or not key.isascii():
+        errors["key"] = ["Give the fact's name as a slug (letters, digits, - and _; at most 60 characters)."]
+    if isinstance(value, str):
+        value = value.strip()
+        if not value or len(value) > FACT_VALUE_MAX:
+            errors["value"] = [f"Give a value of 1 to {FACT_VALUE_MAX} characters."]
+    elif isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        errors["value"] = ["Give a finite number."]
+    elif not isinstance(value, (bool, int, float)):
+        errors["value"] = ["Give a number, true/false or short text."]
+    if errors:
+        raise ValidationError(errors)
+    fact = set_educator_fact(recognizer=recognizer, educator=educator, key=key, value=value, by=by)
+    from .tasks import evaluate_educator_task
+
+    transaction.on_commit(lambda: evaluate_educator_task.enqueue(educator_id=educator.pk, reason=f"fact {key} set"))
+    return fact

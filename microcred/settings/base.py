@@ -46,7 +46,8 @@ INSTALLED_APPS = [
     "microcred.credentials",
     "microcred.recognition",
     "microcred.demo",
-    "django.contrib.admin",
+    # The admin site of microcred: its login is the site's (lockout, two-factor), see accounts/admin_site.py.
+    "microcred.accounts.admin_site.MicrocredAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,17 +59,27 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_tasks",
     "django_tasks.backends.database",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "microcred.core.audit_context.AuditContextMiddleware",  # "from where" of audit events
+    "microcred.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "microcred.accounts.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "microcred.urls"
@@ -122,6 +133,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# The axes backend comes first: it refuses a locked-out username+address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -204,3 +220,36 @@ FILE_UPLOAD_HANDLERS = [
 ]
 FILE_UPLOAD_TEMP_DIR = os.environ.get("MICROCRED_UPLOAD_TEMP_DIR", str(DATA_DIR / "upload-tmp"))
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+
+# Web security baseline (docs/security.md)
+# Sessions and CSRF: cookies are HttpOnly (CSRF's too: htmx reads the token from the page, not the cookie),
+# SameSite=Lax, and sessions end after two weeks idle or when the browser closes.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(os.environ.get("MICROCRED_SESSION_HOURS", "336")) * 3600
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "microcred.accounts.views.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy of every page (microcred.core.middleware); unset keeps the built-in policy.
+MICROCRED_CONTENT_SECURITY_POLICY = os.environ.get("MICROCRED_CONTENT_SECURITY_POLICY") or None
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
+# that username is locked from that address for the cool-off period. Admins unlock in /admin/ (People → Unlock).
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = int(os.environ.get("MICROCRED_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = int(os.environ.get("MICROCRED_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "microcred.accounts.views.locked_out"
+# The same client address as the audit trail (MICROCRED_TRUSTED_PROXIES decides how far X-Forwarded-For is believed).
+AXES_CLIENT_IP_CALLABLE = "microcred.core.audit_context.client_address"
+AXES_VERBOSE = False
+
+# Two-factor (TOTP, django-otp). Anyone may turn it on; with this set, platform and issuer admins, recognizer
+# admins, assessors and staff must (they are sent to set it up). Off by default here; on in production settings.
+MICROCRED_REQUIRE_2FA_FOR_STAFF_ROLES = _env_bool("MICROCRED_REQUIRE_2FA_FOR_STAFF_ROLES", False)
+OTP_TOTP_ISSUER = os.environ.get("MICROCRED_2FA_ISSUER", "microcred")

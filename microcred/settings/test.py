@@ -17,3 +17,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, as in production (WAL + busy timeout), not shared-cache memory whose table locks fail at once:
     # the concurrency tests need two connections to wait for each other the way real requests do.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+# django-axes needs the request in authenticate(); the test client's login() passes none. Tests of login
+# throttling turn it on with override_settings(AXES_ENABLED=True) (tests/security/test_web_baseline.py).
+AXES_ENABLED = False
+MICROCRED_REQUIRE_2FA_FOR_STAFF_ROLES = False

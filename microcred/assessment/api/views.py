@@ -16,6 +16,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from microcred.catalog.api.serializers import ERROR_RESPONSES
 from microcred.catalog.models import MicroCredential
 
 from .. import selectors, services
@@ -87,7 +88,7 @@ def _item(request, pk):
     return assignment
 
 
-@extend_schema(responses=inline_serializer("AssessmentQueue", SUMMARY_FIELDS, many=True), operation_id="assessment_queue")
+@extend_schema(responses={200: inline_serializer("AssessmentQueue", SUMMARY_FIELDS, many=True), **ERROR_RESPONSES}, operation_id="assessment_queue")
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def queue(request):
@@ -95,8 +96,8 @@ def queue(request):
     return Response([_summary(row["assignment"]) for row in selectors.queue_rows(request.user)])
 
 
-@extend_schema(request=None, responses=inline_serializer("NextItem", {"item": inline_serializer("NextItemSummary", SUMMARY_FIELDS, allow_null=True), "message": serializers.CharField()}),
-               operation_id="assessment_next")
+@extend_schema(request=None, responses={200: inline_serializer("NextItem", {"item": inline_serializer("NextItemSummary", SUMMARY_FIELDS, allow_null=True), "message": serializers.CharField()}),
+                          **ERROR_RESPONSES}, operation_id="assessment_next")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def next_item(request):
@@ -107,7 +108,7 @@ def next_item(request):
     return Response({"item": _summary(assignment), "message": ""})
 
 
-@extend_schema(responses=ItemDetail, operation_id="assessment_item")
+@extend_schema(responses={200: ItemDetail, **ERROR_RESPONSES}, operation_id="assessment_item")
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def item(request, pk):
@@ -142,7 +143,7 @@ def _id_map(value, field: str, allowed: set[int], kind, describe: str) -> tuple[
     return out, errors
 
 
-@extend_schema(request=ScoresIn, responses={200: ItemDetail, 400: OpenApiTypes.OBJECT}, operation_id="assessment_item_scores")
+@extend_schema(request=ScoresIn, responses={200: ItemDetail, **ERROR_RESPONSES}, operation_id="assessment_item_scores")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def scores(request, pk):
@@ -192,11 +193,11 @@ def _moment(raw: str | None, field: str):
 @extend_schema(parameters=[OpenApiParameter("mc", str, required=True, description="Slug of the micro-credential"),
                            OpenApiParameter("since", str, description="From this date (YYYY-MM-DD or ISO date-time)"),
                            OpenApiParameter("until", str, description="Before this date")],
-               responses=inline_serializer("ReliabilityFigures", {
+               responses={200: inline_serializer("ReliabilityFigures", {
                    "n_pairs": serializers.IntegerField(), "n_reviews": serializers.IntegerField(),
                    **{k: serializers.FloatField(allow_null=True) for k in ("exact_agreement", "adjacent_agreement", "cohen_kappa",
                                                                           "quadratic_weighted_kappa", "krippendorff_alpha", "gwet_ac1", "pass_rate")}}),
-               operation_id="assessment_reliability")
+                          **ERROR_RESPONSES}, operation_id="assessment_reliability")
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def reliability(request):

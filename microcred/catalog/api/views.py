@@ -15,8 +15,8 @@ from microcred.accounts.models import Organization
 from .. import selectors, services
 from ..definition import export_definition
 
-from .serializers import (CatalogSearchSerializer, DefinitionSerializer, ImportRequestSerializer, MicroCredentialDetailSerializer,
-                          StackSerializer, TransitionRequestSerializer, VersionStateSerializer)
+from .serializers import (ERROR_RESPONSES, CatalogSearchSerializer, DefinitionSerializer, ImportRequestSerializer,
+                          MicroCredentialDetailSerializer, StackSerializer, TransitionRequestSerializer, VersionStateSerializer)
 
 FACET_PARAMS = [OpenApiParameter(name, OpenApiTypes.STR, many=True, required=False, description=f"Filter by {name} (repeatable)")
                 for name in selectors.FACETS]
@@ -25,7 +25,7 @@ FACET_PARAMS = [OpenApiParameter(name, OpenApiTypes.STR, many=True, required=Fal
 @extend_schema(parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=False, description="Words to search for"),
                            OpenApiParameter("limit", OpenApiTypes.INT, required=False),
                            OpenApiParameter("offset", OpenApiTypes.INT, required=False), *FACET_PARAMS],
-               responses=CatalogSearchSerializer, operation_id="catalog_search")
+               responses={200: CatalogSearchSerializer, **ERROR_RESPONSES}, operation_id="catalog_search")
 @api_view(["GET"])
 def catalog_search(request):
     """Search the catalog: published micro-credentials visible to the caller, with facet counts."""
@@ -42,7 +42,7 @@ def catalog_search(request):
     return Response(CatalogSearchSerializer(data, context={"request": request}).data)
 
 
-@extend_schema(responses=MicroCredentialDetailSerializer, operation_id="micro_credential_detail")
+@extend_schema(responses={200: MicroCredentialDetailSerializer, **ERROR_RESPONSES}, operation_id="micro_credential_detail")
 @api_view(["GET"])
 def micro_credential_detail(request, slug):
     """The published version of a micro-credential with every section and rubric."""
@@ -50,7 +50,7 @@ def micro_credential_detail(request, slug):
     return Response(_detail(version))
 
 
-@extend_schema(responses=MicroCredentialDetailSerializer, operation_id="micro_credential_version")
+@extend_schema(responses={200: MicroCredentialDetailSerializer, **ERROR_RESPONSES}, operation_id="micro_credential_version")
 @api_view(["GET"])
 def micro_credential_version(request, slug, number):
     """One version (drafts only for the owning organization's authors)."""
@@ -63,20 +63,20 @@ def _detail(version) -> dict:
             "stacks": list(selectors.stacks_containing(version.micro_credential).values_list("slug", flat=True))}
 
 
-@extend_schema(responses=StackSerializer(many=True), operation_id="stack_list")
+@extend_schema(responses={200: StackSerializer(many=True), **ERROR_RESPONSES}, operation_id="stack_list")
 @api_view(["GET"])
 def stack_list(request):
     """Published stacks and pathways."""
     return Response(StackSerializer(selectors.visible_stacks(user=request.user), many=True).data)
 
 
-@extend_schema(responses=StackSerializer, operation_id="stack_detail")
+@extend_schema(responses={200: StackSerializer, **ERROR_RESPONSES}, operation_id="stack_detail")
 @api_view(["GET"])
 def stack_detail(request, slug):
     return Response(StackSerializer(selectors.stack_for_catalog(user=request.user, slug=slug)).data)
 
 
-@extend_schema(request=ImportRequestSerializer, responses={201: VersionStateSerializer}, operation_id="authoring_import")
+@extend_schema(request=ImportRequestSerializer, responses={201: VersionStateSerializer, **ERROR_RESPONSES}, operation_id="authoring_import")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def authoring_import(request):
@@ -98,8 +98,9 @@ def _editable_version(request, slug, number):
     return version
 
 
-@extend_schema(methods=["GET"], responses=DefinitionSerializer, operation_id="authoring_definition_get")
-@extend_schema(methods=["PUT"], request=DefinitionSerializer, responses=DefinitionSerializer, operation_id="authoring_definition_put")
+@extend_schema(methods=["GET"], responses={200: DefinitionSerializer, **ERROR_RESPONSES}, operation_id="authoring_definition_get")
+@extend_schema(methods=["PUT"], request=DefinitionSerializer, responses={200: DefinitionSerializer, **ERROR_RESPONSES},
+               operation_id="authoring_definition_put")
 @api_view(["GET", "PUT"])
 @permission_classes([IsAuthenticated])
 def authoring_definition(request, slug, number):
@@ -112,7 +113,7 @@ def authoring_definition(request, slug, number):
     return Response(export_definition(version))
 
 
-@extend_schema(request=TransitionRequestSerializer, responses=VersionStateSerializer, operation_id="authoring_transition")
+@extend_schema(request=TransitionRequestSerializer, responses={200: VersionStateSerializer, **ERROR_RESPONSES}, operation_id="authoring_transition")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def authoring_transition(request, slug, number):

@@ -9,6 +9,8 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from microcred.catalog.api.serializers import ERROR_RESPONSES
+from microcred.catalog import selectors as catalog_selectors
 from microcred.catalog.models import MicroCredential, Prompt
 
 from .. import plans, selectors, services
@@ -53,9 +55,10 @@ def _detail(a) -> dict:
             "parts": parts, "history": history}
 
 
-@extend_schema(methods=["GET"], responses=inline_serializer("AttemptSummary", SUMMARY_FIELDS, many=True), operation_id="earning_attempts_list")
+@extend_schema(methods=["GET"], responses={200: inline_serializer("AttemptSummary", SUMMARY_FIELDS, many=True), **ERROR_RESPONSES},
+               operation_id="earning_attempts_list")
 @extend_schema(methods=["POST"], request=inline_serializer("StartAttempt", {"micro_credential": serializers.SlugField()}),
-               responses={201: AttemptDetail}, operation_id="earning_attempts_start")
+               responses={201: AttemptDetail, **ERROR_RESPONSES}, operation_id="earning_attempts_start")
 @api_view(["GET", "POST"])
 @permission_classes([IsAuthenticated])
 def attempts(request):
@@ -65,14 +68,14 @@ def attempts(request):
         if not isinstance(slug, str):
             return Response({"micro_credential": ["Give the slug of a published micro-credential."]}, status=400)
         mc = MicroCredential.objects.filter(slug=slug).first()
-        if mc is None:
+        if mc is None or not catalog_selectors.can_view(request.user, mc):  # a members-only MC does not exist for outsiders
             return Response({"micro_credential": ["No such micro-credential."]}, status=400)
         attempt = services.start_attempt(earner=request.user, micro_credential=mc)
         return Response(_detail(attempt), status=status.HTTP_201_CREATED)
     return Response([_summary(a) for a in selectors.attempts_for_earner(request.user)])
 
 
-@extend_schema(responses=AttemptDetail, operation_id="earning_attempt_detail")
+@extend_schema(responses={200: AttemptDetail, **ERROR_RESPONSES}, operation_id="earning_attempt_detail")
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def attempt_detail(request, pk):
@@ -90,7 +93,7 @@ def _own(request, pk):
 
 @extend_schema(request=inline_serializer("Answer", {"prompt": serializers.IntegerField(), "text": serializers.CharField(required=False),
                                                     "url": serializers.CharField(required=False), "choice": serializers.IntegerField(required=False)}),
-               responses=AttemptDetail, operation_id="earning_attempt_answer")
+               responses={200: AttemptDetail, **ERROR_RESPONSES}, operation_id="earning_attempt_answer")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def answer(request, pk):
@@ -109,7 +112,7 @@ def answer(request, pk):
 
 
 @extend_schema(request={"multipart/form-data": inline_serializer("Upload", {"prompt": serializers.IntegerField(), "file": serializers.FileField()})},
-               responses=AttemptDetail, operation_id="earning_attempt_upload")
+               responses={201: AttemptDetail, **ERROR_RESPONSES}, operation_id="earning_attempt_upload")
 @api_view(["POST"])
 @parser_classes([MultiPartParser])
 @permission_classes([IsAuthenticated])
@@ -131,7 +134,7 @@ def upload(request, pk):
     return Response(_detail(attempt), status=201)
 
 
-@extend_schema(request=None, responses=AttemptDetail, operation_id="earning_evidence_remove")
+@extend_schema(request=None, responses={200: AttemptDetail, **ERROR_RESPONSES}, operation_id="earning_evidence_remove")
 @api_view(["DELETE"])
 @permission_classes([IsAuthenticated])
 def remove_evidence(request, pk, evidence_id):
@@ -142,7 +145,7 @@ def remove_evidence(request, pk, evidence_id):
 
 @extend_schema(request=inline_serializer("Submit", {"privacy_confirmed": serializers.BooleanField(),
                                                     "note_to_assessor": serializers.CharField(required=False, allow_blank=True)}),
-               responses=AttemptDetail, operation_id="earning_attempt_submit")
+               responses={200: AttemptDetail, **ERROR_RESPONSES}, operation_id="earning_attempt_submit")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def submit(request, pk):
@@ -157,7 +160,7 @@ def submit(request, pk):
     return Response(_detail(services.submit_attempt(attempt=attempt, by=request.user, note_to_assessor=note)))
 
 
-@extend_schema(request=None, responses=AttemptDetail, operation_id="earning_attempt_withdraw")
+@extend_schema(request=None, responses={200: AttemptDetail, **ERROR_RESPONSES}, operation_id="earning_attempt_withdraw")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def withdraw(request, pk):
@@ -165,9 +168,9 @@ def withdraw(request, pk):
     return Response(_detail(services.withdraw_submission(attempt=attempt, by=request.user)))
 
 
-@extend_schema(responses=inline_serializer("Recommendation", {"micro_credential": serializers.CharField(), "title": serializers.CharField(),
+@extend_schema(responses={200: inline_serializer("Recommendation", {"micro_credential": serializers.CharField(), "title": serializers.CharField(),
                                                              "reasons": serializers.ListField(child=serializers.CharField())}, many=True),
-               operation_id="earning_recommendations")
+                          **ERROR_RESPONSES}, operation_id="earning_recommendations")
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def recommendations(request):
@@ -176,10 +179,10 @@ def recommendations(request):
                      for r in plans.recommendations(earner=request.user, limit=20)])
 
 
-@extend_schema(responses=inline_serializer("NotificationOut", {"id": serializers.IntegerField(), "kind": serializers.CharField(),
+@extend_schema(responses={200: inline_serializer("NotificationOut", {"id": serializers.IntegerField(), "kind": serializers.CharField(),
                                                               "message": serializers.CharField(), "url": serializers.CharField(),
                                                               "created_at": serializers.DateTimeField(), "read": serializers.BooleanField()}, many=True),
-               operation_id="earning_notifications")
+                          **ERROR_RESPONSES}, operation_id="earning_notifications")
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def notifications(request):

@@ -1,0 +1,266 @@
+"""Load benchmark: mixed earner / assessor / public-verification traffic against a production-like server.
+
+Usage: .venv/bin/python bench/load.py [--users 200] [--seconds 300] [--spawn-rate 20] [--workers 4] [--threads 4]
+                                      [--database-url postgres://…] [--port 0] [--keep]
+
+What it does, all on loopback and all torn down afterwards:
+  1. a throwaway PostgreSQL cluster (initdb into a temporary folder, like .ci/run) unless --database-url names
+     an existing database (which is then migrated and seeded, and left in place);
+  2. production settings (DEBUG off, HTTPS-only cookies, HSTS, static files by WhiteNoise after collectstatic),
+     `microcred migrate`, `microcred seed_demo`, and bench logins: earners with an attempt in progress and the demo
+     assessors who have items assigned (bench passwords are set in this throwaway database only);
+  3. gunicorn with --workers processes × --threads threads on 127.0.0.1;
+  4. locust, headless, with bench/locustfile.py: earners (home, catalog, attempt page, autosave an answer),
+     assessors (queue, review page), the public (catalog search, a credential's verification page, POST
+     /credentials/verify with a real credential).
+The server sees what it would behind a TLS-terminating proxy (X-Forwarded-Proto: https), so the production
+settings apply unchanged except that two-factor login for staff roles is switched off for the bench's assessors.
+
+The last line printed is JSON: {"users", "seconds", "requests", "errors", "p50_ms", "p95_ms", "p99_ms", "rps", …}.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+BENCH_PASSWORD = "bench-load-password-2026"
+
+
+def log(message: str) -> None:
+    print(f"[load] {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- a throwaway PostgreSQL cluster -----------------------------------------------------------------------
+
+class Cluster:
+    def __init__(self):
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: [int(x) for x in p.parent.name.split(".") if x.isdigit()])
+        if not bins:
+            raise SystemExit("No PostgreSQL server binaries in /usr/lib/postgresql (apt-get install postgresql), "
+                             "or pass --database-url.")
+        # Its own temporary folder (owned by postgres when we are root), like .ci/run.
+        self.bin, self.root, self.port = bins[-1], Path(tempfile.mkdtemp(prefix="microcred-load-pg-")), free_port()
+        self.data = self.root / "data"
+
+    def _as_postgres(self, *cmd: str) -> list[str]:
+        return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else list(cmd)
+
+    def start(self) -> str:
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
+        subprocess.run(self._as_postgres(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
+                                         "-E", "UTF8"), check=True, stdout=subprocess.DEVNULL)
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=256MB"
+        subprocess.run(self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.root / "log"),
+                                         "-w", "start"), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(self._as_postgres(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                                         "microcred"), check=True)
+        return f"postgres://postgres@127.0.0.1:{self.port}/microcred"
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            subprocess.run(self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop"),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+# --- preparing the bench logins (runs inside Django, in a subprocess with the server's settings) -----------------
+
+def prepare(n_earners: int) -> dict:
+    """Bench earners with an attempt in progress, assessors with items assigned, public credentials. Idempotent."""
+    import django
+
+    django.setup()
+    from microcred.accounts import services as accounts
+    from microcred.accounts.models import Organization, Role, User
+    from microcred.assessment.models import Assignment
+    from microcred.catalog.models import MicroCredential
+    from microcred.credentials.models import IssuedCredential
+    from microcred.earning import services as earning
+
+    district = Organization.objects.filter(kind=Organization.Kind.DISTRICT).order_by("id").first()
+    earners = []
+    candidates = [mc for mc in MicroCredential.objects.filter(visibility="public").select_related("current_version").order_by("id")
+                  if mc.current_version and mc.current_version.state == "published"]
+    for i in range(n_earners):
+        user = User.objects.filter(username=f"bench-earner-{i:03d}").first()
+        if user is None:
+            user = User.objects.create_user(username=f"bench-earner-{i:03d}", password=BENCH_PASSWORD,
+                                            first_name="Bench", last_name=f"Earner {i}", email=f"bench-earner-{i:03d}@example.org")
+            accounts.grant_role(user=user, organization=district, role=Role.EARNER)
+        attempt = earning.start_attempt(earner=user, micro_credential=candidates[i % len(candidates)])
+        prompt = next(p for part in attempt.version.parts.order_by("position") for p in part.prompts.order_by("id")
+                      if p.response_type in ("written", "reflection"))
+        earners.append({"username": user.username, "password": BENCH_PASSWORD, "attempt": attempt.pk, "prompt": prompt.pk})
+
+    assigned: dict[int, list[int]] = {}
+    for pk, assessor_id in Assignment.objects.filter(state=Assignment.State.ASSIGNED, review__isnull=False) \
+            .exclude(role=Assignment.Role.PRECHECK).values_list("pk", "assessor_id").order_by("pk"):
+        assigned.setdefault(assessor_id, []).append(pk)
+    assessors = []
+    for user in User.objects.filter(pk__in=list(assigned)[:20]).order_by("pk"):
+        user.set_password(BENCH_PASSWORD)  # a throwaway database: the demo assessors get one bench password
+        user.save(update_fields=["password"])
+        assessors.append({"username": user.username, "password": BENCH_PASSWORD, "items": assigned[user.pk][:5]})
+
+    shown = IssuedCredential.objects.filter(revoked_at__isnull=True, visibility__in=["public", "link"]).order_by("issued_at")
+    credentials = [str(pk) for pk in shown.values_list("pk", flat=True)[:50]]
+    first = shown.first()
+    return {"earners": earners, "assessors": assessors, "credentials": credentials,
+            "credential_json": first.credential if first else None,
+            "searches": ["formative", "literacy", "feedback", "classroom", "math", "reading"]}
+
+
+# --- the run ------------------------------------------------------------------------------------------------
+
+def run(args) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="microcred-load-"))
+    cluster, server = None, None
+    try:
+        if args.database_url:
+            database_url = args.database_url
+        else:
+            cluster = Cluster()
+            database_url = cluster.start()
+            log(f"PostgreSQL cluster on port {cluster.port}")
+        port = args.port or free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MICROCRED_"))}
+        env.update({
+            "DJANGO_SETTINGS_MODULE": "microcred.settings.production",
+            "DATABASE_URL": database_url,
+            "MICROCRED_DATA_DIR": str(work / "data"),
+            "MICROCRED_SECRET_KEY": secrets.token_urlsafe(50),
+            "MICROCRED_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "MICROCRED_SITE_URL": f"https://127.0.0.1:{port}",
+            "MICROCRED_CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{port}",
+            "MICROCRED_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            "MICROCRED_REQUIRE_2FA_FOR_STAFF_ROLES": "0",
+            "MICROCRED_LOG_LEVEL": "ERROR",
+            "PYTHONPATH": str(ROOT),
+        })
+        microcred = [sys.executable, "-m", "microcred.manage"]
+        for step in (["migrate", "--noinput", "-v0"], ["seed_demo"], ["collectstatic", "--noinput", "-v0"]):
+            log(f"microcred {' '.join(step)}")
+            subprocess.run(microcred + step, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        log("bench logins")
+        prepared = subprocess.run([sys.executable, __file__, "--prepare", "--earners", str(min(args.users, 50))], env=env, cwd=ROOT,
+                                  check=True, capture_output=True, text=True)
+        targets = work / "targets.json"
+        targets.write_text(prepared.stdout.strip().splitlines()[-1])
+
+        log(f"gunicorn: {args.workers} workers × {args.threads} threads on 127.0.0.1:{port}")
+        server = subprocess.Popen([str(BIN / "gunicorn"), "microcred.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                                   "--workers", str(args.workers), "--threads", str(args.threads), "--timeout", "60",
+                                   # Longer than a user's think time: as behind a proxy that keeps its upstream
+                                   # connections open, no request races the server closing an idle one.
+                                   "--keep-alive", "30",
+                                   "--graceful-timeout", "5", "--log-level", "warning"],
+                                  env=env, cwd=ROOT, start_new_session=True)
+        wait_healthy(port, server)
+
+        log(f"locust: {args.users} users for {args.seconds} s")
+        stats = work / "stats"
+        locust_env = {**os.environ, "MICROCRED_BENCH_TARGETS": str(targets)}
+        subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+                        "--users", str(args.users), "--spawn-rate", str(args.spawn_rate), "--run-time", f"{args.seconds}s",
+                        "--host", f"http://127.0.0.1:{port}", "--csv", str(stats), "--only-summary", "--stop-timeout", "10",
+                        "--loglevel", "WARNING", "--exit-code-on-error", "0"],
+                       env=locust_env, cwd=ROOT, check=True)
+        return summary(stats, args)
+    finally:
+        if server is not None and server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)  # gunicorn's own process group (start_new_session): master + workers
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(5)
+        if cluster is not None:
+            cluster.stop()
+        if args.keep:
+            log(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def wait_healthy(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode}")
+        try:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"X-Forwarded-Proto": "https"})
+            with urllib.request.urlopen(request, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("the server did not answer /healthz in time")
+
+
+def summary(stats: Path, args) -> dict:
+    with open(f"{stats}_stats.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    per_page = {f"{r['Type']} {r['Name']}": {"requests": int(r["Request Count"]), "errors": int(r["Failure Count"]),
+                                             "p50_ms": float(r["50%"]), "p95_ms": float(r["95%"])}
+                for r in rows if r["Name"] != "Aggregated"}
+    log("per page: " + json.dumps(per_page))
+    try:
+        with open(f"{stats}_failures.csv", newline="") as f:
+            for failure in csv.DictReader(f):
+                log(f"failure: {failure['Method']} {failure['Name']}: {failure['Error']} × {failure['Occurrences']}")
+    except FileNotFoundError:
+        pass
+    return {"users": args.users, "seconds": args.seconds, "requests": int(total["Request Count"]),
+            "errors": int(total["Failure Count"]), "p50_ms": float(total["50%"]), "p95_ms": float(total["95%"]),
+            "p99_ms": float(total["99%"]), "rps": round(float(total["Requests/s"]), 1), "workers": args.workers,
+            "threads": args.threads}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200, help="concurrent simulated users (default 200)")
+    parser.add_argument("--seconds", type=int, default=300, help="duration of the measured run (default 300)")
+    parser.add_argument("--spawn-rate", type=float, default=20, help="users started per second (default 20)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
+    parser.add_argument("--database-url", help="use this (existing, empty or microcred) PostgreSQL database instead of a throwaway cluster")
+    parser.add_argument("--port", type=int, default=0, help="server port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (locust CSVs, data folder)")
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--earners", type=int, default=50, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.prepare:
+        sys.path.insert(0, str(ROOT))
+        print(json.dumps(prepare(args.earners)))
+        return 0
+    if args.users < 1 or args.seconds < 1 or args.workers < 1 or args.threads < 1 or args.spawn_rate <= 0:
+        parser.error("--users, --seconds, --workers, --threads and --spawn-rate must be positive")
+    print(json.dumps(run(args)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""Locust scenario for bench/load.py: earners, assessors and the public, as a production server sees them.
+
+Targets (logins, attempt and item ids, credentials) come from the JSON file named by MICROCRED_BENCH_TARGETS,
+written by bench/load.py. Every request carries X-Forwarded-Proto: https, as a TLS-terminating proxy adds it,
+so the production settings (secure cookies, SSL redirect, CSRF origin checks) apply unchanged.
+Run it through bench/load.py; by hand: locust -f bench/locustfile.py --host http://127.0.0.1:8000 (with targets).
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+from urllib.parse import urlsplit
+
+from locust import HttpUser, between, task
+
+TARGETS = json.loads(open(os.environ["MICROCRED_BENCH_TARGETS"]).read())
+_earners = itertools.cycle(TARGETS["earners"] or [None])
+_assessors = itertools.cycle(TARGETS["assessors"] or [None])
+HTML = "text/html,application/xhtml+xml"
+
+
+class Visitor(HttpUser):
+    abstract = True
+    wait_time = between(1, 3)
+
+    def on_start(self):
+        origin = "https://" + urlsplit(self.host).netloc
+        # The server believes it is behind HTTPS, so its cookies are Secure; the proxy would send them back, so we
+        # do too over loopback http (requests drops Secure cookies on http:// URLs otherwise).
+        send = self.client.request
+
+        def request(*args, **kwargs):
+            for cookie in self.client.cookies:
+                cookie.secure = False
+            return send(*args, **kwargs)
+
+        self.client.request = request
+        self.client.headers.update({"X-Forwarded-Proto": "https", "Origin": origin, "Referer": origin + "/", "Accept": HTML})
+
+    def log_in(self, login) -> bool:
+        if login is None:
+            return False
+        self.client.get("/accounts/login/", name="/accounts/login/")
+        with self.client.post("/accounts/login/", name="/accounts/login/ POST", allow_redirects=False, catch_response=True,
+                              data={"username": login["username"], "password": login["password"],
+                                    "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}) as response:
+            if response.status_code != 302 or "/accounts/login" in response.headers.get("Location", ""):
+                response.failure(f"login of {login['username']} refused ({response.status_code} {response.error or ''})")
+                return False
+        return True
+
+    def page(self, url, name=None, **kwargs):
+        with self.client.get(url, name=name or url, catch_response=True, allow_redirects=False, **kwargs) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} {response.headers.get('Location', '')} {response.error or ''}")
+
+
+class Earner(Visitor):
+    weight = 5
+
+    def on_start(self):
+        super().on_start()
+        self.login = next(_earners)
+        self.ready = self.log_in(self.login)
+
+    @task(3)
+    def home(self):
+        self.page("/earn/", "/earn/ (earner home)")
+
+    @task(2)
+    def catalog(self):
+        self.page("/catalog/", "/catalog/")
+
+    @task(4)
+    def attempt_page(self):
+        if self.ready:
+            self.page(f"/earn/attempts/{self.login['attempt']}/", "/earn/attempts/[id]/")
+
+    @task(4)
+    def autosave(self):
+        if not self.ready:
+            return
+        url = f"/earn/attempts/{self.login['attempt']}/answer/{self.login['prompt']}/"
+        with self.client.post(url, name="/earn/attempts/[id]/answer/[prompt]/ (autosave)", catch_response=True,
+                              headers={"HX-Request": "true", "X-CSRFToken": self.client.cookies.get("csrftoken", "")},
+                              data={"text": f"My students explained their thinking; draft {random.randint(1, 10**6)}."}) as response:
+            if response.status_code != 200 or "Saved" not in response.text:
+                response.failure(f"autosave: {response.status_code} {response.error or response.text[:120]}")
+
+
+class Assessor(Visitor):
+    weight = 2
+
+    def on_start(self):
+        super().on_start()
+        self.login = next(_assessors)
+        self.ready = self.log_in(self.login)
+
+    @task(2)
+    def queue(self):
+        if self.ready:
+            self.page("/assess/", "/assess/ (queue)")
+
+    @task(3)
+    def review_page(self):
+        if self.ready and self.login["items"]:
+            self.page(f"/assess/items/{random.choice(self.login['items'])}/", "/assess/items/[id]/ (review)")
+
+
+class Public(Visitor):
+    weight = 3
+
+    @task(3)
+    def search(self):
+        self.page(f"/catalog/?q={random.choice(TARGETS['searches'])}", "/catalog/?q=[search]")
+
+    @task(3)
+    def credential_page(self):
+        if TARGETS["credentials"]:
+            self.page(f"/credentials/{random.choice(TARGETS['credentials'])}", "/credentials/[id] (verification page)")
+
+    @task(2)
+    def verify(self):
+        if not TARGETS["credential_json"]:
+            return
+        with self.client.post("/credentials/verify", name="/credentials/verify POST", catch_response=True,
+                              data=json.dumps({"verifiableCredential": TARGETS["credential_json"]}),
+                              headers={"Content-Type": "application/json", "Accept": "application/json"}) as response:
+            if response.status_code != 200 or response.json().get("verified") is not True:
+                response.failure(f"verify: {response.status_code} {response.error or response.text[:160]}")

@@ -1,0 +1,42 @@
+"""Send people who must use two-factor (settings.MICROCRED_REQUIRE_2FA_FOR_STAFF_ROLES) to set it up or enter a code."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from . import two_factor
+
+# Reachable without a verified session: logging in and out, two-factor itself, password reset, files, health.
+OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz")
+
+
+class RequireTwoFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if getattr(settings, "MICROCRED_REQUIRE_2FA_FOR_STAFF_ROLES", False):
+            refusal = self._refusal(request)
+            if refusal is not None:
+                return refusal
+        return self.get_response(request)
+
+    def _refusal(self, request):
+        user = getattr(request, "user", None)
+        if not getattr(user, "is_authenticated", False) or request.path.startswith(OPEN_PREFIXES):
+            return None
+        verified = getattr(user, "is_verified", lambda: False)()
+        if verified or not two_factor.requires_two_factor(user):
+            return None
+        enabled = two_factor.is_enabled(user)
+        if request.path.startswith("/api/"):
+            message = ("Enter your two-factor code at /accounts/login/code/ first." if enabled else
+                       "Your role requires two-factor authentication: set it up at /accounts/two-factor/ first.")
+            return JsonResponse({"detail": message}, status=403)
+        if enabled:
+            return redirect(f"{reverse('accounts:login_code')}?{urlencode({'next': request.get_full_path()})}")
+        return redirect("accounts:two_factor")

@@ -1,0 +1,234 @@
+"""Recognition pages: the educator's "what my work is worth" and portability; the recognizer's policies (authoring,
+dry run, publish), qualifiers, educator facts and the awards CSV. Thin: check, call a service or selector, render."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from microcred.accounts.models import Organization
+
+from . import selectors, services
+from .exports import csv_lines
+from .forms import FactForm, PolicyDocumentForm, document_text, read_document
+from .models import Award, Policy
+
+# --- Educator ------------------------------------------------------------------------------------------------------
+
+@require_GET
+@login_required
+def worth(request):
+    """What my work is worth: progress under every policy of my own state and district, and my awards."""
+    labels = selectors.credential_labels(request.user)
+    awards = [(a, [labels.get(c, f"credential {c}") for c in a.provenance.get("credentials", [])])
+              for a in selectors.all_awards_for(request.user)]
+    return render(request, "recognition/worth.html", {
+        "rows": _progress_rows(selectors.educator_progress(request.user), labels), "awards": awards})
+
+
+def _progress_rows(progress, labels) -> list[dict]:
+    return [{"p": p, "counted": [labels.get(c, c) for c in p.evaluation.counted]} for p in progress]
+
+
+@require_GET
+@login_required
+def portability(request):
+    """What the same credentials would count for under other recognizers' published policies (nothing saved)."""
+    return render(request, "recognition/portability.html", {
+        "rows": _progress_rows(selectors.portability(request.user), selectors.credential_labels(request.user))})
+
+
+# --- Recognizer ----------------------------------------------------------------------------------------------------
+
+def _recognizers(user):
+    recognizers = list(selectors.managed_recognizers(user))
+    if not recognizers:
+        raise PermissionDenied("Recognition policies are managed by the recognizer admins of a state, district or university.")
+    return recognizers
+
+
+def _managed_recognizer(user, slug: str) -> Organization:
+    recognizer = get_object_or_404(Organization, slug=slug)
+    if not services.can_manage(user, recognizer):
+        raise PermissionDenied(f"Only the recognizer admins of {recognizer.name} manage its policies.")
+    return recognizer
+
+
+def _versions(user, slug: str) -> list[Policy]:
+    """The policy's versions, newest first; 404 for anyone who does not manage its recognizer (drafts stay private)."""
+    versions = selectors.policy_versions(slug)
+    if not versions or not services.can_manage(user, versions[0].recognizer):
+        raise Http404("No such policy.")
+    return versions
+
+
+def _errors(exc: ValidationError) -> list[tuple[str, str]]:
+    if hasattr(exc, "error_dict"):
+        return [(path, m) for path, msgs in exc.message_dict.items() for m in msgs]
+    return [("", m) for m in exc.messages]
+
+
+def _save_draft(request, recognizer: Organization, form: PolicyDocumentForm):
+    """(draft, errors): a refused document saves nothing and the page re-renders exactly what was typed."""
+    if not form.is_valid():
+        return None, [("$", m) for m in form.errors.get("document", [])]
+    try:
+        document = read_document(form.cleaned_data["document"])
+        return services.create_or_update_draft(recognizer=recognizer, document=document, by=request.user), []
+    except ValidationError as exc:
+        return None, _errors(exc)
+    except RecursionError:
+        return None, [("$", "The document is nested too deeply.")]
+
+
+@require_GET
+@login_required
+def manage(request):
+    recognizers = _recognizers(request.user)
+    policies: dict[int, dict[str, list[Policy]]] = {r.pk: {} for r in recognizers}
+    for p in selectors.policies_of(recognizers):
+        policies[p.recognizer_id].setdefault(p.slug, []).append(p)
+    return render(request, "recognition/manage.html", {
+        "recognizers": [(r, list(policies[r.pk].values())) for r in recognizers]})
+
+
+def starter_document(recognizer: Organization) -> str:
+    return document_text({
+        "format": "microcred.policy/1", "slug": f"{recognizer.slug}-renewal", "title": f"{recognizer.name} renewal credit",
+        "recognizer": recognizer.slug, "effective_from": timezone.localdate().isoformat(),
+        "approved": {"issuers": [], "micro_credentials": [], "stacks": [], "tags": []},
+        "rules": [{"kind": "convert", "per_mc": 6, "unit": "PDP"}, {"kind": "cycle_window", "years": 5},
+                  {"kind": "threshold", "unit": "PDP", "min": 60}],
+        "outcomes": [{"key": "renewal", "kind": "credits", "name": "License renewal credit", "unit": "PDP"}]})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def policy_new(request, recognizer):
+    recognizer = _managed_recognizer(request.user, recognizer)
+    errors = []
+    if request.method == "POST":
+        form = PolicyDocumentForm(request.POST)
+        draft, errors = _save_draft(request, recognizer, form)
+        if draft:
+            messages.success(request, f"Draft version {draft.version} of “{draft.title}” saved. Dry-run it before publishing.")
+            return redirect("recognition:policy", slug=draft.slug)
+    else:
+        form = PolicyDocumentForm(initial={"document": starter_document(recognizer)})
+    return render(request, "recognition/policy_edit.html", {"recognizer": recognizer, "form": form, "errors": errors,
+                                                            "versions": []},
+                  status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def policy(request, slug):
+    """A policy's versions and its document, editable: saving makes (or updates) the draft."""
+    versions = _versions(request.user, slug)
+    recognizer = versions[0].recognizer
+    errors = []
+    if request.method == "POST":
+        form = PolicyDocumentForm(request.POST)
+        draft, errors = _save_draft(request, recognizer, form)
+        if draft:
+            messages.success(request, f"Draft version {draft.version} of “{draft.title}” saved. Dry-run it before publishing.")
+            return redirect("recognition:policy", slug=draft.slug)
+    else:
+        form = PolicyDocumentForm(initial={"document": document_text(versions[0].document)})
+    return render(request, "recognition/policy_edit.html", {
+        "recognizer": recognizer, "form": form, "errors": errors, "versions": versions, "slug": slug,
+        "draft": next((v for v in versions if v.state == Policy.State.DRAFT), None),
+        "published": next((v for v in versions if v.state == Policy.State.PUBLISHED), None)},
+        status=400 if errors else 200)
+
+
+def _version(user, slug: str, version: int) -> Policy:
+    found = next((v for v in _versions(user, slug) if v.version == version), None)
+    if found is None:
+        raise Http404("No such version.")
+    return found
+
+
+@require_GET
+@login_required
+def dry_run(request, slug, version):
+    """Who would qualify under this version and what would change against today's awards; writes nothing."""
+    policy = _version(request.user, slug, version)
+    educators = get_user_model().objects.filter(
+        pk__in=set(selectors.educators_to_evaluate()) & selectors.jurisdiction_educator_ids(policy.recognizer)).order_by("last_name", "first_name", "pk")
+    try:
+        rows = services.dry_run(policy, by=request.user, educators=list(educators))
+    except ValidationError as exc:  # e.g. a reciprocity partner is no longer published
+        rows, problems = [], _errors(exc)
+    else:
+        problems = []
+    summary = {"educators": len(rows), "qualify": sum(1 for r in rows if r.evaluation.outcomes and r.evaluation.outcomes[0].achieved)}
+    for r in rows:
+        for c in r.changes:
+            summary[c.action] = summary.get(c.action, 0) + 1
+    return render(request, "recognition/dry_run.html", {"policy": policy, "rows": rows, "summary": summary, "problems": problems})
+
+
+@require_POST
+@login_required
+def publish(request, slug, version):
+    policy = _version(request.user, slug, version)
+    try:
+        published = services.publish_and_reevaluate(policy=policy, by=request.user)
+    except ValidationError as exc:
+        for path, message in _errors(exc):
+            messages.error(request, f"{path}: {message}" if path else message)
+        return redirect("recognition:policy", slug=slug)
+    messages.success(request, f"Version {published.version} of “{published.title}” is published; educators are being re-evaluated.")
+    return redirect("recognition:qualifiers", slug=slug)
+
+
+@require_GET
+@login_required
+def qualifiers(request, slug):
+    versions = _versions(request.user, slug)
+    policy = next((v for v in versions if v.state == Policy.State.PUBLISHED), versions[0])
+    return render(request, "recognition/qualifiers.html", {"data": selectors.qualifiers(policy), "policy": policy})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def facts(request, recognizer):
+    """Record a fact the recognizer holds about an educator in its jurisdiction (years licensed, rating…)."""
+    recognizer = _managed_recognizer(request.user, recognizer)
+    form = FactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        educator = get_user_model().objects.filter(username=form.cleaned_data["username"]).first()
+        try:
+            services.record_educator_fact(recognizer=recognizer, educator=educator, key=form.cleaned_data["key"],
+                                          value=form.cleaned_data["value"], by=request.user)
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                for m in msgs:
+                    form.add_error(field if field in form.fields else ("username" if field == "educator" else None), m)
+        else:
+            messages.success(request, f"Saved {form.cleaned_data['key']} for {educator.get_full_name() or educator.username}.")
+            return redirect("recognition:facts", recognizer=recognizer.slug)
+    return render(request, "recognition/facts.html", {"recognizer": recognizer, "form": form},
+                  status=400 if form.is_bound and form.errors else 200)
+
+
+@require_GET
+@login_required
+def awards_csv(request, recognizer):
+    """Awards for licensure and payroll systems: one row per award of an educator in the jurisdiction."""
+    recognizer = _managed_recognizer(request.user, recognizer)
+    state = request.GET.get("state", Award.State.ACTIVE)
+    if state not in (*Award.State.values, "all"):
+        state = Award.State.ACTIVE
+    rows = selectors.awards_export(recognizer, policy_slug=request.GET.get("policy") or None, state=None if state == "all" else state)
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="awards-{recognizer.slug}-{dt.date.today().isoformat()}.csv"'
+    return response

@@ -1,0 +1,532 @@
+"""Who may do what: the declared expectation of every endpoint for every role (read by test_authorization_matrix.py).
+
+Every URL pattern of the project (and every operation of the OpenAPI schema) must have an entry in ENDPOINTS, keyed
+by its full route as Django spells it (e.g. "earn/attempts/<int:pk>/"). See tests/security/README.md.
+
+An entry is a list of cases; a case is one method (with a body, query string and the objects its URL names)
+and the outcome for each role:
+
+  OK         the feature answers (2xx/3xx; for writes also 400 with a message): the role may use it
+  REFUSED    answered (a page, a message, a form error, 400) but nothing in the database changed
+  LOGIN      sent to the login page (web) or 401/403 "not authenticated" (API)
+  FORBIDDEN  403
+  NOT_FOUND  404 (private things are 404 to outsiders: nothing about them leaks)
+  NOT_ALLOWED 405 (the method is not accepted)
+
+For every write that is not OK the test also checks that no row of any table changed (audit events included);
+for every response, that no secret of the matrix world reaches a role that may not see it (SECRETS).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = (
+    "anonymous",
+    "earner", "other_earner",
+    "coach", "other_coach",
+    "assessor_assigned", "assessor_unassigned", "assessor_uncertified",
+    "author", "other_author", "issuer_admin", "other_admin",
+    "recognizer", "other_recognizer",
+    "platform_admin",
+)
+SIGNED_IN = tuple(r for r in ROLES if r != "anonymous")
+ASSESSORS = ("assessor_assigned", "assessor_unassigned", "assessor_uncertified")
+AUTHORS = ("author", "other_author", "issuer_admin", "other_admin", "platform_admin")  # platform admins author for any issuer
+OWN_AUTHORS = ("author", "issuer_admin", "platform_admin")  # issuer-one's (it owns the matrix world's catalog) and platform admins
+SPONSORS = ("issuer_admin", "other_admin", "recognizer", "other_recognizer", "platform_admin")
+
+OK, REFUSED, LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = "OK", "REFUSED", "LOGIN", "FORBIDDEN", "NOT_FOUND", "NOT_ALLOWED"
+OUTCOMES = (OK, REFUSED, LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED)
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def expect(default: str, *, anonymous: str | None = None, **roles: str) -> dict[str, str]:
+    """Outcome per role: `default` for every role not named; `anonymous` defaults to LOGIN unless default is OK."""
+    out = {role: default for role in ROLES}
+    out["anonymous"] = anonymous or (default if default in (OK, REFUSED, NOT_ALLOWED) else LOGIN)
+    for role, outcome in roles.items():
+        if role not in ROLES:
+            raise KeyError(f"unknown role {role!r} (roles: {', '.join(ROLES)})")
+        out[role] = outcome
+    return out
+
+
+def only(roles, outcome=OK, *, others: str = NOT_FOUND, anonymous: str = LOGIN, **more) -> dict[str, str]:
+    """`outcome` for `roles`, `others` for everyone else signed in, LOGIN for anonymous."""
+    return expect(others, anonymous=anonymous, **{r: outcome for r in roles}, **more)
+
+
+EVERYONE = expect(OK)
+SIGNED_IN_OWN = expect(OK, anonymous=LOGIN)  # every signed-in person, each seeing only their own
+NOBODY_WRITES = expect(REFUSED)
+METHOD_NOT_ALLOWED = expect(NOT_ALLOWED)
+SIGNED_IN_NOT_ALLOWED = expect(NOT_ALLOWED, anonymous=LOGIN)  # login_required runs before require_POST/GET
+
+
+@dataclass(frozen=True)
+class Obj:
+    """A URL value taken from a named object of the matrix world (conftest.build_matrix_world()["objects"])."""
+    name: str
+    attr: str = "pk"
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: object
+
+
+# URL kwarg name → where its value comes from unless a case says otherwise. `None` = the name is ambiguous (pk):
+# each case must name the object. A kwarg missing from this table fails the test.
+URL_KWARGS: dict[str, Obj | Literal | None] = {
+    "pk": None,
+    "slug": Obj("mc", "slug"),
+    "number": Obj("mc_version", "number"),
+    "position": Literal(1),
+    "prompt_id": Obj("draft_prompt"),
+    "evidence_id": Obj("draft_evidence"),
+    "file_id": Obj("draft_file"),
+    "earner_id": Obj("earner"),
+    "credential_id": Obj("credential"),
+    "key_id": Obj("issuer_key"),
+    "purpose": Obj("status_list", "purpose"),
+    "list_id": Obj("status_list", "list_id"),
+    "action": None,
+    "recognizer": Obj("recognizer_org", "slug"),
+    "version": Obj("policy_draft", "version"),
+    "uidb64": Literal("MQ"),
+    "token": Literal("set-password-not-a-real-token"),
+}
+
+
+@dataclass
+class Case:
+    method: str
+    expect: dict[str, str]
+    label: str = ""
+    kwargs: dict[str, str | Obj | Literal] = field(default_factory=dict)  # a str is an object name, attr from URL_KWARGS
+    data: dict | None = None  # body; values may be Obj(...) (resolved) or callables world → value
+    query: dict | None = None
+    format: str = "form"  # form | json | multipart
+    leaks: dict[str, str] = field(default_factory=dict)  # role → "leak: …" (known, xfail; files we may not edit)
+
+
+def GET(expectation, **kw) -> Case:
+    return Case("GET", expectation, **kw)
+
+
+def POST(expectation, **kw) -> Case:
+    return Case("POST", expectation, **kw)
+
+
+def PUT(expectation, **kw) -> Case:
+    return Case("PUT", expectation, **kw)
+
+
+def DELETE(expectation, **kw) -> Case:
+    return Case("DELETE", expectation, **kw)
+
+
+def public_document(**kw) -> list[Case]:
+    """A public, read-only document: everyone reads it; nobody posts to it."""
+    return [GET(EVERYONE, **kw), POST(METHOD_NOT_ALLOWED, **kw)]
+
+
+def read_page(expectation, **kw) -> list[Case]:
+    """A page that only reads: GET as declared; a POST renders the same page and must change nothing."""
+    post = {role: (REFUSED if outcome == OK else outcome) for role, outcome in expectation.items()}
+    return [GET(expectation, **kw), POST(post, **kw)]
+
+
+# An MC published for members of the earner's district only (the coach is a member of that district too); the
+# owning issuer's people (its assessors included) see their own MCs.
+MEMBERS_MC_READERS = ("earner", "coach", *ASSESSORS, *OWN_AUTHORS)  # members of the district, and of issuer-one (its owner)
+DRAFT_ATTEMPT_VIEWERS = ("earner", "coach", "platform_admin")  # the coach because the earner shares it
+SUBMITTED_ATTEMPT_VIEWERS = ("earner", "platform_admin")  # not shared with the coach; assessors see it only blind
+HOSTILE = "OUTSIDER-WRITE <script>alert(1)</script>"
+
+def DEFINITION(world) -> dict:  # noqa: N802 — used like the other body constants
+    """A complete, valid MC definition of issuer-one (for the authoring API)."""
+    from microcred.catalog.tests.factories import make_definition
+
+    return make_definition(title="Matrix imported practice")
+
+
+ENDPOINTS: dict[str, list[Case]] = {
+    # --- core ---------------------------------------------------------------------------------------------
+    "": read_page(EVERYONE),
+    "healthz": public_document(),
+    "api/schema/": public_document(),
+
+    # --- accounts -----------------------------------------------------------------------------------------
+    "accounts/login/": [GET(EVERYONE), POST(NOBODY_WRITES, data={"username": "earner", "password": "wrong-password"})],
+    "accounts/logout/": [GET(METHOD_NOT_ALLOWED), POST(EVERYONE)],
+    "accounts/password-reset/": [GET(EVERYONE), POST(EVERYONE, data={"email": "earner@example.org"})],
+    "accounts/password-reset/sent/": [GET(EVERYONE), POST(METHOD_NOT_ALLOWED)],
+    "accounts/reset/<uidb64>/<token>/": [GET(EVERYONE), POST(NOBODY_WRITES, data={"new_password1": "x", "new_password2": "x"})],
+    "accounts/reset/done/": [GET(EVERYONE), POST(METHOD_NOT_ALLOWED)],
+    "accounts/profile/": [GET(SIGNED_IN_OWN), POST(SIGNED_IN_OWN, data={"school_name": HOSTILE})],
+
+    # --- catalog ------------------------------------------------------------------------------------------
+    "catalog/": read_page(EVERYONE),
+    "catalog/mc/<slug:slug>/": [
+        *read_page(EVERYONE, label="published"),
+        *read_page(expect(NOT_FOUND, anonymous=NOT_FOUND), label="unpublished draft", kwargs={"slug": Obj("draft_mc", "slug")}),
+        GET(only(MEMBERS_MC_READERS, anonymous=NOT_FOUND), label="members only", kwargs={"slug": Obj("members_mc", "slug")}),
+    ],
+    "catalog/mc/<slug:slug>/v<int:number>/": [
+        *read_page(EVERYONE, label="published"),
+        *read_page(only(OWN_AUTHORS, anonymous=NOT_FOUND), label="draft",
+                   kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")}),
+    ],
+    "catalog/stacks/": read_page(EVERYONE),
+    "catalog/stacks/<slug:slug>/": [
+        *read_page(EVERYONE, label="published", kwargs={"slug": Obj("stack", "slug")}),
+        *read_page(only(OWN_AUTHORS, anonymous=NOT_FOUND), label="draft",
+                   kwargs={"slug": Obj("draft_stack", "slug")}),
+    ],
+    "catalog/author/": read_page(only(AUTHORS, others=FORBIDDEN)),
+    "catalog/author/new/": [
+        GET(only(AUTHORS, others=FORBIDDEN)),
+        POST(only(OWN_AUTHORS, others=FORBIDDEN, other_author=REFUSED, other_admin=REFUSED),
+             data={"title": "Outsider practice", "competency": "x", "key_method": "y", "owner": Obj("issuer_org")}),
+    ],
+    "catalog/author/import/": [GET(only(AUTHORS, others=FORBIDDEN)),
+                               POST(only(AUTHORS, REFUSED, others=FORBIDDEN), data={"owner": Obj("issuer_org")})],
+    "catalog/author/stacks/new/": [
+        GET(only(AUTHORS, others=FORBIDDEN)),
+        POST(only(OWN_AUTHORS, others=FORBIDDEN, other_author=REFUSED, other_admin=REFUSED),
+             data={"owner": Obj("issuer_org"), "title": "Outsider stack", "kind": "stack", "rule": "all_of",
+                   "items": lambda w: w["objects"]["mc"].slug}),
+    ],
+    "catalog/author/stacks/<slug:slug>/": [
+        GET(only(OWN_AUTHORS, others=FORBIDDEN, other_author=NOT_FOUND, other_admin=NOT_FOUND), kwargs={"slug": Obj("draft_stack", "slug")}),
+        POST(only(("issuer_admin", "platform_admin"), others=FORBIDDEN, author=REFUSED, other_author=NOT_FOUND, other_admin=NOT_FOUND),
+             label="publish", kwargs={"slug": Obj("draft_stack", "slug")}, data={"state": "published"}),
+    ],
+    "catalog/author/mc/<slug:slug>/v<int:number>/": [
+        GET(only(OWN_AUTHORS), kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")}),
+        POST(only(OWN_AUTHORS), kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")},
+             data={"title": HOSTILE, "competency": "x", "key_method": "y"}),
+    ],
+    "catalog/author/mc/<slug:slug>/v<int:number>/export.json": read_page(
+        only(OWN_AUTHORS), kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")}),
+    "catalog/author/mc/<slug:slug>/v<int:number>/parts/new/": [
+        GET(only(OWN_AUTHORS), kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")}),
+        POST(only(OWN_AUTHORS), kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")},
+             data={"title": HOSTILE}),
+    ],
+    "catalog/author/mc/<slug:slug>/v<int:number>/parts/<int:position>/": [
+        GET(only(OWN_AUTHORS), kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")}),
+        POST(only(OWN_AUTHORS), label="delete part",
+             kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")}, data={"delete": "1"}),
+    ],
+    "catalog/author/mc/<slug:slug>/v<int:number>/<str:action>/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number"),
+                                           "action": Literal("submit")}),
+        POST(only(OWN_AUTHORS), label="submit a draft",
+             kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number"), "action": Literal("submit")}),
+        POST(only(("issuer_admin", "platform_admin"), author=REFUSED), label="retire the published version",
+             kwargs={"action": Literal("retire")}, data={"reason": "Outsider retires it."}),
+    ],
+
+    # --- earning ------------------------------------------------------------------------------------------
+    "earn/": read_page(SIGNED_IN_OWN),
+    "earn/start/<slug:slug>/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs={"slug": Obj("other_mc", "slug")}),
+        POST(SIGNED_IN_OWN, label="published", kwargs={"slug": Obj("other_mc", "slug")}),
+        POST(expect(REFUSED, anonymous=LOGIN), label="unpublished draft", kwargs={"slug": Obj("draft_mc", "slug")}),
+        POST(only(MEMBERS_MC_READERS), label="members only", kwargs={"slug": Obj("members_mc", "slug")}),
+    ],
+    "earn/attempts/<int:pk>/": [
+        *read_page(only(DRAFT_ATTEMPT_VIEWERS), label="draft, shared with the coach", kwargs={"pk": "draft_attempt"}),
+        GET(only(SUBMITTED_ATTEMPT_VIEWERS), label="submitted, not shared", kwargs={"pk": "submitted_attempt"}),
+    ],
+    "earn/attempts/<int:pk>/answer/<int:prompt_id>/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs={"pk": "draft_attempt"}),
+        POST(only(("earner",)), kwargs={"pk": "draft_attempt"}, data={"text": HOSTILE}),
+    ],
+    "earn/attempts/<int:pk>/upload/<int:prompt_id>/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs={"pk": "draft_attempt"}),
+        POST(only(("earner",)), kwargs={"pk": "draft_attempt", "prompt_id": "draft_file_prompt"}, format="multipart", data={"file": "mp4"}),
+    ],
+    "earn/attempts/<int:pk>/evidence/<int:evidence_id>/remove/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs={"pk": "draft_attempt"}),
+        POST(only(("earner",)), kwargs={"pk": "draft_attempt"}),
+    ],
+    "earn/attempts/<int:pk>/evidence/<int:evidence_id>/public/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs={"pk": "draft_attempt"}),
+        POST(only(("earner",)), kwargs={"pk": "draft_attempt"}, data={"public": "1"}),
+    ],
+    "earn/attempts/<int:pk>/<str:action>/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs={"pk": "draft_attempt", "action": Literal("submit")}),
+        POST(only(("earner",), coach=REFUSED, platform_admin=REFUSED), label="submit",
+             kwargs={"pk": "draft_attempt", "action": Literal("submit")}, data={"privacy": "1", "note_to_assessor": HOSTILE}),
+        POST(only(("earner",), platform_admin=REFUSED), label="withdraw",
+             kwargs={"pk": "submitted_attempt", "action": Literal("withdraw")}),
+        POST(only(("earner",), coach=REFUSED, platform_admin=REFUSED), label="share",
+             kwargs={"pk": "draft_attempt", "action": Literal("share")}, data={"shared": "0"}),
+        POST(only(("earner",), coach=REFUSED, platform_admin=REFUSED), label="abandon",
+             kwargs={"pk": "draft_attempt", "action": Literal("abandon")}),
+        POST(only(("coach", "earner"), platform_admin=REFUSED), label="coach comment (the earner may reply)",
+             kwargs={"pk": "draft_attempt", "action": Literal("comment")}, data={"text": HOSTILE}),
+    ],
+    "earn/files/<uuid:file_id>/": [
+        GET(only(DRAFT_ATTEMPT_VIEWERS), label="draft attempt's file"),
+        GET(only((*SUBMITTED_ATTEMPT_VIEWERS, "assessor_assigned")), label="file under review", kwargs={"file_id": "submitted_file"}),
+        POST(SIGNED_IN_NOT_ALLOWED),
+    ],
+    "earn/coaching/": read_page(SIGNED_IN_OWN),
+    "earn/notifications/": [GET(SIGNED_IN_OWN), POST(SIGNED_IN_OWN)],
+    "earn/plan/": [GET(SIGNED_IN_OWN), POST(SIGNED_IN_OWN, data={"action": "goals", "goals": HOSTILE})],
+    "earn/plan/<int:earner_id>/": [
+        GET(only(("coach",)), label="the earner's plan"),
+        GET(only(("other_coach",)), label="another earner's plan", kwargs={"earner_id": Obj("other_earner")}),
+        POST(only(("coach",)), data={"action": "propose", "propose-micro_credential": Obj("other_mc"), "propose-note": HOSTILE}),
+    ],
+    "earn/priorities/": [
+        GET(only(("recognizer", "other_recognizer", "platform_admin"), others=FORBIDDEN)),
+        POST(only(("recognizer", "platform_admin"), others=FORBIDDEN, other_recognizer=REFUSED),
+             data={"action": "mark", "organization": Obj("recognizer_org"), "micro_credential": Obj("other_mc"), "reason": HOSTILE}),
+    ],
+    "earn/sponsorship/": [
+        GET(only(SPONSORS, others=FORBIDDEN)),
+        POST(only(("issuer_admin", "platform_admin"), others=FORBIDDEN, other_admin=REFUSED, recognizer=REFUSED, other_recognizer=REFUSED),
+             data={"sponsor": Obj("issuer_org"), "code": "OUTSIDER1", "max_uses": "5"}),
+    ],
+    "earn/sponsorship/fees.csv": [
+        *read_page(only(SPONSORS, others=FORBIDDEN), label="own organizations"),
+        GET(only(("issuer_admin", "platform_admin"), others=FORBIDDEN, other_admin=NOT_FOUND, recognizer=NOT_FOUND,
+                 other_recognizer=NOT_FOUND), label="one organization", query={"organization": "issuer-one"}),
+    ],
+
+    # --- assessment ---------------------------------------------------------------------------------------
+    "assess/": read_page(only(ASSESSORS, others=FORBIDDEN)),
+    "assess/next/": [GET(SIGNED_IN_NOT_ALLOWED),
+                     POST(only(("assessor_assigned",), others=FORBIDDEN, assessor_unassigned=REFUSED, assessor_uncertified=REFUSED))],
+    "assess/calibration/<slug:slug>/start/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs={"slug": Obj("review_mc", "slug")}),
+        POST(expect(NOT_FOUND, assessor_assigned=REFUSED, assessor_unassigned=REFUSED), kwargs={"slug": Obj("review_mc", "slug")}),
+    ],
+    "assess/items/<int:pk>/": [
+        GET(only(("assessor_assigned",)), kwargs={"pk": "assignment"}),
+        POST(only(("assessor_assigned",)), kwargs={"pk": "assignment"}, data=lambda w: w["scores_form"]),
+    ],
+    "assess/items/<int:pk>/release/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs={"pk": "assignment"}),
+        POST(only(("assessor_assigned",)), kwargs={"pk": "assignment"}, data={"reason": HOSTILE}),
+    ],
+    "assess/items/<int:pk>/precheck/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs={"pk": "assignment"}),
+        POST(only(()), kwargs={"pk": "assignment"}, data={"complete": "1"}),  # not a pre-check item: 404 even to its assessor
+    ],
+    "assess/issuer/": read_page(only(("issuer_admin", "other_admin", "platform_admin"), others=FORBIDDEN)),
+    "assess/issuer/mc/<slug:slug>/": read_page(only(("issuer_admin", "platform_admin"), others=FORBIDDEN),
+                                               kwargs={"slug": Obj("review_mc", "slug")}),
+    "assess/issuer/mc/<slug:slug>/pool/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs={"slug": Obj("review_mc", "slug")}),
+        POST(only(("issuer_admin", "platform_admin"), others=FORBIDDEN), kwargs={"slug": Obj("review_mc", "slug")},
+             data=lambda w: {f"p{w['objects']['review_mc'].pk}-assessor": w["people"]["assessor_uncertified"].pk}),
+    ],
+    "assess/issuer/assignments/<int:pk>/reassign/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs={"pk": "assignment"}),
+        POST(only(("issuer_admin", "platform_admin"), others=FORBIDDEN), kwargs={"pk": "assignment"},
+             data=lambda w: {f"r{w['objects']['assignment'].pk}-to": w["people"]["assessor_unassigned"].pk,
+                             f"r{w['objects']['assignment'].pk}-reason": HOSTILE}),
+    ],
+    "assess/issuer/reviews/<int:pk>/anchor/": [
+        GET(only(("issuer_admin", "platform_admin"), others=FORBIDDEN), kwargs={"pk": "decided_review"}),
+        POST(only(("issuer_admin", "platform_admin"), others=FORBIDDEN), kwargs={"pk": "decided_review"}, data={"title": HOSTILE}),
+    ],
+
+    # --- catalog API --------------------------------------------------------------------------------------
+    "api/v1/catalog/": [GET(EVERYONE)],
+    "api/v1/micro-credentials/<slug:slug>/": [
+        GET(EVERYONE, label="published"),
+        GET(expect(NOT_FOUND, anonymous=NOT_FOUND), label="unpublished draft", kwargs={"slug": Obj("draft_mc", "slug")}),
+        GET(only(MEMBERS_MC_READERS, anonymous=NOT_FOUND), label="members only", kwargs={"slug": Obj("members_mc", "slug")}),
+    ],
+    "api/v1/micro-credentials/<slug:slug>/versions/<int:number>/": [
+        GET(EVERYONE, label="published"),
+        GET(only(OWN_AUTHORS, anonymous=NOT_FOUND), label="draft",
+            kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")}),
+    ],
+    "api/v1/stacks/": [GET(EVERYONE)],
+    "api/v1/stacks/<slug:slug>/": [
+        GET(EVERYONE, label="published", kwargs={"slug": Obj("stack", "slug")}),
+        GET(only(OWN_AUTHORS, anonymous=NOT_FOUND), label="draft", kwargs={"slug": Obj("draft_stack", "slug")}),
+    ],
+    "api/v1/authoring/import/": [
+        POST(only(OWN_AUTHORS, others=FORBIDDEN), format="json",
+             data=lambda w: {"owner": "issuer-one", "definition": DEFINITION(w)}),
+    ],
+    "api/v1/authoring/micro-credentials/<slug:slug>/versions/<int:number>/definition/": [
+        GET(only(OWN_AUTHORS), kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")}),
+        PUT(only(OWN_AUTHORS), kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")},
+            format="json", data=DEFINITION),
+    ],
+    "api/v1/authoring/micro-credentials/<slug:slug>/versions/<int:number>/transition/": [
+        POST(only(OWN_AUTHORS), kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")},
+             format="json", data={"action": "submit"}),
+    ],
+
+    # --- earning API --------------------------------------------------------------------------------------
+    "api/v1/earning/attempts/": [GET(SIGNED_IN_OWN),
+                                 POST(SIGNED_IN_OWN, format="json", data=lambda w: {"micro_credential": w["objects"]["other_mc"].slug}),
+                                 # outsiders get the same 400 as for an MC that does not exist, and nothing starts
+                                 POST(only(MEMBERS_MC_READERS, others=REFUSED), label="members only", format="json",
+                                      data=lambda w: {"micro_credential": w["objects"]["members_mc"].slug})],
+    "api/v1/earning/attempts/<int:pk>/": [
+        GET(only(DRAFT_ATTEMPT_VIEWERS), label="draft, shared with the coach", kwargs={"pk": "draft_attempt"}),
+        GET(only(SUBMITTED_ATTEMPT_VIEWERS), label="submitted, not shared", kwargs={"pk": "submitted_attempt"}),
+    ],
+    "api/v1/earning/attempts/<int:pk>/answers/": [
+        POST(only(("earner",)), kwargs={"pk": "draft_attempt"}, format="json",
+             data=lambda w: {"prompt": w["objects"]["draft_prompt"].pk, "text": HOSTILE}),
+    ],
+    "api/v1/earning/attempts/<int:pk>/files/": [
+        POST(only(("earner",)), kwargs={"pk": "draft_attempt"}, format="multipart",
+             data=lambda w: {"prompt": w["objects"]["draft_file_prompt"].pk, "file": "mp4"}),
+    ],
+    "api/v1/earning/attempts/<int:pk>/evidence/<int:evidence_id>/": [
+        DELETE(only(("earner",)), kwargs={"pk": "draft_attempt"}),
+    ],
+    "api/v1/earning/attempts/<int:pk>/submit/": [
+        POST(only(("earner",)), kwargs={"pk": "draft_attempt"}, format="json", data={"privacy_confirmed": True, "note_to_assessor": HOSTILE}),
+    ],
+    "api/v1/earning/attempts/<int:pk>/withdraw/": [POST(only(("earner",)), kwargs={"pk": "submitted_attempt"}, format="json")],
+    "api/v1/earning/recommendations/": [GET(SIGNED_IN_OWN)],
+    "api/v1/earning/notifications/": [GET(SIGNED_IN_OWN)],
+
+    # --- assessment API -----------------------------------------------------------------------------------
+    "api/v1/assessment/queue/": [GET(SIGNED_IN_OWN)],  # each their own items: empty for non-assessors
+    "api/v1/assessment/next/": [POST(expect(REFUSED, anonymous=LOGIN, assessor_assigned=OK), format="json")],
+    "api/v1/assessment/items/<int:pk>/": [GET(only(("assessor_assigned",)), kwargs={"pk": "assignment"})],
+    "api/v1/assessment/items/<int:pk>/scores/": [
+        POST(only(("assessor_assigned",)), kwargs={"pk": "assignment"}, format="json", data=lambda w: w["scores_json"]),
+    ],
+    "api/v1/assessment/reliability/": [
+        GET(only(("issuer_admin", "platform_admin"), others=FORBIDDEN), query=lambda w: {"mc": w["objects"]["review_mc"].slug}),
+    ],
+
+    # --- credentials (public documents, the earner's credentials) ----------------------------------------
+    "issuers/<slug:slug>": public_document(kwargs={"slug": Obj("issuer_org", "slug")}),
+    "issuers/<slug:slug>/": public_document(kwargs={"slug": Obj("issuer_org", "slug")}),
+    "issuers/<slug:slug>/did.json": public_document(kwargs={"slug": Obj("issuer_org", "slug")}),
+    "issuers/<slug:slug>/keys/<uuid:key_id>": public_document(kwargs={"slug": Obj("issuer_org", "slug")}),
+    "status/<slug:slug>/<str:purpose>/<int:list_id>": public_document(kwargs={"slug": Obj("issuer_org", "slug")}),
+    "credentials/verify": [GET(METHOD_NOT_ALLOWED), POST(EVERYONE, format="json", data={"verifiableCredential": {"id": "x"}})],
+    "credentials/mine/": [GET(SIGNED_IN_OWN), POST(SIGNED_IN_NOT_ALLOWED)],
+    "credentials/mine/clr": [GET(SIGNED_IN_OWN), POST(SIGNED_IN_NOT_ALLOWED)],
+    "credentials/import/": [GET(SIGNED_IN_OWN), POST(expect(REFUSED, anonymous=LOGIN), data={"document": "{}"})],
+    "credentials/<uuid:credential_id>": [
+        GET(only(("earner",), anonymous=NOT_FOUND), label="private, as JSON"),
+        GET(only(("earner",), anonymous=NOT_FOUND), label="private, as PDF", query={"format": "pdf"}),
+        POST(METHOD_NOT_ALLOWED),
+    ],
+    "credentials/<uuid:credential_id>/revoke": [
+        GET(SIGNED_IN_NOT_ALLOWED),
+        POST(only(("issuer_admin",), others=FORBIDDEN), data={"reason": HOSTILE}),
+    ],
+    "credentials/<uuid:credential_id>/suspend": [
+        GET(SIGNED_IN_NOT_ALLOWED),
+        POST(only(("issuer_admin",), others=FORBIDDEN), data={"reason": HOSTILE}),
+    ],
+    "credentials/<uuid:credential_id>/unsuspend": [
+        GET(SIGNED_IN_NOT_ALLOWED),
+        POST(only(("issuer_admin",), others=FORBIDDEN), data={"reason": HOSTILE}),
+    ],
+    # The credential is private: its earner may see it (403 here), everyone else must not learn it exists (404).
+    "api/v1/credentials/<uuid:credential_id>/": [GET(only(("issuer_admin",), earner=FORBIDDEN))],
+    "api/v1/credentials/<uuid:credential_id>/<str:action>/": [
+        POST(only(("issuer_admin",), earner=FORBIDDEN), kwargs={"action": Literal("unsuspend")}, format="json",
+             data={"reason": HOSTILE}),
+    ],
+    "credentials/<uuid:credential_id>/visibility": [
+        GET(SIGNED_IN_NOT_ALLOWED),
+        POST(only(("earner",), others=FORBIDDEN), data=lambda w: {f"{w['objects']['credential'].pk}-visibility": "public"}),
+    ],
+}
+
+# --- recognition ------------------------------------------------------------------------------------------
+RECOGNIZER_ADMINS = ("recognizer", "other_recognizer", "platform_admin")
+STATE_RECOGNIZER = ("recognizer", "platform_admin")  # the matrix policy is state-agency's; platform admins manage every recognizer
+
+
+def _policy_text(**kw):
+    import json
+
+    from .conftest import policy_document
+
+    return json.dumps(policy_document(**kw))
+
+
+ENDPOINTS.update({
+    # require_GET runs before login_required on these pages: any POST is a 405, even anonymous
+    "recognition/": [GET(SIGNED_IN_OWN), POST(METHOD_NOT_ALLOWED)],
+    "recognition/portability/": [GET(SIGNED_IN_OWN), POST(METHOD_NOT_ALLOWED)],
+    "recognition/manage/": [GET(only(RECOGNIZER_ADMINS, others=FORBIDDEN)), POST(METHOD_NOT_ALLOWED)],
+    "recognition/manage/<slug:recognizer>/new/": [
+        GET(only(STATE_RECOGNIZER, others=FORBIDDEN)),
+        POST(only(STATE_RECOGNIZER, others=FORBIDDEN), data=lambda w: {"document": _policy_text(slug="matrix-outsider")}),
+    ],
+    "recognition/manage/<slug:recognizer>/facts/": [
+        GET(only(STATE_RECOGNIZER, others=FORBIDDEN)),
+        POST(only(STATE_RECOGNIZER, others=FORBIDDEN), data={"username": "earner", "key": "years_licensed", "value": "7"}),
+    ],
+    "recognition/manage/<slug:recognizer>/awards.csv": [GET(only(STATE_RECOGNIZER, others=FORBIDDEN)), POST(METHOD_NOT_ALLOWED)],
+    "recognition/policies/<slug:slug>/": [
+        GET(only(STATE_RECOGNIZER), kwargs={"slug": Obj("policy", "slug")}),
+        POST(only(STATE_RECOGNIZER), kwargs={"slug": Obj("policy", "slug")},
+             data=lambda w: {"document": _policy_text(title=HOSTILE)}),
+    ],
+    "recognition/policies/<slug:slug>/v<int:version>/dry-run/": [
+        GET(only(STATE_RECOGNIZER), kwargs={"slug": Obj("policy", "slug")}), POST(METHOD_NOT_ALLOWED, kwargs={"slug": Obj("policy", "slug")})],
+    "recognition/policies/<slug:slug>/v<int:version>/publish/": [
+        GET(METHOD_NOT_ALLOWED, kwargs={"slug": Obj("policy", "slug")}),
+        POST(only(STATE_RECOGNIZER), kwargs={"slug": Obj("policy", "slug")})],
+    "recognition/policies/<slug:slug>/qualifiers/": [
+        GET(only(STATE_RECOGNIZER), kwargs={"slug": Obj("policy", "slug")}), POST(METHOD_NOT_ALLOWED, kwargs={"slug": Obj("policy", "slug")})],
+
+    "api/v1/recognition/me/progress/": [GET(SIGNED_IN_OWN)],
+    "api/v1/recognition/me/awards/": [GET(SIGNED_IN_OWN)],
+    "api/v1/recognition/me/portability/": [GET(SIGNED_IN_OWN)],
+    "api/v1/recognition/policies/": [
+        GET(only(RECOGNIZER_ADMINS, others=FORBIDDEN)),
+        POST(only(STATE_RECOGNIZER, others=FORBIDDEN), format="json", data=lambda w: {"document": _policy_text(slug="matrix-outsider")}),
+    ],
+    "api/v1/recognition/policies/<slug:slug>/": [GET(only(STATE_RECOGNIZER), kwargs={"slug": Obj("policy", "slug")})],
+    "api/v1/recognition/policies/<slug:slug>/dry-run/": [GET(only(STATE_RECOGNIZER), kwargs={"slug": Obj("policy", "slug")})],
+    "api/v1/recognition/policies/<slug:slug>/publish/": [
+        POST(only(STATE_RECOGNIZER), kwargs={"slug": Obj("policy", "slug")}, format="json", data={})],
+    "api/v1/recognition/policies/<slug:slug>/qualifiers/": [GET(only(STATE_RECOGNIZER), kwargs={"slug": Obj("policy", "slug")})],
+    "api/v1/recognition/awards/": [GET(only(STATE_RECOGNIZER, others=FORBIDDEN), query={"recognizer": "state-agency"})],
+    "api/v1/recognition/facts/": [
+        POST(only(STATE_RECOGNIZER, others=FORBIDDEN), format="json",
+             data={"recognizer": "state-agency", "educator": "earner", "key": "years_licensed", "value": 7})],
+
+    # --- audit trail (platform admins only); require_GET runs before login_required ----------------------------
+    "audit/": [GET(only(("platform_admin",), others=FORBIDDEN)), POST(METHOD_NOT_ALLOWED)],
+    "audit/export": [GET(only(("platform_admin",), others=FORBIDDEN)), POST(METHOD_NOT_ALLOWED)],
+
+    # --- two-factor sign-in: each person their own ----------------------------------------------------------
+    # without a password step in progress the code page sends an anonymous visitor to the login page
+    "accounts/login/code/": [GET(expect(OK, anonymous=LOGIN)), POST(expect(REFUSED, anonymous=LOGIN), data={"code": "000000"})],
+    "accounts/two-factor/": [GET(SIGNED_IN_OWN), POST(SIGNED_IN_NOT_ALLOWED)],
+    "accounts/two-factor/setup/": [GET(SIGNED_IN_OWN), POST(expect(REFUSED, anonymous=LOGIN), data={"code": "000000"})],
+    "accounts/two-factor/disable/": [GET(SIGNED_IN_NOT_ALLOWED), POST(expect(REFUSED, anonymous=LOGIN), data={"code": "000000"})],
+    "accounts/two-factor/recovery-codes/": [GET(SIGNED_IN_NOT_ALLOWED), POST(expect(REFUSED, anonymous=LOGIN), data={"code": "000000"})],
+})
+
+# The Django admin: one group declaration. Every admin URL is for staff only; everyone else (every role above,
+# platform admins included: they are a role in an organization, not Django staff) goes to the admin login.
+ADMIN_PREFIX = "admin/"
+
+# Text of the matrix world (tests/security/conftest.py) → the only roles that may ever receive it in a response.
+SECRETS: dict[str, tuple[str, ...]] = {
+    "draft_answer": ("earner", "coach", "platform_admin"),
+    "submitted_answer": ("earner", "platform_admin", "assessor_assigned"),
+    "goals": ("earner", "coach"),
+    "draft_title": ("author", "issuer_admin", "platform_admin"),
+    "earner_surname": ("earner", "coach", "platform_admin", "recognizer"),  # the state recognizer lists educators of its jurisdiction
+    "members_title": MEMBERS_MC_READERS,
+}
