@@ -43,6 +43,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -108,30 +109,55 @@ class References:
                          .values_list("slug", flat=True)))
 
 
+def _yaml_loader():
+    import yaml
+
+    class _PolicyYAMLLoader(yaml.SafeLoader):
+        """safe_load without implicit timestamps: an unquoted 2025-07-01 stays the text the schema expects."""
+
+    _PolicyYAMLLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    return yaml, _PolicyYAMLLoader
+
+
 def parse_document(raw: str | bytes | dict) -> dict:
-    """JSON text, YAML text (if PyYAML is installed) or an already parsed dict → dict; PolicyErrors if unreadable."""
+    """JSON text, YAML text or an already parsed dict → dict; PolicyErrors (at "$") if unreadable."""
     if isinstance(raw, dict):
         return raw
     if isinstance(raw, (bytes, bytearray)):
-        raw = bytes(raw).decode("utf-8-sig")
+        try:
+            raw = bytes(raw).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise PolicyErrors({"$": ["The document is not UTF-8 text."]}) from None
+    if not isinstance(raw, str):
+        raise PolicyErrors({"$": ["A policy document is JSON or YAML text, or an object (mapping)."]})
     try:
         data = json.loads(raw)
+    except RecursionError:
+        raise PolicyErrors({"$": ["The document is nested too deeply."]}) from None
     except ValueError as json_error:
+        yaml, loader = _yaml_loader()
         try:
-            import yaml
-        except ImportError:
-            raise PolicyErrors({"$": [f"Not valid JSON: {json_error}"]}) from None
-        try:
-            data = yaml.safe_load(raw)
+            data = yaml.load(raw, Loader=loader)  # noqa: S506 — a SafeLoader subclass
+        except RecursionError:
+            raise PolicyErrors({"$": ["The document is nested too deeply."]}) from None
         except yaml.YAMLError as yaml_error:
-            raise PolicyErrors({"$": [f"Neither valid JSON nor valid YAML: {yaml_error}"]}) from None
+            raise PolicyErrors({"$": [f"Neither valid JSON ({json_error}) nor valid YAML: {yaml_error}"]}) from None
     if not isinstance(data, dict):
         raise PolicyErrors({"$": ["A policy document is an object (mapping) at the top level."]})
     return data
 
 
+# Larger quantities are typos or attacks (and overflow float formatting); no credit, hour or dollar figure is this big.
+MAX_QUANTITY = 10**15
+
+
 def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A finite int or float (NaN and Infinity, which json.loads accepts, are not numbers here)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value) if isinstance(value, float) else True
 
 
 def _is_int(value) -> bool:
@@ -174,6 +200,9 @@ class _Checker:
             return None
         if value <= 0:
             self.add(path, "Must be greater than 0.")
+            return None
+        if value > MAX_QUANTITY:
+            self.add(path, f"Must be at most {MAX_QUANTITY:,}.")
             return None
         return value
 
@@ -389,6 +418,9 @@ def validate_policy(document: Any, *, references: References | None = None,
 
 def _check_eligibility(c: _Checker, rule: dict, p: str, fact_types: dict, facts: dict) -> None:
     name, op = rule.get("fact"), rule.get("op")
+    if "fact" in rule and not isinstance(name, str):
+        c.add(f"{p}.fact", "Expected the name of a fact this policy declares under “facts”.")
+        return
     if "fact" in rule and name not in facts:
         c.add(f"{p}.fact", f"“{name}” is not a fact this policy declares under “facts”.")
         return
