@@ -120,4 +120,10 @@ def load_demo_world() -> dict:
 
 
 def demo_logins() -> list[dict]:
-    return [{"role": p["role"], "username": p["username"], "password": p["password"]} for p in content.PEOPLE]
+    from .assessment_world import ASSESSORS, SENIOR
+
+    logins = [{"role": p["role"], "username": p["username"], "password": p["password"]} for p in content.PEOPLE]
+    # The assessment demo's other readers, so double scoring and adjudication can be tried from both sides.
+    logins += [{"role": "senior assessor" if username in SENIOR else "assessor", "username": username,
+                "password": f"demo-{username}-2026"} for username, *_ in ASSESSORS]
+    return logins

@@ -136,14 +136,14 @@ def parse_document(raw: str | bytes | dict) -> dict:
         data = json.loads(raw)
     except RecursionError:
         raise PolicyErrors({"$": ["The document is nested too deeply."]}) from None
-    except ValueError as json_error:
+    except ValueError:
         yaml, loader = _yaml_loader()
         try:
             data = yaml.load(raw, Loader=loader)  # noqa: S506 — a SafeLoader subclass
         except RecursionError:
             raise PolicyErrors({"$": ["The document is nested too deeply."]}) from None
         except yaml.YAMLError as yaml_error:
-            raise PolicyErrors({"$": [f"Neither valid JSON ({json_error}) nor valid YAML: {yaml_error}"]}) from None
+            raise PolicyErrors({"$": [f"Neither valid JSON nor valid YAML: {yaml_error}"]}) from None
     if not isinstance(data, dict):
         raise PolicyErrors({"$": ["A policy document is an object (mapping) at the top level."]})
     return data
