@@ -26,6 +26,9 @@ from microcred.credentials.tests.conftest import earn
 from microcred.earning import services as earning
 from microcred.earning.tests.factories import submit_complete
 
+# The API's input handling is the same on every engine: fuzzed on the SQLite pass only.
+pytestmark = pytest.mark.engine_agnostic
+
 # Few examples per operation and caller: the whole file must stay well under two minutes on SQLite.
 MAX_EXAMPLES = 10
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

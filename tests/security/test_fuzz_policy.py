@@ -22,7 +22,7 @@ from microcred.recognition.policy import PolicyErrors, References, parse_documen
 
 from .fuzz_helpers import apply_mutation, json_values, mutations
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"), pytest.mark.engine_agnostic]  # pure functions
 
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

@@ -20,6 +20,9 @@ from microcred.credentials.verify import CHECKS, verify_credential
 
 from .fuzz_helpers import apply_mutation, json_values, mutations
 
+# The verifier is the same on every engine: fuzzed on the SQLite pass only.
+pytestmark = pytest.mark.engine_agnostic
+
 # Verification canonicalizes JSON-LD (tens of ms): fewer examples for real credentials than for junk input.
 JUNK = settings(max_examples=200, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -98,6 +98,7 @@ def test_demo_assessment_is_scored_for_real_double_scored_adjudicated_and_queued
     assert teacher_ira.result == "not_yet" and "planned stopping points" in teacher_ira.part_feedback.get(passed=False).feedback
 
 
+@pytest.mark.engine_agnostic  # `microcred demo` always uses the embedded SQLite
 def test_the_demo_command_serves_the_catalog(tmp_path):
     """`microcred demo` on an empty data folder: migrates, seeds, prints URL and logins, serves."""
     import os
