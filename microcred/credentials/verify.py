@@ -8,6 +8,7 @@ documents the caller supplies; anything else is a clear failure, never a network
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -167,15 +168,34 @@ def parse_input(data: Any) -> tuple[str, Any]:
 # --- schema ------------------------------------------------------------------------------------------------------
 
 _validator = None
+# Where an operator keeps the official schema (1EdTech publishes it; no package registry ships it): this
+# environment variable or `microcred verify --schema FILE` switches the schema check to full validation.
+SCHEMA_ENV = "MICROCRED_OB3_SCHEMA"
+
+
+def use_schema(path) -> None:
+    """Validate against this JSON Schema file from now on. ValueError with a clear message if it is unusable."""
+    global _validator
+    from jsonschema import Draft201909Validator
+    from jsonschema.exceptions import SchemaError
+
+    try:
+        schema = json.loads(Path(path).read_text(encoding="utf-8"))
+        Draft201909Validator.check_schema(schema)
+    except OSError as error:
+        raise ValueError(f"cannot read the schema file {path}: {error.strerror or error}") from None
+    except (ValueError, SchemaError) as error:
+        raise ValueError(f"{path} is not a JSON Schema: {str(error)[:200]}") from None
+    _validator = Draft201909Validator(schema, format_checker=Draft201909Validator.FORMAT_CHECKER)
 
 
 def _schema_validator():
-    global _validator
-    if _validator is None and SCHEMA_FILE.exists():
-        from jsonschema import Draft201909Validator
-
-        _validator = Draft201909Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")),
-                                          format_checker=Draft201909Validator.FORMAT_CHECKER)
+    if _validator is None:
+        configured = os.environ.get(SCHEMA_ENV)
+        if configured:
+            use_schema(configured)
+        elif SCHEMA_FILE.exists():
+            use_schema(SCHEMA_FILE)
     return _validator
 
 
@@ -227,7 +247,8 @@ def _check_schema(credential: dict, report: Report) -> tuple[bool, str]:
             shown = "; ".join(f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:200]}" for e in errors[:5])
             return False, f"{len(errors)} schema error(s): {shown}"
         return True, "valid against the OB 3.0 AchievementCredential JSON Schema"
-    report.warnings.append("the formal OB 3.0 JSON Schema is not shipped; checked the required structure only")
+    report.warnings.append("the formal OB 3.0 JSON Schema is not shipped; checked the required structure only "
+                           f"(give the official schema with --schema FILE or {SCHEMA_ENV})")
     problems = _minimal_structure_problems(credential)
     if problems:
         return False, "; ".join(problems)

@@ -207,3 +207,39 @@ def test_did_key_example_verifies_offline():
         pytest.fail("shared standards data not present beside the repository (set MICROCRED_SHARED_DIR)")
     report = verify_credential(path.read_bytes())
     assert report.get("proof").ok, report.get("proof").message
+
+
+@pytest.fixture
+def official_schema():
+    """`microcred verify --schema` with the official schema (read from the shared standards, never copied here)."""
+    from microcred.credentials import verify
+
+    path = STANDARDS / "schemas" / "ob_v3p0_achievementcredential_schema.json"
+    if not path.exists():
+        pytest.fail("shared standards data not present beside the repository")
+    yield path
+    verify._validator = None  # back to the shipped default for the other tests
+
+
+def test_verify_command_validates_against_a_supplied_official_schema(official_schema, tmp_path, capsys):
+    good = STANDARD_EXAMPLES / "complete.json"
+    with pytest.raises(SystemExit):  # its issuer's key is not supplied: only the schema check matters here
+        call_command("verify", "--schema", str(official_schema), str(good))
+    assert "ok      schema: valid against the OB 3.0 AchievementCredential JSON Schema" in capsys.readouterr().out
+    bad = tmp_path / "no-subject.json"
+    bad.write_text(json.dumps({k: v for k, v in json.loads(good.read_text()).items() if k != "credentialSubject"}))
+    with pytest.raises(SystemExit):
+        call_command("verify", "--schema", str(official_schema), str(bad))
+    assert "schema error(s)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content, message", [(None, "cannot read"), ("{not json", "is not a JSON Schema"),
+                                              ('{"type": 12}', "is not a JSON Schema")])
+def test_verify_command_refuses_an_unusable_schema_file(tmp_path, content, message):
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "schema.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(CommandError, match=message):
+        call_command("verify", "--schema", str(path), str(STANDARD_EXAMPLES / "simple.json"))

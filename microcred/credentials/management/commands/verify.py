@@ -2,9 +2,9 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from microcred.credentials.verify import MAX_BYTES, verify_credential
+from microcred.credentials.verify import MAX_BYTES, use_schema, verify_credential
 
 
 class Command(BaseCommand):
@@ -12,8 +12,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument("--schema", metavar="FILE",
+                            help="the official OB 3.0 AchievementCredential JSON Schema to validate against "
+                                 "(default: $MICROCRED_OB3_SCHEMA; without one, the required structure is checked)")
 
-    def handle(self, *args, files, **options):
+    def handle(self, *args, files, schema=None, **options):
+        if schema:
+            try:
+                use_schema(schema)
+            except ValueError as error:
+                raise CommandError(str(error)) from None
         all_ok = True
         for name in files:
             path = Path(name)
