@@ -382,6 +382,11 @@ def _canonical_nquads_of_expanded(processor: pyld_jsonld.JsonLdProcessor, expand
     except pyld_jsonld.JsonLdError as error:
         _reraise_clearly(error)
         raise
+    except (TypeError, KeyError, AttributeError) as error:
+        # pyld crashes instead of reporting on some invalid input (a list item that is a relative IRI leaves a
+        # None object in the dataset): the document cannot be canonicalized, so say that.
+        raise JsonLdProcessingError("JSON-LD processing failed: the document cannot be put in canonical form "
+                                    "(for example, a list holds a relative IRI)") from error
 
 
 def _number_too_large(error: Exception) -> JsonLdProcessingError:

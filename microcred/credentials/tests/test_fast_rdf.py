@@ -358,8 +358,8 @@ def _node_strategy(depth: int):
         lambda base: st.dictionaries(KEYS, value, max_size=4).map(lambda rest: {**base, **rest}))
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, derandomize=True,  # CI must not depend on the draw
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(body=_node_strategy(2), context=st.sampled_from([[INLINE_CONTEXT], ["https://www.w3.org/ns/credentials/v2",
                                                                              INLINE_CONTEXT]]))
 def test_generated_json_ld_matches_pyld_or_falls_back(body, context, loader):
@@ -375,6 +375,13 @@ def test_generated_json_ld_matches_pyld_or_falls_back(body, context, loader):
     except fastrdf.Unsupported:
         pass
     assert jsonld.canonical_form(document, loader=loader).nquads == expected
+
+
+def test_a_relative_iri_in_a_list_is_a_clear_error_not_a_crash(loader):
+    # Found by the property test above: pyld itself crashes (TypeError) canonicalizing this document.
+    document = {"@context": [INLINE_CONTEXT], "items": {"id": "relative"}}
+    with pytest.raises(jsonld.JsonLdProcessingError, match="canonical form"):
+        jsonld.canonical_form(document, loader=loader)
 
 
 @pytest.mark.parametrize("number", [10 ** 400, -(10 ** 5000)], ids=["1e400", "minus-1e5000"])
