@@ -10,6 +10,7 @@ from typing import Any
 from django.db import models
 
 from . import audit_context
+from .spreadsheets import formula_safe
 from .models import AuditEvent
 
 
@@ -97,7 +98,7 @@ def csv_cell(value) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return formula_safe(text)
 
 
 def csv_lines(qs) -> Iterator[str]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from microcred.accounts.models import Membership, Organization, Role
 from microcred.accounts.selectors import is_platform_admin
 from microcred.core import audit
+from microcred.core.spreadsheets import formula_safe
 
 from .models import Attempt, Voucher
 
@@ -126,8 +127,7 @@ def _cell(value) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     text = str(value)
-    # A spreadsheet must not run a title or username as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return formula_safe(text)  # a spreadsheet must not run a title or username as a formula
 
 
 def write_fee_csv(rows: Iterable[dict], file: IO[str]) -> int:

@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import csv
 
+from microcred.core.spreadsheets import formula_safe
+
 from . import selectors
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def csv_cell(value) -> str:
     """Text for a spreadsheet cell; a leading = + - @ (or tab, CR) would make Excel or Sheets run it as a formula."""
     if isinstance(value, (list, tuple)):
         value = " ".join(str(v) for v in value)
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return formula_safe(text)
 
 
 def csv_lines(rows):
