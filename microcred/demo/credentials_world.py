@@ -4,8 +4,7 @@
 - one revoked, with a reason, by an issuer admin of its organization: a synthetic educator's, so the demo
   personas keep valid credentials;
 - one expired: another synthetic educator's credential, earned "last year", with validUntil in the past;
-- one external credential imported for the demo teacher: the 1EdTech did:key example from ../shared, read at seed
-  time when it is there (nothing is copied into the repo), skipped silently when not.
+- one external credential imported for the demo teacher: the 1EdTech did:key example, shipped in demo/data/.
 
 Idempotent. The demo's task backend is the database one, so credentials are issued here directly instead of
 waiting for a worker to run the task the earned signal queued (issuing is idempotent; the task is then a no-op).
@@ -30,16 +29,7 @@ from microcred.earning.models import Attempt, Decision
 REVOKED_USERNAME = "demo-revoked-educator"
 EXPIRED_USERNAME = "demo-expired-educator"
 REVOCATION_REASON = "Demo: the evidence was found to be another educator's work."
-EXTERNAL_VECTOR = ("standards", "vectors", "1edtech-validator-examples", "ob30", "simple-did-key-method.json")
-
-
-def _external_vector() -> Path | None:
-    # The shared folder sits beside the repository checkout (…/main and …/shared); also try beside the cwd.
-    for root in (Path(__file__).resolve().parents[3], Path.cwd().resolve().parent):
-        candidate = root.joinpath("shared", *EXTERNAL_VECTOR)
-        if candidate.is_file():
-            return candidate
-    return None
+EXTERNAL_VECTOR = Path(__file__).resolve().parent / "data" / "1edtech-ob30-simple-did-key-method.json"
 
 
 def _synthetic_earner(username: str, first: str, last: str, district: Organization | None) -> User:
@@ -111,8 +101,8 @@ def load_credentials_demo() -> dict:
             expired = credential_services.issue_for_attempt(attempt, valid_until=timezone.now() - dt.timedelta(days=35))
             summary["expired"] = str(expired.pk)
 
-        vector = _external_vector()
-        if teacher is not None and vector is not None:
+        vector = EXTERNAL_VECTOR
+        if teacher is not None:
             try:
                 imported = credential_services.import_external_credential(earner=teacher, data=vector.read_bytes())
                 summary["imported"] = str(imported.pk)

@@ -2,7 +2,6 @@
 import copy
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -12,21 +11,7 @@ from microcred.credentials import dataintegrity, jsonld
 from microcred.credentials.dataintegrity import UndefinedTermError, sign, verify
 
 
-def _find_shared() -> Path:
-    """shared/ sits beside the repository (/work/main → /work/shared); CI has the same layout.
-
-    Known-answer tests must never vanish silently: without the vectors this module fails to load.
-    """
-    repo = Path(__file__).resolve().parents[3]
-    override = os.environ.get("MICROCRED_SHARED_DIR")
-    for candidate in ([Path(override)] if override else []) + [repo.parent / "shared", repo / "shared"]:
-        if (candidate / "standards").is_dir():
-            return candidate
-    raise RuntimeError(f"shared/standards not found beside {repo}; set MICROCRED_SHARED_DIR to the folder holding standards/.")
-
-
-SHARED = _find_shared()
-STANDARDS = SHARED / "standards"
+from tests.standards_data import STANDARDS  # noqa: E402  (vendored in the repository)
 VECTORS = STANDARDS / "vectors"
 EXAMPLES = VECTORS / "1edtech-validator-examples"
 ONEEDTECH_VECTORS = ["1edtech-ob3-eddsa-rdfc-2022", "1edtech-clr2-eddsa-rdfc-2022"]

@@ -1,6 +1,5 @@
 """Importing a credential issued elsewhere: verified offline or refused with the verifier's reason."""
 import json
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -8,15 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from microcred.credentials import services
 from microcred.credentials.models import ExternalCredential
+from tests.standards_data import VECTORS
 
-VECTOR = (Path(__file__).resolve().parents[4] / "shared" / "standards" / "vectors" / "1edtech-validator-examples"
-          / "ob30" / "simple-did-key-method.json")
+VECTOR = VECTORS / "1edtech-validator-examples" / "ob30" / "simple-did-key-method.json"
 
 
 @pytest.fixture
 def external_bytes():
-    if not VECTOR.exists():
-        pytest.fail("shared standards vectors not present beside the repository")
     return VECTOR.read_bytes()
 
 

@@ -1,7 +1,6 @@
 """Issuing: exactly once per earned attempt, the OB 3.0 shape, the formal schema, no undefined terms."""
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,10 +12,8 @@ from microcred.credentials.models import IssuedCredential
 from microcred.credentials.services import issue_for_attempt
 from microcred.credentials.verify import verify_credential
 from microcred.credentials.vcjwt import unverified_parts
+from tests.standards_data import STANDARDS
 
-STANDARDS = Path(__file__).resolve().parents[4] / "shared" / "standards"
-if not STANDARDS.exists():
-    STANDARDS = Path("/work/shared/standards")
 SCHEMA = STANDARDS / "schemas" / "ob_v3p0_achievementcredential_schema.json"
 
 

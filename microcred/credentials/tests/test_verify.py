@@ -172,7 +172,8 @@ def test_export_credentials(issued, tmp_path, client):
 
 from pathlib import Path  # noqa: E402
 
-STANDARDS = Path(__file__).resolve().parents[4] / "shared" / "standards"
+from tests.standards_data import STANDARDS  # noqa: E402
+
 STANDARD_EXAMPLES = STANDARDS / "vectors" / "1edtech-validator-examples" / "ob30"
 
 
@@ -183,8 +184,6 @@ STANDARD_EXAMPLES = STANDARDS / "vectors" / "1edtech-validator-examples" / "ob30
 ])
 def test_schema_check_on_1edtech_examples(name, schema_ok):
     path = STANDARD_EXAMPLES / name
-    if not path.exists():
-        pytest.fail("shared standards data not present beside the repository (set MICROCRED_SHARED_DIR)")
     report = verify_credential(path.read_bytes())
     assert report.get("schema").ok is schema_ok
 
@@ -196,27 +195,23 @@ def test_shipped_schemas_match_their_recorded_sources():
     sources = json.loads((folder / "SOURCES.json").read_text())
     for entry in sources["schemas"]:
         assert hashlib.sha256((folder / entry["file"]).read_bytes()).hexdigest() == entry["sha256"]
-        shared = STANDARDS / "schemas" / entry["file"]
-        if shared.exists():
-            assert (folder / entry["file"]).read_bytes() == shared.read_bytes()
+        vendored = STANDARDS / "schemas" / entry["file"]
+        if vendored.exists():
+            assert (folder / entry["file"]).read_bytes() == vendored.read_bytes()
 
 
 def test_did_key_example_verifies_offline():
     path = STANDARD_EXAMPLES / "simple-did-key-method.json"
-    if not path.exists():
-        pytest.fail("shared standards data not present beside the repository (set MICROCRED_SHARED_DIR)")
     report = verify_credential(path.read_bytes())
     assert report.get("proof").ok, report.get("proof").message
 
 
 @pytest.fixture
 def official_schema():
-    """`microcred verify --schema` with the official schema (read from the shared standards, never copied here)."""
+    """`microcred verify --schema` with the official schema (the vendored copy in tests/standards/)."""
     from microcred.credentials import verify
 
     path = STANDARDS / "schemas" / "ob_v3p0_achievementcredential_schema.json"
-    if not path.exists():
-        pytest.fail("shared standards data not present beside the repository")
     yield path
     verify._validator = None  # back to the shipped default for the other tests
 
