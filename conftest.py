@@ -82,3 +82,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("browser") or item.get_closest_marker("engine_agnostic"):
             item.add_marker(skip)
+
+
+def pytest_unconfigure(config):
+    """Remove the run's temporary data folder (database, uploads, keys) that settings/test.py created."""
+    import shutil
+
+    from django.conf import settings
+
+    if settings.configured and getattr(settings, "MICROCRED_TEST_OWNS_DATA_DIR", False):
+        shutil.rmtree(settings.DATA_DIR, ignore_errors=True)

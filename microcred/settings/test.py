@@ -2,7 +2,10 @@
 import os
 import tempfile
 
-os.environ.setdefault("MICROCRED_DATA_DIR", tempfile.mkdtemp(prefix="microcred-test-"))
+# A fresh data folder per test run, removed when the run ends (conftest.py), unless the caller chose one.
+MICROCRED_TEST_OWNS_DATA_DIR = "MICROCRED_DATA_DIR" not in os.environ
+if MICROCRED_TEST_OWNS_DATA_DIR:
+    os.environ["MICROCRED_DATA_DIR"] = tempfile.mkdtemp(prefix="microcred-test-")
 
 from .base import *  # noqa: E402,F401,F403
 

@@ -133,4 +133,9 @@ def test_the_demo_command_serves_the_catalog(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         output = proc.communicate(timeout=20)[0]
-    assert f"http://localhost:{port}/" in output and "issuer_admin" in output
+    assert "issuer_admin" in output
+    # The address and where to sign in come last, after the logins; links are built with the port served at.
+    # (after it come only the server's request log lines, "[date] "GET …" 200")
+    printed = [line for line in output.splitlines() if line.strip() and not line.startswith("[")]
+    assert printed[-1].startswith(f"microcred demo: http://127.0.0.1:{port}/"), printed[-5:]
+    assert f"http://127.0.0.1:{port}/accounts/login/" in printed[-1]
