@@ -100,8 +100,15 @@ for _ in range(240):
     if issued:
         break
     time.sleep(0.5)
+from django_tasks.backends.database.models import DBTaskResult
+evaluations = DBTaskResult.objects.filter(task_path__endswith="evaluate_educator_task", enqueued_at__gte=issued.issued_at)
+for _ in range(240):  # recognition re-evaluates the teacher after the credential is issued
+    if evaluations.exists() and not evaluations.exclude(status="SUCCEEDED").exists():
+        break
+    time.sleep(0.5)
 attempt.refresh_from_db()
 print(json.dumps({{"stage": review.stage, "attempt_state": attempt.state,
+                  "recognition_evaluated": evaluations.filter(status="SUCCEEDED").count(),
                   "credential": str(issued.pk) if issued else None,
                   "document": issued.credential if issued else None}}))
 """
@@ -146,6 +153,7 @@ def test_demo_alone_takes_a_submission_to_an_assessor_and_a_credential(demo, bro
     # Scored (through the same service the scoring page calls): the worker issues the credential.
     scored = shell(SCORE_AND_WAIT_FOR_CREDENTIAL)
     assert scored["attempt_state"] == "earned" and scored["credential"], scored
+    assert scored["recognition_evaluated"] >= 1, scored  # awards, if any policy now applies, are made by the worker
     document = scored["document"]
     for url in (document["id"], document["issuer"]["id"], document["credentialStatus"]["statusListCredential"],
                 document["proof"][0]["verificationMethod"]):
