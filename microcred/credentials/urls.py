@@ -11,6 +11,7 @@ urlpatterns = [
     path("issuers/<slug:slug>/did.json", views.did, name="did"),
     path("issuers/<slug:slug>/keys/<uuid:key_id>", views.key, name="key"),
     path("status/<slug:slug>/<str:purpose>/<int:list_id>", views.status_list, name="status_list"),
+    path("credentials/badges/<slug:slug>/v<int:number>.<str:ext>", views.badge_image, name="badge_image"),
     path("credentials/verify", views.verify, name="verify"),
     path("credentials/mine/", views.mine, name="mine"),
     path("credentials/mine/clr", views.my_clr, name="clr"),

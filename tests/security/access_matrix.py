@@ -414,6 +414,8 @@ ENDPOINTS: dict[str, list[Case]] = {
     "issuers/<slug:slug>/did.json": public_document(kwargs={"slug": Obj("issuer_org", "slug")}),
     "issuers/<slug:slug>/keys/<uuid:key_id>": public_document(kwargs={"slug": Obj("issuer_org", "slug")}),
     "status/<slug:slug>/<str:purpose>/<int:list_id>": public_document(kwargs={"slug": Obj("issuer_org", "slug")}),
+    # A published version's badge image (its credentials name it): public to all.
+    "credentials/badges/<slug:slug>/v<int:number>.<str:ext>": public_document(kwargs={"ext": Literal("png")}),
     "credentials/verify": [GET(METHOD_NOT_ALLOWED), POST(EVERYONE, format="json", data={"verifiableCredential": {"id": "x"}})],
     "credentials/mine/": [GET(SIGNED_IN_OWN), POST(SIGNED_IN_NOT_ALLOWED)],
     "credentials/mine/clr": [GET(SIGNED_IN_OWN), POST(SIGNED_IN_NOT_ALLOWED)],
@@ -421,6 +423,8 @@ ENDPOINTS: dict[str, list[Case]] = {
     "credentials/<uuid:credential_id>": [
         GET(only(("earner",), anonymous=NOT_FOUND), label="private, as JSON"),
         GET(only(("earner",), anonymous=NOT_FOUND), label="private, as PDF", query={"format": "pdf"}),
+        GET(only(("earner",), anonymous=NOT_FOUND), label="private, baked PNG", query={"format": "baked-png"}),
+        GET(only(("earner",), anonymous=NOT_FOUND), label="private, baked SVG", query={"format": "baked-svg"}),
         POST(METHOD_NOT_ALLOWED),
     ],
     "credentials/<uuid:credential_id>/revoke": [
