@@ -32,6 +32,11 @@ def external_credentials_for_earner(earner):
     return ExternalCredential.objects.filter(earner=earner)
 
 
+def earner_emails(earner) -> list[str]:
+    """The e-mail addresses an imported badge's recipient may match: the one on the earner's account."""
+    return [earner.email] if getattr(earner, "email", "") else []
+
+
 def can_revoke(user, credential: IssuedCredential) -> bool:
     """Issuer admins of the issuing organization, and nobody else."""
     from microcred.accounts.models import Role

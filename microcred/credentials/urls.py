@@ -21,6 +21,7 @@ urlpatterns = [
     path("credentials/<uuid:credential_id>/suspend", views.suspend, name="suspend"),
     path("credentials/<uuid:credential_id>/unsuspend", views.unsuspend, name="unsuspend"),
     # JSON API (DRF) for issuers' integrations: the same services as the buttons on the credential page.
+    path("api/v1/credentials/import/", api_views.import_credential, name="api-import"),
     path("api/v1/credentials/<uuid:credential_id>/", api_views.credential_status, name="api-credential"),
     path("api/v1/credentials/<uuid:credential_id>/<str:action>/", api_views.change_status,
          name="api-credential-status"),

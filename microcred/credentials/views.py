@@ -240,7 +240,11 @@ def import_credential(request):
             except ValidationError as error:
                 form.add_error(None, error.messages[0] if error.messages else "Not imported.")
             else:
-                messages.success(request, f"Imported and verified: {imported}.")
+                if imported.issuer_confirmed:
+                    messages.success(request, f"Imported and verified: {imported} ({imported.format_label}).")
+                else:
+                    messages.success(request, f"Imported: {imported} ({imported.format_label}). Its issuer could not "
+                                              "confirm it from here: see what was and was not verifiable below.")
                 return redirect("credentials:mine")
     else:
         form = ImportForm()

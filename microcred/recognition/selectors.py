@@ -74,7 +74,7 @@ def credential_facts(educator_ids) -> dict[int, list[CredentialFact]]:
             stacks=stacks.get(c.version.micro_credential_id, frozenset()), revoked=c.revoked_at is not None,
             expires_at=parse_datetime(until) if isinstance(until, str) else None,
             has_student_impact_evidence=c.version_id in impact or bool({t.lower() for t in tags} & IMPACT_TAGS)))
-    for e in ExternalCredential.objects.filter(earner_id__in=educator_ids):
+    for e in ExternalCredential.objects.countable().filter(earner_id__in=educator_ids):
         out[e.earner_id].append(CredentialFact(
             id=str(e.pk), mc_slug="", issuer=e.issuer_id, issued_at=e.valid_from or e.verified_at,
             expires_at=e.valid_until, external=True))
@@ -206,7 +206,7 @@ def credential_labels(educator) -> dict[str, str]:
     for c in IssuedCredential.objects.filter(earner=educator).select_related("version"):
         out[str(c.pk)] = f"{c.version.title} (issued {c.issued_at:%b} {c.issued_at.day}, {c.issued_at.year})"
     for e in ExternalCredential.objects.filter(earner=educator):
-        out[str(e.pk)] = f"{e.achievement_name or 'Imported credential'} (imported, {e.issuer_name or e.issuer_id})"
+        out[str(e.pk)] = f"{e.achievement_name or 'Imported credential'} ({e.format_label}, {e.issuer_name or e.issuer_id})"
     return out
 
 

@@ -440,6 +440,9 @@ ENDPOINTS: dict[str, list[Case]] = {
         POST(only(("issuer_admin",), others=FORBIDDEN), data={"reason": HOSTILE}),
     ],
     # The credential is private: its earner may see it (403 here), everyone else must not learn it exists (404).
+    # Anyone signed in imports into their own credentials; an empty document is refused (400), nothing saved.
+    "api/v1/credentials/import/": [GET(expect(NOT_ALLOWED, anonymous=LOGIN)),
+                                   POST(expect(REFUSED, anonymous=LOGIN), format="json", data={"document": "{}"})],
     "api/v1/credentials/<uuid:credential_id>/": [GET(only(("issuer_admin",), earner=FORBIDDEN))],
     "api/v1/credentials/<uuid:credential_id>/<str:action>/": [
         POST(only(("issuer_admin",), earner=FORBIDDEN), kwargs={"action": Literal("unsuspend")}, format="json",
