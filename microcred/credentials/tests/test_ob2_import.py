@@ -317,3 +317,20 @@ def test_ob3_baked_png_imports_like_its_json(earner):
     imported = do_import(earner, png)
     assert imported.standard == "ob3" and imported.format == "png" and imported.status == "external, verified"
     assert imported.format_label == "Open Badges 3.0, imported (baked PNG)"
+
+
+def test_import_command(tmp_path, earner, capsys):
+    from django.core.management import call_command
+
+    good = tmp_path / "badge.png"
+    good.write_bytes(ex.baked_png(json.dumps(ex.assertion(earner.email))))
+    call_command("import_credential", earner.username, str(good))
+    out = capsys.readouterr().out
+    assert "Open Badges 2.0, imported (baked PNG)" in out and "not_checked" in out
+    bad = tmp_path / "other.json"
+    bad.write_text(json.dumps(ex.assertion("nobody@example.net", number=9)))
+    with pytest.raises(SystemExit):
+        call_command("import_credential", earner.username, str(bad), str(tmp_path / "missing.png"))
+    out = capsys.readouterr().out
+    assert "NOT IMPORTED" in out and "not yours" in out and "cannot read" in out
+    assert ExternalCredential.objects.count() == 1
