@@ -334,3 +334,21 @@ def test_import_command(tmp_path, earner, capsys):
     out = capsys.readouterr().out
     assert "NOT IMPORTED" in out and "not yours" in out and "cannot read" in out
     assert ExternalCredential.objects.count() == 1
+
+
+def test_my_credentials_page_keeps_its_query_count_as_imports_grow(client, earner, django_assert_max_num_queries):
+    client.force_login(earner)
+    do_import(earner, json.dumps(ex.assertion(earner.email, number=100)))
+    with django_assert_max_num_queries(12) as first:
+        client.get("/credentials/mine/")
+    for number in range(101, 111):
+        do_import(earner, json.dumps(ex.assertion(earner.email, number=number)))
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        body = client.get("/credentials/mine/").content.decode()
+    assert body.count("Open Badges 2.0, imported (JSON)") == 11
+
+
+def test_openapi_documents_the_import_formats(client, db):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content.decode()
+    assert "/api/v1/credentials/import/" in schema and "openbadgecredential" in schema
+    assert "multipart/form-data" in schema
