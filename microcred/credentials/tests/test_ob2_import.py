@@ -352,3 +352,15 @@ def test_openapi_documents_the_import_formats(client, db):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content.decode()
     assert "/api/v1/credentials/import/" in schema and "openbadgecredential" in schema
     assert "multipart/form-data" in schema
+
+
+def test_hosted_assertion_with_badge_and_issuer_as_urls_offline(earner):
+    document = ex.assertion(earner.email, badge="https://badges.example.org/badges/reading-coach")
+    imported = do_import(earner, json.dumps(document))
+    assert imported.achievement_name == "https://badges.example.org/badges/reading-coach"
+    checks = {c["check"]: c for c in imported.verification["checks"]}
+    assert checks["origin"]["status"] == "not_checked" and not imported.issuer_confirmed
+    ExternalCredential.objects.all().delete()
+    document = ex.assertion(earner.email, number=2)
+    document["badge"]["issuer"] = "https://elsewhere.example.net/issuer"
+    refused(earner, json.dumps(document), "not on its issuer's site")
