@@ -27,7 +27,7 @@ class IssuedCredentialAdmin(admin.ModelAdmin):
 
 @admin.register(ExternalCredential)
 class ExternalCredentialAdmin(admin.ModelAdmin):
-    list_display = ("achievement_name", "issuer_name", "earner", "status", "verified_at")
-    list_filter = ("status", "format")
-    readonly_fields = ("earner", "raw", "format", "credential", "credential_id", "issuer_id", "issuer_name",
+    list_display = ("achievement_name", "issuer_name", "earner", "standard", "format", "status", "verified_at")
+    list_filter = ("standard", "status", "format")
+    readonly_fields = ("earner", "raw", "standard", "format", "credential", "credential_id", "issuer_id", "issuer_name",
                        "achievement_name", "valid_from", "valid_until", "status", "verification", "verified_at")

@@ -57,6 +57,11 @@ def achievement_url(version: MicroCredentialVersion) -> str:
     return f"{keys.site_url()}/catalog/mc/{version.micro_credential.slug}/v{version.number}/"
 
 
+def badge_image_url(version: MicroCredentialVersion, ext: str = "svg") -> str:
+    """The stable public address of the version's badge image (drawn from its title and issuer, images.py)."""
+    return f"{keys.site_url()}/credentials/badges/{version.micro_credential.slug}/v{version.number}.{ext}"
+
+
 def issuing_organization(version: MicroCredentialVersion) -> Organization:
     """The version's first "issuer" organization, else the micro-credential's owner."""
     role = version.organization_roles.filter(role=OrganizationRole.Role.ISSUER).select_related("organization").order_by("id").first()
@@ -141,6 +146,7 @@ def achievement(version: MicroCredentialVersion) -> dict:
         "criteria": {"narrative": narrative},
         "creator": profile(developer_organization(version)),
         "version": f"v{version.number}",
+        "image": {"id": badge_image_url(version), "type": "Image", "caption": f"Badge: {version.title}"},
     }
     if descriptions:
         result["resultDescription"] = descriptions

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import IssuedCredential
 from .verify import MAX_BYTES
@@ -33,8 +34,8 @@ class VisibilityForm(forms.Form):
 class ImportForm(forms.Form):
     """A credential as a JSON file or pasted text/VC-JWT, and optionally the issuer's key document(s)."""
 
-    document = forms.FileField(required=False, label="Credential file (JSON or VC-JWT)")
-    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label="…or paste it (JSON or VC-JWT)",
+    document = forms.FileField(required=False, label=_("Credential file (JSON, VC-JWT, signed badge, or a badge image PNG/SVG)"))
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label=_("…or paste it (JSON, VC-JWT or signed badge)"),
                            max_length=MAX_BYTES)
     key_document = forms.FileField(required=False, label="Key or controller document (optional JSON)",
                                    help_text="Nothing is fetched from the internet: if the issuer's key is not a did:key, "

@@ -138,15 +138,35 @@ class IssuedCredential(models.Model):
         return self.suspension_list_id is not None
 
 
+class ExternalCredentialQuerySet(models.QuerySet):
+    def countable(self):
+        """Imports whose issuer vouched for them here (signature or the issuer's own copy): what recognition counts."""
+        return self.exclude(status=ExternalCredential.STATUS_OB2_UNCONFIRMED)
+
+
 class ExternalCredential(models.Model):
-    """An Open Badges 3.0 credential issued elsewhere that an earner imported after it verified here (offline)."""
+    """A credential issued elsewhere that an earner imported after it was checked here: an Open Badges 3.0
+    credential that verified, or an Open Badges 2.0 assertion, with what could and could not be verified."""
+
+    class Standard(models.TextChoices):
+        OB3 = "ob3", "Open Badges 3.0"
+        OB2 = "ob2", "Open Badges 2.0"
 
     STATUS_VERIFIED = "external, verified"
+    STATUS_OB2_SIGNED = "OB 2.0, issuer's signature verified"
+    STATUS_OB2_HOSTED = "OB 2.0, confirmed with its issuer"
+    STATUS_OB2_UNCONFIRMED = "OB 2.0, not verifiable offline"
+    FORMAT_LABELS = {"json": "JSON", "jwt": "VC-JWT", "jws": "signed (JWS)", "png": "baked PNG", "svg": "baked SVG",
+                     "url": "hosted (URL)"}
+
+    objects = ExternalCredentialQuerySet.as_manager()
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     earner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_credentials")
-    raw = models.TextField(help_text="The document exactly as uploaded (JSON text or a VC-JWT).")
-    format = models.CharField(max_length=10, help_text="json or jwt")
+    raw = models.TextField(help_text="The document exactly as uploaded (JSON text, a VC-JWT or JWS); for a baked "
+                                     "image, the text baked in it.")
+    standard = models.CharField(max_length=3, choices=Standard.choices, default=Standard.OB3)
+    format = models.CharField(max_length=10, help_text="json, jwt, jws (OB 2.0 signed), png or svg (baked), url")
     credential = models.JSONField(help_text="The credential as parsed (for a VC-JWT, its payload).")
     credential_id = models.CharField(max_length=1000, blank=True, help_text="The credential's own id, if any.")
     issuer_id = models.CharField(max_length=1000)
@@ -169,3 +189,12 @@ class ExternalCredential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.achievement_name or 'External credential'} from {self.issuer_name or self.issuer_id}"
+
+    @property
+    def format_label(self) -> str:
+        """What earners and recognizers see: "Open Badges 2.0, imported (baked PNG)"."""
+        return f"{self.get_standard_display()}, imported ({self.FORMAT_LABELS.get(self.format, self.format)})"
+
+    @property
+    def issuer_confirmed(self) -> bool:
+        return self.status != self.STATUS_OB2_UNCONFIRMED

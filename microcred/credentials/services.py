@@ -5,6 +5,7 @@ import json
 import secrets
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,8 +17,10 @@ from microcred.core import audit
 from microcred.core.transitions import ensure_transition
 from microcred.earning.models import Attempt, Decision
 
-from . import builder, dataintegrity, keys, status, vcjwt
+from . import builder, dataintegrity, images, keys, ob2, permissions, status, vcjwt
+from . import fetch as remote
 from .signals import credential_imported, credential_issued, credential_revoked, send_after_commit
+from . import selectors
 from .models import ExternalCredential, IssuedCredential, IssuerKey, StatusList
 from .verify import MAX_BYTES, verify_credential
 
@@ -189,17 +192,74 @@ def _first_failure(report) -> str:
     return "; ".join(f"{check.check}: {check.message}" for check in failed)
 
 
-def import_external_credential(*, earner, data, key_documents=None) -> ExternalCredential:
-    """Store an Open Badges 3.0 credential issued elsewhere, only if it verifies offline right now.
+def _as_text(data) -> str | None:
+    if isinstance(data, str):
+        return data.strip()
+    if isinstance(data, (bytes, bytearray)):
+        try:
+            return bytes(data).decode("utf-8-sig").strip()
+        except UnicodeDecodeError:
+            return None
+    return None
 
-    ``data`` is the uploaded JSON text/bytes or VC-JWT; ``key_documents`` optional controller/key documents (the
-    verifier never fetches). Guarantees: refused with the verifier's own reasons (ValidationError) unless every
-    check passes; credentials issued by this platform are refused (they are already the earner's); importing the
+
+def _ob2_status(report) -> str:
+    if not report.issuer_confirmed:
+        return ExternalCredential.STATUS_OB2_UNCONFIRMED
+    return ExternalCredential.STATUS_OB2_SIGNED if report.kind == "signed" else ExternalCredential.STATUS_OB2_HOSTED
+
+
+def _import_ob2(*, earner, payload: str, container: str) -> ExternalCredential:
+    """An Open Badges 2.0 assertion: kept unless a check failed, with what was and was not verifiable."""
+    report = ob2.verify_assertion(
+        payload, container=container, recipient_emails=selectors.earner_emails(earner),
+        trusted_keys=settings.MICROCRED_OB2_ISSUER_KEYS,
+        fetch=remote.fetch_json if settings.MICROCRED_OB2_ONLINE else None)
+    if report.refused:
+        reasons = "; ".join(c.message.rstrip(".") for c in report.errors) or "it could not be read"
+        raise ValidationError({"document": [f"Not imported (Open Badges 2.0): {reasons}."]})
+    info = ob2.summary(report)
+    with transaction.atomic():
+        existing = ExternalCredential.objects.filter(earner=earner, credential_id=info["credential_id"]).first()
+        if existing:
+            return existing
+        imported = ExternalCredential.objects.create(
+            earner=earner, raw=payload.strip(), standard=ExternalCredential.Standard.OB2, format=report.container,
+            credential=report.assertion, status=_ob2_status(report), verification=report.as_dict(),
+            verified_at=timezone.now(), **info)
+        audit.record(actor=earner, action="credential.imported", target=imported,
+                     data={"issuer": imported.issuer_id, "format": imported.format, "standard": "ob2",
+                           "status": imported.status})
+        send_after_commit(credential_imported, external_id=imported.pk, earner_id=earner.pk)
+    return imported
+
+
+def import_external_credential(*, earner, data, key_documents=None) -> ExternalCredential:
+    """Store a credential issued elsewhere: Open Badges 3.0 only if it verifies offline right now; Open Badges 2.0
+    unless a check fails, labelled with what could be verified (ob2.py).
+
+    ``data`` is the uploaded JSON text/bytes, a VC-JWT or OB 2.0 JWS, or a baked PNG/SVG image (its baked text is
+    read and verified like the JSON); ``key_documents`` optional controller/key documents for OB 3.0 (the verifier
+    never fetches). Guarantees: refused with the verifier's own reasons (ValidationError) and nothing saved when a
+    check fails; credentials issued by this platform are refused (they are already the earner's); importing the
     same credential twice returns the first import; audited."""
-    if not getattr(earner, "is_authenticated", False):
+    if not permissions.can_import_credential(earner):
         raise PermissionDenied("Log in to import a credential.")
     if isinstance(data, (bytes, bytearray)) and len(data) > MAX_BYTES:
         raise ValidationError({"document": [f"The file is larger than {MAX_BYTES:,} bytes (2 MB)."]})
+    container = None
+    if isinstance(data, (bytes, bytearray)):
+        try:
+            baked = images.unbake(bytes(data))
+        except images.BakingError as error:
+            raise ValidationError({"document": [f"Not imported: {error}"]}) from None
+        if baked is not None:
+            if baked.standard == "ob2":
+                return _import_ob2(earner=earner, payload=baked.payload, container=baked.container)
+            data, container = baked.payload, baked.container
+    text = _as_text(data)
+    if text is not None and (ob2.is_ob2(text) or text.startswith(("https://", "http://"))):
+        return _import_ob2(earner=earner, payload=text, container="json")
     report = verify_credential(data, key_documents=key_documents)
     if not report.verified:
         raise ValidationError({"document": [f"Not imported: it did not verify — {_first_failure(report)}"]})
@@ -224,7 +284,7 @@ def import_external_credential(*, earner, data, key_documents=None) -> ExternalC
             if existing:
                 return existing
         imported = ExternalCredential.objects.create(
-            earner=earner, raw=raw.strip(), format=report.format, credential=credential, credential_id=credential_id,
+            earner=earner, raw=raw.strip(), format=container or report.format, credential=credential, credential_id=credential_id,
             issuer_id=_text(issuer_id, 1000), issuer_name=_text(issuer.get("name") if isinstance(issuer, dict) else "", 500),
             achievement_name=_text(achievement.get("name") if isinstance(achievement, dict) else credential.get("name"), 500),
             valid_from=valid_from, valid_until=valid_until, status=ExternalCredential.STATUS_VERIFIED,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("issuers/<slug:slug>/did.json", views.did, name="did"),
     path("issuers/<slug:slug>/keys/<uuid:key_id>", views.key, name="key"),
     path("status/<slug:slug>/<str:purpose>/<int:list_id>", views.status_list, name="status_list"),
+    path("credentials/badges/<slug:slug>/v<int:number>.<str:ext>", views.badge_image, name="badge_image"),
     path("credentials/verify", views.verify, name="verify"),
     path("credentials/mine/", views.mine, name="mine"),
     path("credentials/mine/clr", views.my_clr, name="clr"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("credentials/<uuid:credential_id>/suspend", views.suspend, name="suspend"),
     path("credentials/<uuid:credential_id>/unsuspend", views.unsuspend, name="unsuspend"),
     # JSON API (DRF) for issuers' integrations: the same services as the buttons on the credential page.
+    path("api/v1/credentials/import/", api_views.import_credential, name="api-import"),
     path("api/v1/credentials/<uuid:credential_id>/", api_views.credential_status, name="api-credential"),
     path("api/v1/credentials/<uuid:credential_id>/<str:action>/", api_views.change_status,
          name="api-credential-status"),

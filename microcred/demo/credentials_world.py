@@ -4,7 +4,8 @@
 - one revoked, with a reason, by an issuer admin of its organization: a synthetic educator's, so the demo
   personas keep valid credentials;
 - one expired: another synthetic educator's credential, earned "last year", with validUntil in the past;
-- one external credential imported for the demo teacher: the 1EdTech did:key example, shipped in demo/data/.
+- one external credential imported for the demo teacher: the 1EdTech did:key example, shipped in demo/data/;
+- one Open Badges 2.0 badge imported for the demo teacher: a baked PNG of a hosted assertion (ob2_badge.py).
 
 Idempotent. The demo's task backend is the database one, so credentials are issued here directly instead of
 waiting for a worker to run the task the earned signal queued (issuing is idempotent; the task is then a no-op).
@@ -25,6 +26,8 @@ from microcred.credentials.builder import issuing_organization
 from microcred.credentials.models import ExternalCredential, IssuedCredential
 from microcred.earning import services as earning_services
 from microcred.earning.models import Attempt, Decision
+
+from . import ob2_badge
 
 REVOKED_USERNAME = "demo-revoked-educator"
 EXPIRED_USERNAME = "demo-expired-educator"
@@ -64,7 +67,7 @@ def _issuer_admin(organization: Organization) -> User | None:
 
 def load_credentials_demo() -> dict:
     """Issue what is missing and set up the showcase states. Returns what exists afterwards."""
-    summary = {"issued": 0, "public": None, "revoked": None, "expired": None, "imported": None}
+    summary = {"issued": 0, "public": None, "revoked": None, "expired": None, "imported": None, "imported_ob2": None}
     with transaction.atomic():
         earned = list(Attempt.objects.filter(state=Attempt.State.EARNED).exclude(
             earner__username__in=[REVOKED_USERNAME, EXPIRED_USERNAME]).select_related("version__micro_credential", "earner")
@@ -108,6 +111,9 @@ def load_credentials_demo() -> dict:
                 summary["imported"] = str(imported.pk)
             except ValidationError:  # the example no longer verifies here: the demo goes on without it
                 pass
+            if teacher.email:
+                summary["imported_ob2"] = str(credential_services.import_external_credential(
+                    earner=teacher, data=ob2_badge.baked_png(teacher.email)).pk)
     return summary
 
 

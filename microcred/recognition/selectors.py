@@ -74,7 +74,7 @@ def credential_facts(educator_ids) -> dict[int, list[CredentialFact]]:
             stacks=stacks.get(c.version.micro_credential_id, frozenset()), revoked=c.revoked_at is not None,
             expires_at=parse_datetime(until) if isinstance(until, str) else None,
             has_student_impact_evidence=c.version_id in impact or bool({t.lower() for t in tags} & IMPACT_TAGS)))
-    for e in ExternalCredential.objects.filter(earner_id__in=educator_ids):
+    for e in ExternalCredential.objects.countable().filter(earner_id__in=educator_ids):
         out[e.earner_id].append(CredentialFact(
             id=str(e.pk), mc_slug="", issuer=e.issuer_id, issued_at=e.valid_from or e.verified_at,
             expires_at=e.valid_until, external=True))
@@ -206,7 +206,7 @@ def credential_labels(educator) -> dict[str, str]:
     for c in IssuedCredential.objects.filter(earner=educator).select_related("version"):
         out[str(c.pk)] = f"{c.version.title} (issued {c.issued_at:%b} {c.issued_at.day}, {c.issued_at.year})"
     for e in ExternalCredential.objects.filter(earner=educator):
-        out[str(e.pk)] = f"{e.achievement_name or 'Imported credential'} (imported, {e.issuer_name or e.issuer_id})"
+        out[str(e.pk)] = f"{e.achievement_name or 'Imported credential'} ({e.format_label}, {e.issuer_name or e.issuer_id})"
     return out
 
 
@@ -437,7 +437,8 @@ def qualifiers(policy: Policy, *, as_of=None, near: float = NEAR_FRACTION) -> di
 
 EXPORT_COLUMNS = ("award_id", "educator_id", "educator", "username", "email", "license_number", "district", "school",
                   "recognizer", "policy", "policy_version", "outcome_key", "outcome", "kind", "amount", "unit", "state",
-                  "awarded_at", "expires_at", "withdrawn_at", "withdrawn_reason", "credential_ids")
+                  "awarded_at", "expires_at", "withdrawn_at", "withdrawn_reason", "credential_ids",
+                  "imported_credentials")
 
 
 def awards_export(recognizer: Organization, *, policy_slug: str | None = None, state: str | None = Award.State.ACTIVE):
@@ -456,6 +457,11 @@ def awards_export(recognizer: Organization, *, policy_slug: str | None = None, s
     for start in range(0, len(awarded), EVALUATION_CHUNK):
         licenses.update(EducatorProfile.objects.filter(user_id__in=awarded[start:start + EVALUATION_CHUNK])
                         .values_list("user_id", "license_number"))
+    imported = {}  # imported credential id → its format label ("Open Badges 2.0, imported (baked PNG)")
+    for start in range(0, len(awarded), EVALUATION_CHUNK):
+        for e in ExternalCredential.objects.filter(earner_id__in=awarded[start:start + EVALUATION_CHUNK]).only(
+                "pk", "standard", "format"):
+            imported[str(e.pk)] = e.format_label
     for a in qs.iterator(chunk_size=2000):
         if a.educator_id not in mine:
             continue
@@ -468,4 +474,6 @@ def awards_export(recognizer: Organization, *, policy_slug: str | None = None, s
                "amount": str(a.amount) if a.amount is not None else "", "unit": a.unit, "state": a.state,
                "awarded_at": a.awarded_at.isoformat(), "expires_at": a.expires_at.isoformat() if a.expires_at else "",
                "withdrawn_at": a.withdrawn_at.isoformat() if a.withdrawn_at else "", "withdrawn_reason": a.withdrawn_reason,
-               "credential_ids": list(a.provenance.get("credentials", []))}
+               "credential_ids": list(a.provenance.get("credentials", [])),
+               "imported_credentials": "; ".join(f"{c}: {imported[c]}" for c in a.provenance.get("credentials", [])
+                                                 if c in imported)}

@@ -253,3 +253,10 @@ AXES_VERBOSE = False
 # admins, assessors and staff must (they are sent to set it up). Off by default here; on in production settings.
 MICROCRED_REQUIRE_2FA_FOR_STAFF_ROLES = _env_bool("MICROCRED_REQUIRE_2FA_FOR_STAFF_ROLES", False)
 OTP_TOTP_ISSUER = os.environ.get("MICROCRED_2FA_ISSUER", "microcred")
+
+# Open Badges 2.0 import (docs/credentials.md). Online checking (fetching hosted assertions, issuers' keys and
+# revocation lists, with timeouts, size limits and no private addresses) is off unless turned on here.
+MICROCRED_OB2_ONLINE = _env_bool("MICROCRED_OB2_ONLINE", False)
+# Public keys (OB 2.0 CryptographicKey objects: id, owner, publicKeyPem) of issuers whose signed badges verify
+# offline. Interim: the registry of known issuers (issue 12, item 2) replaces this list.
+MICROCRED_OB2_ISSUER_KEYS: list[dict] = []

@@ -414,6 +414,8 @@ ENDPOINTS: dict[str, list[Case]] = {
     "issuers/<slug:slug>/did.json": public_document(kwargs={"slug": Obj("issuer_org", "slug")}),
     "issuers/<slug:slug>/keys/<uuid:key_id>": public_document(kwargs={"slug": Obj("issuer_org", "slug")}),
     "status/<slug:slug>/<str:purpose>/<int:list_id>": public_document(kwargs={"slug": Obj("issuer_org", "slug")}),
+    # A published version's badge image (its credentials name it): public to all.
+    "credentials/badges/<slug:slug>/v<int:number>.<str:ext>": public_document(kwargs={"ext": Literal("png")}),
     "credentials/verify": [GET(METHOD_NOT_ALLOWED), POST(EVERYONE, format="json", data={"verifiableCredential": {"id": "x"}})],
     "credentials/mine/": [GET(SIGNED_IN_OWN), POST(SIGNED_IN_NOT_ALLOWED)],
     "credentials/mine/clr": [GET(SIGNED_IN_OWN), POST(SIGNED_IN_NOT_ALLOWED)],
@@ -421,6 +423,8 @@ ENDPOINTS: dict[str, list[Case]] = {
     "credentials/<uuid:credential_id>": [
         GET(only(("earner",), anonymous=NOT_FOUND), label="private, as JSON"),
         GET(only(("earner",), anonymous=NOT_FOUND), label="private, as PDF", query={"format": "pdf"}),
+        GET(only(("earner",), anonymous=NOT_FOUND), label="private, baked PNG", query={"format": "baked-png"}),
+        GET(only(("earner",), anonymous=NOT_FOUND), label="private, baked SVG", query={"format": "baked-svg"}),
         POST(METHOD_NOT_ALLOWED),
     ],
     "credentials/<uuid:credential_id>/revoke": [
@@ -436,6 +440,9 @@ ENDPOINTS: dict[str, list[Case]] = {
         POST(only(("issuer_admin",), others=FORBIDDEN), data={"reason": HOSTILE}),
     ],
     # The credential is private: its earner may see it (403 here), everyone else must not learn it exists (404).
+    # Anyone signed in imports into their own credentials; an empty document is refused (400), nothing saved.
+    "api/v1/credentials/import/": [GET(expect(NOT_ALLOWED, anonymous=LOGIN)),
+                                   POST(expect(REFUSED, anonymous=LOGIN), format="json", data={"document": "{}"})],
     "api/v1/credentials/<uuid:credential_id>/": [GET(only(("issuer_admin",), earner=FORBIDDEN))],
     "api/v1/credentials/<uuid:credential_id>/<str:action>/": [
         POST(only(("issuer_admin",), earner=FORBIDDEN), kwargs={"action": Literal("unsuspend")}, format="json",

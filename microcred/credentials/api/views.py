@@ -1,9 +1,12 @@
-"""JSON API of credentials for issuers' integrations: a credential's status, and revoke / suspend / lift a
-suspension — the same services as the buttons on the credential page."""
+"""JSON API of credentials: for issuers' integrations a credential's status, and revoke / suspend / lift a
+suspension — the same services as the buttons on the credential page; for earners, importing a credential."""
 from __future__ import annotations
+
+import json
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
@@ -12,8 +15,9 @@ from rest_framework.response import Response
 
 from microcred.catalog.api.serializers import ERROR_RESPONSES
 
-from .. import selectors, services
-from ..models import IssuedCredential
+from .. import permissions, selectors, services
+from ..models import ExternalCredential, IssuedCredential
+from ..verify import MAX_BYTES
 
 ACTIONS = {"revoke": services.revoke, "suspend": services.suspend, "unsuspend": services.unsuspend}
 REASON_MAX = 500
@@ -85,3 +89,69 @@ def change_status(request, credential_id, action):
     credential = service(credential, by=request.user, reason=reason)
     credential.refresh_from_db()
     return Response(_as_json(credential))
+
+
+ImportedCredential = inline_serializer("ImportedCredential", {
+    "id": serializers.UUIDField(),
+    "standard": serializers.ChoiceField(choices=ExternalCredential.Standard.choices),
+    "format": serializers.CharField(help_text="json, jwt, jws (OB 2.0 signed), png or svg (baked), url"),
+    "format_label": serializers.CharField(help_text='As shown to people, e.g. "Open Badges 2.0, imported (baked PNG)"'),
+    "status": serializers.CharField(help_text="external, verified (OB 3.0) | OB 2.0, issuer's signature verified | "
+                                              "OB 2.0, confirmed with its issuer | OB 2.0, not verifiable offline"),
+    "issuer_confirmed": serializers.BooleanField(help_text="The issuer's signature or its own copy confirmed it"),
+    "issuer_id": serializers.CharField(), "issuer_name": serializers.CharField(),
+    "achievement_name": serializers.CharField(),
+    "valid_from": serializers.DateTimeField(allow_null=True), "valid_until": serializers.DateTimeField(allow_null=True),
+    "verification": serializers.DictField(help_text="Every check with passed / failed / not_checked and why"),
+})
+IMPORT_FORMATS = """Accepted, as a multipart file `document` or a JSON body `{"document": …}` (text or object):
+
+- Open Badges 3.0: the credential as JSON (embedded proof) or a VC-JWT; it must verify offline, every check.
+- Open Badges 2.0: a hosted assertion (JSON), a signed assertion (compact JWS), or, online mode only, its URL.
+- Baked images (multipart only): PNG with an iTXt `openbadgecredential` (OB 3.0) or `openbadges` (OB 2.0) chunk,
+  SVG with `<openbadges:credential>` (OB 3.0) or `<openbadges:assertion>` (OB 2.0).
+
+Open Badges 2.0 assertions are kept unless a check fails (wrong recipient, expired, revoked, bad signature,
+changed hosted copy); `status` says whether the issuer's key or copy confirmed it or it was not verifiable
+offline. Up to 2 MB. 201 on import, 200 when the same credential was imported before, 400 with the reason."""
+
+
+@extend_schema(
+    request={"multipart/form-data": {"type": "object", "properties": {"document": {"type": "string", "format": "binary"}},
+                                     "required": ["document"]},
+             "application/json": inline_serializer("CredentialImportIn", {
+                 "document": serializers.JSONField(help_text="JSON text, a VC-JWT/JWS, or the credential object")})},
+    responses={201: ImportedCredential, 200: ImportedCredential, **ERROR_RESPONSES,
+               413: OpenApiTypes.OBJECT},
+    operation_id="credential_import", description=IMPORT_FORMATS)
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def import_credential(request):
+    """Import a credential issued elsewhere into the caller's own credentials."""
+    if not permissions.can_import_credential(request.user):
+        raise PermissionDenied("Log in to import a credential.")
+    upload = request.FILES.get("document") if hasattr(request, "FILES") else None
+    if upload is not None:
+        if upload.size > MAX_BYTES:
+            return Response({"document": [f"The file is larger than {MAX_BYTES:,} bytes (2 MB)."]}, status=413)
+        data = upload.read(MAX_BYTES + 1)
+    else:
+        document = request.data.get("document") if hasattr(request.data, "get") else None
+        if isinstance(document, (dict, list)):
+            document = json.dumps(document)
+        if not isinstance(document, str) or not document.strip():
+            return Response({"document": ["Send the credential as a file or as {\"document\": …}."]}, status=400)
+        data = document.strip().encode("utf-8")
+    before = ExternalCredential.objects.filter(earner=request.user).count()
+    imported = services.import_external_credential(earner=request.user, data=data)
+    created = ExternalCredential.objects.filter(earner=request.user).count() > before
+    return Response(_imported_json(imported), status=201 if created else 200)
+
+
+def _imported_json(imported: ExternalCredential) -> dict:
+    return {"id": str(imported.pk), "standard": imported.standard, "format": imported.format,
+            "format_label": imported.format_label, "status": imported.status,
+            "issuer_confirmed": imported.issuer_confirmed, "issuer_id": imported.issuer_id,
+            "issuer_name": imported.issuer_name, "achievement_name": imported.achievement_name,
+            "valid_from": imported.valid_from, "valid_until": imported.valid_until,
+            "verification": imported.verification}

@@ -24,6 +24,10 @@ def test_credentials_demo_sets_up_every_showcase_state_once():
     assert verify_credential(IssuedCredential.objects.get(pk=first["public"]).credential).verified
     if first["imported"]:
         assert ExternalCredential.objects.get(pk=first["imported"]).earner.username == "teacher"
+    ob2 = ExternalCredential.objects.get(pk=first["imported_ob2"])
+    assert ob2.earner.username == "teacher" and ob2.standard == "ob2" and ob2.format == "png"
+    assert ob2.format_label == "Open Badges 2.0, imported (baked PNG)" and not ob2.issuer_confirmed
+    assert IssuedCredential.objects.get(pk=first["public"]).credential["credentialSubject"]["achievement"]["image"]
     counts = (IssuedCredential.objects.count(), ExternalCredential.objects.count())
     assert load_credentials_demo() == first
     assert (IssuedCredential.objects.count(), ExternalCredential.objects.count()) == counts

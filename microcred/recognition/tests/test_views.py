@@ -238,3 +238,20 @@ def test_csv_cells_never_start_a_formula(client, world, two_credentials):
     from microcred.recognition.exports import csv_cell
 
     assert [csv_cell(v) for v in ("-1", "@x", "\tx", "ok", 5, None, ["a", "b"])] == ["'-1", "'@x", "'\tx", "ok", "5", "", "a b"]
+
+
+def test_awards_csv_names_the_format_of_imported_credentials(client, world, awarded, settings):
+    """Recognizers see an imported credential's format (e.g. Open Badges 2.0) where they see it: the awards export."""
+    from microcred.credentials.services import import_external_credential
+    from microcred.credentials.tests import ob2_examples as ex
+
+    earner = world["people"]["earner"]
+    key = ex.rsa_key()
+    settings.MICROCRED_OB2_ISSUER_KEYS = [ex.cryptographic_key(key)]
+    imported = import_external_credential(earner=earner, data=ex.sign(ex.assertion(earner.email, signed=True), key))
+    assert imported.issuer_confirmed
+    awarded.provenance = {**awarded.provenance, "credentials": [*awarded.provenance["credentials"], str(imported.pk)]}
+    awarded.save(update_fields=["provenance"])
+    response = login(client, world["people"]["recognizer"]).get("/recognition/manage/state-agency/awards.csv")
+    row = next(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert row["imported_credentials"] == f"{imported.pk}: Open Badges 2.0, imported (signed (JWS))"
