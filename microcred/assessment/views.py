@@ -8,8 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from microcred.accounts.models import Role
-from microcred.accounts.selectors import has_role, is_platform_admin
+from microcred.accounts import policy as authz  # who may do what (local "policy" names are IssuerPolicy rows)
 from microcred.catalog.models import MicroCredential
 
 from . import selectors, services
@@ -32,7 +31,7 @@ def _form_errors(form) -> list[str]:
 # --- Assessor -------------------------------------------------------------------------------------
 
 def _require_assessor(user) -> None:
-    if not selectors.is_assessor(user):
+    if not authz.is_assessor(user):
         raise PermissionDenied("The scoring queue is for assessors.")
 
 
@@ -40,7 +39,7 @@ def _require_assessor(user) -> None:
 def queue(request):
     _require_assessor(request.user)
     return render(request, "assessment/queue.html", {"items": selectors.queue_rows(request.user), "pools": selectors.pools_for(request.user),
-                                                     "manages": is_platform_admin(request.user) or has_role(request.user, Role.ISSUER_ADMIN)})
+                                                     "manages": authz.can_open_assessment_dashboard(request.user)})
 
 
 @login_required
@@ -152,13 +151,13 @@ FIGURES = [("exact_agreement", "Exact agreement"), ("adjacent_agreement", "Adjac
 
 
 def _require_issuer(user) -> None:
-    if not (is_platform_admin(user) or has_role(user, Role.ISSUER_ADMIN)):
+    if not authz.can_open_assessment_dashboard(user):
         raise PermissionDenied("The assessment dashboard is for issuer admins.")
 
 
 def _managed(user, slug) -> MicroCredential:
     mc = get_object_or_404(MicroCredential.objects.select_related("current_version", "owner"), slug=slug)
-    if not selectors.manages(user, mc):
+    if not authz.can_manage_assessment(user, mc):
         raise PermissionDenied("Only issuer admins of this micro-credential's organization see its assessment.")
     return mc
 

@@ -8,4 +8,4 @@ class CredentialsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import handlers  # noqa: F401  (subscribes to earning's attempt_earned)
+        from . import handlers  # noqa: F401  (subscribes to earning's attempt_earned and core's secret re-encryption)

@@ -24,14 +24,6 @@ def external_credentials_for_earner(earner):
     return ExternalCredential.objects.filter(earner=earner)
 
 
-def can_revoke(user, credential: IssuedCredential) -> bool:
-    """Issuer admins of the issuing organization, and nobody else."""
-    from microcred.accounts.models import Role
-    from microcred.accounts.selectors import has_role
-
-    return bool(getattr(user, "is_authenticated", False)) and has_role(user, Role.ISSUER_ADMIN, credential.issuer)
-
-
 def live_verification(credential: IssuedCredential):
     """The verifier's report on the credential as issued, computed now (proof, status, dates)."""
     from .verify import verify_credential

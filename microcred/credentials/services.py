@@ -10,8 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from microcred.accounts.models import Role
-from microcred.accounts.selectors import has_role
+from microcred.accounts import policy
 from microcred.core import audit
 from microcred.core.transitions import ensure_transition
 from microcred.earning.models import Attempt, Decision
@@ -88,7 +87,7 @@ STATE_LABELS = {"active": "active", "suspended": "suspended", "revoked": "revoke
 
 
 def _require_issuer_admin(by, credential: IssuedCredential, action: str) -> None:
-    if not has_role(by, Role.ISSUER_ADMIN, credential.issuer):
+    if not policy.can_revoke(by, credential):
         raise PermissionDenied(f"Only issuer admins of the issuing organization may {action} this credential.")
 
 
@@ -148,7 +147,7 @@ def unsuspend(credential: IssuedCredential, *, by, reason: str) -> IssuedCredent
 def revoke(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential:
     """Revoke a credential: sets its bit in the issuer's revocation list. Issuer admins of the issuing
     organization only; a reason is required; audited. Revoking twice keeps the first revocation."""
-    if not has_role(by, Role.ISSUER_ADMIN, credential.issuer):
+    if not policy.can_revoke(by, credential):
         raise PermissionDenied("Only issuer admins of the issuing organization may revoke this credential.")
     reason = (reason or "").strip()
     if not reason:

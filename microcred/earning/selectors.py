@@ -4,26 +4,14 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from microcred.accounts.selectors import is_platform_admin
+from microcred.accounts import policy
+from microcred.catalog.models import Part
 
 from .models import Attempt, CoachAssignment, Evidence, EvidenceFile, Notification, PartResponse, Submission
 
 
-def is_coach_of(coach, earner) -> bool:
-    if not getattr(coach, "is_authenticated", False):
-        return False
-    return CoachAssignment.objects.filter(coach=coach, earner=earner, active=True).exists()
-
-
-def can_view_attempt(user, attempt: Attempt) -> bool:
-    """The earner; their assigned coach only if the earner shares it; platform admins.
-
-    (Assessors see submissions through the assessment app, blind, never the attempt itself.)"""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if attempt.earner_id == user.pk or is_platform_admin(user):
-        return True
-    return attempt.shared_with_coach and is_coach_of(user, attempt.earner)
+# Who may see an attempt is the policy's rule; kept here under its old name for the selectors below and callers.
+can_view_attempt = policy.can_view_attempt
 
 
 def attempt_for(*, user, attempt_id: int) -> Attempt:
@@ -47,7 +35,7 @@ def can_view_evidence_file(user, evidence_file: EvidenceFile) -> bool:
     """Whoever may see an attempt that uses the file (the uploader always), or a registered viewer rule."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if evidence_file.owner_id == user.pk or is_platform_admin(user):
+    if evidence_file.owner_id == user.pk or policy.is_platform_admin(user):
         return True
     attempts = Attempt.objects.filter(responses__evidence__file=evidence_file).distinct()
     if any(can_view_attempt(user, a) for a in attempts):
@@ -65,7 +53,7 @@ def neutral_file_name(file_id, name: str) -> str:
 
 def file_name_for(user, evidence_file: EvidenceFile) -> str:
     """The original name for the earner and whoever may see the attempt; a neutral one for anyone else (assessors)."""
-    if getattr(user, "pk", None) == evidence_file.owner_id or is_platform_admin(user):
+    if getattr(user, "pk", None) == evidence_file.owner_id or policy.is_platform_admin(user):
         return evidence_file.original_name
     attempts = Attempt.objects.filter(responses__evidence__file=evidence_file).distinct()
     if any(can_view_attempt(user, a) for a in attempts):
@@ -91,10 +79,25 @@ def open_attempt(earner, micro_credential) -> Attempt | None:
                                   state__in=[Attempt.State.DRAFT, Attempt.State.SUBMITTED, Attempt.State.NOT_YET]).first()
 
 
+def missing_for_part(part: Part, response: PartResponse | None) -> list[str]:
+    """What still has to be answered in a part before it can be submitted."""
+    if response is not None and response.locked:
+        return []
+    evidence = list(response.evidence.all()) if response is not None else []
+    by_prompt: dict[int | None, list[Evidence]] = {}
+    for e in evidence:
+        by_prompt.setdefault(e.prompt_id, []).append(e)
+    missing = []
+    for prompt in part.prompts.all():
+        if not by_prompt.get(prompt.pk):
+            missing.append(f"Answer: “{prompt.text[:80]}”")
+    if not part.prompts.exists() and not evidence:
+        missing.append("Add evidence for this part")
+    return missing
+
+
 def part_states(attempt: Attempt) -> list[dict]:
     """Per part: what is there, what is missing, and whether it is locked (passed earlier)."""
-    from .services import missing_for_part
-
     responses = {r.part_id: r for r in attempt.responses.all()}
     out = []
     for part in attempt.version.parts.prefetch_related("prompts", "evidence_types").all():

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from microcred.accounts import policy
 from microcred.catalog import selectors as catalog_selectors
 from microcred.catalog.models import MicroCredential, Prompt
 
@@ -62,7 +63,7 @@ def attempt(request, pk):
         "history": selectors.submission_history(attempt), "submit_form": SubmitForm(), "upload_form": UploadForm(),
         "comment_form": CoachCommentForm(), "conversation_form": CoachConversationForm(), "voucher_form": VoucherForm(),
         "editable": is_earner and attempt.state in (Attempt.State.DRAFT, Attempt.State.NOT_YET),
-        "is_coach": not is_earner and selectors.is_coach_of(request.user, attempt.earner),
+        "is_coach": not is_earner and policy.is_coach_of(request.user, attempt.earner),
         "comments": attempt.coach_comments.select_related("author", "part"),
     })
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
 
+from microcred.accounts import policy as authz
 from microcred.accounts.models import EducatorProfile, Membership, Organization
 from microcred.catalog.models import Criterion, Stack, StackItem
 from microcred.credentials.models import ExternalCredential, IssuedCredential
@@ -308,11 +309,8 @@ def managed_recognizers(user) -> QuerySet[Organization]:
     state agency and university, and any organization that already has policies)."""
     from django.db.models import Q
 
-    from microcred.accounts.models import Role
-    from microcred.accounts.selectors import is_platform_admin, organization_ids_with_role
-
-    own = Q(pk__in=organization_ids_with_role(user, Role.RECOGNIZER_ADMIN))
-    if is_platform_admin(user):
+    own = Q(pk__in=authz.recognizer_admin_organization_ids(user))
+    if authz.is_platform_admin(user):
         return Organization.objects.filter(own | Q(kind__in=RECOGNIZER_KINDS) | Q(recognition_policies__isnull=False)).distinct()
     return Organization.objects.filter(own)
 

@@ -11,24 +11,21 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from microcred.accounts.models import Organization, Role
-from microcred.accounts.selectors import has_role, is_platform_admin
+from microcred.accounts import policy as authz  # who may do what (recognition's own .policy is the rule documents)
+from microcred.accounts.models import Organization
 from microcred.core import audit
 from microcred.credentials.models import IssuedCredential
 
 from . import bulk, engine, selectors
 from .models import Award, EducatorFact, Policy
 from .policy import PolicyErrors, References, parse_document, resolve_approved, validate_policy
+from .signals import educator_fact_recorded, policy_published
 
 WITHDRAWING_EXCLUSIONS = bulk.WITHDRAWING_EXCLUSIONS
 
 
-def can_manage(user, recognizer: Organization) -> bool:
-    return has_role(user, Role.RECOGNIZER_ADMIN, recognizer) or is_platform_admin(user)
-
-
 def _check_can_manage(by, recognizer: Organization) -> None:
-    if not can_manage(by, recognizer):
+    if not authz.can_manage_recognizer(by, recognizer):
         raise PermissionDenied("Only the recognizer's admins may edit or publish its policies.")
 
 
@@ -183,9 +180,7 @@ def publish_and_reevaluate(*, policy: Policy, by) -> Policy:
     """Publish (see ``publish``) and, once committed, re-evaluate every educator in the background so the awards
     follow the newly published version without waiting for the nightly ``evaluate_recognition``."""
     published = publish(policy=policy, by=by)
-    from .tasks import evaluate_all_task
-
-    transaction.on_commit(lambda: evaluate_all_task.enqueue())
+    transaction.on_commit(lambda: policy_published.send(sender=Policy, policy_id=published.pk))
     return published
 
 
@@ -211,7 +206,5 @@ def record_educator_fact(*, recognizer: Organization, educator, key: str, value,
     if errors:
         raise ValidationError(errors)
     fact = set_educator_fact(recognizer=recognizer, educator=educator, key=key, value=value, by=by)
-    from .tasks import evaluate_educator_task
-
-    transaction.on_commit(lambda: evaluate_educator_task.enqueue(educator_id=educator.pk, reason=f"fact {key} set"))
+    transaction.on_commit(lambda: educator_fact_recorded.send(sender=EducatorFact, educator_id=educator.pk, key=key))
     return fact

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from microcred.accounts import policy as authz
 from microcred.accounts.models import Organization
 
 from . import selectors, services
@@ -56,7 +57,7 @@ def _recognizers(user):
 
 def _managed_recognizer(user, slug: str) -> Organization:
     recognizer = get_object_or_404(Organization, slug=slug)
-    if not services.can_manage(user, recognizer):
+    if not authz.can_manage_recognizer(user, recognizer):
         raise PermissionDenied(f"Only the recognizer admins of {recognizer.name} manage its policies.")
     return recognizer
 
@@ -64,7 +65,7 @@ def _managed_recognizer(user, slug: str) -> Organization:
 def _versions(user, slug: str) -> list[Policy]:
     """The policy's versions, newest first; 404 for anyone who does not manage its recognizer (drafts stay private)."""
     versions = selectors.policy_versions(slug)
-    if not versions or not services.can_manage(user, versions[0].recognizer):
+    if not versions or not authz.can_manage_recognizer(user, versions[0].recognizer):
         raise Http404("No such policy.")
     return versions
 

@@ -16,6 +16,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from microcred.accounts import policy as authz  # who may do what (local "policy" names are IssuerPolicy rows)
 from microcred.catalog.api.serializers import ERROR_RESPONSES
 from microcred.catalog.models import MicroCredential
 
@@ -208,7 +209,7 @@ def reliability(request):
     if not slug:
         return Response({"mc": ["Give the slug of a micro-credential: ?mc=SLUG."]}, status=400)
     mc = get_object_or_404(MicroCredential, slug=slug)
-    if not selectors.manages(request.user, mc):
+    if not authz.can_manage_assessment(request.user, mc):
         raise PermissionDenied("Only issuer admins of this micro-credential's organization see its reliability figures.")
     try:
         since, until = _moment(request.query_params.get("since"), "since"), _moment(request.query_params.get("until"), "until")

@@ -10,6 +10,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from microcred.accounts import policy
 from microcred.catalog.api.serializers import ERROR_RESPONSES
 
 from .. import selectors, services
@@ -46,7 +47,7 @@ def _managed_credential(request, credential_id) -> IssuedCredential:
     credential = IssuedCredential.objects.select_related("issuer").filter(pk=credential_id).first()
     if credential is None:
         raise Http404("No such credential.")
-    if selectors.can_revoke(request.user, credential):
+    if policy.can_revoke(request.user, credential):
         return credential
     if selectors.visible_credential(credential_id, request.user) is None:
         raise Http404("No such credential.")

@@ -13,6 +13,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from microcred.accounts import policy as authz
 from microcred.accounts.models import Organization
 from microcred.catalog.api.serializers import ERROR_RESPONSES as ERRORS
 
@@ -139,7 +140,7 @@ def _version(p: Policy, *, document=False) -> dict:
 
 def _versions(user, slug) -> list[Policy]:
     versions = selectors.policy_versions(slug)
-    if not versions or not services.can_manage(user, versions[0].recognizer):
+    if not versions or not authz.can_manage_recognizer(user, versions[0].recognizer):
         raise Http404("No such policy.")
     return versions
 
@@ -307,7 +308,7 @@ def awards(request):
     if not slug:
         return Response({"recognizer": ["Give the recognizer's slug: ?recognizer=SLUG."]}, status=400)
     recognizer = Organization.objects.filter(slug=slug).first()
-    if recognizer is None or not services.can_manage(request.user, recognizer):
+    if recognizer is None or not authz.can_manage_recognizer(request.user, recognizer):
         raise PermissionDenied("Only the recognizer's admins export its awards.")
     state = request.query_params.get("state", Award.State.ACTIVE)
     if state not in (*Award.State.values, "all"):
@@ -335,7 +336,7 @@ def facts(request):
         return Response(errors, status=400)
     slug = data.get("recognizer")
     recognizer = Organization.objects.filter(slug=slug).first() if isinstance(slug, str) else None
-    if recognizer is None or not services.can_manage(request.user, recognizer):
+    if recognizer is None or not authz.can_manage_recognizer(request.user, recognizer):
         raise PermissionDenied("Only the recognizer's admins record facts about its educators.")
     username = data.get("educator")
     educator = get_user_model().objects.filter(username=username).first() if isinstance(username, str) else None
