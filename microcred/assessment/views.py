@@ -11,17 +11,12 @@ from django.views.decorators.http import require_POST
 from microcred.accounts import policy as authz  # who may do what (local "policy" names are IssuerPolicy rows)
 from microcred.catalog.models import MicroCredential
 
+from microcred.core.validation import messages_of
 from . import selectors, services
 from .forms import AnchorForm, PoolForm, PrecheckForm, ReassignForm, ReleaseForm, keep_entered, parse_scores
 from .models import Assignment, Review
 
 A = Assignment
-
-
-def _messages_of(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
 
 
 def _form_errors(form) -> list[str]:
@@ -62,7 +57,7 @@ def start_calibration(request, slug):
     except PermissionDenied:
         raise Http404("No such pool.") from None
     except ValidationError as exc:
-        for m in _messages_of(exc):
+        for m in messages_of(exc):
             messages.error(request, m)
         return redirect("assessment:queue")
     messages.success(request, f"Calibration started: {len(made)} item{'s' if len(made) != 1 else ''} to score. "
@@ -103,7 +98,7 @@ def item(request, pk):
         try:
             services.submit_scores(assignment=assignment, by=request.user, levels=levels, comments=comments, part_feedback=feedback)
         except ValidationError as exc:
-            errors = _messages_of(exc)
+            errors = messages_of(exc)
         else:
             messages.success(request, "Scores saved. Thank you.")
             return redirect("assessment:queue")
@@ -120,7 +115,7 @@ def release(request, pk):
     try:
         services.release(assignment=assignment, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
-        return _render_item(request, assignment, errors=_messages_of(exc), release_form=form)
+        return _render_item(request, assignment, errors=messages_of(exc), release_form=form)
     messages.success(request, "Item released; it goes to another assessor.")
     return redirect("assessment:queue")
 
@@ -138,7 +133,7 @@ def precheck(request, pk):
     try:
         services.precheck(assignment=assignment, by=request.user, complete=complete, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
-        return _render_item(request, assignment, errors=_messages_of(exc), precheck_form=form)
+        return _render_item(request, assignment, errors=messages_of(exc), precheck_form=form)
     messages.success(request, "Sent to scoring." if complete else "Returned to the earner with your reason.")
     return redirect("assessment:queue")
 
@@ -214,7 +209,7 @@ def reassign(request, pk):
     try:
         services.reassign(assignment=assignment, to=form.cleaned_data["to"], by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
-        for m in _messages_of(exc):
+        for m in messages_of(exc):
             messages.error(request, m)
         return redirect("assessment:issuer_mc", slug=mc.slug)
     messages.success(request, "Item reassigned.")
@@ -234,7 +229,7 @@ def add_to_pool(request, slug):
         q = services.add_to_pool(assessor=form.cleaned_data["assessor"], micro_credential=mc, organization=mc.owner, by=request.user,
                                  senior=form.cleaned_data["senior"])
     except ValidationError as exc:
-        for m in _messages_of(exc):
+        for m in messages_of(exc):
             messages.error(request, m)
         return redirect("assessment:issuer_mc", slug=mc.slug)
     messages.success(request, f"{q.assessor.get_full_name() or q.assessor.username} is in the pool; they score once calibrated.")
@@ -265,7 +260,7 @@ def anchor_new(request, pk):
                 services.create_anchor_from_submission(submission=review.submission, by=request.user, title=form.cleaned_data["title"],
                                                        levels=levels)
             except ValidationError as exc:
-                errors = _messages_of(exc)
+                errors = messages_of(exc)
             else:
                 messages.success(request, f"Anchor “{form.cleaned_data['title']}” added to the calibration set.")
                 return redirect("assessment:issuer_mc", slug=mc.slug)

@@ -306,6 +306,15 @@ def authoring_organizations(*, user) -> QuerySet[Organization]:
     return Organization.objects.filter(pk__in=policy.authoring_organization_ids(user))
 
 
+def editable_version(*, user, slug: str, number: int) -> MicroCredentialVersion:
+    """Version ``number`` of an MC this person may edit, or 404 (web and API authoring pages alike)."""
+    mc = editable_micro_credential(user=user, slug=slug)
+    version = mc.versions.filter(number=number).first()
+    if version is None:
+        raise Http404("No such version.")
+    return version
+
+
 def editable_micro_credential(*, user, slug: str) -> MicroCredential:
     """The MC for the authoring pages; 404 (not 403) to people who may not edit it, so nothing leaks."""
     mc = MicroCredential.objects.filter(slug=slug).select_related("owner").first()

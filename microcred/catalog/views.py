@@ -138,11 +138,7 @@ def version_edit_url(version) -> str:
 
 
 def _editable_version(request, slug, number) -> MicroCredentialVersion:
-    mc = selectors.editable_micro_credential(user=request.user, slug=slug)
-    version = mc.versions.filter(number=number).first()
-    if version is None:
-        raise Http404("No such version.")
-    return version
+    return selectors.editable_version(user=request.user, slug=slug, number=number)
 
 
 @login_required

@@ -86,6 +86,15 @@ STATE_MOVES = {
 STATE_LABELS = {"active": "active", "suspended": "suspended", "revoked": "revoked (final)"}
 
 
+def available_moves(credential: IssuedCredential) -> dict[str, bool]:
+    """Which moves STATE_MOVES allows the credential now, for pages to offer (not who may make them: see
+    policy.can_revoke): suspend (only with a suspension status entry), unsuspend, revoke."""
+    S, allowed = IssuedCredential.State, STATE_MOVES[credential.state]
+    return {"suspend": credential.state != S.SUSPENDED and S.SUSPENDED in allowed and credential.can_be_suspended,
+            "unsuspend": credential.state == S.SUSPENDED and S.ACTIVE in allowed,
+            "revoke": S.REVOKED in allowed}
+
+
 def _require_issuer_admin(by, credential: IssuedCredential, action: str) -> None:
     if not policy.can_revoke(by, credential):
         raise PermissionDenied(f"Only issuer admins of the issuing organization may {action} this credential.")

@@ -14,6 +14,14 @@ from .models import Attempt, CoachAssignment, Evidence, EvidenceFile, Notificati
 can_view_attempt = policy.can_view_attempt
 
 
+def own_attempt(*, user, attempt_id: int) -> Attempt:
+    """One of this person's own attempts (to change it), or 404 (a coach who may read it may not change it)."""
+    attempt = attempt_for(user=user, attempt_id=attempt_id)
+    if attempt.earner_id != user.pk:
+        raise Http404("No such attempt.")
+    return attempt
+
+
 def attempt_for(*, user, attempt_id: int) -> Attempt:
     """An attempt this person may see, or 404 (never 403: nothing about others' attempts leaks)."""
     attempt = (Attempt.objects.select_related("version", "micro_credential", "earner").filter(pk=attempt_id).first())
@@ -151,6 +159,12 @@ def attempt_workspace(attempt: Attempt) -> list[dict]:
         out.append({"part": part, "prompts": prompts, "missing": state["missing"], "state": state["state"],
                     "locked": state["state"] == "passed"})
     return out
+
+
+def abandon_deletes(attempt: Attempt) -> bool:
+    """What abandoning the attempt does: an unsubmitted draft is deleted with its evidence; anything that was
+    ever submitted is closed and its history kept. Asked by the service, the view and the page alike."""
+    return attempt.state == Attempt.State.DRAFT and not attempt.submissions.exists()
 
 
 def submission_history(attempt: Attempt) -> list[dict]:

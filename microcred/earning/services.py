@@ -302,7 +302,7 @@ def abandon_attempt(*, attempt: Attempt, by) -> None:
     with transaction.atomic():
         attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
         _check_owner(attempt, by)
-        if attempt.state == S.DRAFT and not attempt.submissions.exists():
+        if selectors.abandon_deletes(attempt):
             files = list(EvidenceFile.objects.filter(uses__response__attempt=attempt).distinct())
             audit.record(actor=by, action="attempt.draft_deleted", target=attempt)
             attempt.delete()

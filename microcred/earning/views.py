@@ -13,16 +13,11 @@ from microcred.accounts import policy
 from microcred.catalog import selectors as catalog_selectors
 from microcred.catalog.models import MicroCredential, Prompt
 
+from microcred.core.validation import messages_of
 from . import notifications as notices
 from . import plans, selectors, services
 from .forms import CoachCommentForm, CoachConversationForm, SubmitForm, UploadForm, VoucherForm
 from .models import Attempt, Evidence
-
-
-def _messages_of(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
 
 
 @login_required
@@ -48,7 +43,7 @@ def start(request, slug):
     try:
         attempt = services.start_attempt(earner=request.user, micro_credential=mc)
     except ValidationError as exc:
-        for m in _messages_of(exc):
+        for m in messages_of(exc):
             messages.error(request, m)
         return redirect("catalog:detail", slug=slug) if mc.current_version_id else redirect("earning:home")
     return redirect("earning:attempt", pk=attempt.pk)
@@ -60,7 +55,7 @@ def attempt(request, pk):
     is_earner = attempt.earner_id == request.user.pk
     return render(request, "earning/attempt.html", {
         "attempt": attempt, "is_earner": is_earner, "parts": selectors.attempt_workspace(attempt),
-        "history": selectors.submission_history(attempt), "submit_form": SubmitForm(), "upload_form": UploadForm(),
+        "history": selectors.submission_history(attempt), "abandon_deletes": selectors.abandon_deletes(attempt), "submit_form": SubmitForm(), "upload_form": UploadForm(),
         "comment_form": CoachCommentForm(), "conversation_form": CoachConversationForm(), "voucher_form": VoucherForm(),
         "editable": is_earner and attempt.state in (Attempt.State.DRAFT, Attempt.State.NOT_YET),
         "is_coach": not is_earner and policy.is_coach_of(request.user, attempt.earner),
@@ -69,10 +64,7 @@ def attempt(request, pk):
 
 
 def _owned_attempt(request, pk) -> Attempt:
-    attempt = selectors.attempt_for(user=request.user, attempt_id=pk)
-    if attempt.earner_id != request.user.pk:
-        raise Http404("No such attempt.")
-    return attempt
+    return selectors.own_attempt(user=request.user, attempt_id=pk)
 
 
 @login_required
@@ -87,7 +79,7 @@ def save_answer(request, pk, prompt_id):
                              text=request.POST.get("text"), url=request.POST.get("url"),
                              choice=int(choice) if choice not in (None, "") and choice.isdigit() else (None if choice in (None, "") else -1))
     except ValidationError as exc:
-        message = " ".join(_messages_of(exc))
+        message = " ".join(messages_of(exc))
         if request.headers.get("HX-Request"):
             return HttpResponse(f'<span class="error" role="alert">Not saved: {_escape(message)}</span>', status=200)
         messages.error(request, f"Not saved: {message}")
@@ -119,7 +111,7 @@ def upload(request, pk, prompt_id):
     try:
         evidence = services.add_file(attempt=attempt, by=request.user, prompt=prompt, uploaded_file=request.FILES["file"])
     except ValidationError as exc:
-        for m in _messages_of(exc):
+        for m in messages_of(exc):
             messages.error(request, f"File not added: {m}")
     else:
         messages.success(request, f"Added “{evidence.file.original_name}”.")
@@ -135,7 +127,7 @@ def remove_evidence(request, pk, evidence_id):
         services.remove_evidence(evidence=evidence, by=request.user)
         messages.success(request, "Removed.")
     except ValidationError as exc:
-        for m in _messages_of(exc):
+        for m in messages_of(exc):
             messages.error(request, m)
     return redirect("earning:attempt", pk=pk)
 
@@ -169,7 +161,7 @@ def attempt_action(request, pk, action):
             services.set_shared_with_coach(attempt=attempt, by=request.user, shared=request.POST.get("shared") == "1")
             messages.success(request, "Sharing updated.")
         elif action == "abandon":
-            was_draft = attempt.state == Attempt.State.DRAFT and not attempt.submissions.exists()
+            was_draft = selectors.abandon_deletes(attempt)
             services.abandon_attempt(attempt=attempt, by=request.user)
             messages.success(request, "Draft deleted." if was_draft else "Attempt closed; its history is kept.")
             return redirect("earning:home")
@@ -196,7 +188,7 @@ def attempt_action(request, pk, action):
     except PermissionDenied as exc:
         messages.error(request, str(exc) or "You cannot do that.")
     except ValidationError as exc:
-        for m in _messages_of(exc):
+        for m in messages_of(exc):
             messages.error(request, m)
     return redirect("earning:attempt", pk=pk)
 

@@ -324,6 +324,17 @@ def policy_versions(slug: str) -> list[Policy]:
     return list(Policy.objects.filter(slug=slug).select_related("recognizer", "created_by", "published_by").order_by("-version"))
 
 
+def managed_policy_versions(*, user, slug: str) -> list[Policy]:
+    """The policy's versions, newest first; 404 for anyone who does not manage its recognizer (drafts stay
+    private). Web and API views alike."""
+    from django.http import Http404
+
+    versions = policy_versions(slug)
+    if not versions or not authz.can_manage_recognizer(user, versions[0].recognizer):
+        raise Http404("No such policy.")
+    return versions
+
+
 def _subtree(organization_id: int) -> set[int]:
     children = defaultdict(list)
     for pk, parent in Organization.objects.values_list("pk", "parent_id"):
@@ -335,6 +346,15 @@ def _subtree(organization_id: int) -> set[int]:
             out.add(pk)
             todo.extend(children[pk])
     return out
+
+
+def dry_run_educators(recognizer: Organization):
+    """Whom a dry run of the recognizer's policy evaluates: educators with something to evaluate, in its
+    jurisdiction, by name. The one choice for the page, the API and the command."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        pk__in=set(educators_to_evaluate()) & jurisdiction_educator_ids(recognizer)).order_by("last_name", "first_name", "pk")
 
 
 def jurisdiction_educator_ids(recognizer: Organization) -> set[int]:

@@ -133,7 +133,8 @@ def _active_by_key(educator_id: int, slug: str) -> dict[str, Award]:
 
 def dry_run(policy_or_document, *, by, educators=None, as_of=None) -> list[DryRunRow]:
     """Who would qualify under a (draft) policy or document, and what would change against current awards.
-    Writes nothing. Recognizer admins of the policy's recognizer only."""
+    Writes nothing. Recognizer admins of the policy's recognizer only. ``educators`` defaults to
+    selectors.dry_run_educators (the jurisdiction's educators with something to evaluate, by name)."""
     if isinstance(policy_or_document, Policy):
         document, version = policy_or_document.document, policy_or_document.version
     else:
@@ -141,10 +142,8 @@ def dry_run(policy_or_document, *, by, educators=None, as_of=None) -> list[DryRu
     recognizer = Organization.objects.get(slug=document["recognizer"])
     _check_can_manage(by, recognizer)
     as_of = as_of or timezone.now()
-    User = get_user_model()
     if educators is None:
-        educators = [u for u in User.objects.filter(pk__in=selectors.educators_to_evaluate())
-                     if recognizer.pk in selectors.jurisdiction_ids(u)]
+        educators = list(selectors.dry_run_educators(recognizer))
     results = _evaluate(document, version, recognizer.pk, [e.pk for e in educators], as_of=as_of)
     return [DryRunRow(e, results[e.pk], _plan(results[e.pk], _active_by_key(e.pk, document["slug"]))) for e in educators]
 

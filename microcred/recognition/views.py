@@ -63,11 +63,7 @@ def _managed_recognizer(user, slug: str) -> Organization:
 
 
 def _versions(user, slug: str) -> list[Policy]:
-    """The policy's versions, newest first; 404 for anyone who does not manage its recognizer (drafts stay private)."""
-    versions = selectors.policy_versions(slug)
-    if not versions or not authz.can_manage_recognizer(user, versions[0].recognizer):
-        raise Http404("No such policy.")
-    return versions
+    return selectors.managed_policy_versions(user=user, slug=slug)
 
 
 def _errors(exc: ValidationError) -> list[tuple[str, str]]:
@@ -162,10 +158,8 @@ def _version(user, slug: str, version: int) -> Policy:
 def dry_run(request, slug, version):
     """Who would qualify under this version and what would change against today's awards; writes nothing."""
     policy = _version(request.user, slug, version)
-    educators = get_user_model().objects.filter(
-        pk__in=set(selectors.educators_to_evaluate()) & selectors.jurisdiction_educator_ids(policy.recognizer)).order_by("last_name", "first_name", "pk")
     try:
-        rows = services.dry_run(policy, by=request.user, educators=list(educators))
+        rows = services.dry_run(policy, by=request.user)
     except ValidationError as exc:  # e.g. a reciprocity partner is no longer published
         rows, problems = [], _errors(exc)
     else:

@@ -17,11 +17,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from microcred.accounts import policy as authz  # who may do what (local "policy" names are IssuerPolicy rows)
-from microcred.catalog.api.serializers import ERROR_RESPONSES
+from microcred.core.api import ERROR_RESPONSES
 from microcred.catalog.models import MicroCredential
 
-from .. import selectors, services
-from ..forms import COMMENT_MAX, FEEDBACK_MAX
+from ... import selectors, services
+from ...forms import COMMENT_MAX, FEEDBACK_MAX
 
 SUMMARY_FIELDS = {
     "id": serializers.IntegerField(), "role": serializers.CharField(), "micro_credential": serializers.CharField(),
@@ -203,7 +203,7 @@ def _moment(raw: str | None, field: str):
 @permission_classes([IsAuthenticated])
 def reliability(request):
     """Inter-rater reliability of one MC (issuer admins of its organization, platform admins)."""
-    from .. import reliability as stats
+    from ... import reliability as stats
 
     slug = request.query_params.get("mc")
     if not slug:

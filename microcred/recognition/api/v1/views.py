@@ -15,11 +15,12 @@ from rest_framework.response import Response
 
 from microcred.accounts import policy as authz
 from microcred.accounts.models import Organization
-from microcred.catalog.api.serializers import ERROR_RESPONSES as ERRORS
+from microcred.core.api import ERROR_RESPONSES as ERRORS
+from microcred.core.api import bounded_int
 
-from .. import selectors, services
-from ..forms import read_document
-from ..models import Award, Policy
+from ... import selectors, services
+from ...forms import read_document
+from ...models import Award, Policy
 
 EXPORT_LIMIT, EXPORT_MAX = 1000, 10000
 
@@ -139,10 +140,7 @@ def _version(p: Policy, *, document=False) -> dict:
 
 
 def _versions(user, slug) -> list[Policy]:
-    versions = selectors.policy_versions(slug)
-    if not versions or not authz.can_manage_recognizer(user, versions[0].recognizer):
-        raise Http404("No such policy.")
-    return versions
+    return selectors.managed_policy_versions(user=user, slug=slug)
 
 
 def _chosen(versions: list[Policy], raw, *, default_state=None) -> Policy:
@@ -235,9 +233,7 @@ def dry_run(request, slug):
     """Who in your jurisdiction would qualify under a version, and what would change against current awards.
     Writes nothing."""
     policy = _chosen(_versions(request.user, slug), request.query_params.get("version"))
-    educators = get_user_model().objects.filter(
-        pk__in=set(selectors.educators_to_evaluate()) & selectors.jurisdiction_educator_ids(policy.recognizer)).order_by("pk")
-    rows = services.dry_run(policy, by=request.user, educators=list(educators))
+    rows = services.dry_run(policy, by=request.user)
     changes: dict[str, int] = {}
     for r in rows:
         for c in r.changes:
@@ -285,14 +281,6 @@ def qualifiers(request, slug):
                      "by_district": data["by_district"], "by_school": data["by_school"], "elsewhere": data["elsewhere"]})
 
 
-def _whole(raw, default: int, *, maximum: int) -> int:
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        return default
-    return max(0, min(value, maximum))
-
-
 @extend_schema(parameters=[OpenApiParameter("recognizer", str, required=True, description="Slug of the recognizer"),
                            OpenApiParameter("policy", str, description="Only awards under this policy slug"),
                            OpenApiParameter("state", str, enum=["active", "withdrawn", "all"], description="Default: active"),
@@ -313,8 +301,8 @@ def awards(request):
     state = request.query_params.get("state", Award.State.ACTIVE)
     if state not in (*Award.State.values, "all"):
         return Response({"state": ["Give active, withdrawn or all."]}, status=400)
-    limit = _whole(request.query_params.get("limit"), EXPORT_LIMIT, maximum=EXPORT_MAX) or EXPORT_LIMIT
-    offset = _whole(request.query_params.get("offset"), 0, maximum=10**9)
+    limit = bounded_int(request.query_params.get("limit"), EXPORT_LIMIT, maximum=EXPORT_MAX) or EXPORT_LIMIT
+    offset = bounded_int(request.query_params.get("offset"), 0, maximum=10**9)
     rows = selectors.awards_export(recognizer, policy_slug=request.query_params.get("policy") or None,
                                    state=None if state == "all" else state)
     page = list(islice(rows, offset, offset + limit + 1))  # one extra row says whether there is a next page

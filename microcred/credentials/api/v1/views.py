@@ -11,10 +11,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from microcred.accounts import policy
-from microcred.catalog.api.serializers import ERROR_RESPONSES
+from microcred.core.api import ERROR_RESPONSES
 
-from .. import selectors, services
-from ..models import IssuedCredential
+from ... import selectors, services
+from ...models import IssuedCredential
 
 ACTIONS = {"revoke": services.revoke, "suspend": services.suspend, "unsuspend": services.unsuspend}
 REASON_MAX = 500
