@@ -1,4 +1,4 @@
-"""The architecture, kept by tests (docs/decisions/0005-how-apps-talk.md, 0006-authorization-policy.md).
+"""The architecture, kept by tests (docs/decisions/0007-how-apps-talk.md, 0008-authorization-policy.md).
 
 - the import-linter layers contract of pyproject.toml holds (the same check as `lint-imports`);
 - no import, at module level or inside a function, runs from a lower app to a higher one (import-linter sees

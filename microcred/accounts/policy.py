@@ -2,7 +2,7 @@
 
 Services (which refuse with PermissionDenied), views, the API, templates (``{% load policy %}``) and the menus all
 ask these functions; nothing else compares roles. Each rule has one meaning, written in its docstring and in the
-"Who may do what" table of docs/security.md (the decision record: docs/decisions/0006-authorization-policy.md).
+"Who may do what" table of docs/security.md (the decision record: docs/decisions/0008-authorization-policy.md).
 
 Two decisions hold throughout:
 
