@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -15,30 +14,12 @@ from microcred.core.api import ERROR_RESPONSES
 
 from ... import selectors, services
 from ...models import IssuedCredential
+from .serializers import REASON_MAX, CredentialStatusChangeSerializer, CredentialStatusSerializer
 
 ACTIONS = {"revoke": services.revoke, "suspend": services.suspend, "unsuspend": services.unsuspend}
-REASON_MAX = 500
-
-CredentialStatus = inline_serializer("CredentialStatus", {
-    "id": serializers.UUIDField(), "url": serializers.CharField(),
-    "state": serializers.ChoiceField(choices=IssuedCredential.State.choices),
-    "revoked_at": serializers.DateTimeField(allow_null=True), "revocation_reason": serializers.CharField(),
-    "suspended_at": serializers.DateTimeField(allow_null=True), "suspension_reason": serializers.CharField(),
-    "can_be_suspended": serializers.BooleanField(help_text="Issued with a suspension status entry"),
-    "status_lists": serializers.ListField(child=serializers.CharField(), help_text="URLs of its status lists")})
-ReasonIn = inline_serializer("CredentialStatusChange", {"reason": serializers.CharField(max_length=REASON_MAX)})
-
 
 def _as_json(credential: IssuedCredential) -> dict:
-    entries = credential.credential.get("credentialStatus") or []
-    entries = entries if isinstance(entries, list) else [entries]
-    return {
-        "id": str(credential.pk), "url": credential.credential.get("id", ""), "state": credential.state,
-        "revoked_at": credential.revoked_at, "revocation_reason": credential.revocation_reason,
-        "suspended_at": credential.suspended_at, "suspension_reason": credential.suspension_reason,
-        "can_be_suspended": credential.can_be_suspended,
-        "status_lists": [e.get("statusListCredential") for e in entries if isinstance(e, dict)],
-    }
+    return CredentialStatusSerializer(credential).data
 
 
 def _managed_credential(request, credential_id) -> IssuedCredential:
@@ -54,7 +35,7 @@ def _managed_credential(request, credential_id) -> IssuedCredential:
     raise PermissionDenied("Only issuer admins of the issuing organization may manage this credential's status.")
 
 
-@extend_schema(responses={200: CredentialStatus, **ERROR_RESPONSES}, operation_id="credential_status")
+@extend_schema(responses={200: CredentialStatusSerializer, **ERROR_RESPONSES}, operation_id="credential_status")
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def credential_status(request, credential_id):
@@ -63,7 +44,7 @@ def credential_status(request, credential_id):
     return Response(_as_json(_managed_credential(request, credential_id)))
 
 
-@extend_schema(request=ReasonIn, responses={200: CredentialStatus, **ERROR_RESPONSES},
+@extend_schema(request=CredentialStatusChangeSerializer, responses={200: CredentialStatusSerializer, **ERROR_RESPONSES},
                parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=sorted(ACTIONS))],
                operation_id="credential_status_change")
 @api_view(["POST"])
