@@ -137,13 +137,9 @@ def version_edit_url(version) -> str:
     return reverse("catalog:author_version", args=[version.micro_credential.slug, version.number])
 
 
-def _editable_version(request, slug, number) -> MicroCredentialVersion:
-    return selectors.editable_version(user=request.user, slug=slug, number=number)
-
-
 @login_required
 def author_version(request, slug, number):
-    version = _editable_version(request, slug, number)
+    version = selectors.editable_version(user=request.user, slug=slug, number=number)
     definition = export_definition(version)
     form = OverviewForm(request.POST or None, initial=OverviewForm.initial_from(definition))
     if request.method == "POST":
@@ -168,7 +164,7 @@ def author_version(request, slug, number):
 
 @login_required
 def author_part(request, slug, number, position=None):
-    version = _editable_version(request, slug, number)
+    version = selectors.editable_version(user=request.user, slug=slug, number=number)
     if not version.is_editable:
         messages.error(request, "This version is no longer a draft; start a new version to make changes.")
         return redirect(version_edit_url(version))
@@ -235,7 +231,7 @@ def _part_errors(exc: ValidationError, index: int) -> ValidationError:
 @login_required
 @require_POST
 def author_transition(request, slug, number, action):
-    version = _editable_version(request, slug, number)
+    version = selectors.editable_version(user=request.user, slug=slug, number=number)
     try:
         if action == "submit":
             services.submit_for_review(version=version, by=request.user)
@@ -269,7 +265,7 @@ def author_transition(request, slug, number, action):
 
 @login_required
 def author_export(request, slug, number):
-    version = _editable_version(request, slug, number)
+    version = selectors.editable_version(user=request.user, slug=slug, number=number)
     body = json.dumps(export_definition(version), indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{version.micro_credential.slug}-v{version.number}.json"'

@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
 from django.core import serializers
 from django.core.files import File
 from django.core.files.storage import default_storage

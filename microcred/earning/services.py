@@ -17,7 +17,6 @@ from microcred.catalog.rubrics import passes as rubric_passes
 from microcred.core import audit
 
 from . import selectors
-from .selectors import missing_for_part
 from .models import (Attempt, CoachComment, CoachConversation, Cohort, CriterionResult, Decision, Evidence, EvidenceFile,
                      PartFeedback, PartResponse, Submission)
 from .notifications import notify

@@ -63,15 +63,11 @@ def attempt(request, pk):
     })
 
 
-def _owned_attempt(request, pk) -> Attempt:
-    return selectors.own_attempt(user=request.user, attempt_id=pk)
-
-
 @login_required
 @require_POST
 def save_answer(request, pk, prompt_id):
     """Autosave one answer (htmx posts on change); answers with a short status line."""
-    attempt = _owned_attempt(request, pk)
+    attempt = selectors.own_attempt(user=request.user, attempt_id=pk)
     prompt = get_object_or_404(Prompt, pk=prompt_id, part__version=attempt.version)
     choice = request.POST.get("choice")
     try:
@@ -99,7 +95,7 @@ def _escape(text: str) -> str:
 @login_required
 @require_POST
 def upload(request, pk, prompt_id):
-    attempt = _owned_attempt(request, pk)
+    attempt = selectors.own_attempt(user=request.user, attempt_id=pk)
     prompt = get_object_or_404(Prompt, pk=prompt_id, part__version=attempt.version)
     from .uploads import upload_refusal
 
@@ -121,7 +117,7 @@ def upload(request, pk, prompt_id):
 @login_required
 @require_POST
 def remove_evidence(request, pk, evidence_id):
-    attempt = _owned_attempt(request, pk)
+    attempt = selectors.own_attempt(user=request.user, attempt_id=pk)
     evidence = get_object_or_404(Evidence, pk=evidence_id, response__attempt=attempt)
     try:
         services.remove_evidence(evidence=evidence, by=request.user)
@@ -135,7 +131,7 @@ def remove_evidence(request, pk, evidence_id):
 @login_required
 @require_POST
 def evidence_public(request, pk, evidence_id):
-    attempt = _owned_attempt(request, pk)
+    attempt = selectors.own_attempt(user=request.user, attempt_id=pk)
     evidence = get_object_or_404(Evidence, pk=evidence_id, response__attempt=attempt)
     services.set_evidence_public(evidence=evidence, by=request.user, public=request.POST.get("public") == "1")
     return redirect("earning:attempt", pk=pk)

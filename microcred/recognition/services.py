@@ -5,7 +5,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max

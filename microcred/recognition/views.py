@@ -62,10 +62,6 @@ def _managed_recognizer(user, slug: str) -> Organization:
     return recognizer
 
 
-def _versions(user, slug: str) -> list[Policy]:
-    return selectors.managed_policy_versions(user=user, slug=slug)
-
-
 def _errors(exc: ValidationError) -> list[tuple[str, str]]:
     if hasattr(exc, "error_dict"):
         return [(path, m) for path, msgs in exc.message_dict.items() for m in msgs]
@@ -128,7 +124,7 @@ def policy_new(request, recognizer):
 @login_required
 def policy(request, slug):
     """A policy's versions and its document, editable: saving makes (or updates) the draft."""
-    versions = _versions(request.user, slug)
+    versions = selectors.managed_policy_versions(user=request.user, slug=slug)
     recognizer = versions[0].recognizer
     errors = []
     if request.method == "POST":
@@ -147,7 +143,7 @@ def policy(request, slug):
 
 
 def _version(user, slug: str, version: int) -> Policy:
-    found = next((v for v in _versions(user, slug) if v.version == version), None)
+    found = next((v for v in selectors.managed_policy_versions(user=user, slug=slug) if v.version == version), None)
     if found is None:
         raise Http404("No such version.")
     return found
@@ -188,7 +184,7 @@ def publish(request, slug, version):
 @require_GET
 @login_required
 def qualifiers(request, slug):
-    versions = _versions(request.user, slug)
+    versions = selectors.managed_policy_versions(user=request.user, slug=slug)
     policy = next((v for v in versions if v.state == Policy.State.PUBLISHED), versions[0])
     return render(request, "recognition/qualifiers.html", {"data": selectors.qualifiers(policy), "policy": policy})
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -88,10 +87,6 @@ def authoring_import(request):
     return Response({"slug": version.micro_credential.slug, "version": version.number, "state": version.state}, status=status.HTTP_201_CREATED)
 
 
-def _editable_version(request, slug, number):
-    return selectors.editable_version(user=request.user, slug=slug, number=number)
-
-
 @extend_schema(methods=["GET"], responses={200: DefinitionSerializer, **ERROR_RESPONSES}, operation_id="authoring_definition_get")
 @extend_schema(methods=["PUT"], request=DefinitionSerializer, responses={200: DefinitionSerializer, **ERROR_RESPONSES},
                operation_id="authoring_definition_put")
@@ -99,7 +94,7 @@ def _editable_version(request, slug, number):
 @permission_classes([IsAuthenticated])
 def authoring_definition(request, slug, number):
     """Read (export) or replace the definition of a draft version. Only drafts can be replaced."""
-    version = _editable_version(request, slug, number)
+    version = selectors.editable_version(user=request.user, slug=slug, number=number)
     if request.method == "PUT":
         if not isinstance(request.data, dict):
             return Response({"definition": ["must be a JSON object."]}, status=status.HTTP_400_BAD_REQUEST)
@@ -112,7 +107,7 @@ def authoring_definition(request, slug, number):
 @permission_classes([IsAuthenticated])
 def authoring_transition(request, slug, number):
     """Move a version through its lifecycle: submit, return (with note), publish, retire (with reason), new-version."""
-    version = _editable_version(request, slug, number)
+    version = selectors.editable_version(user=request.user, slug=slug, number=number)
     body = TransitionRequestSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     action = body.validated_data["action"]

@@ -49,17 +49,13 @@ def attempt_detail(request, pk):
     return Response(_detail(selectors.attempt_for(user=request.user, attempt_id=pk)))
 
 
-def _own(request, pk):
-    return selectors.own_attempt(user=request.user, attempt_id=pk)
-
-
 @extend_schema(request=AnswerSerializer,
                responses={200: AttemptDetailSerializer, **ERROR_RESPONSES}, operation_id="earning_attempt_answer")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def answer(request, pk):
     """Save (autosave) the answer to one prompt: text, a link, or a quiz choice. Empty clears it."""
-    attempt = _own(request, pk)
+    attempt = selectors.own_attempt(user=request.user, attempt_id=pk)
     data = request.data if isinstance(request.data, dict) else {}
     prompt_id = data.get("prompt")
     if isinstance(prompt_id, bool) or not isinstance(prompt_id, int):
@@ -79,7 +75,7 @@ def answer(request, pk):
 @permission_classes([IsAuthenticated])
 def upload(request, pk):
     """Upload a file (video, document, image, audio) as evidence for a prompt. Streamed; content is sniffed."""
-    attempt = _own(request, pk)
+    attempt = selectors.own_attempt(user=request.user, attempt_id=pk)
     try:
         prompt_id = int(request.data.get("prompt", ""))
     except (TypeError, ValueError):
@@ -99,7 +95,7 @@ def upload(request, pk):
 @api_view(["DELETE"])
 @permission_classes([IsAuthenticated])
 def remove_evidence(request, pk, evidence_id):
-    attempt = _own(request, pk)
+    attempt = selectors.own_attempt(user=request.user, attempt_id=pk)
     services.remove_evidence(evidence=get_object_or_404(Evidence, pk=evidence_id, response__attempt=attempt), by=request.user)
     return Response(_detail(attempt))
 
@@ -110,7 +106,7 @@ def remove_evidence(request, pk, evidence_id):
 @permission_classes([IsAuthenticated])
 def submit(request, pk):
     """Submit (or resubmit) for assessment. Idempotent: a second call returns the same submitted attempt."""
-    attempt = _own(request, pk)
+    attempt = selectors.own_attempt(user=request.user, attempt_id=pk)
     data = request.data if isinstance(request.data, dict) else {}
     note = data.get("note_to_assessor", "")
     if not isinstance(note, str) or len(note) > 5000:
@@ -124,7 +120,7 @@ def submit(request, pk):
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def withdraw(request, pk):
-    attempt = _own(request, pk)
+    attempt = selectors.own_attempt(user=request.user, attempt_id=pk)
     return Response(_detail(services.withdraw_submission(attempt=attempt, by=request.user)))
 
 

@@ -5,7 +5,6 @@ from itertools import islice
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, permission_classes
@@ -27,10 +26,6 @@ from .serializers import (RecognitionAwardExportSerializer, RecognitionAwardSeri
                           RecognitionProgressSerializer, RecognitionQualifiersSerializer)
 
 EXPORT_LIMIT, EXPORT_MAX = 1000, 10000
-
-
-def _versions(user, slug) -> list[Policy]:
-    return selectors.managed_policy_versions(user=user, slug=slug)
 
 
 def _chosen(versions: list[Policy], raw, *, default_state=None) -> Policy:
@@ -111,7 +106,7 @@ def policies(request):
 @permission_classes([IsAuthenticated])
 def policy_detail(request, slug):
     """Every version of one of your policies, with its document."""
-    return Response(RecognitionPolicySerializer(_versions(request.user, slug)).data)
+    return Response(RecognitionPolicySerializer(selectors.managed_policy_versions(user=request.user, slug=slug)).data)
 
 
 @extend_schema(parameters=[OpenApiParameter("version", int, description="Version to dry-run (default: the latest)")],
@@ -121,7 +116,7 @@ def policy_detail(request, slug):
 def dry_run(request, slug):
     """Who in your jurisdiction would qualify under a version, and what would change against current awards.
     Writes nothing."""
-    policy = _chosen(_versions(request.user, slug), request.query_params.get("version"))
+    policy = _chosen(selectors.managed_policy_versions(user=request.user, slug=slug), request.query_params.get("version"))
     return Response(RecognitionDryRunSerializer({"policy": policy, "rows": services.dry_run(policy, by=request.user)}).data)
 
 
@@ -131,7 +126,7 @@ def dry_run(request, slug):
 def publish(request, slug):
     """Publish the draft (or the given version, which must be the draft): the previous published version is
     retired and educators are re-evaluated in the background. Publishing the published version again is a no-op."""
-    versions = _versions(request.user, slug)
+    versions = selectors.managed_policy_versions(user=request.user, slug=slug)
     raw = request.data.get("version") if hasattr(request.data, "get") else None
     policy = _chosen(versions, raw, default_state=Policy.State.DRAFT)
     return Response(RecognitionPolicyVersionDetailSerializer(services.publish_and_reevaluate(policy=policy, by=request.user)).data)
@@ -143,7 +138,7 @@ def publish(request, slug):
 def qualifiers(request, slug):
     """Who qualifies under the published version (or the latest) or is close (≥ 75 % of every countable
     requirement): individuals in your jurisdiction only; counts by district and school for everyone."""
-    versions = _versions(request.user, slug)
+    versions = selectors.managed_policy_versions(user=request.user, slug=slug)
     policy = next((v for v in versions if v.state == Policy.State.PUBLISHED), versions[0])
     return Response(RecognitionQualifiersSerializer({**selectors.qualifiers(policy), "policy": policy}).data)
 

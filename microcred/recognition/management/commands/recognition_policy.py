@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from microcred.accounts.models import Organization
-from microcred.recognition import selectors, services
+from microcred.recognition import services
 from microcred.recognition.forms import MAX_DOCUMENT_BYTES, read_document
 
 
