@@ -26,7 +26,7 @@ class MicrocredAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         """One door in: the site's login page (throttled, asks for the code), never the admin's own form."""
-        from . import two_factor
+        from . import policy, two_factor
 
         next_url = request.GET.get("next") or reverse("admin:index")
         user = request.user
@@ -34,7 +34,7 @@ class MicrocredAdminSite(admin.AdminSite):
             return redirect(next_url if next_url.startswith("/") and not next_url.startswith("//") else reverse("admin:index"))
         if not user.is_authenticated:
             return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
-        if user.is_active and user.is_staff:
+        if policy.can_open_admin_site(user):
             if two_factor.is_enabled(user):
                 return redirect(f"{reverse('accounts:login_code')}?{urlencode({'next': next_url})}")
             if two_factor.requires_two_factor(user):

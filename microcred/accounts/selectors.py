@@ -1,9 +1,9 @@
-"""Reads about people and their roles."""
+"""Reads about people and their memberships. Who may do what is answered by policy.py, not here."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Membership, Organization, Role
+from .models import Membership, Organization
 
 
 def organization_ids_with_role(user, *roles: str) -> set[int]:
@@ -23,10 +23,6 @@ def has_role(user, role: str, organization: Organization | None = None) -> bool:
     if organization is not None:
         qs = qs.filter(organization=organization)
     return qs.exists()
-
-
-def is_platform_admin(user) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.PLATFORM_ADMIN)
 
 
 def member_organization_ids(user) -> set[int]:

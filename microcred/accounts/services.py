@@ -28,9 +28,9 @@ def update_educator_profile(*, user: User, by: User, **fields) -> EducatorProfil
     """Create or update the educator profile; only the person or a platform admin may."""
     from django.core.exceptions import PermissionDenied
 
-    from .selectors import is_platform_admin
+    from . import policy
 
-    if by.pk != user.pk and not is_platform_admin(by):
+    if not policy.can_edit_profile(by, user):
         raise PermissionDenied("You can only change your own profile.")
     allowed = {"state", "district", "school", "position", "career_stage", "license_number"}
     unknown = set(fields) - allowed

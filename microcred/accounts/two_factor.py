@@ -17,13 +17,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from microcred.core import audit
 
-from .models import Membership, Role, User
+from . import policy
+from .models import User
 
 AUTHENTICATOR_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
 RECOVERY_CODE_COUNT = 10
-# Roles whose misuse reaches many people's records or credentials.
-STAFF_ROLES = (Role.PLATFORM_ADMIN, Role.ISSUER_ADMIN, Role.RECOGNIZER_ADMIN, Role.ASSESSOR)
 
 
 def is_enabled(user) -> bool:
@@ -31,10 +30,8 @@ def is_enabled(user) -> bool:
 
 
 def is_staff_role(user) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(user.is_staff or user.is_superuser
-                or Membership.objects.filter(user=user, role__in=STAFF_ROLES).exists())
+    """Staff and the admin roles (policy.holds_staff_role)."""
+    return policy.holds_staff_role(user)
 
 
 def requires_two_factor(user) -> bool:

@@ -1,13 +1,30 @@
 """Reads of assessment: the blind view of an item, queues, dashboards."""
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from microcred.accounts import policy as authz  # who may do what (local "policy" names are IssuerPolicy rows)
 from microcred.earning.selectors import neutral_file_name
 
 from .models import AnchorItem, Assignment, DriftFlag, IssuerPolicy, Qualification, Review
+
+
+def add_business_days(start: dt.datetime, days: int) -> dt.datetime:
+    current, added = start, 0
+    while added < days:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            added += 1
+    return current
+
+
+def is_certified(q: Qualification | None, now=None) -> bool:
+    now = now or timezone.now()
+    return bool(q and q.status == Qualification.Status.CERTIFIED and (q.expires_at is None or q.expires_at > now))
 
 
 def assessor_may_view_file(user, evidence_file) -> bool:
@@ -81,8 +98,6 @@ def queue_health(micro_credential_ids=None) -> dict:
 
 def _due_at(assignment: Assignment):
     """Due date shown to the assessor. Seeded checks get one computed the same way, so they look like real items."""
-    from .services import add_business_days
-
     if assignment.review_id:
         return assignment.review.due_at
     mc = assignment.anchor_item.micro_credential
@@ -111,8 +126,6 @@ def queue_rows(user) -> list[dict]:
 
 def pools_for(user) -> list[dict]:
     """Each MC pool the assessor is in: qualification, whether they may score, open calibration items."""
-    from .services import is_certified
-
     rows = []
     quals = Qualification.objects.filter(assessor=user).select_related("micro_credential__current_version").order_by("micro_credential__slug")
     for q in quals:
@@ -124,35 +137,20 @@ def pools_for(user) -> list[dict]:
     return rows
 
 
-def is_assessor(user) -> bool:
-    from microcred.accounts.models import Role
-    from microcred.accounts.selectors import organization_ids_with_role
-
-    return bool(organization_ids_with_role(user, Role.ASSESSOR)) or Qualification.objects.filter(assessor=user).exists()
-
-
 # --- Issuer dashboard -------------------------------------------------------------------------------
 
 def issuer_micro_credentials(user):
     """MCs whose assessment the user manages: their organizations' as issuer admin, every MC for platform admins."""
-    from microcred.accounts.models import Role
-    from microcred.accounts.selectors import is_platform_admin, organization_ids_with_role
     from microcred.catalog.models import MicroCredential
 
     qs = MicroCredential.objects.filter(current_version__isnull=False).select_related("current_version", "owner")
-    if not is_platform_admin(user):
-        qs = qs.filter(owner_id__in=organization_ids_with_role(user, Role.ISSUER_ADMIN))
+    managed = authz.managed_issuer_ids(user)
+    if managed is not None:
+        qs = qs.filter(owner_id__in=managed)
     # Busiest first: the MCs with submissions in assessment are what an issuer looks at.
     from django.db.models import Count
 
     return qs.annotate(n_reviews=Count("reviews")).order_by("-n_reviews", "slug")
-
-
-def manages(user, micro_credential) -> bool:
-    from microcred.accounts.models import Role
-    from microcred.accounts.selectors import has_role, is_platform_admin
-
-    return is_platform_admin(user) or has_role(user, Role.ISSUER_ADMIN, micro_credential.owner)
 
 
 def overdue_assignments(micro_credential, now=None) -> list[Assignment]:
@@ -177,9 +175,9 @@ def open_drift_flags(micro_credential) -> dict[int, DriftFlag]:
 
 def poolable_assessors(micro_credential):
     """Assessors of the MC's organization not yet in its pool."""
-    from microcred.accounts.models import Membership, Role, User
+    from microcred.accounts.models import User
 
-    members = Membership.objects.filter(organization=micro_credential.owner, role=Role.ASSESSOR).values_list("user_id", flat=True)
+    members = authz.assessor_ids_of(micro_credential.owner)
     pooled = Qualification.objects.filter(micro_credential=micro_credential).values_list("assessor_id", flat=True)
     return User.objects.filter(pk__in=members, is_active=True).exclude(pk__in=pooled).order_by("last_name", "username")
 

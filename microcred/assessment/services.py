@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from microcred.accounts.models import Membership, Organization, Role
+from microcred.accounts import policy as authz  # who may do what (local "policy" names are IssuerPolicy rows)
+from microcred.accounts.models import Membership, Organization
 from microcred.catalog.models import MicroCredential
 from microcred.catalog.rubrics import passes as rubric_passes
 from microcred.core import audit
@@ -18,6 +19,7 @@ from microcred.earning import services as earning_services
 from microcred.earning.models import CoachAssignment, Submission
 
 from .models import (AnchorItem, Assignment, DriftFlag, IssuerPolicy, PartNote, Qualification, Review, Score, ScoringPolicy)
+from .selectors import add_business_days, is_certified  # noqa: F401  (reads; kept importable from services)
 from .signals import assessor_paused, review_decided
 
 A = Assignment
@@ -37,21 +39,12 @@ def issuer_policy(micro_credential: MicroCredential) -> IssuerPolicy:
     return policy
 
 
-def add_business_days(start: dt.datetime, days: int) -> dt.datetime:
-    current, added = start, 0
-    while added < days:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            added += 1
-    return current
-
-
 # --- Pool and eligibility -----------------------------------------------------------------------
 
 def add_to_pool(*, assessor, micro_credential: MicroCredential, organization: Organization, by, senior: bool = False) -> Qualification:
     """Put an assessor in an MC's pool (in training until calibrated). Issuer admins of the MC's owner only."""
     _check_issuer_admin(by, micro_credential)
-    if not Membership.objects.filter(user=assessor, organization=organization, role=Role.ASSESSOR).exists():
+    if not authz.is_assessor_of(assessor, organization):
         raise ValidationError({"assessor": [f"{assessor} is not an assessor of {organization}."]})
     q, created = Qualification.objects.get_or_create(assessor=assessor, micro_credential=micro_credential,
                                                      defaults={"organization": organization, "senior": senior})
@@ -63,15 +56,8 @@ def add_to_pool(*, assessor, micro_credential: MicroCredential, organization: Or
 
 
 def _check_issuer_admin(by, micro_credential: MicroCredential) -> None:
-    from microcred.accounts.selectors import is_platform_admin
-
-    if not (is_platform_admin(by) or Membership.objects.filter(user=by, organization=micro_credential.owner, role=Role.ISSUER_ADMIN).exists()):
+    if not authz.can_manage_assessment(by, micro_credential):
         raise PermissionDenied("Only issuer admins of the MC's organization manage its assessors.")
-
-
-def is_certified(q: Qualification | None, now=None) -> bool:
-    now = now or timezone.now()
-    return bool(q and q.status == Qualification.Status.CERTIFIED and (q.expires_at is None or q.expires_at > now))
 
 
 def expire_certifications(now=None) -> int:

@@ -8,21 +8,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from microcred.accounts.models import Role
-from microcred.accounts.selectors import has_role, is_platform_admin
+from microcred.accounts import policy as authz  # who may do what (local "policy" names are IssuerPolicy rows)
 from microcred.catalog.models import MicroCredential
 
+from microcred.core.validation import messages_of
 from . import selectors, services
 from .forms import AnchorForm, PoolForm, PrecheckForm, ReassignForm, ReleaseForm, keep_entered, parse_scores
 from .models import Assignment, Review
 
 A = Assignment
-
-
-def _messages_of(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
 
 
 def _form_errors(form) -> list[str]:
@@ -32,7 +26,7 @@ def _form_errors(form) -> list[str]:
 # --- Assessor -------------------------------------------------------------------------------------
 
 def _require_assessor(user) -> None:
-    if not selectors.is_assessor(user):
+    if not authz.is_assessor(user):
         raise PermissionDenied("The scoring queue is for assessors.")
 
 
@@ -40,7 +34,7 @@ def _require_assessor(user) -> None:
 def queue(request):
     _require_assessor(request.user)
     return render(request, "assessment/queue.html", {"items": selectors.queue_rows(request.user), "pools": selectors.pools_for(request.user),
-                                                     "manages": is_platform_admin(request.user) or has_role(request.user, Role.ISSUER_ADMIN)})
+                                                     "manages": authz.can_open_assessment_dashboard(request.user)})
 
 
 @login_required
@@ -63,7 +57,7 @@ def start_calibration(request, slug):
     except PermissionDenied:
         raise Http404("No such pool.") from None
     except ValidationError as exc:
-        for m in _messages_of(exc):
+        for m in messages_of(exc):
             messages.error(request, m)
         return redirect("assessment:queue")
     messages.success(request, f"Calibration started: {len(made)} item{'s' if len(made) != 1 else ''} to score. "
@@ -104,7 +98,7 @@ def item(request, pk):
         try:
             services.submit_scores(assignment=assignment, by=request.user, levels=levels, comments=comments, part_feedback=feedback)
         except ValidationError as exc:
-            errors = _messages_of(exc)
+            errors = messages_of(exc)
         else:
             messages.success(request, "Scores saved. Thank you.")
             return redirect("assessment:queue")
@@ -121,7 +115,7 @@ def release(request, pk):
     try:
         services.release(assignment=assignment, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
-        return _render_item(request, assignment, errors=_messages_of(exc), release_form=form)
+        return _render_item(request, assignment, errors=messages_of(exc), release_form=form)
     messages.success(request, "Item released; it goes to another assessor.")
     return redirect("assessment:queue")
 
@@ -139,7 +133,7 @@ def precheck(request, pk):
     try:
         services.precheck(assignment=assignment, by=request.user, complete=complete, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
-        return _render_item(request, assignment, errors=_messages_of(exc), precheck_form=form)
+        return _render_item(request, assignment, errors=messages_of(exc), precheck_form=form)
     messages.success(request, "Sent to scoring." if complete else "Returned to the earner with your reason.")
     return redirect("assessment:queue")
 
@@ -152,13 +146,13 @@ FIGURES = [("exact_agreement", "Exact agreement"), ("adjacent_agreement", "Adjac
 
 
 def _require_issuer(user) -> None:
-    if not (is_platform_admin(user) or has_role(user, Role.ISSUER_ADMIN)):
+    if not authz.can_open_assessment_dashboard(user):
         raise PermissionDenied("The assessment dashboard is for issuer admins.")
 
 
 def _managed(user, slug) -> MicroCredential:
     mc = get_object_or_404(MicroCredential.objects.select_related("current_version", "owner"), slug=slug)
-    if not selectors.manages(user, mc):
+    if not authz.can_manage_assessment(user, mc):
         raise PermissionDenied("Only issuer admins of this micro-credential's organization see its assessment.")
     return mc
 
@@ -215,7 +209,7 @@ def reassign(request, pk):
     try:
         services.reassign(assignment=assignment, to=form.cleaned_data["to"], by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
-        for m in _messages_of(exc):
+        for m in messages_of(exc):
             messages.error(request, m)
         return redirect("assessment:issuer_mc", slug=mc.slug)
     messages.success(request, "Item reassigned.")
@@ -235,7 +229,7 @@ def add_to_pool(request, slug):
         q = services.add_to_pool(assessor=form.cleaned_data["assessor"], micro_credential=mc, organization=mc.owner, by=request.user,
                                  senior=form.cleaned_data["senior"])
     except ValidationError as exc:
-        for m in _messages_of(exc):
+        for m in messages_of(exc):
             messages.error(request, m)
         return redirect("assessment:issuer_mc", slug=mc.slug)
     messages.success(request, f"{q.assessor.get_full_name() or q.assessor.username} is in the pool; they score once calibrated.")
@@ -266,7 +260,7 @@ def anchor_new(request, pk):
                 services.create_anchor_from_submission(submission=review.submission, by=request.user, title=form.cleaned_data["title"],
                                                        levels=levels)
             except ValidationError as exc:
-                errors = _messages_of(exc)
+                errors = messages_of(exc)
             else:
                 messages.success(request, f"Anchor “{form.cleaned_data['title']}” added to the calibration set.")
                 return redirect("assessment:issuer_mc", slug=mc.slug)

@@ -8,10 +8,10 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from microcred.accounts import policy
 from microcred.accounts.models import Organization
-from microcred.accounts.selectors import is_platform_admin, member_organization_ids
+from microcred.accounts.selectors import member_organization_ids
 
-from . import permissions
 from .models import (Criterion, EducatorRole, EvidenceType, GradeBand, MicroCredential, MicroCredentialVersion,
                      OrganizationRole, Part, Stack, StackItem, Subject)
 
@@ -24,7 +24,7 @@ MAX_QUERY_LENGTH = 200
 def visible_micro_credentials(user) -> QuerySet[MicroCredential]:
     """Published MCs this person may see: public ones, and members-only ones of their organizations."""
     qs = MicroCredential.objects.filter(current_version__state=S.PUBLISHED)
-    if is_platform_admin(user):
+    if policy.is_platform_admin(user):
         return qs
     orgs = member_organization_ids(user)
     return qs.filter(Q(visibility=MicroCredential.Visibility.PUBLIC) | Q(visible_to__in=orgs) | Q(owner__in=orgs)).distinct()
@@ -172,7 +172,7 @@ def _detail_queryset():
 
 
 def can_view(user, mc: MicroCredential) -> bool:
-    if mc.visibility == MicroCredential.Visibility.PUBLIC or is_platform_admin(user) or permissions.can_edit(user, mc):
+    if mc.visibility == MicroCredential.Visibility.PUBLIC or policy.is_platform_admin(user) or policy.can_edit(user, mc):
         return True
     orgs = member_organization_ids(user)
     return mc.owner_id in orgs or mc.visible_to.filter(pk__in=orgs).exists()
@@ -193,7 +193,7 @@ def version_for_reading(*, user, slug: str, number: int) -> MicroCredentialVersi
         raise Http404("No such version.")
     mc = version.micro_credential
     if version.state in (S.DRAFT, S.IN_REVIEW):
-        if not permissions.can_edit(user, mc):
+        if not policy.can_edit(user, mc):
             raise Http404("No such version.")
     elif not can_view(user, mc):
         raise Http404("No such version.")
@@ -229,7 +229,7 @@ def visible_stacks(*, user) -> QuerySet[Stack]:
 
 def stack_for_catalog(*, user, slug: str) -> Stack:
     stack = Stack.objects.filter(slug=slug).select_related("owner").first()
-    if stack is None or (stack.state != Stack.State.PUBLISHED and not permissions.can_edit(user, stack)):
+    if stack is None or (stack.state != Stack.State.PUBLISHED and not policy.can_edit(user, stack)):
         raise Http404("No such stack.")
     return stack
 
@@ -288,28 +288,37 @@ def stack_progress(stack: Stack, earned_mc_ids: set[int], *, _depth: int = 0) ->
 
 def micro_credentials_for_author(*, user) -> QuerySet[MicroCredential]:
     qs = MicroCredential.objects.select_related("owner", "current_version").prefetch_related("versions")
-    if is_platform_admin(user):
+    if policy.is_platform_admin(user):
         return qs.order_by("owner__name", "slug")
-    return qs.filter(owner__in=permissions.authoring_organization_ids(user)).order_by("owner__name", "slug")
+    return qs.filter(owner__in=policy.authoring_organization_ids(user)).order_by("owner__name", "slug")
 
 
 def stacks_for_author(*, user) -> QuerySet[Stack]:
     qs = Stack.objects.select_related("owner")
-    if is_platform_admin(user):
+    if policy.is_platform_admin(user):
         return qs
-    return qs.filter(owner__in=permissions.authoring_organization_ids(user))
+    return qs.filter(owner__in=policy.authoring_organization_ids(user))
 
 
 def authoring_organizations(*, user) -> QuerySet[Organization]:
-    if is_platform_admin(user):
+    if policy.is_platform_admin(user):
         return Organization.objects.all()
-    return Organization.objects.filter(pk__in=permissions.authoring_organization_ids(user))
+    return Organization.objects.filter(pk__in=policy.authoring_organization_ids(user))
+
+
+def editable_version(*, user, slug: str, number: int) -> MicroCredentialVersion:
+    """Version ``number`` of an MC this person may edit, or 404 (web and API authoring pages alike)."""
+    mc = editable_micro_credential(user=user, slug=slug)
+    version = mc.versions.filter(number=number).first()
+    if version is None:
+        raise Http404("No such version.")
+    return version
 
 
 def editable_micro_credential(*, user, slug: str) -> MicroCredential:
     """The MC for the authoring pages; 404 (not 403) to people who may not edit it, so nothing leaks."""
     mc = MicroCredential.objects.filter(slug=slug).select_related("owner").first()
-    if mc is None or not permissions.can_edit(user, mc):
+    if mc is None or not policy.can_edit(user, mc):
         raise Http404("No such micro-credential.")
     return mc
 

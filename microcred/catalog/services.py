@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from microcred.accounts import policy
 from microcred.accounts.models import Organization
 from microcred.core import audit
 
-from . import permissions
 from .definition import DefinitionErrors, export_definition, validate_definition, write_definition
 from .models import MicroCredential, MicroCredentialVersion, Stack, StackItem
 from .signals import version_published, version_retired
@@ -59,7 +59,7 @@ def refresh_search_text(version: MicroCredentialVersion) -> None:
 
 
 def _check_can_edit(by, mc: MicroCredential) -> None:
-    if not permissions.can_edit(by, mc):
+    if not policy.can_edit(by, mc):
         raise PermissionDenied("Only authors and issuer admins of the owning organization may edit this micro-credential.")
 
 
@@ -72,7 +72,7 @@ def _apply_mc_settings(mc: MicroCredential, clean: dict) -> None:
 
 def create_micro_credential(*, owner: Organization, definition: dict, by, slug: str | None = None) -> MicroCredentialVersion:
     """Create an MC owned by `owner` with a first draft version from a definition."""
-    if not permissions.can_edit(by, MicroCredential(owner=owner)):
+    if not policy.can_edit(by, MicroCredential(owner=owner)):
         raise PermissionDenied("You are not an author or issuer admin of that organization.")
     clean = validate_definition(definition)
     with transaction.atomic():
@@ -123,7 +123,7 @@ def submit_for_review(*, version: MicroCredentialVersion, by) -> MicroCredential
 
 def return_to_draft(*, version: MicroCredentialVersion, by, note: str = "") -> MicroCredentialVersion:
     """The reviewer asks for changes; the note tells the author what to fix."""
-    if not permissions.can_publish(by, version.micro_credential):
+    if not policy.can_publish(by, version.micro_credential):
         raise PermissionDenied("Only issuer admins of the owning organization review micro-credentials.")
     with transaction.atomic():
         version = MicroCredentialVersion.objects.select_for_update().get(pk=version.pk)
@@ -140,7 +140,7 @@ def publish(*, version: MicroCredentialVersion, by) -> MicroCredentialVersion:
     The previously published version of the same MC is retired (it stays readable, and whatever
     was earned on it keeps pointing at it)."""
     mc = version.micro_credential
-    if not permissions.can_publish(by, mc):
+    if not policy.can_publish(by, mc):
         raise PermissionDenied("Only issuer admins of the owning organization may publish.")
     with transaction.atomic():
         version = MicroCredentialVersion.objects.select_for_update().get(pk=version.pk)
@@ -166,7 +166,7 @@ def publish(*, version: MicroCredentialVersion, by) -> MicroCredentialVersion:
 def retire(*, version: MicroCredentialVersion, by, reason: str) -> MicroCredentialVersion:
     """Withdraw a published version from the catalog. Earned credentials keep pointing at it."""
     mc = version.micro_credential
-    if not permissions.can_publish(by, mc):
+    if not policy.can_publish(by, mc):
         raise PermissionDenied("Only issuer admins of the owning organization may retire.")
     if not reason.strip():
         raise ValidationError({"reason": ["Say why this micro-credential is being retired."]})
@@ -217,7 +217,7 @@ def save_stack(*, owner: Organization, by, title: str, description: str = "", ki
                items: list[dict], stack: Stack | None = None, slug: str | None = None) -> Stack:
     """Create or replace a stack. `items` = [{"micro_credential": MC} or {"child_stack": Stack}, optional "slot"]."""
     target = stack or Stack(owner=owner)
-    if not permissions.can_edit(by, target):
+    if not policy.can_edit(by, target):
         raise PermissionDenied("Only authors and issuer admins of the owning organization may edit this stack.")
     errors: dict[str, list[str]] = {}
     title = (title or "").strip()
@@ -269,7 +269,7 @@ def _contains(stack: Stack, needle: Stack, depth: int = 0) -> bool:
 
 
 def set_stack_state(*, stack: Stack, state: str, by) -> Stack:
-    if not permissions.can_publish(by, stack):
+    if not policy.can_publish(by, stack):
         raise PermissionDenied("Only issuer admins of the owning organization may publish or retire stacks.")
     allowed = {Stack.State.DRAFT: {Stack.State.PUBLISHED}, Stack.State.PUBLISHED: {Stack.State.RETIRED}, Stack.State.RETIRED: set()}
     from microcred.core.transitions import ensure_transition

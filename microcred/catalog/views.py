@@ -11,9 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from microcred.accounts import policy
 from microcred.core import audit
 
-from . import permissions, selectors, services
+from . import selectors, services
 from .definition import DefinitionErrors, export_definition
 from .forms import ImportDefinitionForm, NewMicroCredentialForm, OverviewForm, PartForm, RetireForm, ReviewForm, StackForm
 from .models import MicroCredentialVersion, Stack
@@ -61,7 +62,7 @@ def _render_version(request, version):
     mc = version.micro_credential
     return render(request, "catalog/detail.html", {
         "version": version, "mc": mc, "parts": selectors.parts_with_rubrics(version),
-        "stacks": selectors.stacks_containing(mc), "can_edit": permissions.can_edit(request.user, mc),
+        "stacks": selectors.stacks_containing(mc), "can_edit": policy.can_edit(request.user, mc),
         "other_versions": mc.versions.filter(state__in=[S.PUBLISHED, S.RETIRED]).exclude(pk=version.pk).order_by("-number"),
     })
 
@@ -83,14 +84,14 @@ def stack_detail(request, slug):
     return render(request, "catalog/stack_detail.html", {
         "stack": stack, "items": items, "progress": progress,
         "parents": Stack.objects.filter(items__child_stack=stack, state=Stack.State.PUBLISHED).distinct(),
-        "can_edit": permissions.can_edit(request.user, stack),
+        "can_edit": policy.can_edit(request.user, stack),
     })
 
 
 # --- Authoring --------------------------------------------------------------------------------
 
 def _author_required(request):
-    if not selectors.authoring_organizations(user=request.user).exists():
+    if not policy.can_author(request.user):
         raise PermissionDenied("Authoring is for authors and issuer admins of an issuing organization.")
 
 
@@ -136,17 +137,9 @@ def version_edit_url(version) -> str:
     return reverse("catalog:author_version", args=[version.micro_credential.slug, version.number])
 
 
-def _editable_version(request, slug, number) -> MicroCredentialVersion:
-    mc = selectors.editable_micro_credential(user=request.user, slug=slug)
-    version = mc.versions.filter(number=number).first()
-    if version is None:
-        raise Http404("No such version.")
-    return version
-
-
 @login_required
 def author_version(request, slug, number):
-    version = _editable_version(request, slug, number)
+    version = selectors.editable_version(user=request.user, slug=slug, number=number)
     definition = export_definition(version)
     form = OverviewForm(request.POST or None, initial=OverviewForm.initial_from(definition))
     if request.method == "POST":
@@ -163,7 +156,7 @@ def author_version(request, slug, number):
                 return redirect(version_edit_url(version))
     return render(request, "catalog/author_version.html", {
         "version": version, "mc": version.micro_credential, "form": form, "parts": selectors.parts_with_rubrics(version),
-        "can_publish": permissions.can_publish(request.user, version.micro_credential),
+        "can_publish": policy.can_publish(request.user, version.micro_credential),
         "review_form": ReviewForm(), "retire_form": RetireForm(), "history": audit.history(version)[:20],
         "versions": version.micro_credential.versions.order_by("-number"),
     })
@@ -171,7 +164,7 @@ def author_version(request, slug, number):
 
 @login_required
 def author_part(request, slug, number, position=None):
-    version = _editable_version(request, slug, number)
+    version = selectors.editable_version(user=request.user, slug=slug, number=number)
     if not version.is_editable:
         messages.error(request, "This version is no longer a draft; start a new version to make changes.")
         return redirect(version_edit_url(version))
@@ -238,7 +231,7 @@ def _part_errors(exc: ValidationError, index: int) -> ValidationError:
 @login_required
 @require_POST
 def author_transition(request, slug, number, action):
-    version = _editable_version(request, slug, number)
+    version = selectors.editable_version(user=request.user, slug=slug, number=number)
     try:
         if action == "submit":
             services.submit_for_review(version=version, by=request.user)
@@ -272,7 +265,7 @@ def author_transition(request, slug, number, action):
 
 @login_required
 def author_export(request, slug, number):
-    version = _editable_version(request, slug, number)
+    version = selectors.editable_version(user=request.user, slug=slug, number=number)
     body = json.dumps(export_definition(version), indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{version.micro_credential.slug}-v{version.number}.json"'
@@ -311,7 +304,7 @@ def author_stack(request, slug=None):
     initial = {}
     if slug:
         stack = Stack.objects.filter(slug=slug).first()
-        if stack is None or not permissions.can_edit(request.user, stack):
+        if stack is None or not policy.can_edit(request.user, stack):
             raise Http404("No such stack.")
         lines = [(f"{i.slot} | " if i.slot else "") + (i.micro_credential.slug if i.micro_credential_id else i.child_stack.slug)
                  for i in stack.items.select_related("micro_credential", "child_stack")]
@@ -340,4 +333,4 @@ def author_stack(request, slug=None):
                 messages.success(request, "Stack saved.")
                 return redirect("catalog:author_stack", slug=stack.slug)
     return render(request, "catalog/author_stack.html", {"form": form, "stack": stack,
-                                                          "can_publish": stack is not None and permissions.can_publish(request.user, stack)})
+                                                          "can_publish": stack is not None and policy.can_publish(request.user, stack)})

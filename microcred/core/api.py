@@ -1,10 +1,13 @@
-"""Shared JSON API pieces: errors as clear JSON, never a stack trace."""
+"""Shared JSON API pieces of every app: errors as clear JSON (never a stack trace), the documented refusals
+(ERROR_RESPONSES), the safe JSON parser and bounded paging parameters."""
 import json
 import math
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -111,3 +114,28 @@ def _check_strings(data) -> None:
                 stack.append(value)
         elif isinstance(item, list):
             stack.extend(item)
+
+
+# --- What every app's API shares: the documented refusals, and bounded paging parameters -------------------------
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="Why the request was refused.")
+
+
+# The refusals every operation can give, so clients (and the schema fuzz test) see them documented.
+# 400: field messages {"field": ["…"]} or {"detail": …}; 403: not allowed (or not signed in); 404: absent or not yours.
+ERROR_RESPONSES = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input: {field: [message, …]} or {detail: …}"),
+    403: OpenApiResponse(ErrorSerializer, description="Not signed in, or not allowed"),
+    404: OpenApiResponse(ErrorSerializer, description="No such object, or not visible to you"),
+}
+
+
+def bounded_int(raw, default: int, *, maximum: int) -> int:
+    """A query parameter as a whole number in [0, maximum]; ``default`` when absent or not a number (paging
+    parameters never fail a request)."""
+    try:
+        value = int(raw if raw is not None else default)
+    except (TypeError, ValueError):
+        return default
+    return max(0, min(value, maximum))

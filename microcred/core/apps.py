@@ -9,8 +9,11 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django_tasks.signals import task_finished, task_started
 
-        from . import audit_context
+        from . import audit_context, menu
 
         # Audit events recorded while a background task runs say which task made them.
         task_started.connect(audit_context.task_started, dispatch_uid="microcred.audit.task_started")
         task_finished.connect(audit_context.task_finished, dispatch_uid="microcred.audit.task_finished")
+
+        # Every app's menu.py registers its navigation entries (found through the app registry, not imported).
+        menu.autodiscover()

@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
 from django.core import serializers
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -47,7 +46,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from . import audit
+from . import audit, secrets
 
 FORMAT = "microcred-backup"
 FORMAT_VERSION = 1
@@ -104,10 +103,8 @@ def _file_sha256(fh) -> tuple[str, int]:
 
 
 def _key_encryption_secret() -> tuple[str, str]:
-    """The secret issuer keys are encrypted under (see microcred.credentials.keys), and where it comes from."""
-    if getattr(settings, "MICROCRED_KEY_ENCRYPTION_KEY", ""):
-        return settings.MICROCRED_KEY_ENCRYPTION_KEY, "MICROCRED_KEY_ENCRYPTION_KEY"
-    return settings.SECRET_KEY, "SECRET_KEY"
+    """The secret issuer keys are encrypted under (see microcred.core.secrets), and where it comes from."""
+    return secrets.encryption_secret()
 
 
 def _version() -> str:
@@ -557,7 +554,7 @@ def _load_database(dump: Path, key_material: dict, manifest: dict, result: Resul
             if result.counts.get(label, 0) != wanted.get(label, 0):
                 raise BackupError(f"After loading, {label} has {result.counts.get(label, 0)} rows where the backup has "
                                   f"{wanted.get(label, 0)}; nothing was restored.")
-        result.reencrypted_keys = _reencrypt_issuer_keys(key_material.get("secret", ""))
+        result.reencrypted_keys = _reencrypt_secrets(key_material.get("secret", ""))
     log("Writing evidence files…")
 
 
@@ -582,27 +579,11 @@ def _counts() -> dict[str, int]:
     return counts
 
 
-def _reencrypt_issuer_keys(old_secret: str) -> int:
-    """Issuer private keys were encrypted under the backed-up secret; encrypt them under this installation's.
-
-    Nothing happens when both are the same (the usual case: MICROCRED_KEY_ENCRYPTION_KEY kept stable)."""
-    current, _ = _key_encryption_secret()
-    if not old_secret or old_secret == current:
-        return 0
-    from django.test.utils import override_settings
-
-    from microcred.credentials import keys  # the backup spans every app; only this step needs credentials
-    from microcred.credentials.models import IssuerKey
-
-    n = 0
-    for key in IssuerKey.objects.all():
-        with override_settings(MICROCRED_KEY_ENCRYPTION_KEY=old_secret):
-            try:
-                raw = keys._decrypt(key.encrypted_private_key)
-            except Exception as exc:  # InvalidToken: the backup's secret does not open this key
-                raise BackupError(f"Issuer key {key.pk} cannot be decrypted with the secret stored in the backup; "
-                                  "the backup is inconsistent.") from exc
-        IssuerKey.objects.filter(pk=key.pk).update(encrypted_private_key=keys._encrypt(raw))
-        audit.record(actor=None, action="issuer_key.reencrypted", target=key, data={"reason": "restored from a backup"})
-        n += 1
-    return n
+def _reencrypt_secrets(old_secret: str) -> int:
+    """Secrets (issuer private keys) were encrypted under the backed-up secret; encrypt them under this
+    installation's. Each app that stores secrets does its own rows (core.secrets' signal): the backup spans every
+    app without importing any of them."""
+    try:
+        return secrets.reencrypt_all(old_secret)
+    except secrets.UndecryptableSecret as exc:
+        raise BackupError(f"{exc} with the secret stored in the backup; the backup is inconsistent.") from exc

@@ -8,4 +8,4 @@ class CredentialsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks, handlers  # noqa: F401  (site URL check; subscribes to earning's attempt_earned)
+        from . import checks, handlers  # noqa: F401  (site URL check; subscribes to earning's attempt_earned and core's secret re-encryption)

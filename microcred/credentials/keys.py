@@ -2,8 +2,8 @@
 
 Every organization that issues has one active Ed25519 key (Data Integrity proofs) and one active P-256 key
 (VC-JWT, ES256). Retired keys keep verifying what they signed; revoked keys stop verifying it. Private keys are
-Fernet-encrypted under a key derived with HKDF from ``MICROCRED_KEY_ENCRYPTION_KEY`` (or ``SECRET_KEY``) and are
-decrypted only inside this module and ``services``.
+encrypted at rest by ``microcred.core.secrets`` (Fernet, HKDF from ``MICROCRED_KEY_ENCRYPTION_KEY`` or ``SECRET_KEY``)
+and are decrypted only inside this module and ``services``.
 """
 from __future__ import annotations
 
@@ -12,19 +12,18 @@ import json
 from datetime import timezone as dt_timezone
 from urllib.parse import urlsplit
 
-from cryptography.fernet import Fernet
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from microcred.accounts.models import Organization, Role
-from microcred.accounts.selectors import has_role
+from microcred.accounts import policy
+from microcred.accounts.models import Organization
 from microcred.core import audit
+from microcred.core.secrets import InvalidToken, UndecryptableSecret, decrypt_secret, encrypt_secret
 
 from . import dataintegrity
 from .models import IssuerKey
@@ -67,19 +66,31 @@ def issuer_did(organization: Organization) -> str:
 # --- encryption at rest -----------------------------------------------------------------------------------------
 
 
-def _fernet() -> Fernet:
-    secret = getattr(settings, "MICROCRED_KEY_ENCRYPTION_KEY", None) or settings.SECRET_KEY
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"microcred.credentials.issuer-keys",
-                   info=b"fernet-v1").derive(secret.encode("utf-8"))
-    return Fernet(base64.urlsafe_b64encode(derived))
+# One purpose string for issuer keys: it is the HKDF salt, so it must never change (stored keys would not open).
+KEY_PURPOSE = "microcred.credentials.issuer-keys"
 
 
 def _encrypt(private_bytes: bytes) -> str:
-    return _fernet().encrypt(private_bytes).decode("ascii")
+    return encrypt_secret(private_bytes, purpose=KEY_PURPOSE)
 
 
 def _decrypt(token: str) -> bytes:
-    return _fernet().decrypt(token.encode("ascii"))
+    return decrypt_secret(token, purpose=KEY_PURPOSE)
+
+
+def reencrypt_private_keys(old_secret: str) -> int:
+    """Re-encrypt every issuer private key stored under ``old_secret`` with the current secret (restore of a
+    backup made elsewhere); audited per key. Raises UndecryptableSecret when a key does not open."""
+    n = 0
+    for key in IssuerKey.objects.all():
+        try:
+            raw = decrypt_secret(key.encrypted_private_key, purpose=KEY_PURPOSE, secret=old_secret)
+        except InvalidToken as exc:
+            raise UndecryptableSecret(f"Issuer key {key.pk} cannot be decrypted") from exc
+        IssuerKey.objects.filter(pk=key.pk).update(encrypted_private_key=_encrypt(raw))
+        audit.record(actor=None, action="issuer_key.reencrypted", target=key, data={"reason": "restored from a backup"})
+        n += 1
+    return n
 
 
 def _b64url(data: bytes) -> str:
@@ -140,7 +151,7 @@ def ec_public_key_from_jwk(jwk: dict) -> ec.EllipticCurvePublicKey:
 
 
 def _check_issuer_admin(organization: Organization, by) -> None:
-    if not has_role(by, Role.ISSUER_ADMIN, organization):
+    if not policy.can_manage_keys(by, organization):
         raise PermissionDenied("Only issuer admins of this organization may manage its signing keys.")
 
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import json
 
+from microcred.accounts import policy
 from microcred.catalog.models import MicroCredentialVersion
 
 from . import images
 from .builder import issuing_organization
 from .models import IssuedCredential
-from .permissions import can_see_badge_image
 
 
 def visible_credential(credential_id, user) -> IssuedCredential | None:
@@ -37,14 +37,6 @@ def earner_emails(earner) -> list[str]:
     return [earner.email] if getattr(earner, "email", "") else []
 
 
-def can_revoke(user, credential: IssuedCredential) -> bool:
-    """Issuer admins of the issuing organization, and nobody else."""
-    from microcred.accounts.models import Role
-    from microcred.accounts.selectors import has_role
-
-    return bool(getattr(user, "is_authenticated", False)) and has_role(user, Role.ISSUER_ADMIN, credential.issuer)
-
-
 def live_verification(credential: IssuedCredential):
     """The verifier's report on the credential as issued, computed now (proof, status, dates)."""
     from .verify import verify_credential
@@ -59,7 +51,7 @@ def badge_version(slug: str, number: int):
     if version is None:
         return None
     has_issued = version.state not in ("published", "retired") and IssuedCredential.objects.filter(version=version).exists()
-    return version if can_see_badge_image(version, has_issued=has_issued) else None
+    return version if policy.can_see_badge_image(version, has_issued=has_issued) else None
 
 
 def _badge_inputs(version) -> dict:

@@ -11,13 +11,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from microcred.accounts.models import Role
-from microcred.accounts.selectors import has_role
+from microcred.accounts import policy
 from microcred.core import audit
 from microcred.core.transitions import ensure_transition
 from microcred.earning.models import Attempt, Decision
 
-from . import builder, dataintegrity, images, keys, ob2, permissions, status, vcjwt
+from . import builder, dataintegrity, images, keys, ob2, status, vcjwt
 from . import fetch as remote
 from .signals import credential_imported, credential_issued, credential_revoked, send_after_commit
 from . import selectors
@@ -90,8 +89,17 @@ STATE_MOVES = {
 STATE_LABELS = {"active": "active", "suspended": "suspended", "revoked": "revoked (final)"}
 
 
+def available_moves(credential: IssuedCredential) -> dict[str, bool]:
+    """Which moves STATE_MOVES allows the credential now, for pages to offer (not who may make them: see
+    policy.can_revoke): suspend (only with a suspension status entry), unsuspend, revoke."""
+    S, allowed = IssuedCredential.State, STATE_MOVES[credential.state]
+    return {"suspend": credential.state != S.SUSPENDED and S.SUSPENDED in allowed and credential.can_be_suspended,
+            "unsuspend": credential.state == S.SUSPENDED and S.ACTIVE in allowed,
+            "revoke": S.REVOKED in allowed}
+
+
 def _require_issuer_admin(by, credential: IssuedCredential, action: str) -> None:
-    if not has_role(by, Role.ISSUER_ADMIN, credential.issuer):
+    if not policy.can_revoke(by, credential):
         raise PermissionDenied(f"Only issuer admins of the issuing organization may {action} this credential.")
 
 
@@ -151,7 +159,7 @@ def unsuspend(credential: IssuedCredential, *, by, reason: str) -> IssuedCredent
 def revoke(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential:
     """Revoke a credential: sets its bit in the issuer's revocation list. Issuer admins of the issuing
     organization only; a reason is required; audited. Revoking twice keeps the first revocation."""
-    if not has_role(by, Role.ISSUER_ADMIN, credential.issuer):
+    if not policy.can_revoke(by, credential):
         raise PermissionDenied("Only issuer admins of the issuing organization may revoke this credential.")
     reason = (reason or "").strip()
     if not reason:
@@ -243,7 +251,7 @@ def import_external_credential(*, earner, data, key_documents=None) -> ExternalC
     never fetches). Guarantees: refused with the verifier's own reasons (ValidationError) and nothing saved when a
     check fails; credentials issued by this platform are refused (they are already the earner's); importing the
     same credential twice returns the first import; audited."""
-    if not permissions.can_import_credential(earner):
+    if not policy.can_import_credential(earner):
         raise PermissionDenied("Log in to import a credential.")
     if isinstance(data, (bytes, bytearray)) and len(data) > MAX_BYTES:
         raise ValidationError({"document": [f"The file is larger than {MAX_BYTES:,} bytes (2 MB)."]})

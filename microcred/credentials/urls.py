@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .api import views as api_views
+from .api.v1 import views as api_views
 
 app_name = "credentials"
 

@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from microcred.accounts.models import Membership, Organization, Role
-from microcred.accounts.selectors import is_platform_admin
+from microcred.accounts import policy
+from microcred.accounts.models import Organization
 from microcred.core import audit
 from microcred.core.spreadsheets import formula_safe
 
@@ -20,18 +20,13 @@ from .models import Attempt, Voucher
 
 CODE_RE = re.compile(r"^[A-Z0-9-]{4,40}$")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud and typed
-SPONSOR_ROLES = (Role.RECOGNIZER_ADMIN, Role.ISSUER_ADMIN, Role.PLATFORM_ADMIN)
 FEE_COLUMNS = ["attempt_id", "earner", "micro_credential", "version", "fee", "payer", "voucher", "state", "submitted_at", "issuer"]
 
 
 def sponsor_organizations(user) -> QuerySet[Organization]:
     """Organizations this person may create vouchers for and see fee obligations of."""
-    if not getattr(user, "is_authenticated", False):
-        return Organization.objects.none()
-    if is_platform_admin(user):
-        return Organization.objects.all()
-    ids = Membership.objects.filter(user=user, role__in=SPONSOR_ROLES).values("organization_id")
-    return Organization.objects.filter(pk__in=ids)
+    ids = policy.sponsor_organization_ids(user)
+    return Organization.objects.all() if ids is None else Organization.objects.filter(pk__in=ids)
 
 
 def can_sponsor(user, organization: Organization) -> bool:

@@ -13,8 +13,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
-from microcred.accounts.models import EducatorProfile, Membership, Organization, Role, User
-from microcred.accounts.selectors import is_platform_admin
+from microcred.accounts import policy
+from microcred.accounts.models import EducatorProfile, Membership, Organization, User
 from microcred.catalog import selectors as catalog_selectors
 from microcred.catalog.models import MicroCredential, MicroCredentialVersion, Stack
 from microcred.core import audit
@@ -50,17 +50,8 @@ def _authenticated(user) -> bool:
 
 # --- Who is who ------------------------------------------------------------------------------
 
-def is_active_coach(user, earner) -> bool:
-    if not _authenticated(user) or user.pk == earner.pk:
-        return False
-    return CoachAssignment.objects.filter(coach=user, earner=earner, active=True).exists()
-
-
-def can_guide(user, plan: GrowthPlan) -> bool:
-    """The plan's supervisor or an active coach of the earner (never the earner themselves)."""
-    if not _authenticated(user) or user.pk == plan.earner_id:
-        return False
-    return plan.supervisor_id == user.pk or is_active_coach(user, plan.earner)
+# The rules themselves are the policy's (accounts/policy.py); these names stay for this module's callers.
+can_guide = policy.can_guide
 
 
 def _can_propose(user, plan: GrowthPlan) -> bool:
@@ -85,7 +76,7 @@ def plan_for_guide(*, user, earner_id: int) -> GrowthPlan:
     plan = GrowthPlan.objects.filter(earner=earner).select_related("earner", "supervisor").first()
     if plan is not None and can_guide(user, plan):
         return plan
-    if plan is None and is_active_coach(user, earner):
+    if plan is None and policy.is_coach_of(user, earner):
         return plan_for(earner)
     raise Http404("No such growth plan.")
 
@@ -106,7 +97,7 @@ def update_goals(*, plan: GrowthPlan, by, goals: str) -> GrowthPlan:
 
 def set_supervisor(*, plan: GrowthPlan, by, supervisor) -> GrowthPlan:
     """Name (or with None, clear) the supervisor who may propose and approve items. The earner or a platform admin."""
-    if not _authenticated(by) or (by.pk != plan.earner_id and not is_platform_admin(by)):
+    if not policy.can_choose_supervisor(by, plan):
         raise PermissionDenied("Only the earner (or a platform admin) chooses the supervisor of a growth plan.")
     if supervisor is not None and supervisor.pk == plan.earner_id:
         raise ValidationError({"supervisor": ["You cannot supervise your own growth plan; name your principal or supervisor."]})
@@ -218,10 +209,8 @@ def priority_organizations(user) -> QuerySet[Organization]:
     qs = Organization.objects.filter(kind__in=PRIORITY_KINDS)
     if not _authenticated(user):
         return qs.none()
-    if is_platform_admin(user):
-        return qs
-    ids = Membership.objects.filter(user=user, role__in=[Role.RECOGNIZER_ADMIN, Role.PLATFORM_ADMIN]).values("organization_id")
-    return qs.filter(pk__in=ids)
+    ids = policy.priority_admin_organization_ids(user)
+    return qs if ids is None else qs.filter(pk__in=ids)
 
 
 def _check_priority_admin(organization: Organization, by) -> None:

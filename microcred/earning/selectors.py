@@ -4,26 +4,22 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from microcred.accounts.selectors import is_platform_admin
+from microcred.accounts import policy
+from microcred.catalog.models import Part
 
 from .models import Attempt, CoachAssignment, Evidence, EvidenceFile, Notification, PartResponse, Submission
 
 
-def is_coach_of(coach, earner) -> bool:
-    if not getattr(coach, "is_authenticated", False):
-        return False
-    return CoachAssignment.objects.filter(coach=coach, earner=earner, active=True).exists()
+# Who may see an attempt is the policy's rule; kept here under its old name for the selectors below and callers.
+can_view_attempt = policy.can_view_attempt
 
 
-def can_view_attempt(user, attempt: Attempt) -> bool:
-    """The earner; their assigned coach only if the earner shares it; platform admins.
-
-    (Assessors see submissions through the assessment app, blind, never the attempt itself.)"""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if attempt.earner_id == user.pk or is_platform_admin(user):
-        return True
-    return attempt.shared_with_coach and is_coach_of(user, attempt.earner)
+def own_attempt(*, user, attempt_id: int) -> Attempt:
+    """One of this person's own attempts (to change it), or 404 (a coach who may read it may not change it)."""
+    attempt = attempt_for(user=user, attempt_id=attempt_id)
+    if attempt.earner_id != user.pk:
+        raise Http404("No such attempt.")
+    return attempt
 
 
 def attempt_for(*, user, attempt_id: int) -> Attempt:
@@ -47,7 +43,7 @@ def can_view_evidence_file(user, evidence_file: EvidenceFile) -> bool:
     """Whoever may see an attempt that uses the file (the uploader always), or a registered viewer rule."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if evidence_file.owner_id == user.pk or is_platform_admin(user):
+    if evidence_file.owner_id == user.pk or policy.is_platform_admin(user):
         return True
     attempts = Attempt.objects.filter(responses__evidence__file=evidence_file).distinct()
     if any(can_view_attempt(user, a) for a in attempts):
@@ -65,7 +61,7 @@ def neutral_file_name(file_id, name: str) -> str:
 
 def file_name_for(user, evidence_file: EvidenceFile) -> str:
     """The original name for the earner and whoever may see the attempt; a neutral one for anyone else (assessors)."""
-    if getattr(user, "pk", None) == evidence_file.owner_id or is_platform_admin(user):
+    if getattr(user, "pk", None) == evidence_file.owner_id or policy.is_platform_admin(user):
         return evidence_file.original_name
     attempts = Attempt.objects.filter(responses__evidence__file=evidence_file).distinct()
     if any(can_view_attempt(user, a) for a in attempts):
@@ -91,10 +87,25 @@ def open_attempt(earner, micro_credential) -> Attempt | None:
                                   state__in=[Attempt.State.DRAFT, Attempt.State.SUBMITTED, Attempt.State.NOT_YET]).first()
 
 
+def missing_for_part(part: Part, response: PartResponse | None) -> list[str]:
+    """What still has to be answered in a part before it can be submitted."""
+    if response is not None and response.locked:
+        return []
+    evidence = list(response.evidence.all()) if response is not None else []
+    by_prompt: dict[int | None, list[Evidence]] = {}
+    for e in evidence:
+        by_prompt.setdefault(e.prompt_id, []).append(e)
+    missing = []
+    for prompt in part.prompts.all():
+        if not by_prompt.get(prompt.pk):
+            missing.append(f"Answer: “{prompt.text[:80]}”")
+    if not part.prompts.exists() and not evidence:
+        missing.append("Add evidence for this part")
+    return missing
+
+
 def part_states(attempt: Attempt) -> list[dict]:
     """Per part: what is there, what is missing, and whether it is locked (passed earlier)."""
-    from .services import missing_for_part
-
     responses = {r.part_id: r for r in attempt.responses.all()}
     out = []
     for part in attempt.version.parts.prefetch_related("prompts", "evidence_types").all():
@@ -148,6 +159,12 @@ def attempt_workspace(attempt: Attempt) -> list[dict]:
         out.append({"part": part, "prompts": prompts, "missing": state["missing"], "state": state["state"],
                     "locked": state["state"] == "passed"})
     return out
+
+
+def abandon_deletes(attempt: Attempt) -> bool:
+    """What abandoning the attempt does: an unsubmitted draft is deleted with its evidence; anything that was
+    ever submitted is closed and its history kept. Asked by the service, the view and the page alike."""
+    return attempt.state == Attempt.State.DRAFT and not attempt.submissions.exists()
 
 
 def submission_history(attempt: Attempt) -> list[dict]:

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from microcred.accounts import policy
 from microcred.accounts.selectors import member_organization_ids
 from microcred.catalog import selectors as catalog_selectors
 from microcred.catalog.models import EvidenceType, MicroCredential, MicroCredentialVersion, Part, Prompt
@@ -195,23 +196,6 @@ def set_evidence_public(*, evidence: Evidence, by, public: bool) -> Evidence:
     return evidence
 
 
-def missing_for_part(part: Part, response: PartResponse | None) -> list[str]:
-    """What still has to be answered in a part before it can be submitted."""
-    if response is not None and response.locked:
-        return []
-    evidence = list(response.evidence.all()) if response is not None else []
-    by_prompt: dict[int | None, list[Evidence]] = {}
-    for e in evidence:
-        by_prompt.setdefault(e.prompt_id, []).append(e)
-    missing = []
-    for prompt in part.prompts.all():
-        if not by_prompt.get(prompt.pk):
-            missing.append(f"Answer: “{prompt.text[:80]}”")
-    if not part.prompts.exists() and not evidence:
-        missing.append("Add evidence for this part")
-    return missing
-
-
 def confirm_privacy(*, attempt: Attempt, by) -> Attempt:
     """The earner confirms student names/faces are removed or consent is held (NEA's rule)."""
     _check_owner(attempt, by)
@@ -317,7 +301,7 @@ def abandon_attempt(*, attempt: Attempt, by) -> None:
     with transaction.atomic():
         attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
         _check_owner(attempt, by)
-        if attempt.state == S.DRAFT and not attempt.submissions.exists():
+        if selectors.abandon_deletes(attempt):
             files = list(EvidenceFile.objects.filter(uses__response__attempt=attempt).distinct())
             audit.record(actor=by, action="attempt.draft_deleted", target=attempt)
             attempt.delete()
@@ -425,7 +409,7 @@ def add_coach_comment(*, attempt: Attempt, by, text: str, part: Part | None = No
     if len(text) > 5000:
         raise ValidationError({"text": ["Keep comments under 5,000 characters."]})
     is_earner = attempt.earner_id == by.pk
-    if not is_earner and not (attempt.shared_with_coach and selectors.is_coach_of(by, attempt.earner)):
+    if not policy.can_comment_on_attempt(by, attempt):
         raise PermissionDenied("Only the earner and the coach they share with can comment.")
     comment = CoachComment.objects.create(attempt=attempt, author=by, text=text, part=part)
     if not is_earner:
@@ -435,7 +419,7 @@ def add_coach_comment(*, attempt: Attempt, by, text: str, part: Part | None = No
 
 
 def record_coach_conversation(*, attempt: Attempt, by, held_on: dt.date, note: str = "") -> CoachConversation:
-    if not selectors.is_coach_of(by, attempt.earner):
+    if not policy.can_record_coach_conversation(by, attempt):
         raise PermissionDenied("Only the earner's coach records a coaching conversation.")
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": ["The conversation cannot be in the future."]})
@@ -445,11 +429,9 @@ def record_coach_conversation(*, attempt: Attempt, by, held_on: dt.date, note: s
 
 
 def assign_coach(*, earner, coach, by) -> None:
-    from microcred.accounts.selectors import is_platform_admin
-
     from .models import CoachAssignment
 
-    if by.pk != earner.pk and not is_platform_admin(by):
+    if not policy.can_assign_coach(by, earner):
         raise PermissionDenied("Earners choose their coach (or a platform admin assigns one).")
     CoachAssignment.objects.update_or_create(earner=earner, coach=coach, defaults={"active": True})
     audit.record(actor=by, action="coach.assigned", target=earner, data={"coach": coach.username})

@@ -9,19 +9,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from microcred.accounts import policy
 from microcred.catalog import selectors as catalog_selectors
 from microcred.catalog.models import MicroCredential, Prompt
 
+from microcred.core.validation import messages_of
 from . import notifications as notices
 from . import plans, selectors, services
 from .forms import CoachCommentForm, CoachConversationForm, SubmitForm, UploadForm, VoucherForm
 from .models import Attempt, Evidence
-
-
-def _messages_of(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
 
 
 @login_required
@@ -47,7 +43,7 @@ def start(request, slug):
     try:
         attempt = services.start_attempt(earner=request.user, micro_credential=mc)
     except ValidationError as exc:
-        for m in _messages_of(exc):
+        for m in messages_of(exc):
             messages.error(request, m)
         return redirect("catalog:detail", slug=slug) if mc.current_version_id else redirect("earning:home")
     return redirect("earning:attempt", pk=attempt.pk)
@@ -59,26 +55,19 @@ def attempt(request, pk):
     is_earner = attempt.earner_id == request.user.pk
     return render(request, "earning/attempt.html", {
         "attempt": attempt, "is_earner": is_earner, "parts": selectors.attempt_workspace(attempt),
-        "history": selectors.submission_history(attempt), "submit_form": SubmitForm(), "upload_form": UploadForm(),
+        "history": selectors.submission_history(attempt), "abandon_deletes": selectors.abandon_deletes(attempt), "submit_form": SubmitForm(), "upload_form": UploadForm(),
         "comment_form": CoachCommentForm(), "conversation_form": CoachConversationForm(), "voucher_form": VoucherForm(),
         "editable": is_earner and attempt.state in (Attempt.State.DRAFT, Attempt.State.NOT_YET),
-        "is_coach": not is_earner and selectors.is_coach_of(request.user, attempt.earner),
+        "is_coach": not is_earner and policy.is_coach_of(request.user, attempt.earner),
         "comments": attempt.coach_comments.select_related("author", "part"),
     })
-
-
-def _owned_attempt(request, pk) -> Attempt:
-    attempt = selectors.attempt_for(user=request.user, attempt_id=pk)
-    if attempt.earner_id != request.user.pk:
-        raise Http404("No such attempt.")
-    return attempt
 
 
 @login_required
 @require_POST
 def save_answer(request, pk, prompt_id):
     """Autosave one answer (htmx posts on change); answers with a short status line."""
-    attempt = _owned_attempt(request, pk)
+    attempt = selectors.own_attempt(user=request.user, attempt_id=pk)
     prompt = get_object_or_404(Prompt, pk=prompt_id, part__version=attempt.version)
     choice = request.POST.get("choice")
     try:
@@ -86,7 +75,7 @@ def save_answer(request, pk, prompt_id):
                              text=request.POST.get("text"), url=request.POST.get("url"),
                              choice=int(choice) if choice not in (None, "") and choice.isdigit() else (None if choice in (None, "") else -1))
     except ValidationError as exc:
-        message = " ".join(_messages_of(exc))
+        message = " ".join(messages_of(exc))
         if request.headers.get("HX-Request"):
             return HttpResponse(f'<span class="error" role="alert">Not saved: {_escape(message)}</span>', status=200)
         messages.error(request, f"Not saved: {message}")
@@ -106,7 +95,7 @@ def _escape(text: str) -> str:
 @login_required
 @require_POST
 def upload(request, pk, prompt_id):
-    attempt = _owned_attempt(request, pk)
+    attempt = selectors.own_attempt(user=request.user, attempt_id=pk)
     prompt = get_object_or_404(Prompt, pk=prompt_id, part__version=attempt.version)
     from .uploads import upload_refusal
 
@@ -118,7 +107,7 @@ def upload(request, pk, prompt_id):
     try:
         evidence = services.add_file(attempt=attempt, by=request.user, prompt=prompt, uploaded_file=request.FILES["file"])
     except ValidationError as exc:
-        for m in _messages_of(exc):
+        for m in messages_of(exc):
             messages.error(request, f"File not added: {m}")
     else:
         messages.success(request, f"Added “{evidence.file.original_name}”.")
@@ -128,13 +117,13 @@ def upload(request, pk, prompt_id):
 @login_required
 @require_POST
 def remove_evidence(request, pk, evidence_id):
-    attempt = _owned_attempt(request, pk)
+    attempt = selectors.own_attempt(user=request.user, attempt_id=pk)
     evidence = get_object_or_404(Evidence, pk=evidence_id, response__attempt=attempt)
     try:
         services.remove_evidence(evidence=evidence, by=request.user)
         messages.success(request, "Removed.")
     except ValidationError as exc:
-        for m in _messages_of(exc):
+        for m in messages_of(exc):
             messages.error(request, m)
     return redirect("earning:attempt", pk=pk)
 
@@ -142,7 +131,7 @@ def remove_evidence(request, pk, evidence_id):
 @login_required
 @require_POST
 def evidence_public(request, pk, evidence_id):
-    attempt = _owned_attempt(request, pk)
+    attempt = selectors.own_attempt(user=request.user, attempt_id=pk)
     evidence = get_object_or_404(Evidence, pk=evidence_id, response__attempt=attempt)
     services.set_evidence_public(evidence=evidence, by=request.user, public=request.POST.get("public") == "1")
     return redirect("earning:attempt", pk=pk)
@@ -168,7 +157,7 @@ def attempt_action(request, pk, action):
             services.set_shared_with_coach(attempt=attempt, by=request.user, shared=request.POST.get("shared") == "1")
             messages.success(request, "Sharing updated.")
         elif action == "abandon":
-            was_draft = attempt.state == Attempt.State.DRAFT and not attempt.submissions.exists()
+            was_draft = selectors.abandon_deletes(attempt)
             services.abandon_attempt(attempt=attempt, by=request.user)
             messages.success(request, "Draft deleted." if was_draft else "Attempt closed; its history is kept.")
             return redirect("earning:home")
@@ -195,7 +184,7 @@ def attempt_action(request, pk, action):
     except PermissionDenied as exc:
         messages.error(request, str(exc) or "You cannot do that.")
     except ValidationError as exc:
-        for m in _messages_of(exc):
+        for m in messages_of(exc):
             messages.error(request, m)
     return redirect("earning:attempt", pk=pk)
 

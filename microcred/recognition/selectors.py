@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
 
+from microcred.accounts import policy as authz
 from microcred.accounts.models import EducatorProfile, Membership, Organization
 from microcred.catalog.models import Criterion, Stack, StackItem
 from microcred.credentials.models import ExternalCredential, IssuedCredential
@@ -308,11 +309,8 @@ def managed_recognizers(user) -> QuerySet[Organization]:
     state agency and university, and any organization that already has policies)."""
     from django.db.models import Q
 
-    from microcred.accounts.models import Role
-    from microcred.accounts.selectors import is_platform_admin, organization_ids_with_role
-
-    own = Q(pk__in=organization_ids_with_role(user, Role.RECOGNIZER_ADMIN))
-    if is_platform_admin(user):
+    own = Q(pk__in=authz.recognizer_admin_organization_ids(user))
+    if authz.is_platform_admin(user):
         return Organization.objects.filter(own | Q(kind__in=RECOGNIZER_KINDS) | Q(recognition_policies__isnull=False)).distinct()
     return Organization.objects.filter(own)
 
@@ -326,6 +324,17 @@ def policy_versions(slug: str) -> list[Policy]:
     return list(Policy.objects.filter(slug=slug).select_related("recognizer", "created_by", "published_by").order_by("-version"))
 
 
+def managed_policy_versions(*, user, slug: str) -> list[Policy]:
+    """The policy's versions, newest first; 404 for anyone who does not manage its recognizer (drafts stay
+    private). Web and API views alike."""
+    from django.http import Http404
+
+    versions = policy_versions(slug)
+    if not versions or not authz.can_manage_recognizer(user, versions[0].recognizer):
+        raise Http404("No such policy.")
+    return versions
+
+
 def _subtree(organization_id: int) -> set[int]:
     children = defaultdict(list)
     for pk, parent in Organization.objects.values_list("pk", "parent_id"):
@@ -337,6 +346,15 @@ def _subtree(organization_id: int) -> set[int]:
             out.add(pk)
             todo.extend(children[pk])
     return out
+
+
+def dry_run_educators(recognizer: Organization):
+    """Whom a dry run of the recognizer's policy evaluates: educators with something to evaluate, in its
+    jurisdiction, by name. The one choice for the page, the API and the command."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        pk__in=set(educators_to_evaluate()) & jurisdiction_educator_ids(recognizer)).order_by("last_name", "first_name", "pk")
 
 
 def jurisdiction_educator_ids(recognizer: Organization) -> set[int]:

@@ -5,30 +5,26 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from microcred.accounts.models import Organization, Role
-from microcred.accounts.selectors import has_role, is_platform_admin
+from microcred.accounts import policy as authz  # who may do what (recognition's own .policy is the rule documents)
+from microcred.accounts.models import Organization
 from microcred.core import audit
 from microcred.credentials.models import IssuedCredential
 
 from . import bulk, engine, selectors
 from .models import Award, EducatorFact, Policy
 from .policy import PolicyErrors, References, parse_document, resolve_approved, validate_policy
+from .signals import educator_fact_recorded, policy_published
 
 WITHDRAWING_EXCLUSIONS = bulk.WITHDRAWING_EXCLUSIONS
 
 
-def can_manage(user, recognizer: Organization) -> bool:
-    return has_role(user, Role.RECOGNIZER_ADMIN, recognizer) or is_platform_admin(user)
-
-
 def _check_can_manage(by, recognizer: Organization) -> None:
-    if not can_manage(by, recognizer):
+    if not authz.can_manage_recognizer(by, recognizer):
         raise PermissionDenied("Only the recognizer's admins may edit or publish its policies.")
 
 
@@ -136,7 +132,8 @@ def _active_by_key(educator_id: int, slug: str) -> dict[str, Award]:
 
 def dry_run(policy_or_document, *, by, educators=None, as_of=None) -> list[DryRunRow]:
     """Who would qualify under a (draft) policy or document, and what would change against current awards.
-    Writes nothing. Recognizer admins of the policy's recognizer only."""
+    Writes nothing. Recognizer admins of the policy's recognizer only. ``educators`` defaults to
+    selectors.dry_run_educators (the jurisdiction's educators with something to evaluate, by name)."""
     if isinstance(policy_or_document, Policy):
         document, version = policy_or_document.document, policy_or_document.version
     else:
@@ -144,10 +141,8 @@ def dry_run(policy_or_document, *, by, educators=None, as_of=None) -> list[DryRu
     recognizer = Organization.objects.get(slug=document["recognizer"])
     _check_can_manage(by, recognizer)
     as_of = as_of or timezone.now()
-    User = get_user_model()
     if educators is None:
-        educators = [u for u in User.objects.filter(pk__in=selectors.educators_to_evaluate())
-                     if recognizer.pk in selectors.jurisdiction_ids(u)]
+        educators = list(selectors.dry_run_educators(recognizer))
     results = _evaluate(document, version, recognizer.pk, [e.pk for e in educators], as_of=as_of)
     return [DryRunRow(e, results[e.pk], _plan(results[e.pk], _active_by_key(e.pk, document["slug"]))) for e in educators]
 
@@ -183,9 +178,7 @@ def publish_and_reevaluate(*, policy: Policy, by) -> Policy:
     """Publish (see ``publish``) and, once committed, re-evaluate every educator in the background so the awards
     follow the newly published version without waiting for the nightly ``evaluate_recognition``."""
     published = publish(policy=policy, by=by)
-    from .tasks import evaluate_all_task
-
-    transaction.on_commit(lambda: evaluate_all_task.enqueue())
+    transaction.on_commit(lambda: policy_published.send(sender=Policy, policy_id=published.pk))
     return published
 
 
@@ -211,7 +204,5 @@ def record_educator_fact(*, recognizer: Organization, educator, key: str, value,
     if errors:
         raise ValidationError(errors)
     fact = set_educator_fact(recognizer=recognizer, educator=educator, key=key, value=value, by=by)
-    from .tasks import evaluate_educator_task
-
-    transaction.on_commit(lambda: evaluate_educator_task.enqueue(educator_id=educator.pk, reason=f"fact {key} set"))
+    transaction.on_commit(lambda: educator_fact_recorded.send(sender=EducatorFact, educator_id=educator.pk, key=key))
     return fact

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from microcred.accounts import policy as authz
 from microcred.accounts.models import Organization
 
 from . import selectors, services
@@ -56,17 +57,9 @@ def _recognizers(user):
 
 def _managed_recognizer(user, slug: str) -> Organization:
     recognizer = get_object_or_404(Organization, slug=slug)
-    if not services.can_manage(user, recognizer):
+    if not authz.can_manage_recognizer(user, recognizer):
         raise PermissionDenied(f"Only the recognizer admins of {recognizer.name} manage its policies.")
     return recognizer
-
-
-def _versions(user, slug: str) -> list[Policy]:
-    """The policy's versions, newest first; 404 for anyone who does not manage its recognizer (drafts stay private)."""
-    versions = selectors.policy_versions(slug)
-    if not versions or not services.can_manage(user, versions[0].recognizer):
-        raise Http404("No such policy.")
-    return versions
 
 
 def _errors(exc: ValidationError) -> list[tuple[str, str]]:
@@ -131,7 +124,7 @@ def policy_new(request, recognizer):
 @login_required
 def policy(request, slug):
     """A policy's versions and its document, editable: saving makes (or updates) the draft."""
-    versions = _versions(request.user, slug)
+    versions = selectors.managed_policy_versions(user=request.user, slug=slug)
     recognizer = versions[0].recognizer
     errors = []
     if request.method == "POST":
@@ -150,7 +143,7 @@ def policy(request, slug):
 
 
 def _version(user, slug: str, version: int) -> Policy:
-    found = next((v for v in _versions(user, slug) if v.version == version), None)
+    found = next((v for v in selectors.managed_policy_versions(user=user, slug=slug) if v.version == version), None)
     if found is None:
         raise Http404("No such version.")
     return found
@@ -161,10 +154,8 @@ def _version(user, slug: str, version: int) -> Policy:
 def dry_run(request, slug, version):
     """Who would qualify under this version and what would change against today's awards; writes nothing."""
     policy = _version(request.user, slug, version)
-    educators = get_user_model().objects.filter(
-        pk__in=set(selectors.educators_to_evaluate()) & selectors.jurisdiction_educator_ids(policy.recognizer)).order_by("last_name", "first_name", "pk")
     try:
-        rows = services.dry_run(policy, by=request.user, educators=list(educators))
+        rows = services.dry_run(policy, by=request.user)
     except ValidationError as exc:  # e.g. a reciprocity partner is no longer published
         rows, problems = [], _errors(exc)
     else:
@@ -193,7 +184,7 @@ def publish(request, slug, version):
 @require_GET
 @login_required
 def qualifiers(request, slug):
-    versions = _versions(request.user, slug)
+    versions = selectors.managed_policy_versions(user=request.user, slug=slug)
     policy = next((v for v in versions if v.state == Policy.State.PUBLISHED), versions[0])
     return render(request, "recognition/qualifiers.html", {"data": selectors.qualifiers(policy), "policy": policy})
 

@@ -95,7 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "microcred.accounts.context_processors.roles",
+                "microcred.core.menu.menu",  # the navigation the apps contribute (core/menu.py)
             ],
         },
     },
@@ -138,6 +138,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Answers user.has_perm() for the few names apps below accounts ask (accounts/policy.py PERMISSIONS).
+    "microcred.accounts.policy.PolicyBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

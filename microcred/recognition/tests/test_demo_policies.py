@@ -236,7 +236,8 @@ def test_seeded_demo_has_policies_facts_progress_and_awards_and_is_idempotent():
 def test_scale_data_evaluate_all_agrees_with_per_educator_evaluation():
     from microcred.accounts.models import User
     from microcred.core.models import AuditEvent
-    from microcred.recognition import scale, selectors, services
+    from microcred.demo import scale
+    from microcred.recognition import selectors, services
     from microcred.recognition.models import Award, EducatorFact, Policy
 
     counts = scale.generate(educators=200, seed=7)
@@ -293,7 +294,7 @@ def test_generate_scale_data_refuses_a_database_with_real_data(world):
 
 
 def test_generate_scale_data_help_says_the_credentials_are_unsigned_placeholders():
-    from microcred.recognition.management.commands.generate_scale_data import Command
+    from microcred.demo.management.commands.generate_scale_data import Command
 
     assert "UNSIGNED placeholder" in Command.help and "FOR BENCHMARK DATABASES ONLY" in Command.help
 

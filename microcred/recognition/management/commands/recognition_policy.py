@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from microcred.accounts.models import Organization
-from microcred.recognition import selectors, services
+from microcred.recognition import services
 from microcred.recognition.forms import MAX_DOCUMENT_BYTES, read_document
 
 
@@ -38,9 +38,7 @@ class Command(BaseCommand):
             draft = services.create_or_update_draft(recognizer=recognizer, document=document, by=user)
             self.stdout.write(f"Saved draft version {draft.version} of “{draft.slug}” ({draft.title}).")
             if dry_run:
-                educators = get_user_model().objects.filter(
-                    pk__in=set(selectors.educators_to_evaluate()) & selectors.jurisdiction_educator_ids(recognizer))
-                rows = services.dry_run(draft, by=user, educators=list(educators))
+                rows = services.dry_run(draft, by=user)
                 qualify = [r for r in rows if r.evaluation.outcomes and r.evaluation.outcomes[0].achieved]
                 self.stdout.write(f"Dry run: {len(qualify)} of {len(rows)} educators in the jurisdiction would qualify.")
                 for r in rows:

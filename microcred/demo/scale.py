@@ -36,10 +36,11 @@ from microcred.catalog.vocabularies import ensure_vocabularies
 from microcred.credentials.builder import issuing_organization
 from microcred.credentials.models import STATUS_LIST_SIZE, ExternalCredential, IssuedCredential, StatusList
 from microcred.earning.models import Attempt
+from microcred.recognition import services
+from microcred.recognition.fastinsert import Inserter
+from microcred.recognition.models import EducatorFact, Policy
 
-from . import services
-from .fastinsert import Inserter
-from .models import EducatorFact, Policy
+from . import content
 
 MARKER = "scale-platform"
 PREFIX = "scale-"
@@ -132,8 +133,6 @@ def _organizations(educators: int) -> dict[str, list[Organization]]:
 
 
 def _catalog(orgs, admin) -> list[MicroCredentialVersion]:
-    from microcred.demo import content
-
     rename = {o.slug[len(PREFIX):]: o.slug for o in orgs["issuers"]}
     by_slug = {o.slug: o for o in orgs["issuers"]}
     versions = []

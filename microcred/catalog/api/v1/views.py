@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -12,10 +11,12 @@ from rest_framework.response import Response
 
 from microcred.accounts.models import Organization
 
-from .. import selectors, services
-from ..definition import export_definition
+from ... import selectors, services
+from ...definition import export_definition
 
-from .serializers import (ERROR_RESPONSES, CatalogSearchSerializer, DefinitionSerializer, ImportRequestSerializer,
+from microcred.core.api import ERROR_RESPONSES, bounded_int
+
+from .serializers import (CatalogSearchSerializer, DefinitionSerializer, ImportRequestSerializer,
                           MicroCredentialDetailSerializer, StackSerializer, TransitionRequestSerializer, VersionStateSerializer)
 
 FACET_PARAMS = [OpenApiParameter(name, OpenApiTypes.STR, many=True, required=False, description=f"Filter by {name} (repeatable)")
@@ -29,14 +30,10 @@ FACET_PARAMS = [OpenApiParameter(name, OpenApiTypes.STR, many=True, required=Fal
 @api_view(["GET"])
 def catalog_search(request):
     """Search the catalog: published micro-credentials visible to the caller, with facet counts."""
-    def bounded(name, default, high):
-        try:
-            return max(0, min(int(request.query_params.get(name, default)), high))
-        except (TypeError, ValueError):
-            return default
     filters = {name: request.query_params.getlist(name) for name in selectors.FACETS if request.query_params.getlist(name)}
     result = selectors.search_catalog(user=request.user, q=request.query_params.get("q", ""), filters=filters,
-                                      limit=bounded("limit", 50, 200), offset=bounded("offset", 0, 100_000))
+                                      limit=bounded_int(request.query_params.get("limit"), 50, maximum=200),
+                                      offset=bounded_int(request.query_params.get("offset"), 0, maximum=100_000))
     data = {"total": result.total, "results": result.versions,
             "facets": {name: [vars(v) for v in values] for name, values in result.facets.items()}}
     return Response(CatalogSearchSerializer(data, context={"request": request}).data)
@@ -90,14 +87,6 @@ def authoring_import(request):
     return Response({"slug": version.micro_credential.slug, "version": version.number, "state": version.state}, status=status.HTTP_201_CREATED)
 
 
-def _editable_version(request, slug, number):
-    mc = selectors.editable_micro_credential(user=request.user, slug=slug)
-    version = mc.versions.filter(number=number).first()
-    if version is None:
-        raise Http404("No such version.")
-    return version
-
-
 @extend_schema(methods=["GET"], responses={200: DefinitionSerializer, **ERROR_RESPONSES}, operation_id="authoring_definition_get")
 @extend_schema(methods=["PUT"], request=DefinitionSerializer, responses={200: DefinitionSerializer, **ERROR_RESPONSES},
                operation_id="authoring_definition_put")
@@ -105,7 +94,7 @@ def _editable_version(request, slug, number):
 @permission_classes([IsAuthenticated])
 def authoring_definition(request, slug, number):
     """Read (export) or replace the definition of a draft version. Only drafts can be replaced."""
-    version = _editable_version(request, slug, number)
+    version = selectors.editable_version(user=request.user, slug=slug, number=number)
     if request.method == "PUT":
         if not isinstance(request.data, dict):
             return Response({"definition": ["must be a JSON object."]}, status=status.HTTP_400_BAD_REQUEST)
@@ -118,7 +107,7 @@ def authoring_definition(request, slug, number):
 @permission_classes([IsAuthenticated])
 def authoring_transition(request, slug, number):
     """Move a version through its lifecycle: submit, return (with note), publish, retire (with reason), new-version."""
-    version = _editable_version(request, slug, number)
+    version = selectors.editable_version(user=request.user, slug=slug, number=number)
     body = TransitionRequestSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     action = body.validated_data["action"]

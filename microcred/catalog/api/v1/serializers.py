@@ -1,8 +1,6 @@
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
-from ..models import MicroCredentialVersion, Stack
+from ...models import MicroCredentialVersion, Stack
 
 
 class OrganizationRefSerializer(serializers.Serializer):
@@ -116,16 +114,3 @@ class VersionStateSerializer(serializers.Serializer):
     slug = serializers.CharField()
     version = serializers.IntegerField()
     state = serializers.CharField()
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="Why the request was refused.")
-
-
-# The refusals every operation can give, so clients (and the schema fuzz test) see them documented.
-# 400: field messages {"field": ["…"]} or {"detail": …}; 403: not allowed (or not signed in); 404: absent or not yours.
-ERROR_RESPONSES = {
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input: {field: [message, …]} or {detail: …}"),
-    403: OpenApiResponse(ErrorSerializer, description="Not signed in, or not allowed"),
-    404: OpenApiResponse(ErrorSerializer, description="No such object, or not visible to you"),
-}

@@ -1,9 +1,9 @@
-"""Fill a fresh database with synthetic scale data for benchmarks (see recognition/scale.py)."""
+"""Fill a fresh database with synthetic scale data for benchmarks (see demo/scale.py)."""
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from microcred.recognition.scale import ScaleDataRefused, generate
+from microcred.demo.scale import ScaleDataRefused, generate
 
 
 class Command(BaseCommand):

@@ -7,41 +7,24 @@ import json
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from microcred.catalog.api.serializers import ERROR_RESPONSES
+from microcred.accounts import policy
+from microcred.core.api import ERROR_RESPONSES
 
-from .. import permissions, selectors, services
-from ..models import ExternalCredential, IssuedCredential
-from ..verify import MAX_BYTES
+from ... import selectors, services
+from ...models import ExternalCredential, IssuedCredential
+from ...verify import MAX_BYTES
+from .serializers import (REASON_MAX, CredentialImportInSerializer, CredentialStatusChangeSerializer,
+                          CredentialStatusSerializer, ImportedCredentialSerializer)
 
 ACTIONS = {"revoke": services.revoke, "suspend": services.suspend, "unsuspend": services.unsuspend}
-REASON_MAX = 500
-
-CredentialStatus = inline_serializer("CredentialStatus", {
-    "id": serializers.UUIDField(), "url": serializers.CharField(),
-    "state": serializers.ChoiceField(choices=IssuedCredential.State.choices),
-    "revoked_at": serializers.DateTimeField(allow_null=True), "revocation_reason": serializers.CharField(),
-    "suspended_at": serializers.DateTimeField(allow_null=True), "suspension_reason": serializers.CharField(),
-    "can_be_suspended": serializers.BooleanField(help_text="Issued with a suspension status entry"),
-    "status_lists": serializers.ListField(child=serializers.CharField(), help_text="URLs of its status lists")})
-ReasonIn = inline_serializer("CredentialStatusChange", {"reason": serializers.CharField(max_length=REASON_MAX)})
-
 
 def _as_json(credential: IssuedCredential) -> dict:
-    entries = credential.credential.get("credentialStatus") or []
-    entries = entries if isinstance(entries, list) else [entries]
-    return {
-        "id": str(credential.pk), "url": credential.credential.get("id", ""), "state": credential.state,
-        "revoked_at": credential.revoked_at, "revocation_reason": credential.revocation_reason,
-        "suspended_at": credential.suspended_at, "suspension_reason": credential.suspension_reason,
-        "can_be_suspended": credential.can_be_suspended,
-        "status_lists": [e.get("statusListCredential") for e in entries if isinstance(e, dict)],
-    }
+    return CredentialStatusSerializer(credential).data
 
 
 def _managed_credential(request, credential_id) -> IssuedCredential:
@@ -50,14 +33,14 @@ def _managed_credential(request, credential_id) -> IssuedCredential:
     credential = IssuedCredential.objects.select_related("issuer").filter(pk=credential_id).first()
     if credential is None:
         raise Http404("No such credential.")
-    if selectors.can_revoke(request.user, credential):
+    if policy.can_revoke(request.user, credential):
         return credential
     if selectors.visible_credential(credential_id, request.user) is None:
         raise Http404("No such credential.")
     raise PermissionDenied("Only issuer admins of the issuing organization may manage this credential's status.")
 
 
-@extend_schema(responses={200: CredentialStatus, **ERROR_RESPONSES}, operation_id="credential_status")
+@extend_schema(responses={200: CredentialStatusSerializer, **ERROR_RESPONSES}, operation_id="credential_status")
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def credential_status(request, credential_id):
@@ -66,7 +49,7 @@ def credential_status(request, credential_id):
     return Response(_as_json(_managed_credential(request, credential_id)))
 
 
-@extend_schema(request=ReasonIn, responses={200: CredentialStatus, **ERROR_RESPONSES},
+@extend_schema(request=CredentialStatusChangeSerializer, responses={200: CredentialStatusSerializer, **ERROR_RESPONSES},
                parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=sorted(ACTIONS))],
                operation_id="credential_status_change")
 @api_view(["POST"])
@@ -91,19 +74,6 @@ def change_status(request, credential_id, action):
     return Response(_as_json(credential))
 
 
-ImportedCredential = inline_serializer("ImportedCredential", {
-    "id": serializers.UUIDField(),
-    "standard": serializers.ChoiceField(choices=ExternalCredential.Standard.choices),
-    "format": serializers.CharField(help_text="json, jwt, jws (OB 2.0 signed), png or svg (baked), url"),
-    "format_label": serializers.CharField(help_text='As shown to people, e.g. "Open Badges 2.0, imported (baked PNG)"'),
-    "status": serializers.CharField(help_text="external, verified (OB 3.0) | OB 2.0, issuer's signature verified | "
-                                              "OB 2.0, confirmed with its issuer | OB 2.0, not verifiable offline"),
-    "issuer_confirmed": serializers.BooleanField(help_text="The issuer's signature or its own copy confirmed it"),
-    "issuer_id": serializers.CharField(), "issuer_name": serializers.CharField(),
-    "achievement_name": serializers.CharField(),
-    "valid_from": serializers.DateTimeField(allow_null=True), "valid_until": serializers.DateTimeField(allow_null=True),
-    "verification": serializers.DictField(help_text="Every check with passed / failed / not_checked and why"),
-})
 IMPORT_FORMATS = """Accepted, as a multipart file `document` or a JSON body `{"document": …}` (text or object):
 
 - Open Badges 3.0: the credential as JSON (embedded proof) or a VC-JWT; it must verify offline, every check.
@@ -119,16 +89,15 @@ offline. Up to 2 MB. 201 on import, 200 when the same credential was imported be
 @extend_schema(
     request={"multipart/form-data": {"type": "object", "properties": {"document": {"type": "string", "format": "binary"}},
                                      "required": ["document"]},
-             "application/json": inline_serializer("CredentialImportIn", {
-                 "document": serializers.JSONField(help_text="JSON text, a VC-JWT/JWS, or the credential object")})},
-    responses={201: ImportedCredential, 200: ImportedCredential, **ERROR_RESPONSES,
+             "application/json": CredentialImportInSerializer},
+    responses={201: ImportedCredentialSerializer, 200: ImportedCredentialSerializer, **ERROR_RESPONSES,
                413: OpenApiTypes.OBJECT},
     operation_id="credential_import", description=IMPORT_FORMATS)
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def import_credential(request):
     """Import a credential issued elsewhere into the caller's own credentials."""
-    if not permissions.can_import_credential(request.user):
+    if not policy.can_import_credential(request.user):
         raise PermissionDenied("Log in to import a credential.")
     upload = request.FILES.get("document") if hasattr(request, "FILES") else None
     if upload is not None:
@@ -149,9 +118,4 @@ def import_credential(request):
 
 
 def _imported_json(imported: ExternalCredential) -> dict:
-    return {"id": str(imported.pk), "standard": imported.standard, "format": imported.format,
-            "format_label": imported.format_label, "status": imported.status,
-            "issuer_confirmed": imported.issuer_confirmed, "issuer_id": imported.issuer_id,
-            "issuer_name": imported.issuer_name, "achievement_name": imported.achievement_name,
-            "valid_from": imported.valid_from, "valid_until": imported.valid_until,
-            "verification": imported.verification}
+    return ImportedCredentialSerializer(imported).data

@@ -1,0 +1,10 @@
+"""Accounts' part of the navigation: the admin site link, and the account area (profile, log in/out)."""
+from django.utils.translation import gettext_lazy as _
+
+from microcred.core.menu import Entry, register, register_area, register_preparer
+
+from . import policy
+
+register_preparer(policy.remember)  # the menu asks a dozen rules: read the person's memberships once
+register(Entry("admin", _("Admin"), "admin:index", order=130, allowed=policy.can_open_admin_site))
+register_area("account", "accounts/_nav_account.html")

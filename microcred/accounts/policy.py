@@ -1,0 +1,346 @@
+"""Who may do what: the one place that answers every "may this user …" question of microcred, by name.
+
+Services (which refuse with PermissionDenied), views, the API, templates (``{% load policy %}``) and the menus all
+ask these functions; nothing else compares roles. Each rule has one meaning, written in its docstring and in the
+"Who may do what" table of docs/security.md (the decision record: docs/decisions/0008-authorization-policy.md).
+
+Two decisions hold throughout:
+
+- **Platform admins are not issuer admins.** They oversee every issuer's catalog and assessment
+  (``manages_issuer``), but acts done in an issuer's name with its signing keys — revoking, suspending, managing
+  keys — belong to that issuer's own admins (``is_issuer_admin``). A platform operator must not be able to speak for
+  an issuer: that is what a verifier trusts.
+- **Nobody coaches themselves.** ``is_coach_of(user, earner)`` is false when ``user`` is ``earner``, whatever the
+  coach assignments say.
+
+The module sits in ``accounts`` so every app may import it; it imports nothing above ``accounts``. The facts it
+needs from higher apps (coach assignments, assessor qualifications) it reads through the objects it is handed and
+their reverse relations, never by importing those apps. Every function accepts an anonymous user and says no.
+"""
+from __future__ import annotations
+
+from .models import Membership, Role
+
+__all__ = [
+    "is_signed_in", "is_platform_admin", "is_issuer_admin", "manages_issuer", "issuer_admin_organization_ids",
+    "managed_issuer_ids", "can_author", "authoring_organization_ids", "can_edit", "can_publish",
+    "is_coach", "is_coach_of", "can_view_attempt", "can_comment_on_attempt",
+    "can_record_coach_conversation", "can_assign_coach", "can_guide", "can_choose_supervisor", "can_edit_profile",
+    "is_assessor", "is_assessor_of", "assessor_ids_of", "can_assess", "can_manage_assessment",
+    "can_open_assessment_dashboard", "can_revoke", "can_manage_keys", "can_import_credential",
+    "can_see_badge_image", "can_download_baked_image", "can_see_external_credential", "is_recognizer_admin", "can_manage_recognizer",
+    "recognizer_admin_organization_ids", "can_manage_recognition", "priority_admin_organization_ids",
+    "sponsor_organization_ids", "is_sponsor", "can_view_audit_trail", "can_open_admin_site", "holds_staff_role",
+    "remember",
+]
+
+# Roles whose misuse reaches many people's records or credentials (two-factor may be required of them).
+STAFF_ROLES = (Role.PLATFORM_ADMIN, Role.ISSUER_ADMIN, Role.RECOGNIZER_ADMIN, Role.ASSESSOR)
+# Who edits an organization's catalog.
+EDITOR_ROLES = (Role.AUTHOR, Role.ISSUER_ADMIN)
+# Who sponsors assessment fees (vouchers, fee reports) for an organization.
+SPONSOR_ROLES = (Role.RECOGNIZER_ADMIN, Role.ISSUER_ADMIN, Role.PLATFORM_ADMIN)
+# Who sets a district's or state agency's priority micro-credentials.
+PRIORITY_ROLES = (Role.RECOGNIZER_ADMIN, Role.PLATFORM_ADMIN)
+
+
+# --- memberships, read once per request when remembered ----------------------------------------------------------
+
+_CACHE = "_policy_memberships"
+
+
+def is_signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def _memberships(user) -> frozenset[tuple[int, str]]:
+    """(organization id, role) of every membership of ``user``; one query, or none when remembered."""
+    if not is_signed_in(user):
+        return frozenset()
+    cached = getattr(user, _CACHE, None)
+    if cached is not None:
+        return cached
+    return frozenset(Membership.objects.filter(user=user).values_list("organization_id", "role"))
+
+
+def remember(user) -> None:
+    """Read ``user``'s memberships once and answer from them until the object is dropped (one request: the menu
+    asks a dozen questions). Only for a user whose roles do not change while the object lives."""
+    if is_signed_in(user) and getattr(user, _CACHE, None) is None:
+        setattr(user, _CACHE, _memberships(user))
+
+
+def _org_ids(user, *roles: str) -> set[int]:
+    return {org for org, role in _memberships(user) if not roles or role in roles}
+
+
+def _holds(user, role: str, organization=None) -> bool:
+    org_id = getattr(organization, "pk", organization)
+    return any(r == role and (org_id is None or org == org_id) for org, r in _memberships(user))
+
+
+# --- platform and issuers ---------------------------------------------------------------------------------------
+
+def is_platform_admin(user) -> bool:
+    """A superuser, or a platform-admin member of any organization."""
+    return is_signed_in(user) and (bool(getattr(user, "is_superuser", False)) or _holds(user, Role.PLATFORM_ADMIN))
+
+
+def is_issuer_admin(user, organization=None) -> bool:
+    """An issuer admin of ``organization`` (of any organization when None). Platform admins do NOT count."""
+    return _holds(user, Role.ISSUER_ADMIN, organization)
+
+
+def issuer_admin_organization_ids(user) -> set[int]:
+    return _org_ids(user, Role.ISSUER_ADMIN)
+
+
+def manages_issuer(user, organization=None) -> bool:
+    """Oversees an issuer's catalog publishing and assessment: its issuer admins, and platform admins."""
+    return is_issuer_admin(user, organization) or is_platform_admin(user)
+
+
+def managed_issuer_ids(user) -> set[int] | None:
+    """Organizations whose issuing this person oversees; None means every organization (platform admins)."""
+    return None if is_platform_admin(user) else issuer_admin_organization_ids(user)
+
+
+# --- catalog ----------------------------------------------------------------------------------------------------
+
+def authoring_organization_ids(user) -> set[int]:
+    """Organizations whose catalog this person edits as author or issuer admin (platform admins: see can_edit)."""
+    return _org_ids(user, *EDITOR_ROLES)
+
+
+def can_author(user) -> bool:
+    """Opens the authoring pages: an author or issuer admin of some organization, or a platform admin."""
+    return is_platform_admin(user) or bool(authoring_organization_ids(user))
+
+
+def can_edit(user, obj) -> bool:
+    """Edits a micro-credential or stack (anything with an ``owner_id``): authors and issuer admins of the owning
+    organization, and platform admins."""
+    return is_platform_admin(user) or (is_signed_in(user) and obj.owner_id in authoring_organization_ids(user))
+
+
+def can_publish(user, obj) -> bool:
+    """Quality review and publishing of a micro-credential or stack: the owner's issuer admins, platform admins."""
+    return is_signed_in(user) and manages_issuer(user, obj.owner_id)
+
+
+# --- earning ----------------------------------------------------------------------------------------------------
+
+def is_coach(user) -> bool:
+    """Holds the coach role in some organization (the menu offers the coaching page)."""
+    return _holds(user, Role.COACH)
+
+
+def is_coach_of(user, earner) -> bool:
+    """An active coach assignment of ``user`` to ``earner``. Never oneself: self-coaching does not count."""
+    if not is_signed_in(user) or earner is None or getattr(earner, "pk", earner) == user.pk:
+        return False
+    return user.coachees.filter(earner=earner, active=True).exists()
+
+
+def can_view_attempt(user, attempt) -> bool:
+    """The earner; their coach only while the earner shares it; platform admins. (Assessors see submissions through
+    the assessment app, blind, never the attempt itself.)"""
+    if not is_signed_in(user):
+        return False
+    if attempt.earner_id == user.pk or is_platform_admin(user):
+        return True
+    return bool(attempt.shared_with_coach) and is_coach_of(user, attempt.earner)
+
+
+def can_comment_on_attempt(user, attempt) -> bool:
+    """The earner, and the coach the earner shares the attempt with."""
+    if not is_signed_in(user):
+        return False
+    return attempt.earner_id == user.pk or (bool(attempt.shared_with_coach) and is_coach_of(user, attempt.earner))
+
+
+def can_record_coach_conversation(user, attempt) -> bool:
+    """The earner's coach (shared or not: the conversation is the coach's own record)."""
+    return is_coach_of(user, attempt.earner)
+
+
+def can_assign_coach(user, earner) -> bool:
+    """Earners choose their coach; platform admins may assign one."""
+    return is_signed_in(user) and (user.pk == earner.pk or is_platform_admin(user))
+
+
+def can_guide(user, plan) -> bool:
+    """Proposes items in a growth plan: its supervisor or an active coach of the earner (never the earner)."""
+    if not is_signed_in(user) or user.pk == plan.earner_id:
+        return False
+    return plan.supervisor_id == user.pk or is_coach_of(user, plan.earner)
+
+
+def can_choose_supervisor(user, plan) -> bool:
+    """The earner, or a platform admin."""
+    return is_signed_in(user) and (user.pk == plan.earner_id or is_platform_admin(user))
+
+
+def can_edit_profile(user, person) -> bool:
+    """One's own profile; platform admins edit anyone's."""
+    return is_signed_in(user) and (user.pk == person.pk or is_platform_admin(user))
+
+
+def priority_admin_organization_ids(user) -> set[int] | None:
+    """Organizations whose priorities this person may set (before the district/state-agency filter); None means
+    every organization (platform admins)."""
+    if not is_signed_in(user):
+        return set()
+    return None if is_platform_admin(user) else _org_ids(user, *PRIORITY_ROLES)
+
+
+def sponsor_organization_ids(user) -> set[int] | None:
+    """Organizations this person sponsors fees for (vouchers, fee reports): where they are recognizer, issuer or
+    platform admin; None means every organization (platform admins)."""
+    if not is_signed_in(user):
+        return set()
+    return None if is_platform_admin(user) else _org_ids(user, *SPONSOR_ROLES)
+
+
+def is_sponsor(user) -> bool:
+    ids = sponsor_organization_ids(user)
+    return ids is None or bool(ids)
+
+
+# --- assessment -------------------------------------------------------------------------------------------------
+
+def is_assessor(user) -> bool:
+    """Holds the assessor role somewhere, or is in some MC's pool. Platform admins are not assessors."""
+    return _holds(user, Role.ASSESSOR) or (is_signed_in(user) and user.qualifications.exists())
+
+
+def is_assessor_of(user, organization) -> bool:
+    """Holds the assessor role in ``organization`` (may be put in the pool of its MCs)."""
+    return _holds(user, Role.ASSESSOR, organization)
+
+
+def assessor_ids_of(organization):
+    """Ids of the assessors of ``organization`` (a subquery)."""
+    return Membership.objects.filter(organization=organization, role=Role.ASSESSOR).values_list("user_id", flat=True)
+
+
+def can_assess(user, micro_credential) -> bool:
+    """In the assessor pool of ``micro_credential`` (certified or in training: the queue says which)."""
+    return is_signed_in(user) and user.qualifications.filter(micro_credential=micro_credential).exists()
+
+
+def can_manage_assessment(user, micro_credential) -> bool:
+    """Pools, reassignment, anchors and reliability of an MC: its owner's issuer admins, and platform admins."""
+    return is_signed_in(user) and manages_issuer(user, micro_credential.owner_id)
+
+
+def can_open_assessment_dashboard(user) -> bool:
+    """The issuer's assessment dashboard: an issuer admin of some organization, or a platform admin."""
+    return manages_issuer(user)
+
+
+# --- credentials ------------------------------------------------------------------------------------------------
+
+def can_revoke(user, credential) -> bool:
+    """Revokes, suspends or reinstates a credential: issuer admins of the issuing organization, nobody else
+    (not platform admins: the act speaks for the issuer)."""
+    return is_issuer_admin(user, credential.issuer_id)
+
+
+def can_manage_keys(user, organization) -> bool:
+    """Rotates or revokes an organization's signing keys: its issuer admins only (not platform admins)."""
+    return is_issuer_admin(user, organization)
+
+
+def can_import_credential(user) -> bool:
+    """Brings one's own credentials from elsewhere: any signed-in person (they are kept as theirs only)."""
+    return is_signed_in(user)
+
+
+# A published badge is shown wherever its credentials are; a retired one still is in credentials issued under it.
+_PUBLIC_BADGE_STATES = frozenset({"published", "retired"})
+
+
+def can_see_badge_image(version, *, has_issued: bool) -> bool:
+    """A micro-credential version's badge image: anyone, for a published or retired version or one with issued
+    credentials (its image is in them); nobody for a draft or a version in review that was never issued."""
+    return str(version.state) in _PUBLIC_BADGE_STATES or has_issued
+
+
+def can_download_baked_image(user, credential) -> bool:
+    """A baked image carries the whole credential: whoever may see the credential itself (a private one: its
+    earner only)."""
+    if str(credential.visibility) == "private":
+        return credential.earner_id == getattr(user, "pk", None)
+    return True
+
+
+def can_see_external_credential(user, external) -> bool:
+    """A credential imported from elsewhere: only the earner who imported it (recognizers see it through
+    recognition's own pages)."""
+    return external.earner_id == getattr(user, "pk", None)
+
+
+# --- recognition ------------------------------------------------------------------------------------------------
+
+def is_recognizer_admin(user, organization=None) -> bool:
+    """A recognizer admin of ``organization`` (of any organization when None). Platform admins do NOT count."""
+    return _holds(user, Role.RECOGNIZER_ADMIN, organization)
+
+
+def recognizer_admin_organization_ids(user) -> set[int]:
+    return _org_ids(user, Role.RECOGNIZER_ADMIN)
+
+
+def can_manage_recognizer(user, recognizer) -> bool:
+    """Edits, publishes and runs the recognition policies of ``recognizer``: its recognizer admins and platform
+    admins."""
+    return is_recognizer_admin(user, recognizer) or is_platform_admin(user)
+
+
+def can_manage_recognition(user) -> bool:
+    """Opens the recognition policy pages: a recognizer admin somewhere, or a platform admin."""
+    return is_recognizer_admin(user) or is_platform_admin(user)
+
+
+# --- platform -----------------------------------------------------------------------------------------------------
+
+def can_view_audit_trail(user) -> bool:
+    """The audit trail names every person and what they did: platform admins only (not issuer or org admins)."""
+    return is_platform_admin(user)
+
+
+def can_open_admin_site(user) -> bool:
+    """Django's admin site: active staff accounts (is_staff), whatever their memberships."""
+    return is_signed_in(user) and bool(user.is_active and user.is_staff)
+
+
+def holds_staff_role(user) -> bool:
+    """Staff, superuser, or a platform, issuer or recognizer admin or an assessor anywhere (two-factor may be
+    required of them)."""
+    if not is_signed_in(user):
+        return False
+    return bool(user.is_staff or user.is_superuser or _org_ids(user, *STAFF_ROLES))
+
+
+# --- Django's permission API (for apps below accounts) ------------------------------------------------------------
+
+# ``core`` sits below ``accounts`` and cannot import this module: its views ask ``user.has_perm(name)``, which
+# Django routes to PolicyBackend (AUTHENTICATION_BACKENDS). Only names listed here are answered.
+PERMISSIONS = {
+    "core.view_audit_trail": can_view_audit_trail,
+}
+
+
+class PolicyBackend:
+    """An authentication backend that authenticates nobody and answers ``has_perm`` from the policy."""
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def get_user(self, user_id):
+        return None
+
+    def has_perm(self, user_obj, perm, obj=None) -> bool:
+        rule = PERMISSIONS.get(perm)
+        return bool(rule and user_obj.is_active and rule(user_obj))

@@ -1,0 +1,68 @@
+"""The policy's meanings that the authorization matrix does not reach directly (docs/decisions/0008)."""
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.template import Context, Template, TemplateSyntaxError
+from django.test import RequestFactory
+
+from microcred.accounts import policy, services
+from microcred.accounts.models import User
+
+
+@pytest.mark.django_db
+def test_platform_admins_oversee_issuers_but_do_not_speak_for_them(world):
+    admin, issuer = world["people"]["platform_admin"], world["orgs"]["issuer"]
+    assert policy.is_platform_admin(admin) and policy.manages_issuer(admin, issuer)
+    assert not policy.is_issuer_admin(admin, issuer) and not policy.can_manage_keys(admin, issuer)
+    issuer_admin = world["people"]["issuer_admin"]
+    assert policy.is_issuer_admin(issuer_admin, issuer) and policy.can_manage_keys(issuer_admin, issuer)
+
+
+@pytest.mark.django_db
+def test_nobody_coaches_themselves(world):
+    from microcred.earning.models import CoachAssignment
+
+    earner = world["people"]["earner"]
+    CoachAssignment.objects.create(earner=earner, coach=earner, active=True)
+    assert not policy.is_coach_of(earner, earner)
+    coach = User.objects.create_user(username="a-coach")
+    CoachAssignment.objects.create(earner=earner, coach=coach, active=True)
+    assert policy.is_coach_of(coach, earner) and not policy.is_coach_of(coach, coach)
+
+
+@pytest.mark.django_db
+def test_anonymous_is_refused_by_every_rule_that_takes_only_the_user():
+    import inspect
+
+    nobody = AnonymousUser()
+    for name in policy.__all__:
+        fn = getattr(policy, name)
+        if name in ("remember", "assessor_ids_of") or len(inspect.signature(fn).parameters) != 1:
+            continue  # assessor_ids_of takes an organization, not a person
+        assert not fn(nobody), name
+
+
+@pytest.mark.django_db
+def test_a_granted_role_counts_at_once_unless_remembered(world):
+    person = User.objects.create_user(username="new-author")
+    assert not policy.can_author(person)
+    services.grant_role(user=person, organization=world["orgs"]["issuer"], role="author")
+    assert policy.can_author(person)
+
+
+@pytest.mark.django_db
+def test_the_may_tag_asks_the_policy_and_refuses_unknown_rules(world):
+    request = RequestFactory().get("/")
+    request.user = world["people"]["platform_admin"]
+    out = Template('{% load policy %}{% may "can_view_audit_trail" as ok %}{{ ok }}').render(Context({"request": request}))
+    assert out == "True"
+    request.user = world["people"]["earner"]
+    assert Template('{% load policy %}{% may "can_view_audit_trail" as ok %}{{ ok }}').render(Context({"request": request})) == "False"
+    with pytest.raises(TemplateSyntaxError):
+        Template('{% load policy %}{% may "delete_everything" %}').render(Context({"request": request}))
+
+
+@pytest.mark.django_db
+def test_core_asks_through_has_perm(world):
+    assert world["people"]["platform_admin"].has_perm("core.view_audit_trail")
+    assert not world["people"]["issuer_admin"].has_perm("core.view_audit_trail")
+    assert not AnonymousUser().has_perm("core.view_audit_trail")

@@ -1,0 +1,7 @@
+"""The credentials app's navigation entries (drawn by core's base.html; see core/menu.py)."""
+from django.utils.translation import gettext_lazy as _
+
+from microcred.accounts import policy
+from microcred.core.menu import Entry, register
+
+register(Entry("my_credentials", _("My credentials"), "credentials:mine", order=40, allowed=policy.is_signed_in))

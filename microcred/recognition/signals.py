@@ -1,0 +1,8 @@
+"""Events recognition emits (sent after commit). Its own handlers.py turns them into background re-evaluation, so
+services never import tasks (tasks call services: one direction)."""
+from django.dispatch import Signal
+
+# A policy version was published: every educator's awards must follow it. Args: policy_id.
+policy_published = Signal()
+# A recognizer set a fact about an educator: that educator is re-evaluated. Args: educator_id, key.
+educator_fact_recorded = Signal()
