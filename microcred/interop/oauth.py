@@ -1,0 +1,64 @@
+"""django-oauth-toolkit wired for the Open Badges 3.0 API: per-client scopes and the earner's consent page."""
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from oauth2_provider.scopes import BaseScopes
+from oauth2_provider.views import AuthorizationView
+
+from microcred.core import audit
+
+from . import ob3
+
+# The consent page's words for each scope (translatable); ob3.SCOPES keeps the same meaning in English.
+SCOPE_LABELS = {
+    ob3.SCOPE_CREDENTIAL_READ: _("Read your credentials"),
+    ob3.SCOPE_CREDENTIAL_UPSERT: _("Add credentials to your account (each is verified before it is kept)"),
+    ob3.SCOPE_PROFILE_READ: _("Read your profile (your name and e-mail address)"),
+    ob3.SCOPE_PROFILE_UPDATE: _("Change your name"),
+    ob3.SCOPE_OFFLINE: _("Stay connected when you are not signed in (until you revoke access)"),
+}
+
+
+class RegisteredScopes(BaseScopes):
+    """A client may ask an earner for at most the scopes it registered with; nothing else exists here."""
+
+    def get_all_scopes(self):
+        return {scope: str(label) for scope, label in SCOPE_LABELS.items()}
+
+    def get_available_scopes(self, application=None, request=None, *args, **kwargs):
+        registration = getattr(application, "ob_registration", None) if application is not None else None
+        if registration is None:
+            return []
+        return [scope for scope in registration.scopes if scope in SCOPE_LABELS]
+
+    def get_default_scopes(self, application=None, request=None, *args, **kwargs):
+        available = self.get_available_scopes(application, request)
+        return [ob3.SCOPE_CREDENTIAL_READ] if ob3.SCOPE_CREDENTIAL_READ in available else []
+
+
+class ConsentView(AuthorizationView):
+    """The earner signs in and approves (or refuses) one client's request, every time (approval prompt "force")."""
+
+    template_name = "oauth2_provider/authorize.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        application = context.get("application")
+        context["registration"] = getattr(application, "ob_registration", None) if application else None
+        context["scope_labels"] = [SCOPE_LABELS.get(scope, scope) for scope in context.get("scopes") or []]
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.cleaned_data.get("allow") and response.status_code in (301, 302):
+            application = self._application(form.cleaned_data.get("client_id"))
+            if application is not None:
+                audit.record(actor=self.request.user, action="ob_client.approved", target=application,
+                             data={"scope": form.cleaned_data.get("scope", "")})
+        return response
+
+    @staticmethod
+    def _application(client_id):
+        from oauth2_provider.models import get_application_model
+
+        return get_application_model().objects.filter(client_id=client_id).first() if client_id else None
