@@ -73,6 +73,15 @@ class OB3View(APIView):
     parser_classes = [SafeJSONParser]
     content_negotiation_class = JSONOnly
     required_scopes: dict[str, str] = {}
+    body_limits: dict[str, int] = {}
+
+    def initial(self, request, *args, **kwargs):
+        # Read (bounded) the body before authentication: the token check looks at form data, which would
+        # otherwise consume the stream that upsert needs as raw bytes.
+        limit = self.body_limits.get(request.method)
+        if limit is not None:
+            _body(request, limit)
+        super().initial(request, *args, **kwargs)
 
     def handle_exception(self, exc):
         realm = 'Bearer realm="ob/v3p0"'
@@ -119,6 +128,7 @@ ERRORS = {code: OpenApiResponse(OpenApiTypes.OBJECT, description=f"Imsx_StatusIn
 
 class CredentialsView(OB3View):
     required_scopes = {"GET": ob3.SCOPE_CREDENTIAL_READ, "POST": ob3.SCOPE_CREDENTIAL_UPSERT}
+    body_limits = {"POST": MAX_BYTES}
 
     @extend_schema(operation_id="ob3_getCredentials", tags=["Open Badges 3.0 API"],
                    summary="getCredentials: the signed credentials of the authorized earner",
@@ -148,7 +158,7 @@ class CredentialsView(OB3View):
         if content_type not in (*JSON_TYPES, "text/plain"):
             raise exceptions.UnsupportedMediaType(content_type or "none", detail=(
                 "Send the credential as application/json or application/vc+ld+json, or a VC-JWT as text/plain."))
-        body = _body(request, MAX_BYTES)
+        body = request._request.body  # read and bounded in initial()
         if content_type == "text/plain":
             text = body.decode("utf-8", errors="replace").strip()
             if text.startswith("{"):
@@ -169,7 +179,7 @@ def _body(request, limit: int) -> bytes:
         declared = 0
     if declared > limit:
         raise PayloadTooLarge(f"The request body is larger than {limit:,} bytes.")
-    body = request.body
+    body = request._request.body
     if len(body) > limit:
         raise PayloadTooLarge(f"The request body is larger than {limit:,} bytes.")
     if not body.strip():
@@ -179,6 +189,7 @@ def _body(request, limit: int) -> bytes:
 
 class ProfileView(OB3View):
     required_scopes = {"GET": ob3.SCOPE_PROFILE_READ, "PUT": ob3.SCOPE_PROFILE_UPDATE}
+    body_limits = {"PUT": PROFILE_MAX_BYTES}
 
     def _document(self, user) -> dict:
         return ob3.profile_document(profile_id=selectors.profile_id(user),
@@ -192,6 +203,5 @@ class ProfileView(OB3View):
     @extend_schema(operation_id="ob3_putProfile", tags=["Open Badges 3.0 API"], request=OpenApiTypes.OBJECT,
                    summary="putProfile: change the earner's name", responses={200: OpenApiTypes.OBJECT, **ERRORS})
     def put(self, request):
-        _body(request, PROFILE_MAX_BYTES)
         user = services.update_profile(earner=request.user, document=request.data)
         return Response(self._document(user))
