@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from oauthlib.oauth2 import Server
+from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (AuthorizationCodeGrant,
+                                                                     code_challenge_method_s256)
 from oauth2_provider.scopes import BaseScopes
 from oauth2_provider.views import AuthorizationView
 
@@ -17,6 +20,17 @@ SCOPE_LABELS = {
     ob3.SCOPE_PROFILE_UPDATE: _("Change your name"),
     ob3.SCOPE_OFFLINE: _("Stay connected when you are not signed in (until you revoke access)"),
 }
+
+
+class S256OnlyServer(Server):
+    """oauthlib's server with PKCE limited to S256 (OB 3.0 §7.3.2.1). A request without code_challenge_method
+    means "plain" (RFC 7636 §4.3), so it is refused too, with invalid_request sent back to the client."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for grant in (*self.grant_types.values(), *self.response_types.values()):
+            if isinstance(grant, AuthorizationCodeGrant):
+                grant._code_challenge_methods = {"S256": code_challenge_method_s256}
 
 
 class RegisteredScopes(BaseScopes):

@@ -266,6 +266,7 @@ MICROCRED_PRIVACY_URL = os.environ.get("MICROCRED_PRIVACY_URL", "")
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "microcred.interop.oauth.RegisteredScopes",
+    "OAUTH2_SERVER_CLASS": "microcred.interop.oauth.S256OnlyServer",
     "PKCE_REQUIRED": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,          # S256 only: "plain" is refused (OB 3.0 §7.3.2.1)
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
