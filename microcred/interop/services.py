@@ -27,7 +27,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 def register_client(*, metadata: dict, by=None) -> tuple[ClientRegistration, str]:
     """Register an OB 3.0 client (RFC 7591 as OB 3.0 profiles it). Returns the registration and the client secret,
     which is shown this once: only its hash is stored. Raises RegistrationError for metadata the profile refuses."""
-    if not policy.can_register_client_for_operator(by) and by is not None:
+    if not policy.can_register_client_for_operator(by):
         raise PermissionDenied("Only platform operators register clients by hand.")
     cleaned = clean_metadata(metadata)
     secret = generate_client_secret()
