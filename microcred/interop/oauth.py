@@ -50,6 +50,25 @@ class RegisteredScopes(BaseScopes):
         return [ob3.SCOPE_CREDENTIAL_READ] if ob3.SCOPE_CREDENTIAL_READ in available else []
 
 
+def consent_page_policy(redirect_uri: str) -> str:
+    """The site's Content-Security-Policy, with form-action widened to the client's (already validated) redirect
+    origin: browsers apply form-action to the redirect that follows the earner's answer."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    from microcred.core.middleware import DEFAULT_CONTENT_SECURITY_POLICY
+
+    parts = urlsplit(redirect_uri)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    policy = getattr(settings, "MICROCRED_CONTENT_SECURITY_POLICY", None) or DEFAULT_CONTENT_SECURITY_POLICY
+    directives = [d.strip() for d in policy.split(";") if d.strip()]
+    widened = [f"{d} {origin}" if d.startswith("form-action") else d for d in directives]
+    if not any(d.startswith("form-action") for d in directives):
+        widened.append(f"form-action 'self' {origin}")
+    return "; ".join(widened)
+
+
 class ConsentView(AuthorizationView):
     """The earner signs in and approves (or refuses) one client's request, every time (approval prompt "force")."""
 
@@ -61,6 +80,13 @@ class ConsentView(AuthorizationView):
         context["registration"] = getattr(application, "ob_registration", None) if application else None
         context["scope_labels"] = [SCOPE_LABELS.get(scope, scope) for scope in context.get("scopes") or []]
         return context
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        redirect_uri = (getattr(response, "context_data", None) or {}).get("redirect_uri")
+        if redirect_uri and not (response.context_data or {}).get("error"):
+            response["Content-Security-Policy"] = consent_page_policy(redirect_uri)
+        return response
 
     def form_valid(self, form):
         response = super().form_valid(form)
