@@ -10,6 +10,7 @@ import logging
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
@@ -36,6 +37,20 @@ class BearerToken(OAuth2Authentication):
 
     def authenticate(self, request):
         return super().authenticate(request._request)
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """How /api/schema/ describes BearerToken: the OAuth2ACG scheme of the service description document."""
+
+    target_class = "microcred.interop.api.BearerToken"
+    name = "OAuth2ACG"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "oauth2", "description": "OAuth 2.0 authorization code grant with PKCE (S256); see "
+                                                 "/ims/ob/v3p0/discovery",
+                "flows": {"authorizationCode": {"authorizationUrl": "/oauth/authorize", "tokenUrl": "/oauth/token",
+                                                "refreshUrl": "/oauth/token",
+                                                "scopes": {scope: ob3.SCOPES[scope] for scope in ob3.OB_SCOPES}}}}
 
 
 class InsufficientScope(exceptions.PermissionDenied):
