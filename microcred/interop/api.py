@@ -99,12 +99,18 @@ class OB3View(APIView):
     content_negotiation_class = JSONOnly
     required_scopes: dict[str, str] = {}
     body_limits: dict[str, int] = {}
+    body_types: dict[str, tuple[str, ...]] = {}
 
     def initial(self, request, *args, **kwargs):
         # Read (bounded) the body before authentication: the token check looks at form data, which would
         # otherwise consume the stream that upsert needs as raw bytes.
         limit = self.body_limits.get(request.method)
         if limit is not None:
+            allowed = self.body_types[request.method]
+            content_type = (request.content_type or "").split(";")[0].strip().lower()
+            if content_type not in allowed:  # never hand a form or multipart body to the token check
+                raise exceptions.UnsupportedMediaType(content_type or "none", detail=(
+                    f"Send the body as {' or '.join(allowed)}."))
             _body(request, limit)
         super().initial(request, *args, **kwargs)
 
@@ -154,6 +160,7 @@ ERRORS = {code: OpenApiResponse(OpenApiTypes.OBJECT, description=f"Imsx_StatusIn
 class CredentialsView(OB3View):
     required_scopes = {"GET": ob3.SCOPE_CREDENTIAL_READ, "POST": ob3.SCOPE_CREDENTIAL_UPSERT}
     body_limits = {"POST": MAX_BYTES}
+    body_types = {"POST": (*JSON_TYPES, "text/plain")}
 
     @extend_schema(operation_id="ob3_getCredentials", tags=["Open Badges 3.0 API"],
                    summary="getCredentials: the signed credentials of the authorized earner",
@@ -179,10 +186,7 @@ class CredentialsView(OB3View):
                    summary="upsertCredential: keep a credential for the earner if it verifies here",
                    responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT, **ERRORS})
     def post(self, request):
-        content_type = (request.content_type or "").split(";")[0].strip().lower()
-        if content_type not in (*JSON_TYPES, "text/plain"):
-            raise exceptions.UnsupportedMediaType(content_type or "none", detail=(
-                "Send the credential as application/json or application/vc+ld+json, or a VC-JWT as text/plain."))
+        content_type = (request.content_type or "").split(";")[0].strip().lower()  # checked in initial()
         body = request._request.body  # read and bounded in initial()
         if content_type == "text/plain":
             text = body.decode("utf-8", errors="replace").strip()
@@ -215,6 +219,7 @@ def _body(request, limit: int) -> bytes:
 class ProfileView(OB3View):
     required_scopes = {"GET": ob3.SCOPE_PROFILE_READ, "PUT": ob3.SCOPE_PROFILE_UPDATE}
     body_limits = {"PUT": PROFILE_MAX_BYTES}
+    body_types = {"PUT": ("application/json",)}
 
     def _document(self, user) -> dict:
         return ob3.profile_document(profile_id=selectors.profile_id(user),

@@ -144,12 +144,15 @@ def test_upsert_refuses_what_does_not_verify_and_keeps_nothing(client, token):
                            **bearer(token))
     _imsx(response, 400, ob3.INVALID_DATA)
     assert "did not verify" in response.json()["imsx_description"]
-    for body, content_type in ((b"{", "application/json"), (b"[1, 2]", "application/json"), (b"", "application/json"),
+    for body, content_type in ((b"{", "application/json"), (b"[1, 2]", "application/json"), (b"  ", "application/json"),
                                (b"not.a.jwt!", "text/plain"), (b'{"a": 1}', "text/plain")):
         _imsx(client.post("/ims/ob/v3p0/credentials", data=body, content_type=content_type, **bearer(token)),
               400, ob3.INVALID_DATA)
     _imsx(client.post("/ims/ob/v3p0/credentials", data=b"<x/>", content_type="application/xml", **bearer(token)),
           415, ob3.UNSUPPORTED_TYPE)
+    _imsx(client.post("/ims/ob/v3p0/credentials", data=b"--x", content_type="multipart/form-data", **bearer(token)),
+          415, ob3.UNSUPPORTED_TYPE)
+    _imsx(client.post("/ims/ob/v3p0/credentials", {"access_token": token}), 415, ob3.UNSUPPORTED_TYPE)
     huge = b'{"a": "' + b"x" * (2 * 1024 * 1024 + 10) + b'"}'
     _imsx(client.post("/ims/ob/v3p0/credentials", data=huge, content_type="application/json", **bearer(token)),
           413, ob3.INVALID_DATA)
