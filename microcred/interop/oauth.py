@@ -82,6 +82,10 @@ class ConsentView(AuthorizationView):
         return context
 
     def get(self, request, *args, **kwargs):
+        if "approval_prompt" in request.GET:  # a client cannot ask to skip the earner's answer ("auto")
+            query = request.GET.copy()
+            del query["approval_prompt"]
+            request.GET = query
         response = super().get(request, *args, **kwargs)
         redirect_uri = (getattr(response, "context_data", None) or {}).get("redirect_uri")
         if redirect_uri and not (response.context_data or {}).get("error"):

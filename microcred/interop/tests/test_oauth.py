@@ -183,3 +183,11 @@ def test_approval_is_audited(client, world, wallet):
     get_tokens(client, world["people"]["earner"], wallet)
     event = AuditEvent.objects.get(action="ob_client.approved")
     assert event.actor == world["people"]["earner"]
+
+
+def test_a_client_cannot_skip_the_consent_page(client, world, wallet):
+    get_tokens(client, world["people"]["earner"], wallet)  # approved once, token still valid
+    _, page = _consent(client, world["people"]["earner"], wallet)
+    client.force_login(world["people"]["earner"])
+    again = client.get(page.wsgi_request.get_full_path() + "&approval_prompt=auto")
+    assert again.status_code == 200 and "Allow" in again.content.decode()
