@@ -193,11 +193,17 @@ class CredentialsView(OB3View):
             if text.startswith("{"):
                 raise exceptions.ParseError("A text/plain body must be a compact JWS (VC-JWT); send JSON as "
                                             "application/json.")
+        else:
+            try:
+                echoed = json.loads(body.decode("utf-8-sig"))
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                raise exceptions.ParseError("The body is not JSON; send a VC-JWT as text/plain.") from None
+            if not isinstance(echoed, dict):
+                raise exceptions.ParseError("The body must be a credential (a JSON object).")
         record, created = services.upsert_credential(earner=request.user, data=body)
         status = 201 if created else 200
         if content_type == "text/plain":
             return HttpResponse(body.decode("utf-8").strip(), status=status, content_type="text/plain")
-        echoed = json.loads(body.decode("utf-8-sig"))
         return Response(echoed, status=status, content_type=content_type)
 
 

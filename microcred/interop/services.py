@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from oauth2_provider.generators import generate_client_id, generate_client_secret
 from oauth2_provider.models import (get_access_token_model, get_application_model, get_grant_model,
@@ -13,7 +13,7 @@ from oauth2_provider.models import (get_access_token_model, get_application_mode
 from microcred.core import audit
 from microcred.credentials import services as credential_services
 from microcred.credentials.builder import credential_url
-from microcred.credentials.models import IssuedCredential
+from microcred.credentials.models import ExternalCredential, IssuedCredential
 from microcred.credentials.verify import parse_input
 
 from . import policy
@@ -107,7 +107,15 @@ def upsert_credential(*, earner, data) -> tuple[object, bool]:
     if own is not None:
         return own, False
     started = timezone.now()
-    imported = credential_services.import_external_credential(earner=earner, data=data)
+    try:
+        imported = credential_services.import_external_credential(earner=earner, data=data)
+    except IntegrityError:
+        # Two clients upserted the same credential at once: the other request kept it first.
+        credential_id = value.get("id") if kind == "json" else None
+        existing = ExternalCredential.objects.filter(earner=earner, credential_id=credential_id or "").first()
+        if existing is None:
+            raise
+        return existing, False
     # The import answers an earlier import of the same credential id with that record, unchanged.
     return imported, imported.imported_at >= started
 

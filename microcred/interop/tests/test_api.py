@@ -145,7 +145,8 @@ def test_upsert_refuses_what_does_not_verify_and_keeps_nothing(client, token):
     _imsx(response, 400, ob3.INVALID_DATA)
     assert "did not verify" in response.json()["imsx_description"]
     for body, content_type in ((b"{", "application/json"), (b"[1, 2]", "application/json"), (b"  ", "application/json"),
-                               (b"not.a.jwt!", "text/plain"), (b'{"a": 1}', "text/plain")):
+                               (b"not.a.jwt!", "text/plain"), (b'{"a": 1}', "text/plain"),
+                               (b"eyJhbGciOiJFUzI1NiJ9.eyJhIjoxfQ.c2ln", "application/json")):
         _imsx(client.post("/ims/ob/v3p0/credentials", data=body, content_type=content_type, **bearer(token)),
               400, ob3.INVALID_DATA)
     _imsx(client.post("/ims/ob/v3p0/credentials", data=b"<x/>", content_type="application/xml", **bearer(token)),
