@@ -275,6 +275,7 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,        # only a checksum of each token is stored
     "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
     "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,   # RFC 9207 `iss` in the authorization response
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,                # OB 3.0 recommends one hour
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 600,           # OB 3.0 recommends ten minutes, used once
     "REFRESH_TOKEN_EXPIRE_SECONDS": 180 * 24 * 3600,
@@ -285,3 +286,5 @@ OAUTH2_PROVIDER = {
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
     "ALLOWED_SCHEMES": ["https", "http"],
 }
+# DOT warns that http redirect URIs are allowed: on purpose, for loopback only (interop/registration.py enforces it).
+SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W008"]
