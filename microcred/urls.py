@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/recognition/", include("microcred.recognition.api.v1.urls")),
     path("", include("microcred.credentials.urls")),
     path("", include("microcred.core.urls")),
+    path("", include("microcred.interop.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -28,7 +28,9 @@ __all__ = [
     "can_record_coach_conversation", "can_assign_coach", "can_guide", "can_choose_supervisor", "can_edit_profile",
     "is_assessor", "is_assessor_of", "assessor_ids_of", "can_assess", "can_manage_assessment",
     "can_open_assessment_dashboard", "can_revoke", "can_manage_keys", "can_import_credential",
-    "can_see_badge_image", "can_download_baked_image", "can_see_external_credential", "is_recognizer_admin", "can_manage_recognizer",
+    "can_see_badge_image", "can_download_baked_image", "can_see_external_credential",
+    "token_allows", "can_use_api_for", "can_revoke_client_access", "can_see_connected_apps",
+    "can_register_client_for_operator", "is_recognizer_admin", "can_manage_recognizer",
     "recognizer_admin_organization_ids", "can_manage_recognition", "priority_admin_organization_ids",
     "sponsor_organization_ids", "is_sponsor", "can_view_audit_trail", "can_open_admin_site", "holds_staff_role",
     "remember",
@@ -279,6 +281,34 @@ def can_see_external_credential(user, external) -> bool:
     """A credential imported from elsewhere: only the earner who imported it (recognizers see it through
     recognition's own pages)."""
     return external.earner_id == getattr(user, "pk", None)
+
+
+# --- interop: wallets and other clients of the Open Badges 3.0 API -------------------------------------------------
+
+def token_allows(token, scope: str) -> bool:
+    """An access token may be used for an operation only while valid and only if the earner granted its scope."""
+    return token is not None and not token.is_expired() and token.allow_scopes([scope])
+
+
+def can_use_api_for(token, user) -> bool:
+    """A token acts for the earner who approved it, never for anyone else, and not once the account is inactive."""
+    return token is not None and user is not None and token.user_id == user.pk and user.is_active
+
+
+def can_revoke_client_access(user, application_id) -> bool:
+    """Any signed-in person may revoke the access they gave a client (a revocation touches only their own grants)."""
+    return is_signed_in(user)
+
+
+def can_see_connected_apps(user) -> bool:
+    """Every signed-in person sees the apps they connected, and only theirs."""
+    return is_signed_in(user)
+
+
+def can_register_client_for_operator(user) -> bool:
+    """Registering a client by hand (command line, ``user`` None) is for platform operators; the API registers
+    anyone who follows RFC 7591."""
+    return user is None or bool(getattr(user, "is_superuser", False))
 
 
 # --- recognition ------------------------------------------------------------------------------------------------

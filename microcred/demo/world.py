@@ -116,6 +116,9 @@ def load_demo_world() -> dict:
         from .recognition_world import load_recognition_demo
 
         load_recognition_demo()  # after credentials: publishes the demo policies and evaluates them
+        from .interop_world import load_interop_demo
+
+        load_interop_demo()  # the demo teacher's connected wallet (illustrative)
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 

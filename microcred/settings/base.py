@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "microcred.assessment",
     "microcred.credentials",
     "microcred.recognition",
+    "microcred.interop",
     "microcred.demo",
     # The admin site of microcred: its login is the site's (lockout, two-factor), see accounts/admin_site.py.
     "microcred.accounts.admin_site.MicrocredAdminConfig",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "oauth2_provider",
     "django_tasks",
     "django_tasks.backends.database",
     "axes",
@@ -262,3 +264,36 @@ MICROCRED_OB2_ONLINE = _env_bool("MICROCRED_OB2_ONLINE", False)
 # Public keys (OB 2.0 CryptographicKey objects: id, owner, publicKeyPem) of issuers whose signed badges verify
 # offline. Interim: the registry of known issuers (issue 12, item 2) replaces this list.
 MICROCRED_OB2_ISSUER_KEYS: list[dict] = []
+
+# Open Badges 3.0 API (microcred.interop, docs/interop.md): OAuth 2.0 authorization code grant with PKCE (S256
+# only), clients registered dynamically (RFC 7591), each limited to the scopes it registered; django-oauth-toolkit.
+MICROCRED_OB_API_TITLE = os.environ.get("MICROCRED_OB_API_TITLE", "microcred")
+# Shown to wallets in the service description (OB 3.0 requires both); the site's home page until set.
+MICROCRED_TERMS_URL = os.environ.get("MICROCRED_TERMS_URL", "")
+MICROCRED_PRIVACY_URL = os.environ.get("MICROCRED_PRIVACY_URL", "")
+# Stated (not swapped): the interop migration names the application model through this setting.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "microcred.interop.oauth.RegisteredScopes",
+    "OAUTH2_SERVER_CLASS": "microcred.interop.oauth.S256OnlyServer",
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,          # S256 only: "plain" is refused (OB 3.0 §7.3.2.1)
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,  # tokens in the Authorization header, never in a URL
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,        # only a checksum of each token is stored
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,   # RFC 9207 `iss` in the authorization response
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,                # OB 3.0 recommends one hour
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 600,           # OB 3.0 recommends ten minutes, used once
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 180 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,             # a replayed refresh token ends the whole grant
+    "REQUEST_APPROVAL_PROMPT": "force",                 # the earner approves every authorization request
+    # Registration accepts https redirect URIs, and http only on a loopback address (native clients, RFC 8252).
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+    "ALLOWED_SCHEMES": ["https", "http"],
+}
+# DOT warns that http redirect URIs are allowed: on purpose, for loopback only (interop/registration.py enforces it).
+SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W008"]

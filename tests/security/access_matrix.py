@@ -95,6 +95,7 @@ URL_KWARGS: dict[str, Obj | Literal | None] = {
     "version": Obj("policy_draft", "version"),
     "uidb64": Literal("MQ"),
     "token": Literal("set-password-not-a-real-token"),
+    "application_id": Obj("ob_client"),
 }
 
 
@@ -522,6 +523,34 @@ ENDPOINTS.update({
     "accounts/two-factor/setup/": [GET(SIGNED_IN_OWN), POST(expect(REFUSED, anonymous=LOGIN), data={"code": "000000"})],
     "accounts/two-factor/disable/": [GET(SIGNED_IN_NOT_ALLOWED), POST(expect(REFUSED, anonymous=LOGIN), data={"code": "000000"})],
     "accounts/two-factor/recovery-codes/": [GET(SIGNED_IN_NOT_ALLOWED), POST(expect(REFUSED, anonymous=LOGIN), data={"code": "000000"})],
+})
+
+
+def _ob_authorize(world, *, deny: bool = False) -> dict:
+    """A well-formed authorization request of the matrix world's OB 3.0 client (PKCE S256)."""
+    from microcred.interop.tests.helpers import REDIRECT, pkce
+
+    return {"response_type": "code", "client_id": world["objects"]["ob_client"].client_id, "redirect_uri": REDIRECT,
+            "scope": "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly", "state": "matrix",
+            "code_challenge": pkce()[1], "code_challenge_method": "S256"}
+
+
+# --- Open Badges 3.0 API (microcred.interop): bearer tokens only, so a signed-in session is "not authenticated"
+ENDPOINTS.update({
+    "ims/ob/v3p0/discovery": public_document(),
+    "ims/ob/v3p0/credentials": [GET(expect(LOGIN)), POST(expect(LOGIN), format="json", data={"id": HOSTILE})],
+    "ims/ob/v3p0/profile": [GET(expect(LOGIN)), PUT(expect(LOGIN), format="json", data={"type": "Profile", "name": HOSTILE})],
+    # Anyone may register a client (RFC 7591, no initial access token); malformed metadata changes nothing.
+    "oauth/register": [GET(METHOD_NOT_ALLOWED), POST(expect(REFUSED), format="json", data={"client_name": HOSTILE})],
+    # The consent page: each signed-in person answers for themselves; Deny (no "allow") sends access_denied back.
+    "oauth/authorize": [GET(expect(OK, anonymous=LOGIN), query=_ob_authorize),
+                        POST(expect(OK, anonymous=LOGIN), data=_ob_authorize)],
+    # Client authentication is HTTP Basic with the client secret: a session is not a client.
+    "oauth/token": [GET(METHOD_NOT_ALLOWED), POST(expect(LOGIN), data={"grant_type": "authorization_code", "code": "x"})],
+    "oauth/revoke": [GET(METHOD_NOT_ALLOWED), POST(expect(LOGIN), data={"token": "x"})],
+    "connected-apps/": [GET(SIGNED_IN_OWN), POST(SIGNED_IN_NOT_ALLOWED)],
+    # Revoking ends only the signed-in person's own grants (none here): a message, nothing else changes.
+    "connected-apps/<int:application_id>/revoke": [GET(SIGNED_IN_NOT_ALLOWED), POST(expect(OK, anonymous=LOGIN))],
 })
 
 # The Django admin: one group declaration. Every admin URL is for staff only; everyone else (every role above,

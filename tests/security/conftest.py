@@ -178,6 +178,12 @@ def build_matrix_world() -> dict:
     policy_draft = recognition.create_or_update_draft(recognizer=orgs["state"], by=people["recognizer"],
                                                       document=policy_document(title="Matrix renewal, second version"))
 
+    # A registered Open Badges 3.0 API client (wallet) that the earner has not connected.
+    from microcred.interop import services as interop
+    from microcred.interop.tests.helpers import metadata as ob_client_metadata
+
+    ob_client, _ob_secret = interop.register_client(metadata=ob_client_metadata(client_name="Matrix wallet"))
+
     draft_evidence = Evidence.objects.filter(response__attempt=draft_attempt, file__isnull=False).first()
     submitted_evidence = Evidence.objects.filter(response__attempt=submitted_attempt, file__isnull=False).first()
     text_evidence = Evidence.objects.filter(response__attempt=draft_attempt, text=MATRIX_DRAFT_ANSWER).first()
@@ -195,6 +201,7 @@ def build_matrix_world() -> dict:
         "status_list": StatusList.objects.filter(organization=issuer).first(), "earner": earner, "other_earner": people["other_earner"],
         "plan": plan, "policy": policy, "policy_draft": policy_draft,
         "recognizer_org": orgs["state"],
+        "ob_client": ob_client.application,
     }
     levels = levels_for(submitted_attempt)
     return {"orgs": orgs, "people": people, "objects": objects, "today": dt.date.today(),

@@ -24,6 +24,11 @@ TEMPLATE_ROOTS = sorted((REPO / "microcred").glob("*/templates"))
 # Endpoints that accept POST without a CSRF token, and why. Anything else that is csrf_exempt fails the test.
 CSRF_EXEMPT_ALLOWED = {
     "credentials:verify": "public, stateless verifier: reads only the posted credential, never the session",
+    # OAuth 2.0 endpoints called by client servers (OB 3.0 API): they authenticate the client (HTTP Basic with its
+    # secret) or need no one (RFC 7591 registration), and never act on the browser's session.
+    "interop:register": "RFC 7591 client registration: no session, creates only a client that an earner must approve",
+    "interop:token": "OAuth token endpoint: client authenticated by its secret, the grant by code + PKCE verifier",
+    "interop:revoke": "OAuth revocation (RFC 7009): client authenticated by its secret; ends that client's tokens only",
 }
 
 

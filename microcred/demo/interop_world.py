@@ -1,0 +1,46 @@
+"""The wallet part of the demo world: an illustrative wallet the demo teacher has connected, so the connected-apps
+page (and revoking) can be tried. Idempotent: the client is registered once; a live grant is renewed if missing."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from oauth2_provider.models import AccessToken, RefreshToken, set_token_value
+from oauthlib.common import generate_token
+
+from microcred.accounts.models import User
+from microcred.interop import ob3, services
+from microcred.interop.models import ClientRegistration
+
+SOFTWARE_ID = "microcred-demo-wallet"
+DEMO_WALLET = {
+    "client_name": "Demo wallet (illustrative)", "client_uri": "https://demo-wallet.example/",
+    "logo_uri": "https://demo-wallet.example/logo.png", "tos_uri": "https://demo-wallet.example/terms",
+    "policy_uri": "https://demo-wallet.example/privacy", "software_id": SOFTWARE_ID, "software_version": "1.0",
+    "redirect_uris": ["https://demo-wallet.example/callback"],
+    "scope": " ".join([ob3.SCOPE_CREDENTIAL_READ, ob3.SCOPE_PROFILE_READ, ob3.SCOPE_OFFLINE]),
+    "grant_types": ["authorization_code", "refresh_token"],
+}
+
+
+def load_interop_demo() -> dict:
+    """Register the demo wallet and give it the demo teacher's approval (as if they had clicked Allow)."""
+    created = False
+    with transaction.atomic():
+        registration = ClientRegistration.objects.filter(software_id=SOFTWARE_ID).select_related("application").first()
+        if registration is None:
+            registration, _secret = services.register_client(metadata=DEMO_WALLET)  # nobody runs it: secret unused
+            created = True
+        teacher = User.objects.filter(username="teacher").first()
+        application = registration.application
+        if teacher is not None and not RefreshToken.objects.filter(user=teacher, application=application,
+                                                                   revoked__isnull=True).exists():
+            access = AccessToken(user=teacher, application=application, scope=registration.scope,
+                                 expires=timezone.now() + timedelta(hours=1))
+            set_token_value(access, generate_token())
+            access.save()
+            refresh = RefreshToken(user=teacher, application=application, access_token=access)
+            set_token_value(refresh, generate_token())
+            refresh.save()
+    return {"demo_wallet_registered": created}
