@@ -141,7 +141,8 @@ class IssuedCredential(models.Model):
 class ExternalCredential(models.Model):
     """An Open Badges 3.0 credential issued elsewhere that an earner imported after it verified here (offline)."""
 
-    STATUS_VERIFIED = "external, verified"
+    STATUS_VERIFIED = "external, verified"  # signed by its issuer, and the issuer is known to this platform
+    STATUS_UNKNOWN_ISSUER = "external, unknown issuer"  # signed by its issuer, who is not known to this platform
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     earner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_credentials")
@@ -157,6 +158,8 @@ class ExternalCredential(models.Model):
     status = models.CharField(max_length=40, default=STATUS_VERIFIED)
     verification = models.JSONField(default=dict, help_text="The verifier's report at import time.")
     verified_at = models.DateTimeField()
+    issuer_known = models.BooleanField(default=False, db_index=True,
+                                       help_text="Whether the issuer was known to this platform at import time.")
     imported_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -169,3 +172,28 @@ class ExternalCredential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.achievement_name or 'External credential'} from {self.issuer_name or self.issuer_id}"
+
+
+class KnownIssuer(models.Model):
+    """An issuer outside this platform that a platform admin or recognizer admin has registered as known.
+
+    ``identifier`` is the issuer id exactly as its credentials name it (an https URL, a did:web or a did:key).
+    Keys of an https/did:web issuer come from ``key_documents`` (its controller/DID document or key documents,
+    as the admin obtained them from the issuer); a did:key issuer needs none: the DID is the key. Credentials
+    from a known issuer are shown as such and count for recognition; others are "signed by an issuer this platform
+    does not know"."""
+
+    identifier = models.CharField(max_length=1000, unique=True)
+    name = models.CharField(max_length=300)
+    key_documents = models.JSONField(default=list, blank=True,
+                                     help_text="The issuer's controller/DID/key documents (a list of JSON objects).")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    registered_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=500, blank=True, help_text="How the keys were obtained (for the audit trail).")
+
+    class Meta:
+        ordering = ["name", "identifier"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.identifier})"

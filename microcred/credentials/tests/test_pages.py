@@ -101,6 +101,7 @@ def test_pdf_certificate(client, world, issued):
 
 
 def test_linkedin_link(client, issued):
+    client.force_login(issued.earner)
     body = client.get(url(issued), **HTML).content.decode()
     start = body.index('id="linkedin" href="') + len('id="linkedin" href="')
     link = body[start:body.index('"', start)].replace("&amp;", "&")
