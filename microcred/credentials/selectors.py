@@ -37,3 +37,16 @@ def live_verification(credential: IssuedCredential):
     from .verify import verify_credential
 
     return verify_credential(credential.credential)
+
+
+def external_credentials_from_known_issuers():
+    """Imported credentials that count (for recognition): signed by their issuer, and the issuer is known here."""
+    from .models import ExternalCredential
+
+    return ExternalCredential.objects.filter(issuer_known=True)
+
+
+def known_issuers():
+    from .models import KnownIssuer
+
+    return KnownIssuer.objects.select_related("registered_by").order_by("name", "identifier")

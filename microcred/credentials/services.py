@@ -18,8 +18,9 @@ from microcred.earning.models import Attempt, Decision
 
 from . import builder, dataintegrity, keys, status, vcjwt
 from .signals import credential_imported, credential_issued, credential_revoked, send_after_commit
-from .models import ExternalCredential, IssuedCredential, IssuerKey, StatusList
-from .verify import MAX_BYTES, verify_credential
+from .models import ExternalCredential, IssuedCredential, IssuerKey, KnownIssuer, StatusList
+from .permissions import can_register_known_issuer, can_remove_known_issuer
+from .verify import MAX_BYTES, online_enabled, verify_credential
 
 
 def issue_for_attempt(attempt: Attempt, *, valid_until=None) -> IssuedCredential:
@@ -189,18 +190,20 @@ def _first_failure(report) -> str:
     return "; ".join(f"{check.check}: {check.message}" for check in failed)
 
 
-def import_external_credential(*, earner, data, key_documents=None) -> ExternalCredential:
-    """Store an Open Badges 3.0 credential issued elsewhere, only if it verifies offline right now.
+def import_external_credential(*, earner, data) -> ExternalCredential:
+    """Store an Open Badges 3.0 credential issued elsewhere, only if it verifies right now.
 
-    ``data`` is the uploaded JSON text/bytes or VC-JWT; ``key_documents`` optional controller/key documents (the
-    verifier never fetches). Guarantees: refused with the verifier's own reasons (ValidationError) unless every
-    check passes; credentials issued by this platform are refused (they are already the earner's); importing the
-    same credential twice returns the first import; audited."""
+    ``data`` is the uploaded JSON text/bytes or VC-JWT. No key document from the person importing is used: the
+    proof must verify with a key bound to the credential's issuer (see :mod:`.verify`). Guarantees: refused with
+    the verifier's own reasons (ValidationError) unless every check passes; stored as "external, verified" only
+    when the issuer is known to this platform, otherwise as "external, unknown issuer" (shown so, and not counted
+    by recognition); credentials issued by this platform are refused (they are already the earner's); importing
+    the same credential twice returns the first import; audited."""
     if not getattr(earner, "is_authenticated", False):
         raise PermissionDenied("Log in to import a credential.")
     if isinstance(data, (bytes, bytearray)) and len(data) > MAX_BYTES:
         raise ValidationError({"document": [f"The file is larger than {MAX_BYTES:,} bytes (2 MB)."]})
-    report = verify_credential(data, key_documents=key_documents)
+    report = verify_credential(data)
     if not report.verified:
         raise ValidationError({"document": [f"Not imported: it did not verify — {_first_failure(report)}"]})
     credential = report.credential or {}
@@ -227,9 +230,112 @@ def import_external_credential(*, earner, data, key_documents=None) -> ExternalC
             earner=earner, raw=raw.strip(), format=report.format, credential=credential, credential_id=credential_id,
             issuer_id=_text(issuer_id, 1000), issuer_name=_text(issuer.get("name") if isinstance(issuer, dict) else "", 500),
             achievement_name=_text(achievement.get("name") if isinstance(achievement, dict) else credential.get("name"), 500),
-            valid_from=valid_from, valid_until=valid_until, status=ExternalCredential.STATUS_VERIFIED,
+            valid_from=valid_from, valid_until=valid_until, issuer_known=report.issuer_known,
+            status=ExternalCredential.STATUS_VERIFIED if report.issuer_known else ExternalCredential.STATUS_UNKNOWN_ISSUER,
             verification=report.as_dict(), verified_at=timezone.now())
         audit.record(actor=earner, action="credential.imported", target=imported,
-                     data={"issuer": imported.issuer_id, "format": imported.format})
+                     data={"issuer": imported.issuer_id, "format": imported.format, "issuer_known": imported.issuer_known})
         send_after_commit(credential_imported, external_id=imported.pk, earner_id=earner.pk)
     return imported
+
+
+# --- known issuers ---------------------------------------------------------------------------------------------
+
+MAX_KEY_DOCUMENTS_BYTES = 256 * 1024
+
+
+def _clean_identifier(identifier) -> str:
+    identifier = identifier.strip() if isinstance(identifier, str) else ""
+    if not identifier or len(identifier) > 1000 or any(c.isspace() for c in identifier):
+        raise ValidationError({"identifier": ["Give the issuer's id exactly as its credentials name it (an https "
+                                              "URL, a did:web or a did:key), without spaces."]})
+    if not identifier.startswith(("https://", "did:web:", "did:key:")):
+        raise ValidationError({"identifier": ["The issuer id must be an https URL, a did:web or a did:key."]})
+    if keys.organization_for_issuer_id(identifier) is not None or identifier.startswith(f"{keys.site_url()}/"):
+        raise ValidationError({"identifier": ["That is one of this platform's own issuers; it is known already."]})
+    if identifier.startswith("did:key:"):
+        try:
+            dataintegrity.resolve_did_key(f"{identifier}#{identifier[len('did:key:'):]}")
+        except ValueError:
+            raise ValidationError({"identifier": ["That did:key is not an Ed25519 public key."]}) from None
+    return identifier
+
+
+def _clean_key_documents(identifier: str, documents) -> list[dict]:
+    """The documents as a list of objects; each key they list must be controlled by ``identifier``."""
+    from .verify import _controller_matches, _Documents
+
+    if documents in (None, "", []):
+        documents = []
+    if isinstance(documents, dict):
+        documents = [documents]
+    if not isinstance(documents, list) or not all(isinstance(d, dict) for d in documents):
+        raise ValidationError({"key_documents": ["Key documents must be JSON objects (or a list of them)."]})
+    if len(json.dumps(documents)) > MAX_KEY_DOCUMENTS_BYTES:
+        raise ValidationError({"key_documents": [f"Key documents are limited to {MAX_KEY_DOCUMENTS_BYTES:,} bytes."]})
+    methods = _Documents(documents).methods
+    for method_id, (method, controller) in methods.items():
+        if controller is not None and not _controller_matches(controller, identifier):
+            raise ValidationError({"key_documents": [
+                f"The key {method_id[:200]} is controlled by {controller[:200]}, not by {identifier[:200]}."]})
+        if not (method.get("publicKeyMultibase") or method.get("publicKeyJwk") or method.get("kty")):
+            raise ValidationError({"key_documents": [f"The key {method_id[:200]} has no public key."]})
+    if not methods and not identifier.startswith("did:key:") and documents:
+        raise ValidationError({"key_documents": ["These documents list no key (verificationMethod)."]})
+    return documents
+
+
+def register_known_issuer(*, by, identifier, name, key_documents=None, note: str = "") -> KnownIssuer:
+    """Register an external issuer as known to this platform: its credentials then verify with the keys in
+    ``key_documents`` (or its did:key) and count for recognition. Platform and recognizer admins only; audited.
+    Imports already made from that issuer are re-verified and relabelled. ValidationError on bad input or an
+    identifier registered already."""
+    if not can_register_known_issuer(by):
+        raise PermissionDenied("Only platform admins and recognizer admins may register known issuers.")
+    identifier = _clean_identifier(identifier)
+    name = name.strip()[:300] if isinstance(name, str) else ""
+    if not name:
+        raise ValidationError({"name": ["Give the issuer's name."]})
+    documents = _clean_key_documents(identifier, key_documents)
+    if not documents and not identifier.startswith("did:key:") and not online_enabled():
+        raise ValidationError({"key_documents": ["Give the issuer's key or controller document: online lookup is "
+                                                 "off, so its keys could not be found otherwise."]})
+    with transaction.atomic():
+        if KnownIssuer.objects.filter(identifier=identifier).exists():
+            raise ValidationError({"identifier": ["That issuer is registered already."]})
+        known = KnownIssuer.objects.create(identifier=identifier, name=name, key_documents=documents,
+                                           registered_by=by, note=_text(note, 500))
+        audit.record(actor=by, action="known_issuer.registered", target=known,
+                     data={"identifier": identifier, "name": name, "keys": len(documents)})
+        transaction.on_commit(lambda: refresh_imports_from(identifier))
+    return known
+
+
+def remove_known_issuer(known: KnownIssuer, *, by) -> None:
+    """Forget a known issuer: its credentials are "signed by an issuer this platform does not know" again and stop
+    counting for recognition. Platform and recognizer admins only; audited."""
+    if not can_remove_known_issuer(by, known):
+        raise PermissionDenied("Only platform admins and recognizer admins may remove known issuers.")
+    identifier = known.identifier
+    with transaction.atomic():
+        audit.record(actor=by, action="known_issuer.removed", target=known,
+                     data={"identifier": identifier, "name": known.name})
+        known.delete()
+        transaction.on_commit(lambda: refresh_imports_from(identifier))
+
+
+def refresh_imports_from(issuer_id: str) -> int:
+    """Verify again every import from ``issuer_id`` (after the registry changed) and relabel it: "external,
+    verified" only if it verifies now and its issuer is known. Returns how many changed; recognition hears of each."""
+    changed = 0
+    for imported in ExternalCredential.objects.filter(issuer_id=issuer_id):
+        report = verify_credential(imported.raw)
+        known = report.issuer_known
+        status_text = ExternalCredential.STATUS_VERIFIED if known else ExternalCredential.STATUS_UNKNOWN_ISSUER
+        if imported.issuer_known != known or imported.status != status_text:
+            imported.issuer_known, imported.status = known, status_text
+            imported.verification, imported.verified_at = report.as_dict(), timezone.now()
+            imported.save(update_fields=["issuer_known", "status", "verification", "verified_at"])
+            changed += 1
+            send_after_commit(credential_imported, external_id=imported.pk, earner_id=imported.earner_id)
+    return changed

@@ -4,8 +4,9 @@ Payload choice: the OB 3.0 specification, since it moved to VCDM 2.0 (context 3.
 with JOSE by making the credential itself the JWT payload (as W3C VC-JOSE-COSE does), not by wrapping it in a
 ``vc`` claim as VCDM 1.1's VC-JWT did. The registered claims are added next to the credential's properties:
 ``iss`` = issuer.id, ``jti`` = id, ``nbf`` = validFrom, ``iat`` = signing time, ``sub`` = credentialSubject.id, or,
-when the subject has no id (ours are identified by a salted hash of the e-mail), the ``identityHash`` of its first
-identifier, which the credential already discloses; ``exp`` = validUntil if any.
+when the subject has no id (ours are identified by a salted hash of the e-mail), ``<credential id>#subject``: an
+IRI (the payload stays valid JSON-LD) naming "the subject of this credential" that correlates nothing more than the
+credential id already does; ``exp`` = validUntil if any.
 
 Verification also accepts the OB 3.0 §8.2 / VCDM 1.1 form where the credential is the ``vc`` claim.
 The VCDM 2.0 context defines these claim names, so the payload stays valid JSON-LD. The embedded Data
@@ -37,8 +38,7 @@ def claims_for(credential: dict, *, issued_at: datetime) -> dict:
     payload = {key: copy.deepcopy(value) for key, value in credential.items() if key != "proof"}
     payload["iss"] = _issuer_id(credential)
     payload["jti"] = credential["id"]
-    subject = credential.get("credentialSubject")
-    subject_id = subject_identifier(subject)
+    subject_id = subject_identifier(credential)
     if subject_id:
         payload["sub"] = subject_id
     payload["nbf"] = _epoch(credential["validFrom"])
@@ -48,17 +48,13 @@ def claims_for(credential: dict, *, issued_at: datetime) -> dict:
     return payload
 
 
-def subject_identifier(subject) -> str | None:
-    """The JWT ``sub`` for a credentialSubject: its id, else its first identifier's identityHash."""
+def subject_identifier(credential: dict) -> str | None:
+    """The JWT ``sub``: credentialSubject.id, else ``<credential id>#subject`` (see the module docstring)."""
+    subject = credential.get("credentialSubject")
     subject = subject[0] if isinstance(subject, list) and subject else subject
-    if not isinstance(subject, dict):
-        return None
-    if isinstance(subject.get("id"), str) and subject["id"]:
+    if isinstance(subject, dict) and isinstance(subject.get("id"), str) and subject["id"]:
         return subject["id"]
-    for identifier in subject.get("identifier") or []:
-        if isinstance(identifier, dict) and isinstance(identifier.get("identityHash"), str):
-            return identifier["identityHash"]
-    return None
+    return f"{credential['id']}#subject" if isinstance(credential.get("id"), str) else None
 
 
 def sign(credential: dict, *, private_key, kid: str, issued_at: datetime) -> str:

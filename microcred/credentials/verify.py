@@ -307,6 +307,13 @@ def _check_schema(credential: dict, report: Report) -> tuple[bool, str]:
     validator = _clr_schema_validator() if clr else _schema_validator()
     if validator is not None:
         errors = sorted(validator.iter_errors(credential), key=lambda e: list(e.absolute_path))
+        if not clr and isinstance(credential.get("credentialStatus"), list):
+            # VC 2.0 allows several status entries (revocation and suspension); the OB 3.0.3 schema allows one.
+            status_errors = [e for e in errors if list(e.absolute_path)[:1] == ["credentialStatus"]]
+            if status_errors:
+                errors = [e for e in errors if e not in status_errors]
+                report.warnings.append("credentialStatus is an array of entries, which VC 2.0 allows and the OB 3.0.3 "
+                                       "JSON Schema does not (it allows one entry)")
         if errors:
             shown = "; ".join(f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:200]}" for e in errors[:5])
             return False, f"{len(errors)} schema error(s): {shown}"

@@ -10,13 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from microcred.accounts.models import Organization
 
-from . import clr, keys, presentation, selectors, services, status
-from .forms import ImportForm, RevokeForm, SuspendForm, UnsuspendForm, VisibilityForm
-from .models import IssuedCredential, IssuerKey, StatusList
+from . import clr, keys, permissions, presentation, selectors, services, status
+from .forms import ImportForm, KnownIssuerForm, RevokeForm, SuspendForm, UnsuspendForm, VisibilityForm
+from .models import IssuedCredential, IssuerKey, KnownIssuer, StatusList
 from .verify import MAX_BYTES, parse_input, verify_credential
 
 JSON_LD = "application/ld+json"
@@ -220,12 +221,16 @@ def import_credential(request):
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                imported = services.import_external_credential(
-                    earner=request.user, data=form.document_bytes(), key_documents=form.cleaned_data["key_documents"])
+                imported = services.import_external_credential(earner=request.user, data=form.document_bytes())
             except ValidationError as error:
                 form.add_error(None, error.messages[0] if error.messages else "Not imported.")
             else:
-                messages.success(request, f"Imported and verified: {imported}.")
+                if imported.issuer_known:
+                    messages.success(request, _("Imported and verified: %(credential)s.") % {"credential": imported})
+                else:
+                    messages.warning(request, _("Imported, but not verified as from a known issuer: %(credential)s "
+                                                "is signed by an issuer this platform does not know, so it does "
+                                                "not count towards recognition.") % {"credential": imported})
                 return redirect("credentials:mine")
     else:
         form = ImportForm()
@@ -260,3 +265,37 @@ def verify(request):
             value = value.strip()
     report = verify_credential(value)
     return _json(report.as_dict(), status_code=200 if report.get("parse").ok else 400)
+
+
+@login_required
+def known_issuers(request):
+    """The registry of external issuers known to this platform: list, register (platform/recognizer admins)."""
+    if not permissions.can_view_known_issuers(request.user):
+        raise PermissionDenied(_("Only platform admins and recognizer admins manage known issuers."))
+    form = KnownIssuerForm()
+    status_code = 200
+    if request.method == "POST":
+        form = KnownIssuerForm(request.POST)
+        if form.is_valid():
+            try:
+                known = services.register_known_issuer(by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                messages.success(request, _("Registered %(issuer)s as a known issuer.") % {"issuer": known})
+                return redirect("credentials:known-issuers")
+        status_code = 400
+    return render(request, "credentials/known_issuers.html",
+                  {"issuers": selectors.known_issuers(), "form": form}, status=status_code)
+
+
+@login_required
+@require_POST
+def remove_known_issuer(request, known_id):
+    known = get_object_or_404(KnownIssuer, pk=known_id)
+    if not permissions.can_remove_known_issuer(request.user, known):
+        raise PermissionDenied(_("Only platform admins and recognizer admins manage known issuers."))
+    services.remove_known_issuer(known, by=request.user)
+    messages.success(request, _("%(issuer)s is no longer a known issuer.") % {"issuer": known})
+    return redirect("credentials:known-issuers")

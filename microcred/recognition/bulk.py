@@ -262,7 +262,7 @@ def _credential_facts(ctx: RunContext, ids: list[int]) -> dict[int, list[engine.
             tags=v.tags, tags_lower=v.tags_lower, subjects=v.subjects, stacks=stacks_of.get(v.mc_id, empty), revoked=revoked_at is not None,
             expires_at=parse_datetime(until) if isinstance(until, str) else None, has_student_impact_evidence=v.impact,
             kind=ctx.kind_of(version_id, issuer_id)))
-    for pk, earner_id, issuer, valid_from, verified_at, valid_until in ExternalCredential.objects.filter(_span("earner_id", ids)) \
+    for pk, earner_id, issuer, valid_from, verified_at, valid_until in ExternalCredential.objects.filter(_span("earner_id", ids), issuer_known=True) \
             .values_list("pk", "earner_id", "issuer_id", "valid_from", "verified_at", "valid_until"):
         if earner_id in wanted:
             out[earner_id].append(engine.CredentialFact(id=str(pk), mc_slug="", issuer=issuer, issued_at=valid_from or verified_at,

@@ -12,8 +12,10 @@ from rest_framework.response import Response
 
 from microcred.catalog.api.serializers import ERROR_RESPONSES
 
-from .. import selectors, services
-from ..models import IssuedCredential
+from django.core.exceptions import ValidationError
+
+from .. import permissions, selectors, services
+from ..models import IssuedCredential, KnownIssuer
 
 ACTIONS = {"revoke": services.revoke, "suspend": services.suspend, "unsuspend": services.unsuspend}
 REASON_MAX = 500
@@ -85,3 +87,73 @@ def change_status(request, credential_id, action):
     credential = service(credential, by=request.user, reason=reason)
     credential.refresh_from_db()
     return Response(_as_json(credential))
+
+
+# --- known issuers -------------------------------------------------------------------------------------------------
+
+KNOWN_ISSUER_FIELDS = {
+    "id": serializers.IntegerField(), "identifier": serializers.CharField(), "name": serializers.CharField(),
+    "key_documents": serializers.ListField(child=serializers.DictField()),
+    "registered_by": serializers.CharField(allow_null=True), "registered_at": serializers.DateTimeField(),
+    "note": serializers.CharField()}
+KnownIssuerOut = inline_serializer("KnownIssuer", KNOWN_ISSUER_FIELDS)
+KnownIssuerList = inline_serializer("KnownIssuerList", KNOWN_ISSUER_FIELDS, many=True)
+KnownIssuerIn = inline_serializer("KnownIssuerRegistration", {
+    "identifier": serializers.CharField(max_length=1000, help_text="The issuer id as its credentials name it"),
+    "name": serializers.CharField(max_length=300),
+    "key_documents": serializers.ListField(child=serializers.DictField(), required=False,
+                                           help_text="Its controller/DID/key documents, obtained from the issuer"),
+    "note": serializers.CharField(max_length=500, required=False)})
+
+
+def _known_json(known: KnownIssuer) -> dict:
+    return {"id": known.pk, "identifier": known.identifier, "name": known.name, "key_documents": known.key_documents,
+            "registered_by": known.registered_by.get_username() if known.registered_by else None,
+            "registered_at": known.registered_at, "note": known.note}
+
+
+def _require_registry_access(request) -> None:
+    if not permissions.can_view_known_issuers(request.user):
+        raise PermissionDenied("Only platform admins and recognizer admins manage known issuers.")
+
+
+@extend_schema(methods=["GET"], responses={200: KnownIssuerList, **ERROR_RESPONSES},
+               operation_id="known_issuers_list")
+@extend_schema(methods=["POST"], request=KnownIssuerIn, responses={201: KnownIssuerOut, **ERROR_RESPONSES},
+               operation_id="known_issuers_register")
+@api_view(["GET", "POST"])
+@permission_classes([IsAuthenticated])
+def known_issuers(request):
+    """External issuers known to this platform (GET), or register one (POST). Platform and recognizer admins only.
+    Credentials from a known issuer are shown as verified and count for recognition; keys come from the
+    registered documents (or the did:key itself). Audited."""
+    _require_registry_access(request)
+    if request.method == "GET":
+        return Response([_known_json(k) for k in selectors.known_issuers()])
+    data = request.data
+    if not isinstance(data, dict):
+        return Response({"detail": "Send a JSON object: {\"identifier\", \"name\", \"key_documents\"}."}, status=400)
+    try:
+        known = services.register_known_issuer(
+            by=request.user, identifier=data.get("identifier"), name=data.get("name"),
+            key_documents=data.get("key_documents"), note=data.get("note") if isinstance(data.get("note"), str) else "")
+    except ValidationError as error:
+        return Response(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}, status=400)
+    return Response(_known_json(known), status=201)
+
+
+@extend_schema(methods=["GET"], responses={200: KnownIssuerOut, **ERROR_RESPONSES}, operation_id="known_issuer_get")
+@extend_schema(methods=["DELETE"], responses={204: None, **ERROR_RESPONSES}, operation_id="known_issuer_remove")
+@api_view(["GET", "DELETE"])
+@permission_classes([IsAuthenticated])
+def known_issuer(request, known_id):
+    """One known issuer (GET), or remove it (DELETE): its credentials become "signed by an issuer this platform does
+    not know" again. Platform and recognizer admins only; audited."""
+    _require_registry_access(request)
+    known = KnownIssuer.objects.select_related("registered_by").filter(pk=known_id).first()
+    if known is None:
+        raise Http404("No such known issuer.")
+    if request.method == "GET":
+        return Response(_known_json(known))
+    services.remove_known_issuer(known, by=request.user)
+    return Response(status=204)
