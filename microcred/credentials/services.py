@@ -249,10 +249,10 @@ def _clean_identifier(identifier) -> str:
     if not identifier or len(identifier) > 1000 or any(c.isspace() for c in identifier):
         raise ValidationError({"identifier": ["Give the issuer's id exactly as its credentials name it (an https "
                                               "URL, a did:web or a did:key), without spaces."]})
-    if not identifier.startswith(("https://", "did:web:", "did:key:")):
-        raise ValidationError({"identifier": ["The issuer id must be an https URL, a did:web or a did:key."]})
     if keys.organization_for_issuer_id(identifier) is not None or identifier.startswith(f"{keys.site_url()}/"):
         raise ValidationError({"identifier": ["That is one of this platform's own issuers; it is known already."]})
+    if not identifier.startswith(("https://", "did:web:", "did:key:")):
+        raise ValidationError({"identifier": ["The issuer id must be an https URL, a did:web or a did:key."]})
     if identifier.startswith("did:key:"):
         try:
             dataintegrity.resolve_did_key(f"{identifier}#{identifier[len('did:key:'):]}")
