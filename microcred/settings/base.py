@@ -253,3 +253,8 @@ AXES_VERBOSE = False
 # admins, assessors and staff must (they are sent to set it up). Off by default here; on in production settings.
 MICROCRED_REQUIRE_2FA_FOR_STAFF_ROLES = _env_bool("MICROCRED_REQUIRE_2FA_FOR_STAFF_ROLES", False)
 OTP_TOTP_ISSUER = os.environ.get("MICROCRED_2FA_ISSUER", "microcred")
+
+# Verifier online mode (off by default): resolve an issuer's own did:web / https key document, and status lists,
+# over HTTPS with a 5 s timeout, a 256 KB limit, no redirects and never to private addresses; cached (seconds).
+MICROCRED_VERIFY_ONLINE = _env_bool("MICROCRED_VERIFY_ONLINE", False)
+MICROCRED_VERIFY_ONLINE_CACHE_SECONDS = int(os.environ.get("MICROCRED_VERIFY_ONLINE_CACHE_SECONDS", "3600"))

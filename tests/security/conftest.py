@@ -178,6 +178,12 @@ def build_matrix_world() -> dict:
     policy_draft = recognition.create_or_update_draft(recognizer=orgs["state"], by=people["recognizer"],
                                                       document=policy_document(title="Matrix renewal, second version"))
 
+    # An external issuer registered as known (a did:key: it needs no key document).
+    from microcred.credentials.models import KnownIssuer
+
+    known_issuer = KnownIssuer.objects.create(identifier="did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+                                              name="Matrix partner", registered_by=people["platform_admin"])
+
     draft_evidence = Evidence.objects.filter(response__attempt=draft_attempt, file__isnull=False).first()
     submitted_evidence = Evidence.objects.filter(response__attempt=submitted_attempt, file__isnull=False).first()
     text_evidence = Evidence.objects.filter(response__attempt=draft_attempt, text=MATRIX_DRAFT_ANSWER).first()
@@ -194,7 +200,7 @@ def build_matrix_world() -> dict:
         "credential": credential, "issuer_org": issuer, "issuer_key": IssuerKey.objects.filter(organization=issuer).first(),
         "status_list": StatusList.objects.filter(organization=issuer).first(), "earner": earner, "other_earner": people["other_earner"],
         "plan": plan, "policy": policy, "policy_draft": policy_draft,
-        "recognizer_org": orgs["state"],
+        "recognizer_org": orgs["state"], "known_issuer": known_issuer,
     }
     levels = levels_for(submitted_attempt)
     return {"orgs": orgs, "people": people, "objects": objects, "today": dt.date.today(),
