@@ -501,7 +501,7 @@ def _judge_issuer(issuer_id: Any, resolver: KeyResolver) -> IssuerTrust:
     """Whether the (bound) issuer is known: this platform's own, registered, or vouched for by the trusted caller."""
     trust = IssuerTrust(id=issuer_id if isinstance(issuer_id, str) else None)
     organization = keys.organization_for_issuer_id(issuer_id) if isinstance(issuer_id, str) else None
-    known = resolver.known_issuer()
+    known = resolver.known_issuer() if organization is None else None
     if organization is not None:
         trust.known, trust.how = True, f"this platform's own issuer {organization.name}"
     elif known is not None:
