@@ -292,8 +292,8 @@ def known_issuers(request):
 
 @login_required
 @require_POST
-def remove_known_issuer(request, known_id):
-    known = get_object_or_404(KnownIssuer, pk=known_id)
+def remove_known_issuer(request, pk):
+    known = get_object_or_404(KnownIssuer, pk=pk)
     if not permissions.can_remove_known_issuer(request.user, known):
         raise PermissionDenied(_("Only platform admins and recognizer admins manage known issuers."))
     services.remove_known_issuer(known, by=request.user)

@@ -95,7 +95,6 @@ URL_KWARGS: dict[str, Obj | Literal | None] = {
     "version": Obj("policy_draft", "version"),
     "uidb64": Literal("MQ"),
     "token": Literal("set-password-not-a-real-token"),
-    "known_id": Obj("known_issuer"),
 }
 
 
@@ -449,18 +448,18 @@ ENDPOINTS: dict[str, list[Case]] = {
         POST(only(KNOWN_ISSUER_ADMINS, others=FORBIDDEN),
              data={"identifier": "did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", "name": HOSTILE}),
     ],
-    "credentials/known-issuers/<int:known_id>/remove": [
-        GET(SIGNED_IN_NOT_ALLOWED),
-        POST(only(KNOWN_ISSUER_ADMINS, others=FORBIDDEN)),
+    "credentials/known-issuers/<int:pk>/remove": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs={"pk": "known_issuer"}),
+        POST(only(KNOWN_ISSUER_ADMINS, others=FORBIDDEN), kwargs={"pk": "known_issuer"}),
     ],
     "api/v1/known-issuers/": [
         GET(only(KNOWN_ISSUER_ADMINS, others=FORBIDDEN)),
         POST(only(KNOWN_ISSUER_ADMINS, others=FORBIDDEN), format="json",
              data={"identifier": "did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", "name": HOSTILE}),
     ],
-    "api/v1/known-issuers/<int:known_id>/": [
-        GET(only(KNOWN_ISSUER_ADMINS, others=FORBIDDEN)),
-        DELETE(only(KNOWN_ISSUER_ADMINS, others=FORBIDDEN)),
+    "api/v1/known-issuers/<int:pk>/": [
+        GET(only(KNOWN_ISSUER_ADMINS, others=FORBIDDEN), kwargs={"pk": "known_issuer"}),
+        DELETE(only(KNOWN_ISSUER_ADMINS, others=FORBIDDEN), kwargs={"pk": "known_issuer"}),
     ],
     "credentials/<uuid:credential_id>/visibility": [
         GET(SIGNED_IN_NOT_ALLOWED),

@@ -146,11 +146,11 @@ def known_issuers(request):
 @extend_schema(methods=["DELETE"], responses={204: None, **ERROR_RESPONSES}, operation_id="known_issuer_remove")
 @api_view(["GET", "DELETE"])
 @permission_classes([IsAuthenticated])
-def known_issuer(request, known_id):
+def known_issuer(request, pk):
     """One known issuer (GET), or remove it (DELETE): its credentials become "signed by an issuer this platform does
     not know" again. Platform and recognizer admins only; audited."""
     _require_registry_access(request)
-    known = KnownIssuer.objects.select_related("registered_by").filter(pk=known_id).first()
+    known = KnownIssuer.objects.select_related("registered_by").filter(pk=pk).first()
     if known is None:
         raise Http404("No such known issuer.")
     if request.method == "GET":
