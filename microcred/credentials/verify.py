@@ -19,6 +19,7 @@ is cryptographically valid, and shown as "signed by an issuer this platform does
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -28,6 +29,7 @@ from datetime import timezone as dt_timezone
 from pathlib import Path
 from typing import Any
 
+from cachetools import LRUCache
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from . import dataintegrity, keys, status, vcjwt
@@ -216,6 +218,9 @@ def parse_input(data: Any) -> tuple[str, Any]:
 
 _validator = None
 _clr_validator = None
+# JSON Schema validation of an 11 kB credential costs ~20 ms (the adaptation's oneOf alternatives); a credential
+# page is verified on every view, so results are remembered per (validator, document digest).
+_schema_results: LRUCache = LRUCache(maxsize=2048)
 # The operator may point the OB 3.0 schema check at another copy of the official schema (the formal variant, say):
 # this environment variable or `microcred verify --schema FILE`. By default the vendored JSON-LD adaptation is used.
 SCHEMA_ENV = "MICROCRED_OB3_SCHEMA"
@@ -239,6 +244,7 @@ def use_schema(path) -> None:
     """Validate OB 3.0 credentials against this JSON Schema file from now on (ValueError if it is unusable)."""
     global _validator
     _validator = _load_validator(path)
+    _schema_results.clear()  # results of the previous schema no longer apply
 
 
 def _schema_validator():
@@ -302,11 +308,21 @@ def _minimal_structure_problems(credential: dict) -> list[str]:
     return problems
 
 
+def _schema_errors(validator, credential: dict) -> list:
+    digest = hashlib.sha256(json.dumps(credential, sort_keys=True, ensure_ascii=False).encode("utf-8")).digest()
+    key = (id(validator), digest)
+    cached = _schema_results.get(key)
+    if cached is None or cached[0] is not validator:  # the entry holds its validator, so an id is never reused
+        cached = (validator, sorted(validator.iter_errors(credential), key=lambda e: list(e.absolute_path)))
+        _schema_results[key] = cached
+    return list(cached[1])
+
+
 def _check_schema(credential: dict, report: Report) -> tuple[bool, str]:
     clr = is_clr(credential)
     validator = _clr_schema_validator() if clr else _schema_validator()
     if validator is not None:
-        errors = sorted(validator.iter_errors(credential), key=lambda e: list(e.absolute_path))
+        errors = _schema_errors(validator, credential)
         if not clr and isinstance(credential.get("credentialStatus"), list):
             # VC 2.0 allows several status entries (revocation and suspension); the OB 3.0.3 schema allows one.
             status_errors = [e for e in errors if list(e.absolute_path)[:1] == ["credentialStatus"]]
