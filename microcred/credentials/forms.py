@@ -29,6 +29,11 @@ class UnsuspendForm(forms.Form):
 class VisibilityForm(forms.Form):
     visibility = forms.ChoiceField(choices=IssuedCredential.Visibility.choices, label="Who can see it")
 
+    def __init__(self, *args, title: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # One select per table row: its accessible name says which credential it is for.
+        self.fields["visibility"].widget.attrs["aria-label"] = f"Who can see “{title}”" if title else "Who can see it"
+
 
 class ImportForm(forms.Form):
     """A credential as a JSON file or pasted text/VC-JWT. No key document: one from the person importing would

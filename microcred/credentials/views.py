@@ -185,7 +185,8 @@ def found_url(found) -> str:
 @require_GET
 def mine(request):
     issued = selectors.credentials_for_earner(request.user).select_related("version__micro_credential")
-    rows = [{"credential": c, "form": VisibilityForm(initial={"visibility": c.visibility}, prefix=str(c.pk))} for c in issued]
+    rows = [{"credential": c, "form": VisibilityForm(initial={"visibility": c.visibility}, prefix=str(c.pk),
+                                                     title=c.version.title)} for c in issued]
     return render(request, "credentials/mine.html", {
         "rows": rows, "external": selectors.external_credentials_for_earner(request.user)})
 

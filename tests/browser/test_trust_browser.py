@@ -43,7 +43,8 @@ def test_known_and_unknown_issuers_from_registration_to_import(page, world, publ
     page.get_by_label("Name").fill("Partner Academy")
     page.get_by_label("How you obtained the keys").fill("Their did:key, confirmed by phone")
     page.get_by_role("button", name="Register as known").click()
-    expect(page.get_by_role("cell", name="Partner Academy")).to_be_visible()
+    expect(page.get_by_role("cell", name="Partner Academy", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Remove Partner Academy")).to_be_visible()
     assert_accessible(page, f"known issuers ({width})")
     log_out(page)
 
