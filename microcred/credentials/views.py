@@ -249,7 +249,9 @@ def _parse_failure(message: str, status_code: int) -> JsonResponse:
 def verify(request):
     """POST {"verifiableCredential": {...}} (or a raw VC-JWT, or the credential itself); answers the report as JSON.
 
-    A body that cannot be read as a credential is a 400 (413 when over 2 MB) with the reason; never a 500."""
+    A body that cannot be read as a credential is a 400 (413 when over 2 MB) with the reason; never a 500. Key
+    documents sent along (``key_documents`` or anything else) are ignored: whoever presents a credential cannot
+    vouch for its issuer's keys. The report says separately whether the issuer is known (``issuer_known``)."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
