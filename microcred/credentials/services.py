@@ -263,7 +263,7 @@ def _clean_identifier(identifier) -> str:
 
 def _clean_key_documents(identifier: str, documents) -> list[dict]:
     """The documents as a list of objects; each key they list must be controlled by ``identifier``."""
-    from .verify import _controller_matches, _Documents
+    from .verify import MAX_DEPTH, _controller_matches, _Documents, _value_depth_exceeds
 
     if documents in (None, "", []):
         documents = []
@@ -271,6 +271,8 @@ def _clean_key_documents(identifier: str, documents) -> list[dict]:
         documents = [documents]
     if not isinstance(documents, list) or not all(isinstance(d, dict) for d in documents):
         raise ValidationError({"key_documents": ["Key documents must be JSON objects (or a list of them)."]})
+    if _value_depth_exceeds(documents, MAX_DEPTH):
+        raise ValidationError({"key_documents": [f"Key documents nest deeper than {MAX_DEPTH} levels."]})
     if len(json.dumps(documents)) > MAX_KEY_DOCUMENTS_BYTES:
         raise ValidationError({"key_documents": [f"Key documents are limited to {MAX_KEY_DOCUMENTS_BYTES:,} bytes."]})
     methods = _Documents(documents).methods

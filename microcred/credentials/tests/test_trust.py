@@ -411,3 +411,49 @@ def test_online_verification_refuses_a_loopback_issuer(db):
     signed = sign(credential("https://localhost/issuer"), private, document["verificationMethod"][0]["id"])
     report = verify_credential(signed, online=True)
     assert not report.verified and "private or reserved" in report.get("proof").message
+
+
+def test_hostile_key_documents_are_refused(world):
+    deep = {"id": VECTOR_ISSUER}
+    for _ in range(200):
+        deep = {"nested": deep}
+    huge = [{**vector_key_document(), "padding": "x" * (300 * 1024)}]
+    for documents, message in ((deep, "deeper"), (huge, "limited to")):
+        with pytest.raises(ValidationError, match=message):
+            services.register_known_issuer(by=world["people"]["platform_admin"], identifier=VECTOR_ISSUER, name="X",
+                                           key_documents=documents)
+    assert not KnownIssuer.objects.exists()
+
+
+def test_known_issuers_page_queries_do_not_grow_with_the_list(client, world, django_assert_max_num_queries):
+    client.force_login(world["people"]["platform_admin"])
+
+    def register(count, start):
+        for n in range(start, start + count):
+            private, did, _method = new_did_key()
+            KnownIssuer.objects.create(identifier=did, name=f"Partner {n}", registered_by=world["people"]["recognizer"])
+
+    register(2, 0)
+    with django_assert_max_num_queries(20) as few:
+        client.get("/credentials/known-issuers/")
+    register(40, 2)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/credentials/known-issuers/").content.decode().count("Partner ") >= 42
+
+
+def test_online_mode_binds_a_key_from_the_issuers_own_did_web_document(db, monkeypatch):
+    """(No network: the fetch is replaced by the document the issuer would serve.)"""
+    issuer = "did:web:partner.example"
+    private, _did, _method = new_did_key()
+    document = controller_document(issuer, private, method_id=f"{issuer}#key-1")
+    fetched = []
+    monkeypatch.setattr(online, "fetch_json", lambda url: fetched.append(url) or document)
+    signed = sign(credential(issuer), private, f"{issuer}#key-1")
+    assert not verify_credential(signed, online=False).verified  # offline: nothing binds it
+    report = verify_credential(signed, online=True)
+    assert report.verified, report.as_dict()
+    assert fetched == ["https://partner.example/.well-known/did.json"]
+    assert not report.issuer.known  # found online: bound, but not known to this platform
+    # A document served for another DID does not bind.
+    monkeypatch.setattr(online, "fetch_json", lambda url: {**document, "id": "did:web:other.example"})
+    assert not verify_credential(signed, online=True).verified
