@@ -56,23 +56,39 @@ def allocate_index(organization: Organization, purpose: str = StatusList.Purpose
     return status_list, index
 
 
-def _used_indexes(status_list: StatusList) -> set[int]:
+def _holders(status_list: StatusList):
+    """The credentials holding an index of ``status_list`` and the name of their index field."""
     from .models import IssuedCredential
 
     if status_list.purpose == StatusList.Purpose.SUSPENSION:
-        return set(IssuedCredential.objects.filter(suspension_list=status_list).values_list("suspension_index", flat=True))
-    return set(IssuedCredential.objects.filter(status_list=status_list).values_list("status_index", flat=True))
+        return IssuedCredential.objects.filter(suspension_list=status_list), "suspension_index"
+    return IssuedCredential.objects.filter(status_list=status_list), "status_index"
+
+
+RANDOM_PROBES = 32
 
 
 def _random_free_index(status_list: StatusList) -> int:
-    """A crypto-random index of ``status_list`` that no credential holds yet."""
-    used = _used_indexes(status_list)
-    if len(used) >= status_list.size:
-        raise RuntimeError(f"status list {status_list} is full")  # allocate_index rolls over before this
-    while True:  # the list is never more than full; with fewer than half used, two draws suffice on average
+    """A crypto-random index of ``status_list`` that no credential holds yet.
+
+    A few random draws, each checked with one indexed query, find a free index while the list is not nearly full;
+    after RANDOM_PROBES collisions the used indexes are loaded once and the draw is among the free ones."""
+    holders, field = _holders(status_list)
+    for _ in range(RANDOM_PROBES):
         index = secrets.randbelow(status_list.size)
-        if index not in used:
+        if not holders.filter(**{field: index}).exists():
             return index
+    used = set(holders.values_list(field, flat=True))
+    free = status_list.size - len(used)
+    if free <= 0:
+        raise RuntimeError(f"status list {status_list} is full")  # allocate_index rolls over before this
+    nth = secrets.randbelow(free)
+    for index in range(status_list.size):
+        if index not in used:
+            if nth == 0:
+                return index
+            nth -= 1
+    raise RuntimeError(f"status list {status_list} is full")
 
 
 def get_bit(bits: bytes, index: int) -> bool:

@@ -457,3 +457,15 @@ def test_online_mode_binds_a_key_from_the_issuers_own_did_web_document(db, monke
     # A document served for another DID does not bind.
     monkeypatch.setattr(online, "fetch_json", lambda url: {**document, "id": "did:web:other.example"})
     assert not verify_credential(signed, online=True).verified
+
+
+def test_a_nearly_full_status_list_still_hands_out_a_free_random_index(issued, world, monkeypatch):
+    from microcred.credentials.models import IssuedCredential
+
+    status_list = issued.status_list
+    monkeypatch.setattr(status, "RANDOM_PROBES", 0)  # go straight to the fallback: a draw among the free indexes
+    StatusList.objects.filter(pk=status_list.pk).update(size=4)
+    status_list.refresh_from_db()
+    IssuedCredential.objects.filter(pk=issued.pk).update(status_index=0)
+    index = status._random_free_index(status_list)
+    assert index in {1, 2, 3}
