@@ -322,7 +322,10 @@ def _check_schema(credential: dict, report: Report) -> tuple[bool, str]:
     clr = is_clr(credential)
     validator = _clr_schema_validator() if clr else _schema_validator()
     if validator is not None:
-        errors = _schema_errors(validator, credential)
+        try:
+            errors = _schema_errors(validator, credential)
+        except ValueError:  # Python refuses to turn an integer of more than 4,300 digits into text
+            return False, "the credential holds a number too large to check (more than 4,300 digits)"
         if not clr and isinstance(credential.get("credentialStatus"), list):
             # VC 2.0 allows several status entries (revocation and suspension); the OB 3.0.3 schema allows one.
             status_errors = [e for e in errors if list(e.absolute_path)[:1] == ["credentialStatus"]]
