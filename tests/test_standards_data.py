@@ -21,8 +21,10 @@ def test_every_vendored_file_is_recorded():
     assert on_disk - {"README.md", "SHA256SUMS"} == set(_recorded())
 
 
-def test_the_demo_copy_of_the_1edtech_example_is_the_vendored_one():
-    from microcred.demo.credentials_world import EXTERNAL_VECTOR
+def test_the_demo_copies_of_external_credentials_are_the_vendored_ones():
+    from microcred.demo.credentials_world import EXTERNAL_VECTOR, UNKNOWN_ISSUER_CREDENTIAL
 
-    recorded = _recorded()["vectors/1edtech-validator-examples/ob30/simple-did-key-method.json"]
+    recorded = _recorded()["vectors/1edtech-ob3-eddsa-rdfc-2022/signed-credential.json"]
     assert hashlib.sha256(EXTERNAL_VECTOR.read_bytes()).hexdigest() == recorded
+    vendored = STANDARDS.parent / "standards-extra" / "digitalbazaar" / "ob3-did-key-single-proof.json"
+    assert UNKNOWN_ISSUER_CREDENTIAL.read_bytes() == vendored.read_bytes()

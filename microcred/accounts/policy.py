@@ -29,6 +29,7 @@ __all__ = [
     "is_assessor", "is_assessor_of", "assessor_ids_of", "can_assess", "can_manage_assessment",
     "can_open_assessment_dashboard", "can_revoke", "can_manage_keys", "can_import_credential",
     "can_see_badge_image", "can_download_baked_image", "can_see_external_credential",
+    "can_register_known_issuer", "can_view_known_issuers", "can_remove_known_issuer",
     "token_allows", "can_use_api_for", "can_revoke_client_access", "can_see_connected_apps",
     "can_register_client_for_operator", "is_recognizer_admin", "can_manage_recognizer",
     "recognizer_admin_organization_ids", "can_manage_recognition", "priority_admin_organization_ids",
@@ -281,6 +282,22 @@ def can_see_external_credential(user, external) -> bool:
     """A credential imported from elsewhere: only the earner who imported it (recognizers see it through
     recognition's own pages)."""
     return external.earner_id == getattr(user, "pk", None)
+
+
+def can_register_known_issuer(user) -> bool:
+    """Registers an external issuer as known (its credentials then verify with the registered keys and count for
+    recognition): platform admins and recognizer admins, the people who decide what counts."""
+    return is_platform_admin(user) or is_recognizer_admin(user)
+
+
+def can_view_known_issuers(user) -> bool:
+    """The list of known external issuers: the same people who decide them."""
+    return can_register_known_issuer(user)
+
+
+def can_remove_known_issuer(user, known_issuer=None) -> bool:
+    """Removing a known issuer is the same decision as registering it."""
+    return can_register_known_issuer(user)
 
 
 # --- interop: wallets and other clients of the Open Badges 3.0 API -------------------------------------------------

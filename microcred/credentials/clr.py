@@ -83,7 +83,7 @@ def build_clr(earner, *, now=None) -> dict:
     def link(source: str, target: str) -> None:
         if (source, target) not in seen_links:
             seen_links.add((source, target))
-            associations.append({"type": ["Association"], "associationType": "isPartOf",
+            associations.append({"type": "Association", "associationType": "isPartOf",
                                  "sourceId": source, "targetId": target})
 
     def add_stacks(source_id: str, items, depth: int) -> None:

@@ -30,16 +30,19 @@ class UnsuspendForm(forms.Form):
 class VisibilityForm(forms.Form):
     visibility = forms.ChoiceField(choices=IssuedCredential.Visibility.choices, label="Who can see it")
 
+    def __init__(self, *args, title: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # One select per table row: its accessible name says which credential it is for.
+        self.fields["visibility"].widget.attrs["aria-label"] = f"Who can see “{title}”" if title else "Who can see it"
+
 
 class ImportForm(forms.Form):
-    """A credential as a JSON file or pasted text/VC-JWT, and optionally the issuer's key document(s)."""
+    """A credential as a JSON file or pasted text/VC-JWT. No key document: one from the person importing would
+    vouch for nothing (the issuer's keys come from this platform's registry of known issuers, or a did:key)."""
 
     document = forms.FileField(required=False, label=_("Credential file (JSON, VC-JWT, signed badge, or a badge image PNG/SVG)"))
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label=_("…or paste it (JSON, VC-JWT or signed badge)"),
                            max_length=MAX_BYTES)
-    key_document = forms.FileField(required=False, label="Key or controller document (optional JSON)",
-                                   help_text="Nothing is fetched from the internet: if the issuer's key is not a did:key, "
-                                             "upload its controller or key document.")
 
     def clean_document(self):
         upload = self.cleaned_data.get("document")
@@ -47,23 +50,10 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(f"The file is larger than {MAX_BYTES:,} bytes (2 MB).")
         return upload
 
-    def clean_key_document(self):
-        upload = self.cleaned_data.get("key_document")
-        if not upload:
-            return None
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(f"The key document is larger than {MAX_BYTES:,} bytes (2 MB).")
-        try:
-            return json.loads(upload.read().decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            raise forms.ValidationError("The key document is not JSON.") from None
-
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not cleaned.get("document") and not (cleaned.get("text") or "").strip():
             raise forms.ValidationError("Choose a file or paste the credential.")
-        documents = cleaned.get("key_document")
-        cleaned["key_documents"] = documents if isinstance(documents, list) else ([documents] if documents else None)
         return cleaned
 
     def document_bytes(self) -> bytes:
@@ -72,3 +62,26 @@ class ImportForm(forms.Form):
             upload.seek(0)
             return upload.read(MAX_BYTES + 1)
         return self.cleaned_data["text"].strip().encode("utf-8")
+
+
+class KnownIssuerForm(forms.Form):
+    """Register an external issuer as known: its id, name, and the key or controller document obtained from it."""
+
+    identifier = forms.CharField(max_length=1000, label="Issuer id",
+                                 help_text="Exactly as its credentials name it: an https URL, a did:web or a did:key.")
+    name = forms.CharField(max_length=300, label="Name")
+    key_documents = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}),
+                                    label="Key or controller document (JSON)", max_length=256 * 1024,
+                                    help_text="The issuer's controller, DID or key document, as you obtained it from "
+                                              "the issuer itself. Not needed for a did:key.")
+    note = forms.CharField(required=False, max_length=500, label="How you obtained the keys",
+                           help_text="Kept in the audit trail, e.g. “from the issuer's website, checked by phone”.")
+
+    def clean_key_documents(self):
+        text = (self.cleaned_data.get("key_documents") or "").strip()
+        if not text:
+            return []
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError):
+            raise forms.ValidationError("The key document is not JSON.") from None

@@ -231,6 +231,12 @@ def verification_method(key: IssuerKey, *, controller: str | None = None, id: st
     return document
 
 
+def plain_jwk(key: IssuerKey) -> dict:
+    """What a VC-JWT ``kid`` (a P-256 key URL) serves by default: the public JWK itself, as OB 3.0 §8.2 expects."""
+    jwk = {**public_jwk(key), "kid": key_url(key), "alg": "ES256", "use": "sig"}
+    return jwk
+
+
 def key_document(key: IssuerKey) -> dict:
     """What ``key_url(key)`` serves."""
     return {"@context": [CID_CONTEXT], **verification_method(key)}
@@ -271,6 +277,21 @@ def did_document(organization: Organization) -> dict:
         "verificationMethod": methods,
         "assertionMethod": [method["id"] for method in methods],
     }
+
+
+def organization_for_issuer_id(issuer_id: str) -> Organization | None:
+    """This platform's organization whose issuer id (URL or did:web) is ``issuer_id``, if any."""
+    prefix = f"{site_url()}/issuers/"
+    if not isinstance(issuer_id, str):
+        return None
+    if issuer_id.startswith(prefix):
+        slug = issuer_id[len(prefix):]
+        return Organization.objects.filter(slug=slug).first() if slug and "/" not in slug else None
+    if issuer_id.startswith("did:web:"):
+        slug = issuer_id.rpartition(":")[2]
+        organization = Organization.objects.filter(slug=slug).first()
+        return organization if organization is not None and issuer_did(organization) == issuer_id else None
+    return None
 
 
 def find_key(verification_method_id: str) -> IssuerKey:

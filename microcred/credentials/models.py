@@ -140,8 +140,9 @@ class IssuedCredential(models.Model):
 
 class ExternalCredentialQuerySet(models.QuerySet):
     def countable(self):
-        """Imports whose issuer vouched for them here (signature or the issuer's own copy): what recognition counts."""
-        return self.exclude(status=ExternalCredential.STATUS_OB2_UNCONFIRMED)
+        """What recognition counts: imports from an issuer known to this platform that the issuer vouched for here
+        (its signature, or its own copy of an OB 2.0 assertion)."""
+        return self.filter(issuer_known=True).exclude(status=ExternalCredential.STATUS_OB2_UNCONFIRMED)
 
 
 class ExternalCredential(models.Model):
@@ -152,12 +153,14 @@ class ExternalCredential(models.Model):
         OB3 = "ob3", "Open Badges 3.0"
         OB2 = "ob2", "Open Badges 2.0"
 
-    STATUS_VERIFIED = "external, verified"
     STATUS_OB2_SIGNED = "OB 2.0, issuer's signature verified"
     STATUS_OB2_HOSTED = "OB 2.0, confirmed with its issuer"
     STATUS_OB2_UNCONFIRMED = "OB 2.0, not verifiable offline"
     FORMAT_LABELS = {"json": "JSON", "jwt": "VC-JWT", "jws": "signed (JWS)", "png": "baked PNG", "svg": "baked SVG",
                      "url": "hosted (URL)"}
+
+    STATUS_VERIFIED = "external, verified"  # signed by its issuer, and the issuer is known to this platform
+    STATUS_UNKNOWN_ISSUER = "external, unknown issuer"  # signed by its issuer, who is not known to this platform
 
     objects = ExternalCredentialQuerySet.as_manager()
 
@@ -177,6 +180,8 @@ class ExternalCredential(models.Model):
     status = models.CharField(max_length=40, default=STATUS_VERIFIED)
     verification = models.JSONField(default=dict, help_text="The verifier's report at import time.")
     verified_at = models.DateTimeField()
+    issuer_known = models.BooleanField(default=False, db_index=True,
+                                       help_text="Whether the issuer was known to this platform at import time.")
     imported_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -198,3 +203,27 @@ class ExternalCredential(models.Model):
     @property
     def issuer_confirmed(self) -> bool:
         return self.status != self.STATUS_OB2_UNCONFIRMED
+
+class KnownIssuer(models.Model):
+    """An issuer outside this platform that a platform admin or recognizer admin has registered as known.
+
+    ``identifier`` is the issuer id exactly as its credentials name it (an https URL, a did:web or a did:key).
+    Keys of an https/did:web issuer come from ``key_documents`` (its controller/DID document or key documents,
+    as the admin obtained them from the issuer); a did:key issuer needs none: the DID is the key. Credentials
+    from a known issuer are shown as such and count for recognition; others are "signed by an issuer this platform
+    does not know"."""
+
+    identifier = models.CharField(max_length=1000, unique=True)
+    name = models.CharField(max_length=300)
+    key_documents = models.JSONField(default=list, blank=True,
+                                     help_text="The issuer's controller/DID/key documents (a list of JSON objects).")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    registered_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=500, blank=True, help_text="How the keys were obtained (for the audit trail).")
+
+    class Meta:
+        ordering = ["name", "identifier"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.identifier})"

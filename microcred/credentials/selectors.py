@@ -75,3 +75,16 @@ def baked_svg(credential: IssuedCredential) -> bytes:
     """The version's SVG badge with the credential JSON baked in an <openbadges:credential> element, OB 3.0 §5.3."""
     return images.bake_svg(badge_svg(credential.version), as_jws=False,
                            payload=json.dumps(credential.credential, ensure_ascii=False)).encode("utf-8")
+
+
+def external_credentials_from_known_issuers():
+    """Imported credentials that count (for recognition): from an issuer known here, and vouched for by it."""
+    from .models import ExternalCredential
+
+    return ExternalCredential.objects.countable()
+
+
+def known_issuers():
+    from .models import KnownIssuer
+
+    return KnownIssuer.objects.select_related("registered_by").order_by("name", "identifier")

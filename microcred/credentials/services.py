@@ -20,8 +20,8 @@ from . import builder, dataintegrity, images, keys, ob2, status, vcjwt
 from . import fetch as remote
 from .signals import credential_imported, credential_issued, credential_revoked, send_after_commit
 from . import selectors
-from .models import ExternalCredential, IssuedCredential, IssuerKey, StatusList
-from .verify import MAX_BYTES, verify_credential
+from .models import ExternalCredential, IssuedCredential, IssuerKey, KnownIssuer, StatusList
+from .verify import MAX_BYTES, online_enabled, verify_credential
 
 
 def issue_for_attempt(attempt: Attempt, *, valid_until=None) -> IssuedCredential:
@@ -217,11 +217,19 @@ def _ob2_status(report) -> str:
     return ExternalCredential.STATUS_OB2_SIGNED if report.kind == "signed" else ExternalCredential.STATUS_OB2_HOSTED
 
 
+def _known_ob2_keys() -> list[dict]:
+    """OB 2.0 CryptographicKey objects (with ``publicKeyPem``) among the documents of registered known issuers."""
+    found = []
+    for documents in KnownIssuer.objects.values_list("key_documents", flat=True):
+        found += [d for d in documents or [] if isinstance(d, dict) and d.get("publicKeyPem")]
+    return found
+
+
 def _import_ob2(*, earner, payload: str, container: str) -> ExternalCredential:
     """An Open Badges 2.0 assertion: kept unless a check failed, with what was and was not verifiable."""
     report = ob2.verify_assertion(
         payload, container=container, recipient_emails=selectors.earner_emails(earner),
-        trusted_keys=settings.MICROCRED_OB2_ISSUER_KEYS,
+        trusted_keys=[*settings.MICROCRED_OB2_ISSUER_KEYS, *_known_ob2_keys()],
         fetch=remote.fetch_json if settings.MICROCRED_OB2_ONLINE else None)
     if report.refused:
         reasons = "; ".join(c.message.rstrip(".") for c in report.errors) or "it could not be read"
@@ -234,6 +242,7 @@ def _import_ob2(*, earner, payload: str, container: str) -> ExternalCredential:
         imported = ExternalCredential.objects.create(
             earner=earner, raw=payload.strip(), standard=ExternalCredential.Standard.OB2, format=report.container,
             credential=report.assertion, status=_ob2_status(report), verification=report.as_dict(),
+            issuer_known=KnownIssuer.objects.filter(identifier=info["issuer_id"]).exists(),
             verified_at=timezone.now(), **info)
         audit.record(actor=earner, action="credential.imported", target=imported,
                      data={"issuer": imported.issuer_id, "format": imported.format, "standard": "ob2",
@@ -242,15 +251,18 @@ def _import_ob2(*, earner, payload: str, container: str) -> ExternalCredential:
     return imported
 
 
-def import_external_credential(*, earner, data, key_documents=None) -> ExternalCredential:
-    """Store a credential issued elsewhere: Open Badges 3.0 only if it verifies offline right now; Open Badges 2.0
-    unless a check fails, labelled with what could be verified (ob2.py).
+def import_external_credential(*, earner, data) -> ExternalCredential:
+    """Store a credential issued elsewhere: Open Badges 3.0 only if it verifies right now; Open Badges 2.0 unless a
+    check fails, labelled with what could be verified (ob2.py).
 
     ``data`` is the uploaded JSON text/bytes, a VC-JWT or OB 2.0 JWS, or a baked PNG/SVG image (its baked text is
-    read and verified like the JSON); ``key_documents`` optional controller/key documents for OB 3.0 (the verifier
-    never fetches). Guarantees: refused with the verifier's own reasons (ValidationError) and nothing saved when a
-    check fails; credentials issued by this platform are refused (they are already the earner's); importing the
-    same credential twice returns the first import; audited."""
+    read and verified like the JSON). No key document from the person importing is used: an OB 3.0 proof must
+    verify with a key bound to the credential's issuer (see :mod:`.verify`), an OB 2.0 signature with a key of a
+    known issuer. Guarantees: refused with the verifier's own reasons (ValidationError) and nothing saved when a
+    check fails; an OB 3.0 credential is stored as "external, verified" only when its issuer is known to this
+    platform, otherwise as "external, unknown issuer" (shown so, and not counted by recognition); credentials
+    issued by this platform are refused (they are already the earner's); importing the same credential twice
+    returns the first import; audited."""
     if not policy.can_import_credential(earner):
         raise PermissionDenied("Log in to import a credential.")
     if isinstance(data, (bytes, bytearray)) and len(data) > MAX_BYTES:
@@ -268,7 +280,7 @@ def import_external_credential(*, earner, data, key_documents=None) -> ExternalC
     text = _as_text(data)
     if text is not None and (ob2.is_ob2(text) or text.startswith(("https://", "http://"))):
         return _import_ob2(earner=earner, payload=text, container="json")
-    report = verify_credential(data, key_documents=key_documents)
+    report = verify_credential(data)
     if not report.verified:
         raise ValidationError({"document": [f"Not imported: it did not verify — {_first_failure(report)}"]})
     credential = report.credential or {}
@@ -295,9 +307,122 @@ def import_external_credential(*, earner, data, key_documents=None) -> ExternalC
             earner=earner, raw=raw.strip(), format=container or report.format, credential=credential, credential_id=credential_id,
             issuer_id=_text(issuer_id, 1000), issuer_name=_text(issuer.get("name") if isinstance(issuer, dict) else "", 500),
             achievement_name=_text(achievement.get("name") if isinstance(achievement, dict) else credential.get("name"), 500),
-            valid_from=valid_from, valid_until=valid_until, status=ExternalCredential.STATUS_VERIFIED,
+            valid_from=valid_from, valid_until=valid_until, issuer_known=report.issuer_known,
+            status=ExternalCredential.STATUS_VERIFIED if report.issuer_known else ExternalCredential.STATUS_UNKNOWN_ISSUER,
             verification=report.as_dict(), verified_at=timezone.now())
         audit.record(actor=earner, action="credential.imported", target=imported,
-                     data={"issuer": imported.issuer_id, "format": imported.format})
+                     data={"issuer": imported.issuer_id, "format": imported.format, "issuer_known": imported.issuer_known})
         send_after_commit(credential_imported, external_id=imported.pk, earner_id=earner.pk)
     return imported
+
+
+# --- known issuers ---------------------------------------------------------------------------------------------
+
+MAX_KEY_DOCUMENTS_BYTES = 256 * 1024
+
+
+def _clean_identifier(identifier) -> str:
+    identifier = identifier.strip() if isinstance(identifier, str) else ""
+    if not identifier or len(identifier) > 1000 or any(c.isspace() for c in identifier):
+        raise ValidationError({"identifier": ["Give the issuer's id exactly as its credentials name it (an https "
+                                              "URL, a did:web or a did:key), without spaces."]})
+    if keys.organization_for_issuer_id(identifier) is not None or identifier.startswith(f"{keys.site_url()}/"):
+        raise ValidationError({"identifier": ["That is one of this platform's own issuers; it is known already."]})
+    if not identifier.startswith(("https://", "did:web:", "did:key:")):
+        raise ValidationError({"identifier": ["The issuer id must be an https URL, a did:web or a did:key."]})
+    if identifier.startswith("did:key:"):
+        try:
+            dataintegrity.resolve_did_key(f"{identifier}#{identifier[len('did:key:'):]}")
+        except ValueError:
+            raise ValidationError({"identifier": ["That did:key is not an Ed25519 public key."]}) from None
+    return identifier
+
+
+def _clean_key_documents(identifier: str, documents) -> list[dict]:
+    """The documents as a list of objects; each key they list must be controlled by ``identifier``."""
+    from .verify import MAX_DEPTH, _controller_matches, _Documents, _value_depth_exceeds
+
+    if documents in (None, "", []):
+        documents = []
+    if isinstance(documents, dict):
+        documents = [documents]
+    if not isinstance(documents, list) or not all(isinstance(d, dict) for d in documents):
+        raise ValidationError({"key_documents": ["Key documents must be JSON objects (or a list of them)."]})
+    if _value_depth_exceeds(documents, MAX_DEPTH):
+        raise ValidationError({"key_documents": [f"Key documents nest deeper than {MAX_DEPTH} levels."]})
+    if len(json.dumps(documents)) > MAX_KEY_DOCUMENTS_BYTES:
+        raise ValidationError({"key_documents": [f"Key documents are limited to {MAX_KEY_DOCUMENTS_BYTES:,} bytes."]})
+    methods = _Documents(documents).methods
+    for method_id, (method, controller) in methods.items():
+        if controller is not None and not _controller_matches(controller, identifier):
+            raise ValidationError({"key_documents": [
+                f"The key {method_id[:200]} is controlled by {controller[:200]}, not by {identifier[:200]}."]})
+        if not (method.get("publicKeyMultibase") or method.get("publicKeyJwk") or method.get("kty")):
+            raise ValidationError({"key_documents": [f"The key {method_id[:200]} has no public key."]})
+    if not methods and not identifier.startswith("did:key:") and documents:
+        raise ValidationError({"key_documents": ["These documents list no key (verificationMethod)."]})
+    return documents
+
+
+def register_known_issuer(*, by, identifier, name, key_documents=None, note: str = "") -> KnownIssuer:
+    """Register an external issuer as known to this platform: its credentials then verify with the keys in
+    ``key_documents`` (or its did:key) and count for recognition. Platform and recognizer admins only; audited.
+    Imports already made from that issuer are re-verified and relabelled. ValidationError on bad input or an
+    identifier registered already."""
+    if not policy.can_register_known_issuer(by):
+        raise PermissionDenied("Only platform admins and recognizer admins may register known issuers.")
+    identifier = _clean_identifier(identifier)
+    name = name.strip()[:300] if isinstance(name, str) else ""
+    if not name:
+        raise ValidationError({"name": ["Give the issuer's name."]})
+    documents = _clean_key_documents(identifier, key_documents)
+    if not documents and not identifier.startswith("did:key:") and not online_enabled():
+        raise ValidationError({"key_documents": ["Give the issuer's key or controller document: online lookup is "
+                                                 "off, so its keys could not be found otherwise."]})
+    with transaction.atomic():
+        if KnownIssuer.objects.filter(identifier=identifier).exists():
+            raise ValidationError({"identifier": ["That issuer is registered already."]})
+        known = KnownIssuer.objects.create(identifier=identifier, name=name, key_documents=documents,
+                                           registered_by=by, note=_text(note, 500))
+        audit.record(actor=by, action="known_issuer.registered", target=known,
+                     data={"identifier": identifier, "name": name, "keys": len(documents)})
+        transaction.on_commit(lambda: refresh_imports_from(identifier))
+    return known
+
+
+def remove_known_issuer(known: KnownIssuer, *, by) -> None:
+    """Forget a known issuer: its credentials are "signed by an issuer this platform does not know" again and stop
+    counting for recognition. Platform and recognizer admins only; audited."""
+    if not policy.can_remove_known_issuer(by, known):
+        raise PermissionDenied("Only platform admins and recognizer admins may remove known issuers.")
+    identifier = known.identifier
+    with transaction.atomic():
+        audit.record(actor=by, action="known_issuer.removed", target=known,
+                     data={"identifier": identifier, "name": known.name})
+        known.delete()
+        transaction.on_commit(lambda: refresh_imports_from(identifier))
+
+
+def refresh_imports_from(issuer_id: str) -> int:
+    """Verify again every import from ``issuer_id`` (after the registry changed) and relabel it: "external,
+    verified" only if it verifies now and its issuer is known. Returns how many changed; recognition hears of each."""
+    changed = 0
+    known_now = KnownIssuer.objects.filter(identifier=issuer_id).exists()
+    # An Open Badges 2.0 import keeps the trust level its checks earned; only whether its issuer is known changes.
+    for imported in ExternalCredential.objects.filter(issuer_id=issuer_id, standard=ExternalCredential.Standard.OB2) \
+            .exclude(issuer_known=known_now):
+        imported.issuer_known = known_now
+        imported.save(update_fields=["issuer_known"])
+        changed += 1
+        send_after_commit(credential_imported, external_id=imported.pk, earner_id=imported.earner_id)
+    for imported in ExternalCredential.objects.filter(issuer_id=issuer_id, standard=ExternalCredential.Standard.OB3):
+        report = verify_credential(imported.raw)
+        known = report.issuer_known
+        status_text = ExternalCredential.STATUS_VERIFIED if known else ExternalCredential.STATUS_UNKNOWN_ISSUER
+        if imported.issuer_known != known or imported.status != status_text:
+            imported.issuer_known, imported.status = known, status_text
+            imported.verification, imported.verified_at = report.as_dict(), timezone.now()
+            imported.save(update_fields=["issuer_known", "status", "verification", "verified_at"])
+            changed += 1
+            send_after_commit(credential_imported, external_id=imported.pk, earner_id=imported.earner_id)
+    return changed

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import gzip
 import io
+import secrets
 from datetime import timezone as dt_timezone
 
 from django.conf import settings
@@ -36,9 +37,12 @@ def status_list_url(status_list: StatusList) -> str:
 
 
 def allocate_index(organization: Organization, purpose: str = StatusList.Purpose.REVOCATION) -> tuple[StatusList, int]:
-    """The next free index of the organization's current list for ``purpose`` (a new list when it is full).
+    """A free index, chosen at random, in the organization's current list for ``purpose`` (a new list when full).
 
-    Call inside the issuing transaction: the row lock makes concurrent issues take different indexes."""
+    BitstringStatusList (§ Privacy) asks for indexes that do not reveal issue order, so the index is drawn with
+    ``secrets`` among the list's unused ones; ``next_index`` counts the indexes handed out. Call inside the
+    issuing transaction: the row lock makes concurrent issues take different indexes (and the database's unique
+    constraint on list and index stands behind it)."""
     with transaction.atomic():
         status_list = (StatusList.objects.select_for_update().filter(organization=organization, purpose=purpose)
                        .order_by("-list_id").first())
@@ -46,10 +50,45 @@ def allocate_index(organization: Organization, purpose: str = StatusList.Purpose
             status_list = StatusList.objects.create(
                 organization=organization, purpose=purpose, size=STATUS_LIST_SIZE, bits=bytes(STATUS_LIST_SIZE // 8),
                 list_id=(status_list.list_id + 1) if status_list else 1)
-        index = status_list.next_index
-        status_list.next_index = index + 1
+        index = _random_free_index(status_list)
+        status_list.next_index += 1
         status_list.save(update_fields=["next_index", "updated_at"])
     return status_list, index
+
+
+def _holders(status_list: StatusList):
+    """The credentials holding an index of ``status_list`` and the name of their index field."""
+    from .models import IssuedCredential
+
+    if status_list.purpose == StatusList.Purpose.SUSPENSION:
+        return IssuedCredential.objects.filter(suspension_list=status_list), "suspension_index"
+    return IssuedCredential.objects.filter(status_list=status_list), "status_index"
+
+
+RANDOM_PROBES = 32
+
+
+def _random_free_index(status_list: StatusList) -> int:
+    """A crypto-random index of ``status_list`` that no credential holds yet.
+
+    A few random draws, each checked with one indexed query, find a free index while the list is not nearly full;
+    after RANDOM_PROBES collisions the used indexes are loaded once and the draw is among the free ones."""
+    holders, field = _holders(status_list)
+    for _ in range(RANDOM_PROBES):
+        index = secrets.randbelow(status_list.size)
+        if not holders.filter(**{field: index}).exists():
+            return index
+    used = set(holders.values_list(field, flat=True))
+    free = status_list.size - len(used)
+    if free <= 0:
+        raise RuntimeError(f"status list {status_list} is full")  # allocate_index rolls over before this
+    nth = secrets.randbelow(free)
+    for index in range(status_list.size):
+        if index not in used:
+            if nth == 0:
+                return index
+            nth -= 1
+    raise RuntimeError(f"status list {status_list} is full")
 
 
 def get_bit(bits: bytes, index: int) -> bool:

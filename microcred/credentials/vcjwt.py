@@ -3,8 +3,12 @@
 Payload choice: the OB 3.0 specification, since it moved to VCDM 2.0 (context 3.0.3), secures a credential
 with JOSE by making the credential itself the JWT payload (as W3C VC-JOSE-COSE does), not by wrapping it in a
 ``vc`` claim as VCDM 1.1's VC-JWT did. The registered claims are added next to the credential's properties:
-``iss`` = issuer.id, ``jti`` = id, ``nbf`` = validFrom, ``iat`` = signing time, ``sub`` = credentialSubject.id
-(only when the subject has an id; ours are identified by a hashed e-mail instead), ``exp`` = validUntil if any.
+``iss`` = issuer.id, ``jti`` = id, ``nbf`` = validFrom, ``iat`` = signing time, ``sub`` = credentialSubject.id, or,
+when the subject has no id (ours are identified by a salted hash of the e-mail), ``<credential id>#subject``: an
+IRI (the payload stays valid JSON-LD) naming "the subject of this credential" that correlates nothing more than the
+credential id already does; ``exp`` = validUntil if any.
+
+Verification also accepts the OB 3.0 §8.2 / VCDM 1.1 form where the credential is the ``vc`` claim.
 The VCDM 2.0 context defines these claim names, so the payload stays valid JSON-LD. The embedded Data
 Integrity proof is not part of the payload: the JWS is the proof.
 """
@@ -34,14 +38,23 @@ def claims_for(credential: dict, *, issued_at: datetime) -> dict:
     payload = {key: copy.deepcopy(value) for key, value in credential.items() if key != "proof"}
     payload["iss"] = _issuer_id(credential)
     payload["jti"] = credential["id"]
-    subject = credential.get("credentialSubject")
-    if isinstance(subject, dict) and subject.get("id"):
-        payload["sub"] = subject["id"]
+    subject_id = subject_identifier(credential)
+    if subject_id:
+        payload["sub"] = subject_id
     payload["nbf"] = _epoch(credential["validFrom"])
     payload["iat"] = int(issued_at.timestamp())
     if credential.get("validUntil"):
         payload["exp"] = _epoch(credential["validUntil"])
     return payload
+
+
+def subject_identifier(credential: dict) -> str | None:
+    """The JWT ``sub``: credentialSubject.id, else ``<credential id>#subject`` (see the module docstring)."""
+    subject = credential.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    if isinstance(subject, dict) and isinstance(subject.get("id"), str) and subject["id"]:
+        return subject["id"]
+    return f"{credential['id']}#subject" if isinstance(credential.get("id"), str) else None
 
 
 def sign(credential: dict, *, private_key, kid: str, issued_at: datetime) -> str:
@@ -64,5 +77,8 @@ def verify(token: str, public_key) -> dict:
 
 
 def credential_from_claims(claims: dict) -> dict:
-    """The credential carried by a VC-JWT payload (the registered claims removed)."""
+    """The credential carried by a VC-JWT payload: the ``vc`` claim (OB 3.0 §8.2, VCDM 1.1 JWT form) if there
+    is one, else the payload itself (VC-JOSE-COSE) with the registered claims removed."""
+    if isinstance(claims.get("vc"), dict):
+        return claims["vc"]
     return {key: value for key, value in claims.items() if key not in REGISTERED_CLAIMS}

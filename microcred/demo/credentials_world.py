@@ -4,7 +4,10 @@
 - one revoked, with a reason, by an issuer admin of its organization: a synthetic educator's, so the demo
   personas keep valid credentials;
 - one expired: another synthetic educator's credential, earned "last year", with validUntil in the past;
-- one external credential imported for the demo teacher: the 1EdTech did:key example, shipped in demo/data/;
+- a known external issuer (the 1EdTech OB 3.0 test vector's issuer, registered with its key document by the demo's
+  platform admin) and two external credentials imported for the demo teacher, both shipped in demo/data/: the
+  1EdTech vector (known issuer: "external, verified") and a Digital Bazaar-signed did:key credential ("signed by an
+  issuer this platform does not know");
 - one Open Badges 2.0 badge imported for the demo teacher: a baked PNG of a hosted assertion (ob2_badge.py).
 
 Idempotent. The demo's task backend is the database one, so credentials are issued here directly instead of
@@ -23,7 +26,7 @@ from microcred.accounts import services as account_services
 from microcred.accounts.models import Membership, Organization, Role, User
 from microcred.credentials import services as credential_services
 from microcred.credentials.builder import issuing_organization
-from microcred.credentials.models import ExternalCredential, IssuedCredential
+from microcred.credentials.models import ExternalCredential, IssuedCredential, KnownIssuer
 from microcred.earning import services as earning_services
 from microcred.earning.models import Attempt, Decision
 
@@ -32,7 +35,31 @@ from . import ob2_badge
 REVOKED_USERNAME = "demo-revoked-educator"
 EXPIRED_USERNAME = "demo-expired-educator"
 REVOCATION_REASON = "Demo: the evidence was found to be another educator's work."
-EXTERNAL_VECTOR = Path(__file__).resolve().parent / "data" / "1edtech-ob30-simple-did-key-method.json"
+DATA = Path(__file__).resolve().parent / "data"
+EXTERNAL_VECTOR = DATA / "1edtech-ob3-signed-credential.json"  # from a registered, known issuer
+UNKNOWN_ISSUER_CREDENTIAL = DATA / "digitalbazaar-ob3-did-key.json"  # a did:key issuer nobody registered
+KNOWN_ISSUER_ID = "https://example.edu/issuers/565049"
+KNOWN_ISSUER_MULTIKEY = "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"  # the vector's published key (expected.json)
+
+
+def known_issuer_document() -> dict:
+    method = f"{KNOWN_ISSUER_ID}#{KNOWN_ISSUER_MULTIKEY}"
+    return {"@context": ["https://www.w3.org/ns/cid/v1"], "id": KNOWN_ISSUER_ID, "verificationMethod": [
+        {"id": method, "type": "Multikey", "controller": KNOWN_ISSUER_ID, "publicKeyMultibase": KNOWN_ISSUER_MULTIKEY}],
+        "assertionMethod": [method]}
+
+
+def _register_known_issuer() -> KnownIssuer | None:
+    existing = KnownIssuer.objects.filter(identifier=KNOWN_ISSUER_ID).first()
+    if existing is not None:
+        return existing
+    admin = (User.objects.filter(memberships__role=Role.PLATFORM_ADMIN).order_by("id").first()
+             or User.objects.filter(is_superuser=True).order_by("id").first())
+    if admin is None:
+        return None
+    return credential_services.register_known_issuer(
+        by=admin, identifier=KNOWN_ISSUER_ID, name="Example Corp (1EdTech test issuer)",
+        key_documents=[known_issuer_document()], note="Demo: key from 1EdTech's published OB 3.0 test vector.")
 
 
 def _synthetic_earner(username: str, first: str, last: str, district: Organization | None) -> User:
@@ -67,7 +94,8 @@ def _issuer_admin(organization: Organization) -> User | None:
 
 def load_credentials_demo() -> dict:
     """Issue what is missing and set up the showcase states. Returns what exists afterwards."""
-    summary = {"issued": 0, "public": None, "revoked": None, "expired": None, "imported": None, "imported_ob2": None}
+    summary = {"issued": 0, "public": None, "revoked": None, "expired": None, "imported": None,
+               "imported_unknown": None, "known_issuer": None, "imported_ob2": None}
     with transaction.atomic():
         earned = list(Attempt.objects.filter(state=Attempt.State.EARNED).exclude(
             earner__username__in=[REVOKED_USERNAME, EXPIRED_USERNAME]).select_related("version__micro_credential", "earner")
@@ -104,13 +132,15 @@ def load_credentials_demo() -> dict:
             expired = credential_services.issue_for_attempt(attempt, valid_until=timezone.now() - dt.timedelta(days=35))
             summary["expired"] = str(expired.pk)
 
-        vector = EXTERNAL_VECTOR
+        known = _register_known_issuer()
+        summary["known_issuer"] = known.identifier if known else None
         if teacher is not None:
-            try:
-                imported = credential_services.import_external_credential(earner=teacher, data=vector.read_bytes())
-                summary["imported"] = str(imported.pk)
-            except ValidationError:  # the example no longer verifies here: the demo goes on without it
-                pass
+            for key, path in (("imported", EXTERNAL_VECTOR), ("imported_unknown", UNKNOWN_ISSUER_CREDENTIAL)):
+                try:
+                    imported = credential_services.import_external_credential(earner=teacher, data=path.read_bytes())
+                    summary[key] = str(imported.pk)
+                except ValidationError:  # the example no longer verifies here: the demo goes on without it
+                    pass
             if teacher.email:
                 summary["imported_ob2"] = str(credential_services.import_external_credential(
                     earner=teacher, data=ob2_badge.baked_png(teacher.email)).pk)

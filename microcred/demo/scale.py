@@ -289,7 +289,9 @@ def _external(rows: Inserter, part: list[_Educator], rng: random.Random, now) ->
                         "credential_id": f"urn:uuid:{uuid.UUID(int=rng.getrandbits(128), version=4)}",
                         "issuer_id": "did:web:other-platform.scale.microcred.test", "issuer_name": "Another platform (synthetic)",
                         "achievement_name": "Imported practice (synthetic)", "valid_from": valid_from, "valid_until": None,
-                        "verification": {}, "verified_at": valid_from})
+                        "verification": {}, "verified_at": valid_from,
+                        # synthetic imports from a known issuer, so they count as before issuer binding existed
+                        "issuer_known": True, "status": ExternalCredential.STATUS_VERIFIED})
     rows.insert(ExternalCredential, out)
     return len(out)
 

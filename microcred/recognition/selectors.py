@@ -75,6 +75,7 @@ def credential_facts(educator_ids) -> dict[int, list[CredentialFact]]:
             stacks=stacks.get(c.version.micro_credential_id, frozenset()), revoked=c.revoked_at is not None,
             expires_at=parse_datetime(until) if isinstance(until, str) else None,
             has_student_impact_evidence=c.version_id in impact or bool({t.lower() for t in tags} & IMPACT_TAGS)))
+    # Imports count only from an issuer known to this platform that vouched for them (docs/credentials.md).
     for e in ExternalCredential.objects.countable().filter(earner_id__in=educator_ids):
         out[e.earner_id].append(CredentialFact(
             id=str(e.pk), mc_slug="", issuer=e.issuer_id, issued_at=e.valid_from or e.verified_at,
@@ -117,7 +118,7 @@ def policies_applying_to(educator) -> list[Policy]:
 def educators_to_evaluate() -> list[int]:
     """Everyone with a credential (issued or imported) or an active award."""
     ids = set(IssuedCredential.objects.values_list("earner_id", flat=True))
-    ids |= set(ExternalCredential.objects.values_list("earner_id", flat=True))
+    ids |= set(ExternalCredential.objects.filter(issuer_known=True).values_list("earner_id", flat=True))
     ids |= set(Award.objects.filter(state=Award.State.ACTIVE).values_list("educator_id", flat=True))
     return sorted(ids)
 

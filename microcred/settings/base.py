@@ -297,3 +297,7 @@ OAUTH2_PROVIDER = {
 }
 # DOT warns that http redirect URIs are allowed: on purpose, for loopback only (interop/registration.py enforces it).
 SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W008"]
+# Verifier online mode (off by default): resolve an issuer's own did:web / https key document, and status lists,
+# over HTTPS with a 5 s timeout, a 256 KB limit, no redirects and never to private addresses; cached (seconds).
+MICROCRED_VERIFY_ONLINE = _env_bool("MICROCRED_VERIFY_ONLINE", False)
+MICROCRED_VERIFY_ONLINE_CACHE_SECONDS = int(os.environ.get("MICROCRED_VERIFY_ONLINE_CACHE_SECONDS", "3600"))

@@ -144,6 +144,7 @@ MEMBERS_MC_READERS = ("earner", "coach", *ASSESSORS, *OWN_AUTHORS)  # members of
 DRAFT_ATTEMPT_VIEWERS = ("earner", "coach", "platform_admin")  # the coach because the earner shares it
 SUBMITTED_ATTEMPT_VIEWERS = ("earner", "platform_admin")  # not shared with the coach; assessors see it only blind
 HOSTILE = "OUTSIDER-WRITE <script>alert(1)</script>"
+KNOWN_ISSUER_ADMINS = ("recognizer", "other_recognizer", "platform_admin")  # who manages known external issuers
 
 def DEFINITION(world) -> dict:  # noqa: N802 — used like the other body constants
     """A complete, valid MC definition of issuer-one (for the authoring API)."""
@@ -448,6 +449,25 @@ ENDPOINTS: dict[str, list[Case]] = {
     "api/v1/credentials/<uuid:credential_id>/<str:action>/": [
         POST(only(("issuer_admin",), earner=FORBIDDEN), kwargs={"action": Literal("unsuspend")}, format="json",
              data={"reason": HOSTILE}),
+    ],
+    # Known external issuers: platform admins and recognizer admins (credentials.permissions.can_register_known_issuer).
+    "credentials/known-issuers/": [
+        GET(only(KNOWN_ISSUER_ADMINS, others=FORBIDDEN)),
+        POST(only(KNOWN_ISSUER_ADMINS, others=FORBIDDEN),
+             data={"identifier": "did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", "name": HOSTILE}),
+    ],
+    "credentials/known-issuers/<int:pk>/remove": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs={"pk": "known_issuer"}),
+        POST(only(KNOWN_ISSUER_ADMINS, others=FORBIDDEN), kwargs={"pk": "known_issuer"}),
+    ],
+    "api/v1/known-issuers/": [
+        GET(only(KNOWN_ISSUER_ADMINS, others=FORBIDDEN)),
+        POST(only(KNOWN_ISSUER_ADMINS, others=FORBIDDEN), format="json",
+             data={"identifier": "did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", "name": HOSTILE}),
+    ],
+    "api/v1/known-issuers/<int:pk>/": [
+        GET(only(KNOWN_ISSUER_ADMINS, others=FORBIDDEN), kwargs={"pk": "known_issuer"}),
+        DELETE(only(KNOWN_ISSUER_ADMINS, others=FORBIDDEN), kwargs={"pk": "known_issuer"}),
     ],
     "credentials/<uuid:credential_id>/visibility": [
         GET(SIGNED_IN_NOT_ALLOWED),

@@ -183,6 +183,11 @@ def build_matrix_world() -> dict:
     from microcred.interop.tests.helpers import metadata as ob_client_metadata
 
     ob_client, _ob_secret = interop.register_client(metadata=ob_client_metadata(client_name="Matrix wallet"))
+    # An external issuer registered as known (a did:key: it needs no key document).
+    from microcred.credentials.models import KnownIssuer
+
+    known_issuer = KnownIssuer.objects.create(identifier="did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+                                              name="Matrix partner", registered_by=people["platform_admin"])
 
     draft_evidence = Evidence.objects.filter(response__attempt=draft_attempt, file__isnull=False).first()
     submitted_evidence = Evidence.objects.filter(response__attempt=submitted_attempt, file__isnull=False).first()
@@ -201,7 +206,7 @@ def build_matrix_world() -> dict:
         "status_list": StatusList.objects.filter(organization=issuer).first(), "earner": earner, "other_earner": people["other_earner"],
         "plan": plan, "policy": policy, "policy_draft": policy_draft,
         "recognizer_org": orgs["state"],
-        "ob_client": ob_client.application,
+        "ob_client": ob_client.application, "known_issuer": known_issuer,
     }
     levels = levels_for(submitted_attempt)
     return {"orgs": orgs, "people": people, "objects": objects, "today": dt.date.today(),

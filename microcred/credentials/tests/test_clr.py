@@ -48,7 +48,7 @@ def test_clr_associates_achievements_with_their_stacks(world, issued, stacked):
     assert by_id[stack_id]["achievementType"] == "LearningProgram"
     links = {(a["sourceId"], a["associationType"], a["targetId"]) for a in subject["association"]}
     assert links == {(mc_id, "isPartOf", stack_id), (stack_id, "isPartOf", pathway_id)}
-    assert all(a["type"] == ["Association"] for a in subject["association"])
+    assert all(a["type"] == "Association" for a in subject["association"])
 
 
 def test_clr_leaves_out_revoked_credentials_and_other_earners(world, issued, published):

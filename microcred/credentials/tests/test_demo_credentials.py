@@ -22,8 +22,12 @@ def test_credentials_demo_sets_up_every_showcase_state_once():
     report = verify_credential(expired.credential)
     assert report.failed("validity") and "expired" in report.get("validity").message
     assert verify_credential(IssuedCredential.objects.get(pk=first["public"]).credential).verified
-    if first["imported"]:
-        assert ExternalCredential.objects.get(pk=first["imported"]).earner.username == "teacher"
+    # One external credential from the registered known issuer, one from an issuer nobody registered.
+    known = ExternalCredential.objects.get(pk=first["imported"])
+    assert known.earner.username == "teacher" and known.issuer_known and known.status == "external, verified"
+    unknown = ExternalCredential.objects.get(pk=first["imported_unknown"])
+    assert not unknown.issuer_known and unknown.status == "external, unknown issuer"
+    assert first["known_issuer"] == "https://example.edu/issuers/565049"
     ob2 = ExternalCredential.objects.get(pk=first["imported_ob2"])
     assert ob2.earner.username == "teacher" and ob2.standard == "ob2" and ob2.format == "png"
     assert ob2.format_label == "Open Badges 2.0, imported (baked PNG)" and not ob2.issuer_confirmed

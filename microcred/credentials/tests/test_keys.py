@@ -72,7 +72,10 @@ def test_documents_served_at_their_urls(client, issued, world, settings):
     assert document["id"] == vm and document["type"] == "Multikey" and document["controller"] == controller["id"]
     assert document["publicKeyMultibase"].startswith("z6Mk")
     p256 = all_keys.filter(algorithm="P-256", status="active").first()
-    jwk_doc = client.get(keys.key_url(p256)[len(settings.SITE_URL):]).json()
+    # A JWT kid: the plain JWK by default (OB 3.0 §8.2), the JsonWebKey document to a client asking for JSON-LD.
+    jwk = client.get(keys.key_url(p256)[len(settings.SITE_URL):]).json()
+    assert jwk["kty"] == "EC" and jwk["crv"] == "P-256" and "d" not in jwk and jwk["kid"] == keys.key_url(p256)
+    jwk_doc = client.get(keys.key_url(p256)[len(settings.SITE_URL):], HTTP_ACCEPT="application/ld+json").json()
     assert jwk_doc["type"] == "JsonWebKey" and jwk_doc["publicKeyJwk"]["crv"] == "P-256" and "d" not in jwk_doc["publicKeyJwk"]
 
     did = client.get("/issuers/issuer-one/did.json").json()

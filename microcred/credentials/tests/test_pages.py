@@ -101,6 +101,7 @@ def test_pdf_certificate(client, world, issued):
 
 
 def test_linkedin_link(client, issued):
+    client.force_login(issued.earner)
     body = client.get(url(issued), **HTML).content.decode()
     start = body.index('id="linkedin" href="') + len('id="linkedin" href="')
     link = body[start:body.index('"', start)].replace("&amp;", "&")
@@ -159,3 +160,16 @@ def test_expired_credential_is_not_verified(client, world, published):
     assert "validUntil" in expired.credential
     body = client.get(url(expired), **HTML).content.decode()
     assert "Not verified" in body and "expired" in body
+
+
+def test_linkedin_button_only_for_the_earner_and_only_while_valid(client, world, issued):
+    from microcred.credentials import services
+
+    assert 'id="linkedin"' not in client.get(url(issued), **HTML).content.decode()  # a visitor
+    client.force_login(world["people"]["other_earner"])
+    assert 'id="linkedin"' not in client.get(url(issued), **HTML).content.decode()
+    client.force_login(world["people"]["issuer_admin"])
+    assert 'id="linkedin"' not in client.get(url(issued), **HTML).content.decode()
+    services.revoke(issued, by=world["people"]["issuer_admin"], reason="Evidence was not their own")
+    client.force_login(issued.earner)
+    assert 'id="linkedin"' not in client.get(url(issued), **HTML).content.decode()  # revoked: no longer valid

@@ -56,3 +56,26 @@ class ImportedCredentialSerializer(serializers.Serializer):
 
 class CredentialImportInSerializer(serializers.Serializer):
     document = serializers.JSONField(help_text="JSON text, a VC-JWT/JWS, or the credential object")
+
+
+class KnownIssuerSerializer(serializers.Serializer):
+    """An external issuer registered as known to this platform (reads a KnownIssuer)."""
+
+    id = serializers.IntegerField(source="pk")
+    identifier = serializers.CharField()
+    name = serializers.CharField()
+    key_documents = serializers.ListField(child=serializers.DictField())
+    registered_by = serializers.SerializerMethodField()
+    registered_at = serializers.DateTimeField()
+    note = serializers.CharField()
+
+    def get_registered_by(self, known) -> str | None:
+        return known.registered_by.get_username() if known.registered_by else None
+
+
+class KnownIssuerRegistrationSerializer(serializers.Serializer):
+    identifier = serializers.CharField(max_length=1000, help_text="The issuer id as its credentials name it")
+    name = serializers.CharField(max_length=300)
+    key_documents = serializers.ListField(child=serializers.DictField(), required=False,
+                                          help_text="Its controller/DID/key documents, obtained from the issuer")
+    note = serializers.CharField(max_length=500, required=False)

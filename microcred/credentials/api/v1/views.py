@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,10 +17,11 @@ from microcred.accounts import policy
 from microcred.core.api import ERROR_RESPONSES
 
 from ... import selectors, services
-from ...models import ExternalCredential, IssuedCredential
+from ...models import ExternalCredential, IssuedCredential, KnownIssuer
 from ...verify import MAX_BYTES
 from .serializers import (REASON_MAX, CredentialImportInSerializer, CredentialStatusChangeSerializer,
-                          CredentialStatusSerializer, ImportedCredentialSerializer)
+                          CredentialStatusSerializer, ImportedCredentialSerializer, KnownIssuerRegistrationSerializer,
+                          KnownIssuerSerializer)
 
 ACTIONS = {"revoke": services.revoke, "suspend": services.suspend, "unsuspend": services.unsuspend}
 
@@ -119,3 +121,52 @@ def import_credential(request):
 
 def _imported_json(imported: ExternalCredential) -> dict:
     return ImportedCredentialSerializer(imported).data
+
+
+# --- known issuers -------------------------------------------------------------------------------------------------
+
+def _require_registry_access(request) -> None:
+    if not policy.can_view_known_issuers(request.user):
+        raise PermissionDenied("Only platform admins and recognizer admins manage known issuers.")
+
+
+@extend_schema(methods=["GET"], responses={200: KnownIssuerSerializer(many=True), **ERROR_RESPONSES},
+               operation_id="known_issuers_list")
+@extend_schema(methods=["POST"], request=KnownIssuerRegistrationSerializer,
+               responses={201: KnownIssuerSerializer, **ERROR_RESPONSES}, operation_id="known_issuers_register")
+@api_view(["GET", "POST"])
+@permission_classes([IsAuthenticated])
+def known_issuers(request):
+    """External issuers known to this platform (GET), or register one (POST). Platform and recognizer admins only.
+    Credentials from a known issuer are shown as verified and count for recognition; keys come from the
+    registered documents (or the did:key itself). Audited."""
+    _require_registry_access(request)
+    if request.method == "GET":
+        return Response(KnownIssuerSerializer(selectors.known_issuers(), many=True).data)
+    data = request.data
+    if not isinstance(data, dict):
+        return Response({"detail": "Send a JSON object: {\"identifier\", \"name\", \"key_documents\"}."}, status=400)
+    try:
+        known = services.register_known_issuer(
+            by=request.user, identifier=data.get("identifier"), name=data.get("name"),
+            key_documents=data.get("key_documents"), note=data.get("note") if isinstance(data.get("note"), str) else "")
+    except DjangoValidationError as error:
+        return Response(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}, status=400)
+    return Response(KnownIssuerSerializer(known).data, status=201)
+
+
+@extend_schema(methods=["GET"], responses={200: KnownIssuerSerializer, **ERROR_RESPONSES}, operation_id="known_issuer_get")
+@extend_schema(methods=["DELETE"], responses={204: None, **ERROR_RESPONSES}, operation_id="known_issuer_remove")
+@api_view(["GET", "DELETE"])
+@permission_classes([IsAuthenticated])
+def known_issuer(request, pk):
+    """One known issuer (GET), or remove it (DELETE): its credentials become "signed by an issuer this platform does
+    not know" again. Platform and recognizer admins only; audited."""
+    _require_registry_access(request)
+    known = KnownIssuer.objects.select_related("registered_by").filter(pk=pk).first()
+    if known is None:
+        raise Http404("No such known issuer.")
+    if request.method == "GET":
+        return Response(KnownIssuerSerializer(known).data)
+    services.remove_known_issuer(known, by=request.user)
+    return Response(status=204)
