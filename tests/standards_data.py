@@ -6,3 +6,5 @@ STANDARDS = Path(__file__).resolve().parent / "standards"
 VECTORS = STANDARDS / "vectors"
 SCHEMAS = STANDARDS / "schemas"
 CONTEXTS = STANDARDS / "contexts"
+# Made here once with another implementation (see tests/standards-extra/digitalbazaar/README.md).
+DIGITAL_BAZAAR_CREDENTIAL = STANDARDS.parent / "standards-extra" / "digitalbazaar" / "ob3-did-key-single-proof.json"

@@ -229,7 +229,7 @@ def _import_ob2(*, earner, payload: str, container: str) -> ExternalCredential:
     """An Open Badges 2.0 assertion: kept unless a check failed, with what was and was not verifiable."""
     report = ob2.verify_assertion(
         payload, container=container, recipient_emails=selectors.earner_emails(earner),
-        trusted_keys=[*settings.MICROCRED_OB2_ISSUER_KEYS, *_known_ob2_keys()],
+        trusted_keys=_known_ob2_keys(),
         fetch=remote.fetch_json if settings.MICROCRED_OB2_ONLINE else None)
     if report.refused:
         reasons = "; ".join(c.message.rstrip(".") for c in report.errors) or "it could not be read"
@@ -353,13 +353,19 @@ def _clean_key_documents(identifier: str, documents) -> list[dict]:
     if len(json.dumps(documents)) > MAX_KEY_DOCUMENTS_BYTES:
         raise ValidationError({"key_documents": [f"Key documents are limited to {MAX_KEY_DOCUMENTS_BYTES:,} bytes."]})
     methods = _Documents(documents).methods
+    # Open Badges 2.0 issuers publish CryptographicKey objects (publicKeyPem) owned by the issuer profile.
+    ob2_keys = [d for d in documents if d.get("publicKeyPem")]
+    for key in ob2_keys:
+        if key.get("owner") != identifier:
+            raise ValidationError({"key_documents": [
+                f"The key {str(key.get('id', ''))[:200]} is owned by {str(key.get('owner'))[:200]}, not by {identifier[:200]}."]})
     for method_id, (method, controller) in methods.items():
         if controller is not None and not _controller_matches(controller, identifier):
             raise ValidationError({"key_documents": [
                 f"The key {method_id[:200]} is controlled by {controller[:200]}, not by {identifier[:200]}."]})
         if not (method.get("publicKeyMultibase") or method.get("publicKeyJwk") or method.get("kty")):
             raise ValidationError({"key_documents": [f"The key {method_id[:200]} has no public key."]})
-    if not methods and not identifier.startswith("did:key:") and documents:
+    if not methods and not ob2_keys and not identifier.startswith("did:key:") and documents:
         raise ValidationError({"key_documents": ["These documents list no key (verificationMethod)."]})
     return documents
 

@@ -260,9 +260,10 @@ def import_credential(request):
                 form.add_error(None, error.messages[0] if error.messages else "Not imported.")
             else:
                 if not imported.issuer_known:
-                    messages.warning(request, _("Imported, but not verified as from a known issuer: %(credential)s "
-                                                "is signed by an issuer this platform does not know, so it does "
-                                                "not count towards recognition.") % {"credential": imported})
+                    messages.warning(request, _("Imported, but not as from a known issuer: %(credential)s (%(format)s) "
+                                                "comes from an issuer this platform does not know, so it does not "
+                                                "count towards recognition.")
+                                     % {"credential": imported, "format": imported.format_label})
                 elif imported.issuer_confirmed:
                     messages.success(request, _("Imported and verified: %(credential)s (%(format)s).")
                                      % {"credential": imported, "format": imported.format_label})

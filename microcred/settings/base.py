@@ -261,9 +261,6 @@ OTP_TOTP_ISSUER = os.environ.get("MICROCRED_2FA_ISSUER", "microcred")
 # Open Badges 2.0 import (docs/credentials.md). Online checking (fetching hosted assertions, issuers' keys and
 # revocation lists, with timeouts, size limits and no private addresses) is off unless turned on here.
 MICROCRED_OB2_ONLINE = _env_bool("MICROCRED_OB2_ONLINE", False)
-# Public keys (OB 2.0 CryptographicKey objects: id, owner, publicKeyPem) of issuers whose signed badges verify
-# offline. Interim: the registry of known issuers (issue 12, item 2) replaces this list.
-MICROCRED_OB2_ISSUER_KEYS: list[dict] = []
 
 # Open Badges 3.0 API (microcred.interop, docs/interop.md): OAuth 2.0 authorization code grant with PKCE (S256
 # only), clients registered dynamically (RFC 7591), each limited to the scopes it registered; django-oauth-toolkit.

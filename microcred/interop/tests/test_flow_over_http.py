@@ -8,12 +8,12 @@ import pytest
 import requests
 
 from microcred.interop import ob3
-from tests.standards_data import VECTORS
+from tests.standards_data import DIGITAL_BAZAAR_CREDENTIAL
 
 from .helpers import ALL_SCOPES, REDIRECT, authorize_query, basic, form_fields, metadata, pkce, query_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
-EXTERNAL = VECTORS / "1edtech-validator-examples" / "ob30" / "simple-did-key-method.json"
+EXTERNAL = DIGITAL_BAZAAR_CREDENTIAL  # signed by its own did:key issuer: verifies, issuer not known here
 
 
 def _csrf(html: str) -> str:

@@ -247,7 +247,9 @@ def test_awards_csv_names_the_format_of_imported_credentials(client, world, awar
 
     earner = world["people"]["earner"]
     key = ex.rsa_key()
-    settings.MICROCRED_OB2_ISSUER_KEYS = [ex.cryptographic_key(key)]
+    from microcred.credentials.models import KnownIssuer
+
+    KnownIssuer.objects.create(identifier=ex.ISSUER_ID, name="Example Badge Academy", key_documents=[ex.cryptographic_key(key)])
     imported = import_external_credential(earner=earner, data=ex.sign(ex.assertion(earner.email, signed=True), key))
     assert imported.issuer_confirmed
     awarded.provenance = {**awarded.provenance, "credentials": [*awarded.provenance["credentials"], str(imported.pk)]}
