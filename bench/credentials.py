@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
-from microcred.credentials import dataintegrity, jsonld  # noqa: E402
+from microcred.credentials.standards import dataintegrity, jsonld  # noqa: E402
 
 ISSUER = "https://microcred.example/issuers/tn-educator-network"
 MC = "https://microcred.example/micro-credentials/formative-assessment/v3"

@@ -17,7 +17,8 @@ from django.utils import timezone
 from microcred.accounts.models import Organization
 from microcred.catalog.models import Stack, StackItem
 
-from . import builder, dataintegrity, keys
+from . import builder, keys
+from .standards import dataintegrity
 from .models import IssuedCredential, IssuerKey
 from .verify import verify_credential
 

@@ -25,7 +25,8 @@ from microcred.accounts.models import Organization
 from microcred.core import audit
 from microcred.core.secrets import InvalidToken, UndecryptableSecret, decrypt_secret, encrypt_secret
 
-from . import dataintegrity
+from .standards import dataintegrity
+from .standards.vcjwt import ec_public_key_from_jwk  # noqa: F401  (public here too: keys.ec_public_key_from_jwk)
 from .models import IssuerKey
 
 CID_CONTEXT = "https://www.w3.org/ns/cid/v1"
@@ -97,10 +98,6 @@ def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-def _b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 # --- key material ----------------------------------------------------------------------------------------------
 
 
@@ -135,16 +132,6 @@ def public_jwk(key: IssuerKey) -> dict:
     if key.algorithm != IssuerKey.Algorithm.P256:
         raise ValueError("only P-256 keys have a JWK here")
     return json.loads(key.public_key)
-
-
-def ec_public_key_from_jwk(jwk: dict) -> ec.EllipticCurvePublicKey:
-    """A P-256 public key from a JWK; raises ValueError for anything else."""
-    if not isinstance(jwk, dict) or jwk.get("kty") != "EC" or jwk.get("crv") != "P-256":
-        raise ValueError("not a P-256 JWK")
-    x, y = _b64url_decode(jwk["x"]), _b64url_decode(jwk["y"])
-    if len(x) != 32 or len(y) != 32:
-        raise ValueError("P-256 JWK coordinates must be 32 bytes")
-    return ec.EllipticCurvePublicNumbers(int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1()).public_key()
 
 
 # --- lifecycle ---------------------------------------------------------------------------------------------------

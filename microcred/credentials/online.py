@@ -9,10 +9,12 @@ import ipaddress
 import json
 import socket
 import ssl
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+
+from .standards.verify import document_url
 
 TIMEOUT_SECONDS = 5
 MAX_RESPONSE_BYTES = 256 * 1024
@@ -22,15 +24,6 @@ ACCEPT = "application/did+ld+json, application/ld+json, application/json;q=0.9"
 
 class FetchRefused(LookupError):
     """The document could not or may not be fetched; the message says why."""
-
-
-def document_url(issuer_id: str) -> str:
-    """Where an issuer's own document lives: did:web per the did:web method; an https issuer id is itself a URL."""
-    if issuer_id.startswith("did:web:"):
-        parts = [unquote(part) for part in issuer_id[len("did:web:"):].split(":")]
-        host, path = parts[0], parts[1:]
-        return f"https://{host}/{'/'.join(path)}/did.json" if path else f"https://{host}/.well-known/did.json"
-    return issuer_id
 
 
 def issuer_document(issuer_id: str) -> dict:

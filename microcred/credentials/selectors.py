@@ -6,7 +6,7 @@ import json
 from microcred.accounts import policy
 from microcred.catalog.models import MicroCredentialVersion
 
-from . import images
+from .standards import images
 from .builder import issuing_organization
 from .models import IssuedCredential
 

@@ -16,8 +16,9 @@ from microcred.core import audit
 from microcred.core.transitions import ensure_transition
 from microcred.earning.models import Attempt, Decision
 
-from . import builder, dataintegrity, images, keys, ob2, status, vcjwt
-from . import fetch as remote
+from . import builder, keys, status
+from .standards import dataintegrity, images, ob2, vcjwt
+from .standards import fetch as remote
 from .signals import credential_imported, credential_issued, credential_revoked, send_after_commit
 from . import selectors
 from .models import ExternalCredential, IssuedCredential, IssuerKey, KnownIssuer, StatusList
@@ -340,7 +341,7 @@ def _clean_identifier(identifier) -> str:
 
 def _clean_key_documents(identifier: str, documents) -> list[dict]:
     """The documents as a list of objects; each key they list must be controlled by ``identifier``."""
-    from .verify import MAX_DEPTH, _controller_matches, _Documents, _value_depth_exceeds
+    from .standards.verify import MAX_DEPTH, _controller_matches, _Documents, _value_depth_exceeds
 
     if documents in (None, "", []):
         documents = []

@@ -17,7 +17,8 @@ from datetime import datetime, timezone as dt_timezone
 
 from django.db import DatabaseError, transaction
 
-from . import dataintegrity, keys, vcjwt
+from . import keys
+from .standards import dataintegrity, vcjwt
 from .models import IssuedCredential, IssuerKey
 
 CREDENTIALS_PATH = "/credentials/"

@@ -6,9 +6,6 @@ of the GZIP-compressed bitstring.
 """
 from __future__ import annotations
 
-import base64
-import gzip
-import io
 import secrets
 from datetime import timezone as dt_timezone
 
@@ -18,11 +15,12 @@ from django.utils import timezone
 
 from microcred.accounts.models import Organization
 
-from . import dataintegrity, keys
+from . import keys
+from .standards import dataintegrity
+from .standards.bitstring import MAX_DECODED_LIST_BYTES, decode_list, encode_list, get_bit  # noqa: F401  (public here too)
 from .models import STATUS_LIST_SIZE, IssuerKey, StatusList
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
-MAX_DECODED_LIST_BYTES = 16 * 1024 * 1024  # a hostile encodedList must not inflate without bound
 
 
 def suspension_enabled() -> bool:
@@ -91,10 +89,6 @@ def _random_free_index(status_list: StatusList) -> int:
     raise RuntimeError(f"status list {status_list} is full")
 
 
-def get_bit(bits: bytes, index: int) -> bool:
-    return bool(bits[index // 8] & (0x80 >> (index % 8)))
-
-
 def set_bit(status_list: StatusList, index: int, value: bool = True) -> None:
     """Set (or clear) one credential's bit; takes a row lock so concurrent revocations do not lose each other."""
     with transaction.atomic():
@@ -107,23 +101,6 @@ def set_bit(status_list: StatusList, index: int, value: bool = True) -> None:
         locked.bits = bytes(bits)
         locked.save(update_fields=["bits", "updated_at"])
         status_list.bits = locked.bits
-
-
-def encode_list(bits: bytes) -> str:
-    return "u" + base64.urlsafe_b64encode(gzip.compress(bytes(bits), mtime=0)).rstrip(b"=").decode("ascii")
-
-
-def decode_list(encoded: str) -> bytes:
-    """The bitstring of an ``encodedList``; raises ValueError on bad encoding or an oversized list."""
-    if not isinstance(encoded, str) or not encoded.startswith("u"):
-        raise ValueError("encodedList must be multibase base64url (starting with 'u')")
-    body = encoded[1:]
-    compressed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-    with gzip.GzipFile(fileobj=io.BytesIO(compressed)) as stream:
-        data = stream.read(MAX_DECODED_LIST_BYTES + 1)
-    if len(data) > MAX_DECODED_LIST_BYTES:
-        raise ValueError("encodedList decompresses to more than 16 MB")
-    return data
 
 
 def status_list_credential(status_list: StatusList) -> dict:

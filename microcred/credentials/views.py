@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from microcred.accounts import policy
 from microcred.accounts.models import Organization
 
-from . import clr, images, keys, presentation, selectors, services, status
+from . import clr, keys, presentation, selectors, services, status
+from .standards import images
 from .forms import ImportForm, KnownIssuerForm, RevokeForm, SuspendForm, UnsuspendForm, VisibilityForm
 from .models import IssuedCredential, IssuerKey, KnownIssuer, StatusList
 from .verify import MAX_BYTES, parse_input, verify_credential

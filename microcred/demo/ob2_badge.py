@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from microcred.credentials import images
+from microcred.credentials.standards import images
 
 ISSUER_ID = "https://badges.example.edu/issuers/riverbend-teaching-academy"
 ISSUER_NAME = "Riverbend Teaching Academy (illustrative)"

@@ -28,7 +28,7 @@ def log_in(page, username, password):
 @pytest.mark.parametrize("width, height", [(1280, 900), (390, 844)])
 def test_earner_imports_an_ob2_badge_and_downloads_a_baked_credential(page, world, own_credential, tmp_path,
                                                                       width, height):
-    from microcred.credentials import images
+    from microcred.credentials.standards import images
     from microcred.credentials.tests import ob2_examples as ex
 
     page.set_viewport_size({"width": width, "height": height})

@@ -66,8 +66,8 @@ def _signed_statements(credential: dict) -> tuple[str, list[str]]:
     """Reference RDFC-1.0 N-Quads of the unsigned credential and of each proof configuration (pyld, no fast path)."""
     from pyld import jsonld as pyld
 
-    from microcred.credentials import dataintegrity
-    from microcred.credentials.jsonld import default_loader
+    from microcred.credentials.standards import dataintegrity
+    from microcred.credentials.standards.jsonld import default_loader
 
     options = default_loader().pyld_options(algorithm="URDNA2015", format="application/n-quads")
     unsigned = {k: v for k, v in credential.items() if k != "proof"}

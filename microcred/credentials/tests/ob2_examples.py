@@ -9,7 +9,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from microcred.credentials import images
+from microcred.credentials.standards import images
 
 ISSUER_ID = "https://badges.example.org/issuer"
 KEY_ID = "https://badges.example.org/keys/1"

@@ -5,7 +5,8 @@ import pytest
 
 from microcred.catalog import services as catalog_services
 from microcred.catalog.models import Stack
-from microcred.credentials import clr, jsonld, services
+from microcred.credentials import clr, services
+from microcred.credentials.standards import jsonld
 from microcred.credentials.tests.conftest import earn
 from tests.standards_data import VECTORS
 

@@ -10,9 +10,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from microcred.credentials import dataintegrity, fastrdf, jsonld
+from microcred.credentials.standards import dataintegrity, fastrdf, jsonld
 
-from .test_fast_paths import EXTRA_CONTEXTS, VECTOR_DOCUMENTS, plain_pyld, plain_undefined_terms, random_credential
+from microcred.credentials.standards.tests.test_fast_paths import EXTRA_CONTEXTS, VECTOR_DOCUMENTS, plain_pyld, plain_undefined_terms, random_credential
 
 OB_CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
               "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"]

@@ -4,7 +4,8 @@ import zlib
 
 import pytest
 
-from microcred.credentials import images, services
+from microcred.credentials import services
+from microcred.credentials.standards import images
 from microcred.credentials.verify import verify_credential
 
 HTML = {"HTTP_ACCEPT": "text/html"}

@@ -6,12 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from jsonschema import Draft201909Validator
 
-from microcred.credentials import jsonld
+from microcred.credentials.standards import jsonld
 from microcred.credentials.builder import CONTEXT, SCHEMA_ID
 from microcred.credentials.models import IssuedCredential
 from microcred.credentials.services import issue_for_attempt
 from microcred.credentials.verify import verify_credential
-from microcred.credentials.vcjwt import unverified_parts
+from microcred.credentials.standards.vcjwt import unverified_parts
 from tests.standards_data import STANDARDS
 
 SCHEMA = STANDARDS / "schemas" / "ob_v3p0_achievementcredential_schema.json"

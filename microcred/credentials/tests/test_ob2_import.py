@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from microcred.core.models import AuditEvent
-from microcred.credentials import fetch, images, services
+from microcred.credentials import services
+from microcred.credentials.standards import fetch, images
 from microcred.credentials.models import ExternalCredential
 
 from . import ob2_examples as ex

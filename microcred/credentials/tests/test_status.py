@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from microcred.core.models import AuditEvent
-from microcred.credentials import jsonld, status
+from microcred.credentials import status
+from microcred.credentials.standards import jsonld
 from microcred.credentials.services import revoke
 from microcred.credentials.verify import verify_credential
 

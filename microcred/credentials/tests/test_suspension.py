@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from jsonschema import Draft201909Validator
 
 from microcred.core.models import AuditEvent
-from microcred.credentials import jsonld, services, status
+from microcred.credentials import services, status
+from microcred.credentials.standards import jsonld
 from microcred.credentials.models import IssuedCredential, StatusList
 from microcred.credentials.verify import verify_credential
 

@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from microcred.core.models import AuditEvent
-from microcred.credentials import clr, dataintegrity, keys, online, services, status
+from microcred.credentials import clr, keys, online, services, status
+from microcred.credentials.standards import dataintegrity
 from microcred.credentials.models import ExternalCredential, IssuerKey, KnownIssuer, StatusList
 from microcred.credentials.verify import verify_credential
 from tests.standards_data import SCHEMAS, STANDARDS, VECTORS
@@ -176,7 +177,7 @@ def test_1edtech_validator_example_verifies_when_its_issuer_key_is_trusted(db):
 
 
 def test_w3c_vector_binds_its_did_key_only_when_the_issuer_vouches_for_it(db):
-    from microcred.credentials import jsonld
+    from microcred.credentials.standards import jsonld
     from microcred.credentials.verify import KeyResolver, _Documents
 
     signed = read(VECTORS / "w3c-vc-di-eddsa" / "eddsa-rdfc-2022" / "signedDataInt.json")

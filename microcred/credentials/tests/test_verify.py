@@ -49,7 +49,7 @@ def test_wrong_key_fails(issued, world, publish_mc):
     report = verify_credential(forged)
     assert report.failed("proof")
     # Re-signed properly, but with another issuer's key: the key does not belong to the issuer named.
-    from microcred.credentials import dataintegrity
+    from microcred.credentials.standards import dataintegrity
 
     resigned = dataintegrity.sign({k: v for k, v in issued.credential.items() if k != "proof"},
                                   private_key=keys.private_key(other), verification_method=keys.key_url(other))
@@ -191,7 +191,7 @@ def test_schema_check_on_1edtech_examples(name, schema_ok):
 def test_shipped_schemas_match_their_recorded_sources():
     import hashlib
 
-    folder = Path(__file__).resolve().parents[1] / "schemas"
+    folder = Path(__file__).resolve().parents[1] / "standards" / "schemas"
     sources = json.loads((folder / "SOURCES.json").read_text())
     for entry in sources["schemas"]:
         assert hashlib.sha256((folder / entry["file"]).read_bytes()).hexdigest() == entry["sha256"]
@@ -213,7 +213,7 @@ def test_did_key_example_is_not_bound_to_its_urn_issuer():
 @pytest.fixture
 def official_schema():
     """`microcred verify --schema` with the official schema (the vendored copy in tests/standards/)."""
-    from microcred.credentials import verify
+    from microcred.credentials.standards import verify
 
     path = STANDARDS / "schemas" / "ob_v3p0_achievementcredential_schema.json"
     yield path

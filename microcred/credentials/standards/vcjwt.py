@@ -14,11 +14,13 @@ Integrity proof is not part of the payload: the JWS is the proof.
 """
 from __future__ import annotations
 
+import base64
 import copy
 from datetime import datetime
 from datetime import timezone as dt_timezone
 
 import jwt as pyjwt
+from cryptography.hazmat.primitives.asymmetric import ec
 
 ALGORITHM = "ES256"
 REGISTERED_CLAIMS = ("iss", "jti", "sub", "nbf", "iat", "exp")
@@ -82,3 +84,17 @@ def credential_from_claims(claims: dict) -> dict:
     if isinstance(claims.get("vc"), dict):
         return claims["vc"]
     return {key: value for key, value in claims.items() if key not in REGISTERED_CLAIMS}
+
+
+def _b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def ec_public_key_from_jwk(jwk: dict) -> ec.EllipticCurvePublicKey:
+    """A P-256 public key from a JWK; raises ValueError for anything else."""
+    if not isinstance(jwk, dict) or jwk.get("kty") != "EC" or jwk.get("crv") != "P-256":
+        raise ValueError("not a P-256 JWK")
+    x, y = _b64url_decode(jwk["x"]), _b64url_decode(jwk["y"])
+    if len(x) != 32 or len(y) != 32:
+        raise ValueError("P-256 JWK coordinates must be 32 bytes")
+    return ec.EllipticCurvePublicNumbers(int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1()).public_key()

@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pyld import jsonld as pyld_jsonld
 
-from microcred.credentials import dataintegrity, jsonld
+from microcred.credentials.standards import dataintegrity, jsonld
 
 from .test_dataintegrity import EXAMPLES_CONTEXT_URL, STANDARDS, VECTORS
 

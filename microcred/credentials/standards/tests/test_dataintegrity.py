@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from microcred.credentials import dataintegrity, jsonld
-from microcred.credentials.dataintegrity import UndefinedTermError, sign, verify
+from microcred.credentials.standards import dataintegrity, jsonld
+from microcred.credentials.standards.dataintegrity import UndefinedTermError, sign, verify
 
 
 from tests.standards_data import STANDARDS  # noqa: E402  (vendored in the repository)
