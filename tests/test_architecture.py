@@ -5,7 +5,10 @@
   function-level imports too, but this scan also catches importlib.import_module("microcred.…") strings and names
   the line);
 - no import circle inside an app, and no selectors module imports its app's services;
-- no role is compared outside accounts/policy.py (models, migrations, the demo and tests excepted).
+- no role is compared outside accounts/policy.py (models, migrations, the demo and tests excepted);
+- microcred.credentials.standards is the lowest level of all (docs/decisions/0012-standards-subpackage.md): it
+  imports neither Django nor DRF nor any other part of microcred (import-linter's forbidden contract, whose list
+  this file checks is complete, and an AST scan here that sees function-level imports too).
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import ast
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -74,7 +78,7 @@ def test_import_linter_layers_contract_is_kept():
     assert lint.exists(), "import-linter is a test dependency: pip install -e '.[test]'"
     done = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
-    assert "1 kept, 0 broken" in done.stdout
+    assert "2 kept, 0 broken" in done.stdout
 
 
 def test_no_import_from_a_lower_app_to_a_higher_one_not_even_inside_a_function():
@@ -94,6 +98,46 @@ def test_the_scan_sees_function_level_and_dynamic_imports(tmp_path):
                       "def g():\n    import importlib\n    importlib.import_module('microcred.recognition.tasks')\n")
     found = {(module, inside) for _, module, inside in _imports(sample, "microcred.core.views")}
     assert ("microcred.demo", True) in found and ("microcred.recognition.tasks", True) in found
+
+
+# --- the standards code stands alone -------------------------------------------------------------------------
+
+STANDARDS = "microcred.credentials.standards"
+
+
+def _standards_contract() -> dict:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    assert config.get("include_external_packages") is True, "needed to forbid django"
+    return next(c for c in config["contracts"] if c["id"] == "standards")
+
+
+def _children(package: Path, dotted: str) -> set[str]:
+    return {f"{dotted}.{child.stem}" for child in package.iterdir()
+            if (child.suffix == ".py" and child.name != "__init__.py") or (child / "__init__.py").exists()}
+
+
+def test_the_standards_contract_forbids_every_other_module_of_microcred_and_django():
+    contract = _standards_contract()
+    assert contract["type"] == "forbidden" and contract["source_modules"] == [STANDARDS]
+    forbidden = set(contract["forbidden_modules"])
+    others = (_children(PACKAGE, "microcred") - {"microcred.credentials"}) | (
+        _children(PACKAGE / "credentials", "microcred.credentials") - {STANDARDS})
+    assert {"django", "rest_framework"} <= forbidden
+    assert not others - forbidden, f"add to the standards contract in pyproject.toml: {sorted(others - forbidden)}"
+
+
+def test_no_standards_module_imports_django_or_the_rest_of_microcred_not_even_inside_a_function():
+    breaks = []
+    for path, dotted, _app in _product_modules():
+        if not (dotted == STANDARDS or dotted.startswith(STANDARDS + ".")):
+            continue
+        for line, module, in_function in _imports(path, dotted):
+            top = module.split(".")[0]
+            outside = top == "microcred" and not (module == STANDARDS or module.startswith(STANDARDS + "."))
+            if top in ("django", "rest_framework") or outside:
+                where = "inside a function" if in_function else "at module level"
+                breaks.append(f"{path.relative_to(ROOT)}:{line}: imports {module} ({where})")
+    assert not breaks, "The standards code imports nothing of Django or the rest of microcred:\n" + "\n".join(breaks)
 
 
 def _app_graph(app: str) -> dict[str, set[str]]:
