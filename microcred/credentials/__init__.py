@@ -1,5 +1,6 @@
-"""Open Badges 3.0 credentials: offline JSON-LD processing and eddsa-rdfc-2022 Data Integrity proofs.
+"""Open Badges 3.0 credentials, the Django app: issuer keys, issuance, status lists, import, verification pages.
 
-``jsonld`` canonicalizes documents against the contexts shipped in ``contexts/`` and never touches the network;
-``dataintegrity`` signs and verifies ``DataIntegrityProof``s. Plain Python: no models, no Django imports.
+The standards code it builds on (JSON-LD with shipped contexts, canonicalization, Data Integrity, VC-JWT, the
+verifier core, OB 2.0, baking) is ``standards/``, which imports no Django; ``verify.py`` plugs this app's keys,
+registry, status lists and settings into the verifier core (docs/decisions/0012-standards-subpackage.md).
 """
