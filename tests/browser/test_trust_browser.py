@@ -51,7 +51,7 @@ def test_known_and_unknown_issuers_from_registration_to_import(page, world, publ
     log_in(page, "earner")
     for document in (partner, stranger):
         page.goto("/credentials/import/")
-        page.get_by_label("…or paste it (JSON or VC-JWT)").fill(json.dumps(document))
+        page.get_by_label("…or paste it (JSON, VC-JWT or signed badge)").fill(json.dumps(document))
         page.get_by_role("button", name="Verify and import").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("My credentials")
     expect(page.get_by_text("Partner badge")).to_be_visible()
