@@ -31,7 +31,7 @@ __all__ = [
     "can_see_badge_image", "can_download_baked_image", "can_see_external_credential",
     "can_register_known_issuer", "can_view_known_issuers", "can_remove_known_issuer",
     "token_allows", "can_use_api_for", "can_revoke_client_access", "can_see_connected_apps",
-    "can_register_client_for_operator", "is_recognizer_admin", "can_manage_recognizer",
+    "can_register_client_for_operator", "can_manage_integration_keys", "is_recognizer_admin", "can_manage_recognizer",
     "recognizer_admin_organization_ids", "can_manage_recognition", "priority_admin_organization_ids",
     "sponsor_organization_ids", "is_sponsor", "can_view_audit_trail", "can_open_admin_site", "holds_staff_role",
     "remember",
@@ -326,6 +326,13 @@ def can_register_client_for_operator(user) -> bool:
     """Registering a client by hand (command line, ``user`` None) is for platform operators; the API registers
     anyone who follows RFC 7591."""
     return user is None or bool(getattr(user, "is_superuser", False))
+
+
+def can_manage_integration_keys(user) -> bool:
+    """Creates, rotates, retires and revokes the platform's integration keys (LTI tool keys, webhook signing keys):
+    platform admins, or an operator at the command line (``user`` None). Issuer admins do not: these keys sign as
+    the platform, not as an issuer."""
+    return user is None or is_platform_admin(user)
 
 
 # --- recognition ------------------------------------------------------------------------------------------------

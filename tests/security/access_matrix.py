@@ -558,6 +558,8 @@ def _ob_authorize(world, *, deny: bool = False) -> dict:
 # --- Open Badges 3.0 API (microcred.interop): bearer tokens only, so a signed-in session is "not authenticated"
 ENDPOINTS.update({
     "ims/ob/v3p0/discovery": public_document(),
+    # Integration keys' JWKS: public keys only (the private halves are never served, to anyone).
+    "interop/jwks.json": public_document(),
     "ims/ob/v3p0/credentials": [GET(expect(LOGIN)), POST(expect(LOGIN), format="json", data={"id": HOSTILE})],
     "ims/ob/v3p0/profile": [GET(expect(LOGIN)), PUT(expect(LOGIN), format="json", data={"type": "Profile", "name": HOSTILE})],
     # Anyone may register a client (RFC 7591, no initial access token); malformed metadata changes nothing.
