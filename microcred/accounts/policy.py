@@ -25,7 +25,7 @@ __all__ = [
     "is_signed_in", "is_platform_admin", "is_issuer_admin", "manages_issuer", "issuer_admin_organization_ids",
     "managed_issuer_ids", "can_author", "authoring_organization_ids", "can_edit", "can_publish",
     "is_coach", "is_coach_of", "can_view_attempt", "can_comment_on_attempt",
-    "can_record_coach_conversation", "can_assign_coach", "can_guide", "can_choose_supervisor", "can_edit_profile",
+    "can_record_coach_conversation", "can_assign_coach", "can_guide", "can_choose_supervisor", "can_supervise", "can_edit_profile",
     "is_assessor", "is_assessor_of", "assessor_ids_of", "can_assess", "can_manage_assessment",
     "can_open_assessment_dashboard", "can_revoke", "can_manage_keys", "can_import_credential",
     "can_see_badge_image", "can_download_baked_image", "can_see_external_credential",
@@ -182,6 +182,14 @@ def can_guide(user, plan) -> bool:
 def can_choose_supervisor(user, plan) -> bool:
     """The earner, or a platform admin."""
     return is_signed_in(user) and (user.pk == plan.earner_id or is_platform_admin(user))
+
+
+def can_supervise(person, earner) -> bool:
+    """May be named supervisor of ``earner``'s growth plan: an active account, not the earner, that belongs (in any
+    role) to an organization the earner belongs to. Nobody else's name is looked up or notified through a plan."""
+    if not is_signed_in(person) or not person.is_active or person.pk == getattr(earner, "pk", None):
+        return False
+    return bool(_org_ids(person) & _org_ids(earner))
 
 
 def can_edit_profile(user, person) -> bool:
