@@ -1,4 +1,8 @@
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+
+from microcred.core import ratelimit
 
 from .models import EducatorProfile, Organization
 
@@ -39,3 +43,14 @@ class TwoFactorCodeForm(forms.Form):
         if not all(c.isalnum() or c in " -" for c in code):
             raise forms.ValidationError("Enter the digits from your app, or a recovery code (letters and digits).")
         return code
+
+
+class RateLimitedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending at most MICROCRED_PASSWORD_RESET_PER_ACCOUNT e-mails per account per hour.
+    Accounts over the limit are skipped silently: the page answers the same either way."""
+
+    def get_users(self, email):
+        for user in super().get_users(email):
+            if ratelimit.hit("password-reset:account", user.pk, limit=settings.MICROCRED_PASSWORD_RESET_PER_ACCOUNT,
+                             window=3600):
+                yield user

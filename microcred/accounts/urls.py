@@ -8,7 +8,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("login/code/", views.login_code, name="login_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(
+    path("password-reset/", views.PasswordResetView.as_view(
         success_url=reverse_lazy("accounts:password_reset_done"),
         email_template_name="registration/password_reset_email.html"), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

@@ -16,8 +16,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from microcred.core import ratelimit
+from microcred.core.audit_context import client_address
+
 from . import selectors, services, two_factor
-from .forms import EducatorProfileForm, TwoFactorCodeForm
+from .forms import EducatorProfileForm, RateLimitedPasswordResetForm, TwoFactorCodeForm
 from .models import EducatorProfile
 
 PENDING_LOGIN = "microcred_2fa_pending"
@@ -217,3 +220,18 @@ def csrf_failure(request, reason=""):
         "message": "This form could not be accepted because its security check failed (the page was open too long, "
                    "or cookies are blocked). Go back, reload the page and try again; nothing was changed.",
     }, status=403)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page with two limits (issue 14: twenty requests in a second sent twenty e-mails): at most
+    MICROCRED_PASSWORD_RESET_PER_ADDRESS requests per client address per hour, and (in the form) at most
+    MICROCRED_PASSWORD_RESET_PER_ACCOUNT e-mails per account per hour. Over a limit nothing is sent, and the
+    answer is the same "check your mailbox" page, so the page never tells whether an account exists."""
+
+    form_class = RateLimitedPasswordResetForm
+
+    def form_valid(self, form):
+        if not ratelimit.hit("password-reset:address", client_address(self.request) or "unknown",
+                             limit=settings.MICROCRED_PASSWORD_RESET_PER_ADDRESS, window=3600):
+            return redirect(self.get_success_url())
+        return super().form_valid(form)

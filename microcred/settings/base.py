@@ -253,6 +253,12 @@ AXES_LOCKOUT_CALLABLE = "microcred.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "microcred.core.audit_context.client_address"
 AXES_VERBOSE = False
 
+# Password reset e-mails (microcred.accounts.views.PasswordResetView): at most this many requests per client
+# address per hour, and this many e-mails per account per hour; beyond them nothing is sent and the page answers
+# as usual (it never tells whether an account exists). Counted in the database, across worker processes.
+MICROCRED_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("MICROCRED_PASSWORD_RESET_PER_ADDRESS", "10"))
+MICROCRED_PASSWORD_RESET_PER_ACCOUNT = int(os.environ.get("MICROCRED_PASSWORD_RESET_PER_ACCOUNT", "3"))
+
 # Two-factor (TOTP, django-otp). Anyone may turn it on; with this set, platform and issuer admins, recognizer
 # admins, assessors and staff must (they are sent to set it up). Off by default here; on in production settings.
 MICROCRED_REQUIRE_2FA_FOR_STAFF_ROLES = _env_bool("MICROCRED_REQUIRE_2FA_FOR_STAFF_ROLES", False)

@@ -1,0 +1,68 @@
+"""Issue 14's account-safety gaps, each with the test that would have caught it."""
+import pytest
+from django.core import mail
+from django.test import Client
+
+
+def reset(client, email="earner@example.org"):
+    return client.post("/accounts/password-reset/", {"email": email})
+
+
+# --- (b) password reset is rate limited, per account and per client address -----------------------------------------
+
+def test_twenty_reset_requests_in_a_row_send_at_most_three_emails(world):
+    """Issue 14: 20 requests in a second sent 20 e-mails."""
+    client = Client(REMOTE_ADDR="203.0.113.20")
+    answers = [reset(client) for _ in range(20)]
+    assert len(mail.outbox) == 3
+    # Every answer is the same "check your mailbox" redirect: the page does not reveal the limit or the account.
+    assert {(r.status_code, r["Location"]) for r in answers} == {(302, "/accounts/password-reset/sent/")}
+
+
+def test_the_account_limit_holds_across_addresses(world):
+    for i in range(6):
+        reset(Client(REMOTE_ADDR=f"198.51.100.{i + 1}"))
+    assert len(mail.outbox) == 3
+
+
+def test_one_address_cannot_mail_many_accounts(world, django_user_model):
+    for i in range(15):
+        django_user_model.objects.create_user(username=f"t{i}", email=f"t{i}@example.org", password="pw-long-enough-1")
+    client = Client(REMOTE_ADDR="203.0.113.21")
+    for i in range(15):
+        assert reset(client, f"t{i}@example.org").status_code == 302
+    assert len(mail.outbox) == 10
+    # Another address still gets its e-mail.
+    reset(Client(REMOTE_ADDR="203.0.113.22"), "t14@example.org")
+    assert len(mail.outbox) == 11
+
+
+def test_unknown_addresses_count_toward_the_address_limit_and_look_the_same(world):
+    client = Client(REMOTE_ADDR="203.0.113.23")
+    for i in range(10):
+        assert reset(client, f"nobody{i}@example.org").status_code == 302
+    reset(client)  # the 11th request from this address: a real account, but nothing is sent
+    assert len(mail.outbox) == 0
+
+
+def test_the_limits_are_settings(world, settings):
+    settings.MICROCRED_PASSWORD_RESET_PER_ACCOUNT = 1
+    client = Client(REMOTE_ADDR="203.0.113.24")
+    reset(client), reset(client)
+    assert len(mail.outbox) == 1
+
+
+def test_a_limited_window_ends(world):
+    from datetime import timedelta
+
+    from microcred.core.models import RateLimitCounter
+
+    client = Client(REMOTE_ADDR="203.0.113.25")
+    for _ in range(4):
+        reset(client)
+    assert len(mail.outbox) == 3
+    RateLimitCounter.objects.update(window_start=RateLimitCounter.objects.first().window_start - timedelta(hours=2))
+    reset(client)
+    assert len(mail.outbox) == 4
+    # What is kept is a digest: neither the e-mail address nor the client address.
+    assert not RateLimitCounter.objects.filter(key__contains="203.0.113").exists()
