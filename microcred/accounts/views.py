@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from microcred.core import ratelimit
 from microcred.core.audit_context import client_address
 
-from . import selectors, services, two_factor
+from . import selectors, services, throttle, two_factor
 from .forms import EducatorProfileForm, RateLimitedPasswordResetForm, TwoFactorCodeForm
 from .models import EducatorProfile
 
@@ -46,6 +46,11 @@ class LoginView(auth_views.LoginView):
     """Django's login (throttled by django-axes through the authentication backends), plus the code step."""
 
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if throttle.address_is_paused(request):
+            return address_paused(request)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         user = form.get_user()
@@ -94,6 +99,8 @@ def login_code(request):
             return redirect("accounts:login")
         next_url = _safe_next(request, pending.get("next"))
 
+    if request.method == "POST" and pending is not None and throttle.address_is_paused(request):
+        return address_paused(request)
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = two_factor.verify_code(user=user, code=form.cleaned_data["code"])
@@ -132,6 +139,19 @@ def locked_out(request, original_response=None, credentials=None):
     messages.error(request, f"Too many failed log-in attempts for this account from your network. For your security, "
                             f"log-in is paused for {minutes} minutes. Try again later, reset your password, or ask an "
                             f"administrator to unlock your account.")
+    return render(request, "registration/login.html", {
+        "form": AuthenticationForm(request), "next": _safe_next(request, request.POST.get("next") or request.GET.get("next")),
+    }, status=429)
+
+
+def address_paused(request):
+    """Too many failed log-ins from this address across usernames (password spraying): the login page with the
+    reason (429). Nothing is checked, not even a right password, until the window ends."""
+    minutes = max(1, int(settings.MICROCRED_LOGIN_ADDRESS_WINDOW_MINUTES))
+    if hasattr(request, "session"):
+        request.session.pop(PENDING_LOGIN, None)
+    messages.error(request, f"Too many failed log-in attempts from your network. For your security, log-in from "
+                            f"here is paused for up to {minutes} minutes. Try again later or reset your password.")
     return render(request, "registration/login.html", {
         "form": AuthenticationForm(request), "next": _safe_next(request, request.POST.get("next") or request.GET.get("next")),
     }, status=429)

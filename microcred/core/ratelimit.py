@@ -22,11 +22,22 @@ def _digest(scope: str, value: object) -> str:
     return hashlib.sha256(f"{scope}\x00{value}".encode("utf-8")).hexdigest()
 
 
+def _window_start(now, window: int):
+    return now - timedelta(seconds=int(now.timestamp()) % window, microseconds=now.microsecond)
+
+
+def count(scope: str, value: object, *, window: int) -> int:
+    """How many events of ``scope`` from ``value`` the current window holds (without counting one)."""
+    start = _window_start(timezone.now(), window)
+    return RateLimitCounter.objects.filter(key=_digest(scope, value), window_start=start).values_list(
+        "count", flat=True).first() or 0
+
+
 def hit(scope: str, value: object, *, limit: int, window: int) -> bool:
     """Count one event of ``scope`` from ``value`` (an address, an account id) in the current ``window``-second
     window; True while the count is at most ``limit``. Counts even when over, so a flood stays refused."""
     now = timezone.now()
-    start = now - timedelta(seconds=int(now.timestamp()) % window, microseconds=now.microsecond)
+    start = _window_start(now, window)
     key = _digest(scope, value)
     with transaction.atomic():
         updated = RateLimitCounter.objects.filter(key=key, window_start=start).update(count=F("count") + 1)

@@ -252,6 +252,11 @@ AXES_LOCKOUT_CALLABLE = "microcred.accounts.views.locked_out"
 # The same client address as the audit trail (MICROCRED_TRUSTED_PROXIES decides how far X-Forwarded-For is believed).
 AXES_CLIENT_IP_CALLABLE = "microcred.core.audit_context.client_address"
 AXES_VERBOSE = False
+# Password spraying (microcred.accounts.throttle): failed log-ins from one address across all usernames. At this
+# many in one window, log-in from that address pauses until the window ends. Higher than the per-username limit:
+# a school's teachers may share one address. 0 turns it off.
+MICROCRED_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("MICROCRED_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+MICROCRED_LOGIN_ADDRESS_WINDOW_MINUTES = int(os.environ.get("MICROCRED_LOGIN_ADDRESS_WINDOW_MINUTES", "15"))
 
 # Password reset e-mails (microcred.accounts.views.PasswordResetView): at most this many requests per client
 # address per hour, and this many e-mails per account per hour; beyond them nothing is sent and the page answers

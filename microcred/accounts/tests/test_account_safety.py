@@ -66,3 +66,55 @@ def test_a_limited_window_ends(world):
     assert len(mail.outbox) == 4
     # What is kept is a digest: neither the e-mail address nor the client address.
     assert not RateLimitCounter.objects.filter(key__contains="203.0.113").exists()
+
+
+# --- (c) password spraying from one address is throttled across usernames ---------------------------------------
+
+def login(client, username, password="wrong-password-1"):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def test_spraying_many_usernames_from_one_address_pauses_that_address(world, django_user_model, settings):
+    """Issue 14: one password tried against many accounts from one address was never throttled (axes counts per
+    username and address, so each username stayed under its limit)."""
+    settings.MICROCRED_LOGIN_ADDRESS_FAILURE_LIMIT = 10
+    for i in range(12):
+        django_user_model.objects.create_user(username=f"sprayed{i}", password=f"pw-sprayed{i}-123")
+    sprayer = Client(REMOTE_ADDR="203.0.113.66")
+    answers = [login(sprayer, f"sprayed{i}").status_code for i in range(12)]
+    assert answers[:10] == [200] * 10 and answers[10:] == [429, 429]
+    # Even a right password is not checked from that address now...
+    paused = login(sprayer, "sprayed11", "pw-sprayed11-123")
+    assert paused.status_code == 429 and "from your network" in paused.content.decode()
+    assert "_auth_user_id" not in sprayer.session
+    # ...while the same person elsewhere logs in.
+    assert login(Client(REMOTE_ADDR="198.51.100.66"), "sprayed11", "pw-sprayed11-123").status_code == 302
+
+
+def test_a_few_typos_in_a_shared_school_network_do_not_pause_it(world):
+    school = Client(REMOTE_ADDR="203.0.113.67")
+    for username in ("earner", "other_earner", "author", "earner", "other_earner"):
+        assert login(school, username).status_code == 200
+    assert login(school, "earner", "pw-earner-123").status_code == 302
+
+
+def test_the_address_pause_ends_with_its_window(world, settings):
+    from datetime import timedelta
+
+    from microcred.core.models import RateLimitCounter
+
+    settings.MICROCRED_LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    client = Client(REMOTE_ADDR="203.0.113.68")
+    for _ in range(3):
+        login(client, "earner")
+    assert login(client, "earner", "pw-earner-123").status_code == 429
+    RateLimitCounter.objects.update(window_start=RateLimitCounter.objects.first().window_start - timedelta(hours=1))
+    assert login(client, "earner", "pw-earner-123").status_code == 302
+
+
+def test_the_spraying_limit_can_be_turned_off(world, settings):
+    settings.MICROCRED_LOGIN_ADDRESS_FAILURE_LIMIT = 0
+    client = Client(REMOTE_ADDR="203.0.113.69")
+    for _ in range(5):
+        login(client, "earner")
+    assert login(client, "earner", "pw-earner-123").status_code == 302
