@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # No copy of a signed-in person's pages or of any export in browser or proxy caches (shared school computers).
+    "microcred.core.middleware.PrivateResponsesNotStoredMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "microcred.accounts.middleware.RequireTwoFactorMiddleware",

@@ -118,3 +118,54 @@ def test_the_spraying_limit_can_be_turned_off(world, settings):
     for _ in range(5):
         login(client, "earner")
     assert login(client, "earner", "pw-earner-123").status_code == 302
+
+
+# --- (d) private pages and exports are never stored by browsers or proxies ------------------------------------------
+
+@pytest.mark.parametrize("url", ["/earn/", "/earn/plan/", "/accounts/profile/", "/", "/catalog/"])
+def test_every_page_to_a_signed_in_person_is_no_store(client, world, url):
+    """Issue 14: private pages carried no Cache-Control: no-store (shared school computers)."""
+    client.force_login(world["people"]["earner"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store, private"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_exports_are_no_store(client, world, fmt):
+    client.force_login(world["people"]["platform_admin"])
+    response = client.get(f"/audit/export?format={fmt}")
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_an_api_request_with_a_token_is_no_store(client, world):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=world["people"]["earner"])
+    response = Client().get("/api/v1/earning/attempts/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store, private"
+
+
+def test_public_pages_to_anonymous_visitors_stay_cacheable(client, world):
+    for url in ("/catalog/", "/interop/jwks.json", "/ims/ob/v3p0/discovery"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "no-store" not in response.get("Cache-Control", ""), url
+    assert "public" in client.get("/interop/jwks.json")["Cache-Control"]
+
+
+def test_a_download_to_anonymous_is_still_no_store(world, rf):
+    from django.http import HttpResponse
+
+    from microcred.core.middleware import PrivateResponsesNotStoredMiddleware
+
+    def view(request):
+        response = HttpResponse("a,b\n", content_type="text/csv")
+        response["Cache-Control"] = "public, max-age=60"
+        return response
+
+    request = rf.get("/x")
+    from django.contrib.auth.models import AnonymousUser
+    request.user = AnonymousUser()
+    assert PrivateResponsesNotStoredMiddleware(view)(request)["Cache-Control"] == "no-store, private"
