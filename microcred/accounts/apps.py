@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "People, organizations and roles"
 
     def ready(self):
-        from . import throttle  # noqa: F401  (counts failed log-ins per address: password spraying)
+        from . import sessions, throttle  # noqa: F401  (idle sessions; failed log-ins per address: password spraying)

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # No copy of a signed-in person's pages or of any export in browser or proxy caches (shared school computers).
     "microcred.core.middleware.PrivateResponsesNotStoredMiddleware",
+    "microcred.accounts.sessions.IdleSessionMiddleware",  # an active session stays alive; an idle one ends
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "microcred.accounts.middleware.RequireTwoFactorMiddleware",
@@ -229,10 +230,13 @@ Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 
 # Web security baseline (docs/security.md)
 # Sessions and CSRF: cookies are HttpOnly (CSRF's too: htmx reads the token from the page, not the cookie),
-# SameSite=Lax, and sessions end after two weeks idle or when the browser closes.
+# SameSite=Lax. A session ends when the browser closes (the cookie has no expiry date) or after
+# MICROCRED_SESSION_HOURS (12) without activity (microcred.accounts.sessions.IdleSessionMiddleware keeps an
+# active one alive), whichever comes first: shared school computers.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = int(os.environ.get("MICROCRED_SESSION_HOURS", "336")) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = int(os.environ.get("MICROCRED_SESSION_HOURS", "12")) * 3600
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "microcred.accounts.views.csrf_failure"

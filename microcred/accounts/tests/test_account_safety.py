@@ -169,3 +169,64 @@ def test_a_download_to_anonymous_is_still_no_store(world, rf):
     from django.contrib.auth.models import AnonymousUser
     request.user = AnonymousUser()
     assert PrivateResponsesNotStoredMiddleware(view)(request)["Cache-Control"] == "no-store, private"
+
+
+# --- (e) sessions end when the browser closes, and after 12 idle hours ----------------------------------------------
+
+def test_the_session_cookie_has_no_expiry_date_and_the_session_a_short_life(client, world, settings):
+    """Issue 14: sessions lasted two weeks and survived closing the browser, contrary to the settings' comment."""
+    from microcred.settings import base
+
+    assert base.SESSION_EXPIRE_AT_BROWSER_CLOSE is True and base.SESSION_COOKIE_AGE == 12 * 3600
+    response = client.post("/accounts/login/", {"username": "earner", "password": "pw-earner-123"})
+    assert response.status_code == 302
+    cookie = client.cookies["sessionid"]
+    assert not cookie["expires"] and not cookie["max-age"]  # a browser-session cookie: gone when the browser closes
+    assert 11 * 3600 < client.session.get_expiry_age() <= 12 * 3600
+
+
+def _age_session(client, hours):
+    """Move the stored session's end and last-seen mark back, as if ``hours`` had passed without a request."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+
+    from microcred.accounts.sessions import SEEN
+
+    key = client.cookies["sessionid"].value
+    session = client.session
+    session[SEEN] = session[SEEN] - int(hours * 3600)
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=Session.objects.get(session_key=key).expire_date
+                                                   - timedelta(hours=hours))
+
+
+def test_an_idle_session_ends_after_the_idle_timeout(client, world):
+    client.post("/accounts/login/", {"username": "earner", "password": "pw-earner-123"})
+    assert client.get("/accounts/profile/").status_code == 200
+    _age_session(client, 12.5)
+    assert client.get("/accounts/profile/").status_code == 302  # back to the login page
+
+
+def test_an_active_session_is_kept_alive(client, world):
+    from django.contrib.sessions.models import Session
+
+    client.post("/accounts/login/", {"username": "earner", "password": "pw-earner-123"})
+    _age_session(client, 11)  # eleven hours in, an hour left...
+    assert client.get("/accounts/profile/").status_code == 200  # ...used now: pushed 12 hours forward
+    _age_session(client, 2)
+    assert client.get("/accounts/profile/").status_code == 200
+    from django.utils import timezone
+    left = Session.objects.get(session_key=client.cookies["sessionid"].value).expire_date - timezone.now()
+    assert left.total_seconds() > 11 * 3600
+
+
+def test_a_page_within_the_refresh_interval_writes_no_session(client, world, django_assert_num_queries):
+    client.force_login(world["people"]["earner"])
+    client.get("/accounts/profile/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/accounts/profile/")
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and q["sql"].startswith("UPDATE")]
