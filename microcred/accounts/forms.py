@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import gettext_lazy as _
 
 from microcred.core import ratelimit
 
@@ -54,3 +55,16 @@ class RateLimitedPasswordResetForm(PasswordResetForm):
             if ratelimit.hit("password-reset:account", user.pk, limit=settings.MICROCRED_PASSWORD_RESET_PER_ACCOUNT,
                              window=3600):
                 yield user
+
+
+class NameForm(forms.Form):
+    first_name = forms.CharField(max_length=150, required=False, label=_("First name"))
+    last_name = forms.CharField(max_length=150, required=False, label=_("Last name"))
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(max_length=254, label=_("New e-mail address"),
+                             error_messages={"invalid": _("Enter a valid e-mail address, like name@school.org.")},
+                             help_text=_("Password resets and notices go to this address."))
+    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                               label=_("Your current password"), strip=False)

@@ -20,7 +20,7 @@ from microcred.core import ratelimit
 from microcred.core.audit_context import client_address
 
 from . import selectors, services, throttle, two_factor
-from .forms import EducatorProfileForm, RateLimitedPasswordResetForm, TwoFactorCodeForm
+from .forms import EducatorProfileForm, EmailForm, NameForm, RateLimitedPasswordResetForm, TwoFactorCodeForm
 from .models import EducatorProfile
 
 PENDING_LOGIN = "microcred_2fa_pending"
@@ -255,3 +255,59 @@ class PasswordResetView(auth_views.PasswordResetView):
                              limit=settings.MICROCRED_PASSWORD_RESET_PER_ADDRESS, window=3600):
             return redirect(self.get_success_url())
         return super().form_valid(form)
+
+
+# --- the account page: name, e-mail address, password -----------------------------------------------------------
+
+ACCOUNT_ACTIONS = ("name", "email", "password")
+
+
+def _attach_errors(form, error: ValidationError) -> None:
+    for field, texts in getattr(error, "message_dict", {None: error.messages}).items():
+        for text in texts:
+            form.add_error(field if field in form.fields else None, text)
+
+
+@never_cache
+@login_required
+def account(request):
+    """One's own account: name, e-mail address (with the current password), password. Each form saves alone;
+    a failed one re-renders with its message and the others keep what is saved."""
+    from django.contrib.auth import update_session_auth_hash
+    from django.contrib.auth.forms import PasswordChangeForm
+    from django.utils.translation import gettext as _
+
+    user = request.user
+    action = request.POST.get("action") if request.method == "POST" else None
+    name_form = NameForm(request.POST if action == "name" else None, prefix="name",
+                         initial={"first_name": user.first_name, "last_name": user.last_name})
+    email_form = EmailForm(request.POST if action == "email" else None, prefix="email")
+    password_form = PasswordChangeForm(user, request.POST if action == "password" else None, prefix="password")
+    if action == "name" and name_form.is_valid():
+        try:
+            services.change_name(user=user, by=user, **name_form.cleaned_data)
+        except ValidationError as error:
+            _attach_errors(name_form, error)
+        else:
+            messages.success(request, _("Your name was saved."))
+            return redirect("accounts:account")
+    elif action == "email" and email_form.is_valid():
+        try:
+            services.change_email(user=user, by=user, email=email_form.cleaned_data["email"],
+                                  password=email_form.cleaned_data["password"])
+        except ValidationError as error:
+            _attach_errors(email_form, error)
+        else:
+            messages.success(request, _("Your e-mail address was saved."))
+            return redirect("accounts:account")
+    elif action == "password" and password_form.is_valid():
+        password_form.save()
+        update_session_auth_hash(request, password_form.user)  # this session stays signed in; others end
+        services.password_changed(user=password_form.user)
+        messages.success(request, _("Your password was changed. Other sessions were signed out."))
+        return redirect("accounts:account")
+    elif action is not None and action not in ACCOUNT_ACTIONS:
+        messages.error(request, _("Unknown action."))
+    status = 400 if action in ACCOUNT_ACTIONS else 200
+    return render(request, "accounts/account.html", {"name_form": name_form, "email_form": email_form,
+                                                     "password_form": password_form}, status=status)

@@ -230,3 +230,79 @@ def test_a_page_within_the_refresh_interval_writes_no_session(client, world, dja
     with CaptureQueriesContext(connection) as queries:
         client.get("/accounts/profile/")
     assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and q["sql"].startswith("UPDATE")]
+
+
+# --- the account page (issue 14 item 6): name, e-mail address with the password, password -----------------------------
+
+ACCOUNT = "/accounts/account/"
+
+
+def test_account_page_changes_name_email_and_password(client, world, django_capture_on_commit_callbacks):
+    from microcred.accounts.models import User
+    from microcred.core.models import AuditEvent
+
+    earner = world["people"]["earner"]
+    client.force_login(earner)
+    assert client.get(ACCOUNT).status_code == 200
+    page = client.post(ACCOUNT, {"action": "name", "name-first_name": "Ada", "name-last_name": "Lovelace"}, follow=True)
+    assert "Your name was saved." in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(ACCOUNT, {"action": "email", "email-email": "ada@school.org",
+                                     "email-password": "pw-earner-123"}, follow=True)
+    assert "Your e-mail address was saved." in page.content.decode()
+    assert [m.to for m in mail.outbox] == [["earner@example.org"]]  # the old address is told
+    page = client.post(ACCOUNT, {"action": "password", "password-old_password": "pw-earner-123",
+                                 "password-new_password1": "a-brand-new-pass-42",
+                                 "password-new_password2": "a-brand-new-pass-42"}, follow=True)
+    assert "Your password was changed." in page.content.decode()
+    assert client.get(ACCOUNT).status_code == 200  # this session stays signed in
+    earner = User.objects.get(pk=earner.pk)
+    assert (earner.get_full_name(), earner.email) == ("Ada Lovelace", "ada@school.org")
+    assert earner.check_password("a-brand-new-pass-42")
+    assert set(AuditEvent.objects.filter(actor=earner, action__startswith="account.").values_list("action", flat=True)) == {
+        "account.name_changed", "account.email_changed", "account.password_changed"}
+
+
+@pytest.mark.parametrize("data,message", [
+    ({"action": "email", "email-email": "ada@school.org", "email-password": "wrong"}, "not your current password"),
+    ({"action": "email", "email-email": "not-an-address", "email-password": "pw-earner-123"}, "valid e-mail address"),
+    ({"action": "password", "password-old_password": "wrong", "password-new_password1": "a-brand-new-pass-42",
+      "password-new_password2": "a-brand-new-pass-42"}, "old password was entered incorrectly"),
+    ({"action": "password", "password-old_password": "pw-earner-123", "password-new_password1": "short",
+      "password-new_password2": "short"}, "too short"),
+    ({"action": "name", "name-first_name": "", "name-last_name": ""}, "at least a first or a last name"),
+    ({"action": "name", "name-first_name": "x" * 151, "name-last_name": ""}, "at most 150 characters"),
+])
+def test_bad_input_on_the_account_page_changes_nothing(client, world, data, message):
+    from microcred.accounts.models import User
+
+    earner = world["people"]["earner"]
+    client.force_login(earner)
+    response = client.post(ACCOUNT, data)
+    assert response.status_code == 400 and message in response.content.decode()
+    fresh = User.objects.get(pk=earner.pk)
+    assert (fresh.email, fresh.get_full_name(), fresh.password) == (earner.email, earner.get_full_name(), earner.password)
+    assert not mail.outbox
+
+
+def test_hostile_name_is_escaped(client, world):
+    client.force_login(world["people"]["earner"])
+    client.post(ACCOUNT, {"action": "name", "name-first_name": '<script>alert("x")</script>', "name-last_name": "T"})
+    body = client.get(ACCOUNT).content.decode()
+    assert '<script>alert("x")</script>' not in body
+
+
+def test_the_email_change_service_is_for_the_owner_only(world):
+    from django.core.exceptions import PermissionDenied
+
+    from microcred.accounts import services
+
+    with pytest.raises(PermissionDenied):
+        services.change_email(user=world["people"]["earner"], by=world["people"]["platform_admin"],
+                              email="x@example.org", password="pw-platform_admin-123")
+    with pytest.raises(PermissionDenied):
+        services.change_name(user=world["people"]["earner"], by=world["people"]["other_earner"], first_name="X", last_name="Y")
+
+
+def test_the_account_page_needs_a_sign_in(client, world):
+    assert client.get(ACCOUNT).status_code == 302
