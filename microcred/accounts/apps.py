@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "microcred.accounts"
     label = "accounts"
     verbose_name = "People, organizations and roles"
+
+    def ready(self):
+        from . import sessions, throttle  # noqa: F401  (idle sessions; failed log-ins per address: password spraying)

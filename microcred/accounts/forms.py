@@ -1,4 +1,9 @@
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import gettext_lazy as _
+
+from microcred.core import ratelimit
 
 from .models import EducatorProfile, Organization
 
@@ -39,3 +44,27 @@ class TwoFactorCodeForm(forms.Form):
         if not all(c.isalnum() or c in " -" for c in code):
             raise forms.ValidationError("Enter the digits from your app, or a recovery code (letters and digits).")
         return code
+
+
+class RateLimitedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending at most MICROCRED_PASSWORD_RESET_PER_ACCOUNT e-mails per account per hour.
+    Accounts over the limit are skipped silently: the page answers the same either way."""
+
+    def get_users(self, email):
+        for user in super().get_users(email):
+            if ratelimit.hit("password-reset:account", user.pk, limit=settings.MICROCRED_PASSWORD_RESET_PER_ACCOUNT,
+                             window=3600):
+                yield user
+
+
+class NameForm(forms.Form):
+    first_name = forms.CharField(max_length=150, required=False, label=_("First name"))
+    last_name = forms.CharField(max_length=150, required=False, label=_("Last name"))
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(max_length=254, label=_("New e-mail address"),
+                             error_messages={"invalid": _("Enter a valid e-mail address, like name@school.org.")},
+                             help_text=_("Password resets and notices go to this address."))
+    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                               label=_("Your current password"), strip=False)

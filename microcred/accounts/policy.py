@@ -25,13 +25,13 @@ __all__ = [
     "is_signed_in", "is_platform_admin", "is_issuer_admin", "manages_issuer", "issuer_admin_organization_ids",
     "managed_issuer_ids", "can_author", "authoring_organization_ids", "can_edit", "can_publish",
     "is_coach", "is_coach_of", "can_view_attempt", "can_comment_on_attempt",
-    "can_record_coach_conversation", "can_assign_coach", "can_guide", "can_choose_supervisor", "can_edit_profile",
+    "can_record_coach_conversation", "can_assign_coach", "can_guide", "can_choose_supervisor", "can_supervise", "can_edit_profile",
     "is_assessor", "is_assessor_of", "assessor_ids_of", "can_assess", "can_manage_assessment",
     "can_open_assessment_dashboard", "can_revoke", "can_manage_keys", "can_import_credential",
     "can_see_badge_image", "can_download_baked_image", "can_see_external_credential",
     "can_register_known_issuer", "can_view_known_issuers", "can_remove_known_issuer",
     "token_allows", "can_use_api_for", "can_revoke_client_access", "can_see_connected_apps",
-    "can_register_client_for_operator", "is_recognizer_admin", "can_manage_recognizer",
+    "can_register_client_for_operator", "can_manage_integration_keys", "is_recognizer_admin", "can_manage_recognizer",
     "recognizer_admin_organization_ids", "can_manage_recognition", "priority_admin_organization_ids",
     "sponsor_organization_ids", "is_sponsor", "can_view_audit_trail", "can_open_admin_site", "holds_staff_role",
     "remember",
@@ -184,6 +184,14 @@ def can_choose_supervisor(user, plan) -> bool:
     return is_signed_in(user) and (user.pk == plan.earner_id or is_platform_admin(user))
 
 
+def can_supervise(person, earner) -> bool:
+    """May be named supervisor of ``earner``'s growth plan: an active account, not the earner, that belongs (in any
+    role) to an organization the earner belongs to. Nobody else's name is looked up or notified through a plan."""
+    if not is_signed_in(person) or not person.is_active or person.pk == getattr(earner, "pk", None):
+        return False
+    return bool(_org_ids(person) & _org_ids(earner))
+
+
 def can_edit_profile(user, person) -> bool:
     """One's own profile; platform admins edit anyone's."""
     return is_signed_in(user) and (user.pk == person.pk or is_platform_admin(user))
@@ -326,6 +334,13 @@ def can_register_client_for_operator(user) -> bool:
     """Registering a client by hand (command line, ``user`` None) is for platform operators; the API registers
     anyone who follows RFC 7591."""
     return user is None or bool(getattr(user, "is_superuser", False))
+
+
+def can_manage_integration_keys(user) -> bool:
+    """Creates, rotates, retires and revokes the platform's integration keys (LTI tool keys, webhook signing keys):
+    platform admins, or an operator at the command line (``user`` None). Issuer admins do not: these keys sign as
+    the platform, not as an issuer."""
+    return user is None or is_platform_admin(user)
 
 
 # --- recognition ------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("login/code/", views.login_code, name="login_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(
+    path("password-reset/", views.PasswordResetView.as_view(
         success_url=reverse_lazy("accounts:password_reset_done"),
         email_template_name="registration/password_reset_email.html"), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
@@ -16,6 +16,7 @@ urlpatterns = [
         success_url=reverse_lazy("accounts:password_reset_complete")), name="password_reset_confirm"),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("profile/", views.profile, name="profile"),
+    path("account/", views.account, name="account"),
     path("two-factor/", views.two_factor_home, name="two_factor"),
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),

@@ -16,8 +16,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from . import selectors, services, two_factor
-from .forms import EducatorProfileForm, TwoFactorCodeForm
+from microcred.core import ratelimit
+from microcred.core.audit_context import client_address
+
+from . import selectors, services, throttle, two_factor
+from .forms import EducatorProfileForm, EmailForm, NameForm, RateLimitedPasswordResetForm, TwoFactorCodeForm
 from .models import EducatorProfile
 
 PENDING_LOGIN = "microcred_2fa_pending"
@@ -43,6 +46,11 @@ class LoginView(auth_views.LoginView):
     """Django's login (throttled by django-axes through the authentication backends), plus the code step."""
 
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if throttle.address_is_paused(request):
+            return address_paused(request)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         user = form.get_user()
@@ -91,6 +99,8 @@ def login_code(request):
             return redirect("accounts:login")
         next_url = _safe_next(request, pending.get("next"))
 
+    if request.method == "POST" and pending is not None and throttle.address_is_paused(request):
+        return address_paused(request)
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = two_factor.verify_code(user=user, code=form.cleaned_data["code"])
@@ -129,6 +139,19 @@ def locked_out(request, original_response=None, credentials=None):
     messages.error(request, f"Too many failed log-in attempts for this account from your network. For your security, "
                             f"log-in is paused for {minutes} minutes. Try again later, reset your password, or ask an "
                             f"administrator to unlock your account.")
+    return render(request, "registration/login.html", {
+        "form": AuthenticationForm(request), "next": _safe_next(request, request.POST.get("next") or request.GET.get("next")),
+    }, status=429)
+
+
+def address_paused(request):
+    """Too many failed log-ins from this address across usernames (password spraying): the login page with the
+    reason (429). Nothing is checked, not even a right password, until the window ends."""
+    minutes = max(1, int(settings.MICROCRED_LOGIN_ADDRESS_WINDOW_MINUTES))
+    if hasattr(request, "session"):
+        request.session.pop(PENDING_LOGIN, None)
+    messages.error(request, f"Too many failed log-in attempts from your network. For your security, log-in from "
+                            f"here is paused for up to {minutes} minutes. Try again later or reset your password.")
     return render(request, "registration/login.html", {
         "form": AuthenticationForm(request), "next": _safe_next(request, request.POST.get("next") or request.GET.get("next")),
     }, status=429)
@@ -217,3 +240,74 @@ def csrf_failure(request, reason=""):
         "message": "This form could not be accepted because its security check failed (the page was open too long, "
                    "or cookies are blocked). Go back, reload the page and try again; nothing was changed.",
     }, status=403)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page with two limits (issue 14: twenty requests in a second sent twenty e-mails): at most
+    MICROCRED_PASSWORD_RESET_PER_ADDRESS requests per client address per hour, and (in the form) at most
+    MICROCRED_PASSWORD_RESET_PER_ACCOUNT e-mails per account per hour. Over a limit nothing is sent, and the
+    answer is the same "check your mailbox" page, so the page never tells whether an account exists."""
+
+    form_class = RateLimitedPasswordResetForm
+
+    def form_valid(self, form):
+        if not ratelimit.hit("password-reset:address", client_address(self.request) or "unknown",
+                             limit=settings.MICROCRED_PASSWORD_RESET_PER_ADDRESS, window=3600):
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+# --- the account page: name, e-mail address, password -----------------------------------------------------------
+
+ACCOUNT_ACTIONS = ("name", "email", "password")
+
+
+def _attach_errors(form, error: ValidationError) -> None:
+    for field, texts in getattr(error, "message_dict", {None: error.messages}).items():
+        for text in texts:
+            form.add_error(field if field in form.fields else None, text)
+
+
+@never_cache
+@login_required
+def account(request):
+    """One's own account: name, e-mail address (with the current password), password. Each form saves alone;
+    a failed one re-renders with its message and the others keep what is saved."""
+    from django.contrib.auth import update_session_auth_hash
+    from django.contrib.auth.forms import PasswordChangeForm
+    from django.utils.translation import gettext as _
+
+    user = request.user
+    action = request.POST.get("action") if request.method == "POST" else None
+    name_form = NameForm(request.POST if action == "name" else None, prefix="name",
+                         initial={"first_name": user.first_name, "last_name": user.last_name})
+    email_form = EmailForm(request.POST if action == "email" else None, prefix="email")
+    password_form = PasswordChangeForm(user, request.POST if action == "password" else None, prefix="password")
+    if action == "name" and name_form.is_valid():
+        try:
+            services.change_name(user=user, by=user, **name_form.cleaned_data)
+        except ValidationError as error:
+            _attach_errors(name_form, error)
+        else:
+            messages.success(request, _("Your name was saved."))
+            return redirect("accounts:account")
+    elif action == "email" and email_form.is_valid():
+        try:
+            services.change_email(user=user, by=user, email=email_form.cleaned_data["email"],
+                                  password=email_form.cleaned_data["password"])
+        except ValidationError as error:
+            _attach_errors(email_form, error)
+        else:
+            messages.success(request, _("Your e-mail address was saved."))
+            return redirect("accounts:account")
+    elif action == "password" and password_form.is_valid():
+        password_form.save()
+        update_session_auth_hash(request, password_form.user)  # this session stays signed in; others end
+        services.password_changed(user=password_form.user)
+        messages.success(request, _("Your password was changed. Other sessions were signed out."))
+        return redirect("accounts:account")
+    elif action is not None and action not in ACCOUNT_ACTIONS:
+        messages.error(request, _("Unknown action."))
+    status = 400 if action in ACCOUNT_ACTIONS else 200
+    return render(request, "accounts/account.html", {"name_form": name_form, "email_form": email_form,
+                                                     "password_form": password_form}, status=status)

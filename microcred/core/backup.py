@@ -55,7 +55,7 @@ DATABASE = "database.jsonl"
 SECRETS = "secrets/key-encryption.json"
 MEDIA = "media/"
 # Recreated by `migrate` (and matched by natural key) or worthless after a restore.
-EXCLUDED_MODELS = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+EXCLUDED_MODELS = {"contenttypes.contenttype", "auth.permission", "sessions.session", "core.ratelimitcounter"}
 CHUNK = 1024 * 1024
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 PASSPHRASE_ENV = "MICROCRED_BACKUP_PASSPHRASE"

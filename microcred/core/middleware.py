@@ -32,3 +32,34 @@ class SecurityHeadersMiddleware:
             response["Permissions-Policy"] = permissions
         return response
 
+
+
+class PrivateResponsesNotStoredMiddleware:
+    """``Cache-Control: no-store, private`` on every response to a signed-in person (a session, or an API token or
+    bearer token: anything sent with credentials) and on every download (CSV/JSON exports, files): a shared school
+    computer's browser or a proxy must not keep a copy of someone's pages or exports. Public pages, documents and
+    static files seen by anonymous visitors keep their own caching.
+
+    Sits after AuthenticationMiddleware (it reads ``request.user``, which DRF also sets for token requests)."""
+
+    VALUE = "no-store, private"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = bool(getattr(user, "is_authenticated", False))
+        if signed_in or "HTTP_AUTHORIZATION" in request.META or self._is_download(response):
+            if "no-store" not in response.get("Cache-Control", ""):
+                response["Cache-Control"] = self.VALUE
+            if "Expires" in response:
+                del response["Expires"]
+        return response
+
+    @staticmethod
+    def _is_download(response) -> bool:
+        disposition = response.get("Content-Disposition", "")
+        content_type = response.get("Content-Type", "")
+        return disposition.lower().startswith("attachment") or content_type.startswith("text/csv")

@@ -47,3 +47,21 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events are append-only; they cannot be deleted.")
+
+
+class RateLimitCounter(models.Model):
+    """How many times one kind of request came from one source in one fixed window (microcred.core.ratelimit).
+
+    Kept in the database so every worker process counts together; the key is a SHA-256 digest, so no e-mail or
+    address is stored here. Rows older than a day are deleted as new ones come."""
+
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="one_counter_per_key_and_window")]
+        indexes = [models.Index(fields=["window_start"], name="ratelimit_window_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… {self.window_start:%Y-%m-%d %H:%M} ×{self.count}"

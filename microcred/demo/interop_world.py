@@ -1,5 +1,5 @@
 """The wallet part of the demo world: an illustrative wallet the demo teacher has connected, so the connected-apps
-page (and revoking) can be tried. Idempotent: the client is registered once; a live grant is renewed if missing."""
+page (and revoking) can be tried, and an LTI tool key published at /interop/jwks.json. Idempotent: the client is registered once; a live grant is renewed if missing."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -10,8 +10,8 @@ from oauth2_provider.models import AccessToken, RefreshToken, set_token_value
 from oauthlib.common import generate_token
 
 from microcred.accounts.models import User
-from microcred.interop import ob3, services
-from microcred.interop.models import ClientRegistration
+from microcred.interop import keys, ob3, services
+from microcred.interop.models import ClientRegistration, IntegrationKey
 
 SOFTWARE_ID = "microcred-demo-wallet"
 DEMO_WALLET = {
@@ -43,4 +43,8 @@ def load_interop_demo() -> dict:
             refresh = RefreshToken(user=teacher, application=application, access_token=access)
             set_token_value(refresh, generate_token())
             refresh.save()
-    return {"demo_wallet_registered": created}
+        # An LTI tool key, so /interop/jwks.json publishes something (made once, as an operator would).
+        lti_key_created = not IntegrationKey.objects.filter(purpose=IntegrationKey.Purpose.LTI).exists()
+        if lti_key_created:
+            keys.rotate_key(purpose=IntegrationKey.Purpose.LTI, by=None)
+    return {"demo_wallet_registered": created, "demo_lti_key_created": lti_key_created}

@@ -9,7 +9,7 @@ from django.utils import timezone
 from microcred.accounts.models import Organization, User
 from microcred.catalog.models import MicroCredential, Stack
 
-from .plans import MAX_GOALS, MAX_NOTE, MAX_REASON
+from .plans import MAX_GOALS, MAX_NOTE, MAX_REASON, NOT_A_SUPERVISOR
 
 
 class _MicroCredentialChoice(forms.ModelChoiceField):
@@ -54,16 +54,24 @@ class ProposeItemForm(forms.Form):
 
 
 class SupervisorForm(forms.Form):
+    """A username looked up only among the people who may supervise this earner (their organizations' members):
+    any other name, existing or not, gets the same answer and is never shown or notified."""
+
     supervisor = forms.CharField(required=False, max_length=150, label="Supervisor’s username",
-                               help_text="Your principal or supervisor, who may suggest and approve items. Leave empty to remove.")
+                               help_text="Your principal or supervisor, someone of your school or district, who may "
+                                         "suggest and approve items. Leave empty to remove.")
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates if candidates is not None else User.objects.none()
 
     def clean_supervisor(self):
         username = self.cleaned_data["supervisor"].strip()
         if not username:
             return None
-        user = User.objects.filter(username__iexact=username, is_active=True).first()
+        user = self.candidates.filter(username__iexact=username).first()
         if user is None:
-            raise forms.ValidationError("No active account has that username; check the spelling with your supervisor.")
+            raise forms.ValidationError(NOT_A_SUPERVISOR)
         return user
 
 

@@ -332,3 +332,17 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NotificationEmailOptOut(models.Model):
+    """A kind of notification a person does not want e-mailed (they still see it in the app). No row: e-mailed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_email_opt_outs")
+    kind = models.CharField(max_length=15, choices=Notification.Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_email_opt_out_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: no e-mail for {self.kind}"

@@ -95,14 +95,27 @@ def update_goals(*, plan: GrowthPlan, by, goals: str) -> GrowthPlan:
     return plan
 
 
+NOT_A_SUPERVISOR = ("No active person of your school or district has that username. Your supervisor must belong to "
+                    "one of your organizations; check the spelling with them.")
+
+
+def supervisor_candidates(earner):
+    """Everyone who may be named supervisor of ``earner``'s plan (``policy.can_supervise``): active people of the
+    earner's organizations, the earner excepted."""
+    org_ids = Membership.objects.filter(user=earner).values("organization_id")
+    return (User.objects.filter(is_active=True, memberships__organization_id__in=org_ids)
+            .exclude(pk=earner.pk).distinct())
+
+
 def set_supervisor(*, plan: GrowthPlan, by, supervisor) -> GrowthPlan:
     """Name (or with None, clear) the supervisor who may propose and approve items. The earner or a platform admin."""
     if not policy.can_choose_supervisor(by, plan):
         raise PermissionDenied("Only the earner (or a platform admin) chooses the supervisor of a growth plan.")
     if supervisor is not None and supervisor.pk == plan.earner_id:
         raise ValidationError({"supervisor": ["You cannot supervise your own growth plan; name your principal or supervisor."]})
-    if supervisor is not None and not supervisor.is_active:
-        raise ValidationError({"supervisor": ["That account is not active."]})
+    if supervisor is not None and not policy.can_supervise(supervisor, plan.earner):
+        # One message whether the account is missing, inactive or elsewhere: a plan does not reveal who exists.
+        raise ValidationError({"supervisor": [NOT_A_SUPERVISOR]})
     if plan.supervisor_id == (supervisor.pk if supervisor else None):
         return plan
     with transaction.atomic():

@@ -9,12 +9,14 @@ from django_tasks import task
 @task()
 def email_notification(notification_id: int) -> None:
     """Send one notification by e-mail, once (a retried task does not send twice)."""
-    from .models import Notification
+    from .models import Notification, NotificationEmailOptOut
 
     with transaction.atomic():
         n = Notification.objects.select_for_update(of=("self",)).select_related("user").filter(pk=notification_id, emailed_at__isnull=True).first()
         if n is None or not n.user.email:
             return
+        if NotificationEmailOptOut.objects.filter(user_id=n.user_id, kind=n.kind).exists():
+            return  # the person chose to see this kind in the app only
         url = f"{settings.SITE_URL}{n.url}" if n.url else settings.SITE_URL
         send_mail(subject=f"microcred: {n.get_kind_display()}", message=f"{n.message}\n\n{url}\n",
                   from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[n.user.email])

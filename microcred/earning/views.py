@@ -197,7 +197,21 @@ def coaching(request):
 
 @login_required
 def notifications(request):
+    """The person's notices; "Mark all as read"; and which kinds are also e-mailed (action=email_preferences)."""
+    from .models import Notification
+
+    if request.method == "POST" and request.POST.get("action") == "email_preferences":
+        try:
+            notices.set_emailed_kinds(user=request.user, by=request.user, kinds=request.POST.getlist("email"))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("earning:notifications")
+        messages.success(request, "Your e-mail choices were saved. Every notice still shows here.")
+        return redirect("earning:notifications")
     if request.method == "POST":
         notices.mark_read(user=request.user)
         return redirect("earning:notifications")
-    return render(request, "earning/notifications.html", {"notifications": request.user.notifications.all()[:100]})
+    emailed = notices.emailed_kinds(request.user)
+    return render(request, "earning/notifications.html", {
+        "notifications": request.user.notifications.all()[:100],
+        "kinds": [(value, label, value in emailed) for value, label in Notification.Kind.choices]})

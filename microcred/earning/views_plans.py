@@ -53,6 +53,7 @@ def my_plan(request):
     goals_form = GoalsForm(request.POST if action == "goals" else None, initial={"goals": plan.goals})
     propose_form = _propose_form(request, plan, request.POST if action == "propose" else None)
     supervisor_form = SupervisorForm(request.POST if action == "supervisor" else None,
+                                     candidates=plans.supervisor_candidates(plan.earner),
                                      initial={"supervisor": plan.supervisor.username if plan.supervisor_id else ""})
     if action == "goals" and goals_form.is_valid():
         try:

@@ -35,3 +35,53 @@ class ClientRegistration(models.Model):
     @property
     def scopes(self) -> list[str]:
         return self.scope.split()
+
+
+class IntegrationKey(models.Model):
+    """One signing key of an integration (an LTI 1.3 tool key, a webhook signing key), kept by interop itself.
+
+    Integrations sign as the platform, not as an issuer, so their keys are apart from credentials' issuer keys.
+    The private half is stored only encrypted (``microcred.core.secrets``); the public half is a JWK published at
+    ``/interop/jwks.json`` while the key is active or replaced-but-published."""
+
+    class Purpose(models.TextChoices):
+        LTI = "lti", "LTI 1.3 tool"
+        WEBHOOK = "webhook", "Webhook signing"
+
+    class Algorithm(models.TextChoices):
+        RS256 = "RS256", "RS256 (RSA 2048, PKCS#1 v1.5 with SHA-256)"
+        ES256 = "ES256", "ES256 (P-256 with SHA-256)"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active: signs, published"
+        REPLACED = "replaced", "Replaced by a rotation: signs nothing, still published"
+        RETIRED = "retired", "Retired: signs nothing, no longer published"
+        REVOKED = "revoked", "Revoked: compromised, no longer published"
+
+    # The RFC 7638 thumbprint of the public JWK: stable, unique, and says nothing about the installation.
+    kid = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, db_index=True)
+    algorithm = models.CharField(max_length=5, choices=Algorithm.choices)
+    public_jwk = models.JSONField()
+    encrypted_private_key = models.TextField(editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    replaced_at = models.DateTimeField(null=True, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["purpose", "-created_at"]
+        constraints = [
+            # One key signs for a purpose at a time; a rotation replaces it in one transaction.
+            models.UniqueConstraint(fields=["purpose"], condition=models.Q(status="active"),
+                                    name="one_active_integration_key_per_purpose"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.algorithm} {self.kid[:12]}… ({self.status})"
+
+    @property
+    def published(self) -> bool:
+        return self.status in (self.Status.ACTIVE, self.Status.REPLACED)

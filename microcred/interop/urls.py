@@ -15,6 +15,8 @@ urlpatterns = [
     path("oauth/authorize", oauth.ConsentView.as_view(), name="authorize"),
     path("oauth/token", oauth_views.TokenView.as_view(), name="token"),
     path("oauth/revoke", oauth_views.RevokeTokenView.as_view(), name="revoke"),
+    # Integration keys (LTI tool keys, webhook signing): the public JWKS. LTI will also publish it at /lti/jwks.
+    path("interop/jwks.json", views.jwks, name="jwks"),
     # The earner's view of it.
     path("connected-apps/", views.connected_apps, name="connected_apps"),
     path("connected-apps/<int:application_id>/revoke", views.revoke_access, name="revoke_access"),

@@ -18,13 +18,23 @@ from microcred.core.api import SafeJSONParser
 
 from microcred.accounts import policy
 
-from . import ob3, selectors, services
+from . import keys, ob3, selectors, services
 from .oauth import SCOPE_LABELS
 from .registration import MAX_BODY_BYTES, RegistrationError
 
 
 def _absolute(name: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{reverse(name)}"
+
+
+@require_GET
+def jwks(request):
+    """GET /interop/jwks.json: the public keys of the platform's integrations (active and replaced-but-published),
+    for LTI platforms and webhook receivers to verify what we sign. Public; never a private member."""
+    response = JsonResponse(keys.jwks(), json_dumps_params={"indent": 2})
+    # Short: a rotation must reach verifiers well before the replaced key is retired.
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @require_GET

@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # No copy of a signed-in person's pages or of any export in browser or proxy caches (shared school computers).
+    "microcred.core.middleware.PrivateResponsesNotStoredMiddleware",
+    "microcred.accounts.sessions.IdleSessionMiddleware",  # an active session stays alive; an idle one ends
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "microcred.accounts.middleware.RequireTwoFactorMiddleware",
@@ -227,10 +230,13 @@ Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 
 # Web security baseline (docs/security.md)
 # Sessions and CSRF: cookies are HttpOnly (CSRF's too: htmx reads the token from the page, not the cookie),
-# SameSite=Lax, and sessions end after two weeks idle or when the browser closes.
+# SameSite=Lax. A session ends when the browser closes (the cookie has no expiry date) or after
+# MICROCRED_SESSION_HOURS (12) without activity (microcred.accounts.sessions.IdleSessionMiddleware keeps an
+# active one alive), whichever comes first: shared school computers.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = int(os.environ.get("MICROCRED_SESSION_HOURS", "336")) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = int(os.environ.get("MICROCRED_SESSION_HOURS", "12")) * 3600
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "microcred.accounts.views.csrf_failure"
@@ -252,6 +258,17 @@ AXES_LOCKOUT_CALLABLE = "microcred.accounts.views.locked_out"
 # The same client address as the audit trail (MICROCRED_TRUSTED_PROXIES decides how far X-Forwarded-For is believed).
 AXES_CLIENT_IP_CALLABLE = "microcred.core.audit_context.client_address"
 AXES_VERBOSE = False
+# Password spraying (microcred.accounts.throttle): failed log-ins from one address across all usernames. At this
+# many in one window, log-in from that address pauses until the window ends. Higher than the per-username limit:
+# a school's teachers may share one address. 0 turns it off.
+MICROCRED_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("MICROCRED_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+MICROCRED_LOGIN_ADDRESS_WINDOW_MINUTES = int(os.environ.get("MICROCRED_LOGIN_ADDRESS_WINDOW_MINUTES", "15"))
+
+# Password reset e-mails (microcred.accounts.views.PasswordResetView): at most this many requests per client
+# address per hour, and this many e-mails per account per hour; beyond them nothing is sent and the page answers
+# as usual (it never tells whether an account exists). Counted in the database, across worker processes.
+MICROCRED_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("MICROCRED_PASSWORD_RESET_PER_ADDRESS", "10"))
+MICROCRED_PASSWORD_RESET_PER_ACCOUNT = int(os.environ.get("MICROCRED_PASSWORD_RESET_PER_ACCOUNT", "3"))
 
 # Two-factor (TOTP, django-otp). Anyone may turn it on; with this set, platform and issuer admins, recognizer
 # admins, assessors and staff must (they are sent to set it up). Off by default here; on in production settings.

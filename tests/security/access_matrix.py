@@ -539,6 +539,10 @@ ENDPOINTS.update({
     # --- two-factor sign-in: each person their own ----------------------------------------------------------
     # without a password step in progress the code page sends an anonymous visitor to the login page
     "accounts/login/code/": [GET(expect(OK, anonymous=LOGIN)), POST(expect(REFUSED, anonymous=LOGIN), data={"code": "000000"})],
+    # One's own account only; a new e-mail address needs the current password (a wrong one changes nothing).
+    "accounts/account/": [GET(SIGNED_IN_OWN),
+                          POST(expect(REFUSED, anonymous=LOGIN), data={"action": "email", "email-email": "new@example.org",
+                                                                       "email-password": "not-the-password"})],
     "accounts/two-factor/": [GET(SIGNED_IN_OWN), POST(SIGNED_IN_NOT_ALLOWED)],
     "accounts/two-factor/setup/": [GET(SIGNED_IN_OWN), POST(expect(REFUSED, anonymous=LOGIN), data={"code": "000000"})],
     "accounts/two-factor/disable/": [GET(SIGNED_IN_NOT_ALLOWED), POST(expect(REFUSED, anonymous=LOGIN), data={"code": "000000"})],
@@ -558,6 +562,8 @@ def _ob_authorize(world, *, deny: bool = False) -> dict:
 # --- Open Badges 3.0 API (microcred.interop): bearer tokens only, so a signed-in session is "not authenticated"
 ENDPOINTS.update({
     "ims/ob/v3p0/discovery": public_document(),
+    # Integration keys' JWKS: public keys only (the private halves are never served, to anyone).
+    "interop/jwks.json": public_document(),
     "ims/ob/v3p0/credentials": [GET(expect(LOGIN)), POST(expect(LOGIN), format="json", data={"id": HOSTILE})],
     "ims/ob/v3p0/profile": [GET(expect(LOGIN)), PUT(expect(LOGIN), format="json", data={"type": "Profile", "name": HOSTILE})],
     # Anyone may register a client (RFC 7591, no initial access token); malformed metadata changes nothing.

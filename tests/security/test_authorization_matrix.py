@@ -217,8 +217,9 @@ def observed(response, body: bytes, *, api: bool) -> str:
 
 
 # Tables a refused request may touch without that being a change of anyone's data: the session store and the
-# login-attempt log (lockout counts failed logins, which is its job).
-IGNORED_TABLES = ("django_session", "axes_")
+# login-attempt log (lockout counts failed logins, which is its job), and the rate-limit counters (failed log-ins
+# per address, password-reset requests: counting refused requests is their job).
+IGNORED_TABLES = ("django_session", "axes_", "core_ratelimitcounter")
 _WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+["`]?(\w+)', re.IGNORECASE)
 
 

@@ -44,6 +44,10 @@ for c in IssuedCredential.objects.all():
     out["credentials"][str(c.pk)] = [verify_credential(c.credential).as_dict(), verify_credential(c.jwt).as_dict()]
 # The restored private keys decrypt under this installation's secret, so the issuer can keep signing.
 out["keys_usable"] = [keys.private_key(k) is not None for k in IssuerKey.objects.filter(status="active")]
+# So do interop's integration keys (they subscribe to the same re-encryption request).
+from microcred.interop import keys as integration_keys
+from microcred.interop.models import IntegrationKey
+out["integration_keys_usable"] = [integration_keys.private_key(k) is not None for k in IntegrationKey.objects.filter(status="active")]
 out["files"] = {f.storage_name: f.sha256 for f in EvidenceFile.objects.all()}
 # New rows get fresh ids after the restore (sequences follow the loaded rows).
 out["new_user_id"] = User.objects.create_user(username="after-restore", password="x-long-password-1").pk
@@ -64,6 +68,8 @@ def seeded(world, publish_mc, media):
     issued = [credentials.issue_for_attempt(earn(world, versions[0]))]
     keys.rotate(world["orgs"]["issuer"], by=world["people"]["issuer_admin"])  # the first was signed by a now-retired key
     issued.append(credentials.issue_for_attempt(earn(world, versions[1], earner_key="other_earner")))
+    # interop's own key store is backed up and re-encrypted too (by its command: core's code never imports interop).
+    call_command("integration_keys", "--rotate", "lti", stdout=io.StringIO())
     credentials.revoke(issued[1], by=world["people"]["issuer_admin"], reason="Not the earner's own work")
     uploads = [store_upload(uploaded_file=SimpleUploadedFile(name, data), owner=world["people"]["earner"])
                for name, data in (("lesson.png", png()), ("plan.pdf", pdf().replace(b"trailer", b"%" + os.urandom(3000).hex().encode() + b"\ntrailer")))]
@@ -105,7 +111,7 @@ def test_backup_restores_into_an_empty_data_folder_and_every_credential_still_ve
 
     env = fresh_environment(tmp_path, "restored")
     restored = run(["-m", "microcred.manage", "restore", str(archive)], env)
-    assert "Re-encrypted 4 issuer key(s)" in restored.stdout, restored.stdout + restored.stderr
+    assert "Re-encrypted 5 private key(s) (issuer and integration keys)" in restored.stdout, restored.stdout + restored.stderr
     result = json.loads(run(["-c", VERIFY_SCRIPT], env).stdout.strip().splitlines()[-1])
 
     after = {pk: (json_ok[0]["verified"], json_ok[1]["verified"]) for pk, json_ok in result["credentials"].items()}
@@ -113,8 +119,9 @@ def test_backup_restores_into_an_empty_data_folder_and_every_credential_still_ve
     revoked = result["credentials"][str(seeded["issued"][1].pk)][0]
     assert any(c["check"] == "status" and c["status"] == "failed" for c in revoked["checks"])
     assert result["keys_usable"] == [True, True]
-    # The whole trail came back, plus one event per issuer key re-encrypted for this installation.
-    assert result["audit_events"] == AuditEvent.objects.count() + 4
+    assert result["integration_keys_usable"] == [True]
+    # The whole trail came back, plus one event per key re-encrypted for this installation (4 issuer, 1 integration).
+    assert result["audit_events"] == AuditEvent.objects.count() + 5
     from microcred.accounts.models import User
     assert result["new_user_id"] > User.objects.order_by("-pk").first().pk
 

@@ -26,7 +26,10 @@ def mcs(world, publish_mc):
 
 @pytest.fixture
 def supervisor(world):
-    return User.objects.create_user(username="principal", password="pw-principal-123", first_name="Pat", last_name="Principal")
+    """The earner's principal: a member of the earner's district (supervisors come from one's own organizations)."""
+    user = User.objects.create_user(username="principal", password="pw-principal-123", first_name="Pat", last_name="Principal")
+    accounts_services.grant_role(user=user, organization=world["orgs"]["district"], role="earner")
+    return user
 
 
 @pytest.fixture
@@ -130,6 +133,35 @@ def test_decide_only_by_supervisor_or_own_coach(world, mcs, supervisor, coach):
     plans.decide_item(item=other, by=coach, approve=False)
     other.refresh_from_db()
     assert other.state == "declined"
+
+
+@pytest.mark.parametrize("who", ["other_earner", "issuer_admin", "platform_admin", "inactive"])
+def test_a_supervisor_outside_the_earners_organizations_is_refused_and_never_named_or_notified(client, world, who):
+    """Issue 14: the supervisor field turned any username into a full name and notified that person."""
+    earner = world["people"]["earner"]
+    if who == "inactive":
+        person = User.objects.create_user(username="gone", first_name="Gone", last_name="Away", is_active=False)
+        accounts_services.grant_role(user=person, organization=world["orgs"]["district"], role="earner")
+    else:
+        person = world["people"][who]
+    plan = _plan(world)
+    with pytest.raises(ValidationError, match="No active person of your school or district"):
+        plans.set_supervisor(plan=plan, by=earner, supervisor=person)
+    client.force_login(earner)
+    response = client.post(reverse("earning:plan"), {"action": "supervisor", "supervisor": person.username.upper()})
+    body = response.content.decode()
+    assert response.status_code == 200 and "No active person of your school or district has that username" in body
+    assert person.get_full_name() not in body  # the page does not reveal who holds the username
+    # The same answer as for a username nobody holds.
+    unknown = client.post(reverse("earning:plan"), {"action": "supervisor", "supervisor": "nobody-at-all"}).content.decode()
+    assert "No active person of your school or district has that username" in unknown
+    plan.refresh_from_db()
+    assert plan.supervisor is None and not Notification.objects.filter(user=person).exists()
+
+
+def test_supervisor_candidates_are_the_earners_organizations_members(world, supervisor):
+    earner = world["people"]["earner"]
+    assert list(plans.supervisor_candidates(earner)) == [supervisor]
 
 
 def test_supervisor_is_set_by_the_earner_or_a_platform_admin(world, supervisor):
@@ -256,7 +288,7 @@ def test_my_plan_page_goals_propose_supervisor_and_start(client, world, mcs, sup
     response = client.post(url, {"action": "supervisor", "supervisor": "principal"}, follow=True)
     assert "Pat Principal is now your supervisor" in response.content.decode()
     response = client.post(url, {"action": "supervisor", "supervisor": "nobody-like-this"})
-    assert "No active account has that username" in response.content.decode()
+    assert "No active person of your school or district has that username" in response.content.decode()
     plan = plans.plan_for(earner)
     assert plan.goals == "Grow in questioning." and plan.supervisor == supervisor and plan.items.count() == 1
 

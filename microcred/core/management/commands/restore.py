@@ -29,4 +29,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Restored {sum(result.counts.values())} database rows in {len(result.counts)} tables and "
                           f"{result.media_files} evidence file(s) from {file}.")
         if result.reencrypted_keys:
-            self.stdout.write(f"Re-encrypted {result.reencrypted_keys} issuer key(s) under this installation's key-encryption secret.")
+            self.stdout.write(f"Re-encrypted {result.reencrypted_keys} private key(s) (issuer and integration keys) under this installation's key-encryption secret.")
