@@ -15,8 +15,8 @@ class Command(BaseCommand):
                             help="Make a new active key for PURPOSE (lti, webhook); the first one if none exists")
         parser.add_argument("--algorithm", choices=IntegrationKey.Algorithm.values,
                             help="With --rotate: RS256 or ES256 (default: RS256 for lti, ES256 for webhook)")
-        parser.add_argument("--retire", metavar="KID", help="Stop publishing the key KID")
-        parser.add_argument("--revoke", metavar="KID", help="Revoke the key KID at once (give --reason)")
+        parser.add_argument("--retire", metavar="KID", help="Stop publishing the key KID (write --retire=KID: a kid may start with -)")
+        parser.add_argument("--revoke", metavar="KID", help="Revoke the key KID at once (give --reason; write --revoke=KID)")
         parser.add_argument("--reason", default="", help="With --revoke: why")
 
     def _key(self, kid):
