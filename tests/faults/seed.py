@@ -121,7 +121,7 @@ def seed_recognition(earners: int) -> dict:
     from django.utils import timezone
 
     from microcred.accounts.models import Membership, User
-    from microcred.credentials.models import IssuedCredential
+    from microcred.credentials.models import STATUS_LIST_SIZE, IssuedCredential
     from microcred.credentials.services import issue_for_attempt
     from microcred.earning.models import Attempt
     from microcred.recognition import services as recognition
@@ -140,10 +140,13 @@ def seed_recognition(earners: int) -> dict:
         attempts = Attempt.objects.bulk_create([
             Attempt(earner=u, version=c.version, micro_credential=c.version.micro_credential, state=Attempt.State.EARNED,
                     privacy_confirmed_at=now, submitted_at=now, decided_at=now) for u, c in pairs])
+        # Indexes the issued ones (drawn at random) do not hold: the list's unique constraint stands.
+        taken = {(c.status_list_id, c.status_index) for c in creds}
+        free = (n for n in range(1000, STATUS_LIST_SIZE) if all((c.status_list_id, n) not in taken for c in creds))
         IssuedCredential.objects.bulk_create([
             IssuedCredential(id=uuid.uuid4(), attempt=a, issuer=c.issuer, version=c.version, earner=u, credential=c.credential,
-                             jwt=c.jwt, status_list=c.status_list, status_index=1000 + i, issued_at=c.issued_at)
-            for i, ((u, c), a) in enumerate(zip(pairs, attempts))], batch_size=500)
+                             jwt=c.jwt, status_list=c.status_list, status_index=next(free), issued_at=c.issued_at)
+            for (u, c), a in zip(pairs, attempts)], batch_size=500)
     by = w["people"]["recognizer"]
     for document in (RENEWAL, ROLE):
         recognition.publish(policy=recognition.create_or_update_draft(recognizer=w["state"], document=document, by=by), by=by)
