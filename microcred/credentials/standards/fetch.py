@@ -2,7 +2,7 @@
 
 Only http(s); the host's addresses are resolved first and the connection goes to a checked address (no request to
 loopback, private, link-local, reserved or multicast networks, also after DNS tricks); a timeout; a size limit;
-no redirects beyond three, each checked the same way. No Django here: the caller passes the switch.
+at most three redirects (by default), each checked the same way. No Django here: the caller passes the switch.
 """
 from __future__ import annotations
 
@@ -58,20 +58,21 @@ class _PinnedHTTP(http.client.HTTPConnection):
         self.sock = socket.create_connection((self._address, self.port), self.timeout)
 
 
-def fetch_json(url: str, *, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_DOCUMENT_BYTES) -> dict:
+def fetch_json(url: str, *, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_DOCUMENT_BYTES,
+               schemes: tuple[str, ...] = ("https", "http"), max_redirects: int = MAX_REDIRECTS,
+               accept: str = "application/ld+json, application/json") -> dict:
     """The JSON object at ``url``. Raises FetchError (Gone for HTTP 410) with the reason."""
-    for _ in range(MAX_REDIRECTS + 1):
+    for _ in range(max_redirects + 1):
         parts = urlsplit(url)
-        if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise FetchError(f"only http(s) addresses are fetched, not {url[:200]!r}")
+        if parts.scheme not in schemes or not parts.hostname:
+            raise FetchError(f"only {' or '.join(schemes)} addresses are fetched, not {url[:200]!r}")
         port = parts.port or (443 if parts.scheme == "https" else 80)
         address = _public_address(parts.hostname, port)
         kind = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
         connection = kind(parts.hostname, port, address, timeout=timeout)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         try:
-            connection.request("GET", path, headers={"Accept": "application/ld+json, application/json",
-                                                     "User-Agent": "microcred-verifier"})
+            connection.request("GET", path, headers={"Accept": accept, "User-Agent": "microcred-verifier"})
             response = connection.getresponse()
             if response.status in (301, 302, 303, 307, 308) and response.getheader("Location"):
                 url = urljoin(url, response.getheader("Location"))
@@ -94,4 +95,4 @@ def fetch_json(url: str, *, timeout: float = TIMEOUT_SECONDS, max_bytes: int = M
         if not isinstance(document, dict):
             raise FetchError(f"{url[:200]} is not a JSON object")
         return document
-    raise FetchError(f"too many redirects from {url[:200]}")
+    raise FetchError(f"{url[:200]} redirects (at most {max_redirects} redirects are followed)")
