@@ -23,8 +23,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "microcred"
-# Lowest first. interop is not in this branch yet; it sits between recognition and demo.
-LAYERS = ["core", "accounts", "catalog", "earning", "assessment", "credentials", "recognition", "interop", "demo"]
+# Lowest first (the same order as the import-linter contract in pyproject.toml).
+LAYERS = ["core", "accounts", "sso", "rosters", "catalog", "earning", "people", "assessment", "credentials",
+          "recognition", "interop", "demo"]
 RANK = {name: i for i, name in enumerate(LAYERS)}
 
 

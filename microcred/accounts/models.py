@@ -57,6 +57,8 @@ class Role(models.TextChoices):
     AUTHOR = "author", "Author"
     ISSUER_ADMIN = "issuer_admin", "Issuer admin"
     RECOGNIZER_ADMIN = "recognizer_admin", "Recognizer admin"
+    # A district's, school's or state agency's people administrator: rosters, invitations, roles, coaches.
+    ORG_ADMIN = "org_admin", "Organization admin (people)"
     PLATFORM_ADMIN = "platform_admin", "Platform admin"
 
 
@@ -100,6 +102,30 @@ class EducatorProfile(models.Model):
     position = models.CharField(max_length=20, choices=Position.choices, default=Position.TEACHER)
     career_stage = models.CharField(max_length=12, choices=CareerStage.choices, default=CareerStage.EXPERIENCED)
     license_number = models.CharField(max_length=40, blank=True)
+    # Facts a district or state system knows (imported in bulk, issue 14): recognition rules and growth plans use them.
+    license_type = models.CharField(max_length=80, blank=True, help_text="e.g. Practitioner, Professional, Provisional")
+    years_experience = models.PositiveSmallIntegerField(null=True, blank=True)
+    evaluation_rating = models.CharField(max_length=60, blank=True, help_text="the latest summative evaluation rating")
+    evaluation_growth_areas = models.JSONField(
+        default=list, blank=True, help_text="codes or names of the evaluation rubric's areas this educator works on")
+    facts_updated_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Educator profile of {self.user}"
+
+
+class PersonSourcedId(models.Model):
+    """A person's identifier in an organization's own system (OneRoster ``sourcedId``, an identity provider's
+    subject): how a roster import or a single sign-on finds the same person again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sourced_ids")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="person_sourced_ids",
+                                     help_text="the organization whose system issued the identifier")
+    sourced_id = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "sourced_id"], name="unique_person_sourced_id")]
+
+    def __str__(self) -> str:
+        return f"{self.sourced_id} at {self.organization}"

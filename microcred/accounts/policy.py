@@ -19,7 +19,7 @@ their reverse relations, never by importing those apps. Every function accepts a
 """
 from __future__ import annotations
 
-from .models import Membership, Role
+from .models import Membership, Organization, Role
 
 __all__ = [
     "is_signed_in", "is_platform_admin", "is_issuer_admin", "manages_issuer", "issuer_admin_organization_ids",
@@ -34,7 +34,8 @@ __all__ = [
     "can_register_client_for_operator", "can_manage_integration_keys", "is_recognizer_admin", "can_manage_recognizer",
     "recognizer_admin_organization_ids", "can_manage_recognition", "priority_admin_organization_ids",
     "sponsor_organization_ids", "is_sponsor", "can_view_audit_trail", "can_open_admin_site", "holds_staff_role",
-    "remember",
+    "remember", "people_admin_organization_ids", "can_manage_people", "can_manage_person", "grantable_roles",
+    "can_grant_role", "can_import_roster",
 ]
 
 # Roles whose misuse reaches many people's records or credentials (two-factor may be required of them).
@@ -383,6 +384,102 @@ def holds_staff_role(user) -> bool:
     if not is_signed_in(user):
         return False
     return bool(user.is_staff or user.is_superuser or _org_ids(user, *STAFF_ROLES))
+
+
+# --- people: rosters, invitations, roles (issue 14) -----------------------------------------------------------------
+
+# Which roles an admin of an organization may give to people of that organization. Nobody grants platform admin
+# through these pages (only platform admins, in Django's admin), and nobody grants anything to themselves.
+GRANTABLE_ROLES = {
+    Role.ORG_ADMIN: (Role.EARNER, Role.COACH, Role.ORG_ADMIN),
+    Role.ISSUER_ADMIN: (Role.AUTHOR, Role.ASSESSOR, Role.ISSUER_ADMIN),
+    Role.RECOGNIZER_ADMIN: (Role.RECOGNIZER_ADMIN,),
+}
+PEOPLE_ADMIN_ROLES = tuple(GRANTABLE_ROLES)
+_PEOPLE_CACHE = "_policy_people_orgs"
+
+
+def people_admin_organization_ids(user) -> set[int] | None:
+    """Organizations whose people ``user`` manages (``None``: all, for platform admins). An organization admin of a
+    state agency or district also manages the organizations below it (its districts, its schools); issuer and
+    recognizer admins manage their own organization only."""
+    if is_platform_admin(user):
+        return None
+    if not is_signed_in(user):
+        return set()
+    cached = getattr(user, _PEOPLE_CACHE, None)
+    if cached is not None:
+        return set(cached)
+    ids = _org_ids(user, *PEOPLE_ADMIN_ROLES)
+    frontier = _org_ids(user, Role.ORG_ADMIN)
+    while frontier:  # the tree is shallow (state > district > school): one query per level
+        frontier = set(Organization.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
+        ids |= frontier
+    if getattr(user, _CACHE, None) is not None:
+        setattr(user, _PEOPLE_CACHE, frozenset(ids))
+    return ids
+
+
+def can_manage_people(user, organization) -> bool:
+    """Search, invite, deactivate and change the roles of the people of ``organization`` (see
+    ``people_admin_organization_ids``)."""
+    ids = people_admin_organization_ids(user)
+    return ids is None or getattr(organization, "pk", organization) in ids
+
+
+def can_manage_person(user, person) -> bool:
+    """``person`` belongs (in any role) to an organization whose people ``user`` manages, and is not ``user``."""
+    if not is_signed_in(user) or person.pk == user.pk:
+        return False
+    ids = people_admin_organization_ids(user)
+    if ids is None:
+        return True
+    return Membership.objects.filter(user=person, organization_id__in=ids).exists()
+
+
+def grantable_roles(user, organization) -> tuple[str, ...]:
+    """The roles ``user`` may give to people of ``organization``: those its admin roles there (or above it, for
+    organization admins) allow; platform admins every role but platform admin."""
+    if not can_manage_people(user, organization):
+        return ()
+    if is_platform_admin(user):
+        return tuple(r for r in Role.values if r != Role.PLATFORM_ADMIN)
+    org_id = getattr(organization, "pk", organization)
+    roles: set[str] = set()
+    for admin_role, grants in GRANTABLE_ROLES.items():
+        if admin_role != Role.ORG_ADMIN and _holds(user, admin_role, org_id):
+            roles.update(grants)
+    if _manages_as_org_admin(user, org_id):  # an organization admin there or above it
+        roles.update(GRANTABLE_ROLES[Role.ORG_ADMIN])
+    return tuple(r for r in Role.values if r in roles)
+
+
+def can_grant_role(user, person, organization, role: str) -> bool:
+    """Give (or take away) ``role`` at ``organization`` to ``person``: a role ``user`` may grant there, and never
+    to oneself — no account grants itself a role, whatever its own roles."""
+    if not is_signed_in(user) or getattr(person, "pk", None) == user.pk:
+        return False
+    return role in grantable_roles(user, organization)
+
+
+def can_import_roster(user, organization) -> bool:
+    """Import a roster (OneRoster or the simple CSV) or educator facts for ``organization``: its organization admins
+    (or those of an organization above it), and platform admins."""
+    if is_platform_admin(user):
+        return True
+    return _manages_as_org_admin(user, getattr(organization, "pk", organization))
+
+
+def _manages_as_org_admin(user, org_id: int) -> bool:
+    """``user`` is an organization admin of ``org_id`` or of an organization above it."""
+    ids = _org_ids(user, Role.ORG_ADMIN)
+    frontier = set(ids)
+    while frontier:
+        if org_id in frontier:
+            return True
+        frontier = set(Organization.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
+        ids |= frontier
+    return False
 
 
 # --- Django's permission API (for apps below accounts) ------------------------------------------------------------

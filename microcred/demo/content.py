@@ -98,6 +98,7 @@ PEOPLE = [
     _person("author_dp", "author_dp", "Sofia", "Delgado", [[DP, "author"]]),
     _person("issuer_admin_dp", "issuer_admin_dp", "Marcus", "Lee", [[DP, "issuer_admin"]]),
     _person("recognizer", "recognizer", "Janet", "Pruitt", [[SEA, "recognizer_admin"]]),
+    _person("district people admin", "district_admin", "Grace", "Nakamura", [[RURAL, "org_admin"]]),
     _person("admin", "admin", "Sam", "Okafor", [[SEA, "platform_admin"]]),
 ]
 

@@ -66,3 +66,53 @@ def test_core_asks_through_has_perm(world):
     assert world["people"]["platform_admin"].has_perm("core.view_audit_trail")
     assert not world["people"]["issuer_admin"].has_perm("core.view_audit_trail")
     assert not AnonymousUser().has_perm("core.view_audit_trail")
+
+
+# --- people administration (issue 14) ------------------------------------------------------------------------------
+
+@pytest.fixture
+def people_world(db):
+    from microcred.accounts.models import Membership, Organization, User
+
+    state = Organization.objects.create(name="State", slug="pw-state", kind="state_agency")
+    district = Organization.objects.create(name="District", slug="pw-district", kind="district", parent=state)
+    school = Organization.objects.create(name="School", slug="pw-school", kind="school", parent=district)
+    other = Organization.objects.create(name="Other district", slug="pw-other", kind="district", parent=state)
+    issuer = Organization.objects.create(name="Issuer", slug="pw-issuer", kind="nonprofit")
+    people = {n: User.objects.create_user(n, password="x-long-password") for n in
+              ("district_admin", "teacher", "issuer_admin", "outsider", "other_teacher")}
+    Membership.objects.create(user=people["district_admin"], organization=district, role="org_admin")
+    Membership.objects.create(user=people["teacher"], organization=school, role="earner")
+    Membership.objects.create(user=people["issuer_admin"], organization=issuer, role="issuer_admin")
+    Membership.objects.create(user=people["other_teacher"], organization=other, role="earner")
+    return {"orgs": {"state": state, "district": district, "school": school, "other": other, "issuer": issuer}, **people}
+
+
+def test_an_organization_admin_manages_its_organization_and_those_below_it_only(people_world):
+    from microcred.accounts import policy
+
+    admin, orgs = people_world["district_admin"], people_world["orgs"]
+    assert policy.people_admin_organization_ids(admin) == {orgs["district"].pk, orgs["school"].pk}
+    assert policy.can_manage_people(admin, orgs["school"]) and not policy.can_manage_people(admin, orgs["state"])
+    assert not policy.can_manage_people(admin, orgs["other"])
+    assert policy.can_manage_person(admin, people_world["teacher"])
+    assert not policy.can_manage_person(admin, people_world["other_teacher"])
+    assert not policy.can_manage_person(admin, admin)
+    assert policy.can_import_roster(admin, orgs["school"]) and not policy.can_import_roster(admin, orgs["other"])
+    assert set(policy.grantable_roles(admin, orgs["school"])) == {"earner", "coach", "org_admin"}
+    assert policy.grantable_roles(admin, orgs["issuer"]) == ()
+
+
+def test_nobody_grants_a_role_to_themselves_or_beyond_their_own_grants(people_world):
+    from microcred.accounts import policy
+
+    admin, issuer_admin, orgs = people_world["district_admin"], people_world["issuer_admin"], people_world["orgs"]
+    assert policy.can_grant_role(admin, people_world["teacher"], orgs["school"], "coach")
+    assert not policy.can_grant_role(admin, admin, orgs["district"], "coach")
+    assert not policy.can_grant_role(admin, people_world["teacher"], orgs["school"], "platform_admin")
+    assert not policy.can_grant_role(admin, people_world["teacher"], orgs["school"], "assessor")
+    assert set(policy.grantable_roles(issuer_admin, orgs["issuer"])) == {"author", "assessor", "issuer_admin"}
+    assert not policy.can_import_roster(issuer_admin, orgs["issuer"])
+    outsider = people_world["outsider"]
+    assert policy.people_admin_organization_ids(outsider) == set()
+    assert not policy.can_manage_people(outsider, orgs["school"]) and not policy.can_import_roster(outsider, orgs["school"])
