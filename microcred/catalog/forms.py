@@ -1,6 +1,8 @@
 """Authoring forms. They translate between friendly text fields and the MC definition document."""
 from __future__ import annotations
 
+import json
+
 from django import forms
 
 from microcred.accounts.models import Organization
@@ -172,17 +174,44 @@ class PartForm(forms.Form):
                 prompts.append({"text": line, "response_type": old["response_type"] if old else kind,
                                 "guidance": guidance.get(line, ""), "choices": [], "correct_choice": None})
         criteria = []
+        boxes = _descriptor_box_for_level(levels, data.get("descriptor_levels"))
         indexes = sorted({int(k.split("-")[1]) for k in data if k.startswith("criterion-") and k.split("-")[1].isdigit()})
         for i in indexes[:40]:
             title = (data.get(f"criterion-{i}-title") or "").strip()
             if not title or data.get(f"criterion-{i}-remove"):
                 continue
             criteria.append({"title": title, "description": (data.get(f"criterion-{i}-description") or "").strip(),
-                             "descriptors": [(data.get(f"criterion-{i}-level-{k}") or "").strip() for k in range(len(levels))]})
+                             "descriptors": [(data.get(f"criterion-{i}-level-{k}") or "").strip() if k is not None else ""
+                                             for k in boxes]})
         return {"title": d["title"], "overview": d["overview"], "demonstrates": d["demonstrates"],
                 "evidence_types": d["evidence_types"], "prompts": prompts,
                 "rubric": {"levels": levels, "passing_rule": d["passing_rule"], "passing_level": passing_level,
                            "min_criteria": d["min_criteria"], "criteria": criteria}}
+
+
+def _descriptor_box_for_level(levels: list[str], shown: str | None) -> list[int | None]:
+    """For each level now named, the descriptor box (by position) that holds its text, or None for a new level.
+
+    The boxes were drawn for the levels the page was shown with (``shown``, a JSON list). A descriptor belongs to
+    its level, not to a column: adding "Developing" between "Not Yet" and "Proficient" keeps Proficient's text with
+    Proficient and gives Developing an empty box. Only when the number of levels is unchanged and a name is new is
+    the level taken as renamed in place."""
+    try:
+        before = json.loads(shown) if shown and len(shown) <= 2000 else None
+    except (ValueError, RecursionError):
+        before = None
+    if not isinstance(before, list) or not all(isinstance(b, str) for b in before):
+        return list(range(len(levels)))  # no record of what was shown: keep positions (an API-like post)
+    by_name = {name.strip().lower(): k for k, name in enumerate(before)}
+    boxes: list[int | None] = []
+    for k, name in enumerate(levels):
+        if name.lower() in by_name:
+            boxes.append(by_name[name.lower()])
+        elif len(levels) == len(before) and before[k].strip().lower() not in {n.lower() for n in levels}:
+            boxes.append(k)  # renamed in place
+        else:
+            boxes.append(None)
+    return boxes
 
 
 class ReviewForm(forms.Form):

@@ -14,7 +14,7 @@ from microcred.accounts.models import Organization
 from microcred.core import audit
 
 from .definition import DefinitionErrors, export_definition, validate_definition, write_definition
-from .models import MicroCredential, MicroCredentialVersion, Stack, StackItem
+from .models import LevelDescriptor, MicroCredential, MicroCredentialVersion, Stack, StackItem
 from .signals import version_published, version_retired
 from .transitions import ensure_version_transition
 
@@ -108,6 +108,18 @@ def update_draft_fields(*, version: MicroCredentialVersion, changes: dict, by) -
     return update_draft(version=version, definition=definition, by=by)
 
 
+def _check_rubrics_complete(version: MicroCredentialVersion) -> None:
+    """Refuse review or publishing while any rubric cell is empty: assessors and earners read every descriptor, and
+    an empty one (a level added after the criteria were written) would be scored against nothing."""
+    missing = [f"Part {d.criterion.rubric.part.position} “{d.criterion.rubric.part.title}”, criterion "
+               f"“{d.criterion.title}”: the “{d.level.name}” level has no descriptor."
+               for d in LevelDescriptor.objects.filter(criterion__rubric__part__version=version, text="")
+               .select_related("criterion__rubric__part", "level").order_by("criterion__rubric__part__position",
+                                                                            "criterion__position", "level__position")[:10]]
+    if missing:
+        raise ValidationError(missing)
+
+
 def submit_for_review(*, version: MicroCredentialVersion, by) -> MicroCredentialVersion:
     _check_can_edit(by, version.micro_credential)
     with transaction.atomic():
@@ -115,6 +127,7 @@ def submit_for_review(*, version: MicroCredentialVersion, by) -> MicroCredential
         if version.state == S.IN_REVIEW:
             return version
         ensure_version_transition(version, to=S.IN_REVIEW)
+        _check_rubrics_complete(version)
         version.state, version.submitted_at = S.IN_REVIEW, timezone.now()
         version.save(update_fields=["state", "submitted_at"])
         audit.record(actor=by, action="mc.submitted_for_review", target=version)
@@ -149,6 +162,7 @@ def publish(*, version: MicroCredentialVersion, by) -> MicroCredentialVersion:
         ensure_version_transition(version, to=S.PUBLISHED)
         if not version.organization_roles.filter(role="issuer").exists():
             raise ValidationError("Name an issuing organization before publishing.")
+        _check_rubrics_complete(version)
         now = timezone.now()
         previous = list(MicroCredentialVersion.objects.select_for_update().filter(micro_credential=mc, state=S.PUBLISHED).exclude(pk=version.pk))
         for old in previous:

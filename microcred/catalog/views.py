@@ -177,6 +177,9 @@ def author_part(request, slug, number, position=None):
         "rubric": {"levels": ["Not Yet", "Proficient"], "passing_rule": "all_at_least", "passing_level": 1, "min_criteria": None, "criteria": []}}
     form = PartForm(request.POST or None, initial=PartForm.initial_from(current))
     criteria_rows = current["rubric"]["criteria"] if current["rubric"] else []
+    # The levels the descriptor boxes are drawn for: the saved ones, until a posted rubric has been remapped to the
+    # levels typed (forms._descriptor_box_for_level), so a refused save never shifts a descriptor to another level.
+    box_levels = current["rubric"]["levels"] if current["rubric"] else []
     if request.method == "POST":
         if request.POST.get("delete") and position:
             if len(parts) == 1:
@@ -187,7 +190,7 @@ def author_part(request, slug, number, position=None):
             return redirect(version_edit_url(version))
         if form.is_valid():
             doc = form.part_document(old_prompts=current["prompts"], data=request.POST)
-            criteria_rows = doc["rubric"]["criteria"]
+            criteria_rows, box_levels = doc["rubric"]["criteria"], doc["rubric"]["levels"]
             if form.is_valid():
                 new_parts = list(parts)
                 if position:
@@ -201,13 +204,14 @@ def author_part(request, slug, number, position=None):
                 else:
                     messages.success(request, "Part saved.")
                     return redirect(version_edit_url(version))
-    levels = [lvl.strip() for lvl in (form["levels"].value() or "").split(",") if lvl.strip()]
+    levels = box_levels
     rows = [dict(c, index=i) for i, c in enumerate(criteria_rows)]
     rows.append({"title": "", "description": "", "descriptors": [""] * len(levels), "index": len(rows), "new": True})
     for row in rows:
         row["cells"] = list(zip(range(len(levels)), levels, row["descriptors"] + [""] * (len(levels) - len(row["descriptors"]))))
     return render(request, "catalog/author_part.html", {"version": version, "mc": version.micro_credential, "form": form,
-                                                         "position": position, "rows": rows, "levels": levels})
+                                                         "position": position, "rows": rows, "levels": levels,
+                                                         "levels_json": json.dumps(levels)})
 
 
 def _part_errors(exc: ValidationError, index: int) -> ValidationError:

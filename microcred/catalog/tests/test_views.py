@@ -269,3 +269,71 @@ def test_hostile_text_is_inert_on_stack_and_authoring_pages(client, world, publi
         assert HOSTILE not in body, url
     exported = client.get(f"/catalog/author/mc/{version.micro_credential.slug}/v1/export.json")
     assert exported["Content-Type"].startswith("application/json") and exported["X-Content-Type-Options"] == "nosniff"
+
+
+def test_adding_a_level_keeps_each_descriptor_with_its_level(client, world):
+    """Issue 15 finding 4: after adding a level, descriptors stayed in their old columns ("Developing = clearly
+    shown") and the new level's box held another level's text."""
+    from microcred.catalog import services
+
+    client.force_login(world["people"]["author"])
+    version = services.create_micro_credential(owner=world["orgs"]["issuer"], definition=make_definition(), by=world["people"]["author"])
+    url = f"/catalog/author/mc/{version.micro_credential.slug}/v1/parts/1/"
+    page = client.get(url).content.decode()
+    assert 'name="descriptor_levels"' in page
+    base = {"title": "Plan", "overview": "", "demonstrates": "apply", "evidence_types": ["written"], "prompts": "Describe it.",
+            "passing_rule": "all_at_least", "criterion-0-title": "Clarity", "criterion-0-description": ""}
+    saved = {**base, "levels": "Not Yet, Proficient", "passing_level": "Proficient", "descriptor_levels": '["Not Yet", "Proficient"]',
+             "criterion-0-level-0": "Unclear", "criterion-0-level-1": "Clearly shown"}
+    assert client.post(url, saved).status_code == 302
+    # The author types a middle level; the boxes on the page are still those of the two saved levels.
+    grown = {**saved, "levels": "Not Yet, Developing, Proficient"}
+    assert client.post(url, grown).status_code == 302
+    rubric = version.parts.get(position=1).rubric
+    criterion = rubric.criteria.get()
+    texts = {d.level.name: d.text for d in criterion.descriptors.select_related("level")}
+    assert texts == {"Not Yet": "Unclear", "Developing": "", "Proficient": "Clearly shown"}
+    # Renaming a level in place keeps its text; removing one drops only its own.
+    renamed = {**base, "levels": "Beginning, Developing, Proficient", "passing_level": "Proficient",
+               "descriptor_levels": '["Not Yet", "Developing", "Proficient"]',
+               "criterion-0-level-0": "Unclear", "criterion-0-level-1": "Partly shown", "criterion-0-level-2": "Clearly shown"}
+    assert client.post(url, renamed).status_code == 302
+    shrunk = {**renamed, "levels": "Beginning, Proficient", "descriptor_levels": '["Beginning", "Developing", "Proficient"]'}
+    assert client.post(url, shrunk).status_code == 302
+    criterion = version.parts.get(position=1).rubric.criteria.get()
+    texts = {d.level.name: d.text for d in criterion.descriptors.select_related("level")}
+    assert texts == {"Beginning": "Unclear", "Proficient": "Clearly shown"}
+    # A forged or malformed record of the shown levels falls back to positions and never errors.
+    for forged in ("not json", '{"a": 1}', '[1, 2]', "[" * 5000):
+        assert client.post(url, {**renamed, "descriptor_levels": forged}).status_code == 302
+
+
+def test_a_rubric_with_an_empty_descriptor_cannot_go_to_review_or_be_published(client, world):
+    from django.core.exceptions import ValidationError
+
+    from microcred.catalog import services
+
+    author, admin = world["people"]["author"], world["people"]["issuer_admin"]
+    version = services.create_micro_credential(owner=world["orgs"]["issuer"], definition=make_definition(), by=author)
+    client.force_login(author)
+    url = f"/catalog/author/mc/{version.micro_credential.slug}/v1/"
+    part = {"title": "Plan", "overview": "", "demonstrates": "apply", "evidence_types": ["written"], "prompts": "Describe it.",
+            "passing_rule": "all_at_least", "criterion-0-title": "Clarity <b>bold</b>", "levels": "Not Yet, Developing, Proficient",
+            "passing_level": "Proficient", "descriptor_levels": '["Not Yet", "Proficient"]',
+            "criterion-0-level-0": "Unclear", "criterion-0-level-1": "Clearly shown"}
+    assert client.post(f"{url}parts/1/", part).status_code == 302
+    page = client.post(f"{url}submit/", follow=True).content.decode()
+    assert "the “Developing” level has no descriptor" in page and "Clarity &lt;b&gt;bold&lt;/b&gt;" in page
+    version.refresh_from_db()
+    assert version.state == MicroCredentialVersion.State.DRAFT
+    # A version already in review (say, reviewed before this check existed) is not published either.
+    MicroCredentialVersion.objects.filter(pk=version.pk).update(state=MicroCredentialVersion.State.IN_REVIEW)
+    with pytest.raises(ValidationError, match="Developing"):
+        services.publish(version=version, by=admin)
+    MicroCredentialVersion.objects.filter(pk=version.pk).update(state=MicroCredentialVersion.State.DRAFT)
+    fixed = {**part, "descriptor_levels": '["Not Yet", "Developing", "Proficient"]', "criterion-0-level-1": "Partly shown",
+             "criterion-0-level-2": "Clearly shown"}
+    assert client.post(f"{url}parts/1/", fixed).status_code == 302
+    client.post(f"{url}submit/")
+    version.refresh_from_db()
+    assert version.state == MicroCredentialVersion.State.IN_REVIEW
