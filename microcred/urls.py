@@ -8,6 +8,7 @@ from microcred.core import views as core_views
 urlpatterns = [
     path("", catalog_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("microcred.accounts.urls")),
     path("catalog/", include("microcred.catalog.urls")),
     path("earn/", include("microcred.earning.urls")),

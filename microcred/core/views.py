@@ -1,5 +1,7 @@
+from pathlib import Path
+
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -32,3 +34,13 @@ def permission_denied(request, exception=None):
 
 def bad_request(request, exception=None):
     return render(request, "core/error.html", {"title": "Bad request", "message": "The request could not be understood."}, status=400)
+
+FAVICON = Path(__file__).resolve().parent / "static" / "microcred" / "favicon.ico"
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; answer with the site's icon (cached for a day)."""
+    response = FileResponse(open(FAVICON, "rb"), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

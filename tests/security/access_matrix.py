@@ -157,6 +157,7 @@ ENDPOINTS: dict[str, list[Case]] = {
     # --- core ---------------------------------------------------------------------------------------------
     "": read_page(EVERYONE),
     "healthz": public_document(),
+    "favicon.ico": public_document(),
     "api/schema/": public_document(),
 
     # --- accounts -----------------------------------------------------------------------------------------

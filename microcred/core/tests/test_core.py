@@ -78,3 +78,14 @@ def test_production_settings_pass_the_deploy_checklist(tmp_path):
     result = subprocess.run([sys.executable, "-m", "microcred.manage", "check", "--deploy", "--fail-level", "WARNING"],
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_site_has_a_favicon_and_every_page_names_it(client, db):
+    """Issue 15 finding 9: /favicon.ico was a 404 on every page."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response["Content-Type"] == "image/x-icon"
+    body = b"".join(response.streaming_content)
+    assert body[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    page = client.get("/").content.decode()
+    assert 'rel="icon"' in page and "favicon.svg" in page
+    assert client.post("/favicon.ico").status_code == 405
