@@ -13,6 +13,7 @@ urlpatterns = [
     path("earn/", include("microcred.earning.urls")),
     path("assess/", include("microcred.assessment.urls")),
     path("recognition/", include("microcred.recognition.urls")),
+    path("rosters/", include("microcred.rosters.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("microcred.catalog.api.v1.urls")),
     path("api/v1/earning/", include("microcred.earning.api.v1.urls")),
