@@ -47,13 +47,13 @@ def import_facts(path: Path, *, owner: Organization, dry_run: bool = False,
 
     def flush():
         rows, batch[:] = list(batch), []
-        result.processed += len(rows)
         if rows:
             _apply(rows, owner=owner, org_ids=org_ids, result=result, problem=problem, dry_run=dry_run)
         progress(result)
 
     with open(path, "rb") as stream:
         for row in read_rows(stream, FILE, problem):
+            result.processed = row.number - 1
             v = row.values
             key = next((k for k in PERSON_KEYS if v.get(k)), None)
             if key is None:
@@ -102,6 +102,7 @@ def import_facts(path: Path, *, owner: Organization, dry_run: bool = False,
             batch.append((row.number, key, v[key], facts))
             if len(batch) >= BATCH:
                 flush()
+    result.processed = result.total
     flush()
     return result
 

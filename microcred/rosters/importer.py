@@ -138,6 +138,7 @@ class Roster:
             with bundle.open("users.csv") as stream:
                 complete = self._users(stream, staff)
             self._flush()
+            self.result.processed = self.result.total
             if mode == "bulk" and complete:
                 self._deactivate_absent()
         finally:
@@ -252,6 +253,7 @@ class Roster:
         header_ok = False
         for row in read_rows(stream, "users.csv", self.problem, required=required):
             header_ok = True
+            self.result.processed = row.number - 1  # rows read so far (the progress bar)
             v = row.values
             sid = v["sourcedId"]
             if staff is not None:
@@ -285,12 +287,10 @@ class Roster:
                 continue
             self._person(row, "users.csv", sid, v["givenName"], v["familyName"], v.get("email", ""),
                          v.get("username", ""), memberships, id_column="sourcedId")
-        self.result.processed = self.result.total
         return header_ok or not self.result.total
 
     def _skip(self, row: Row) -> None:
         self.result.skipped += 1
-        self.result.processed += 1
 
     # --- the simple CSV ----------------------------------------------------------------------------------------
     def import_simple_csv(self, path: Path) -> Result:
@@ -303,6 +303,7 @@ class Roster:
             for row in read_rows(stream, "roster.csv", self.problem,
                                  required=("sourced_id", "email", "given_name", "family_name", "role", "org")):
                 complete = True
+                self.result.processed = row.number - 1
                 v = row.values
                 role = v["role"].lower()
                 if role in SKIPPED_ROLES:
@@ -319,8 +320,8 @@ class Roster:
                     continue
                 self._person(row, "roster.csv", v["sourced_id"], v["given_name"], v["family_name"], v["email"], "",
                              [[org_id, granted]], id_column="sourced_id")
-        self.result.processed = self.result.total
         self._flush()
+        self.result.processed = self.result.total
         if complete or not self.result.total:
             self._deactivate_absent()
         return self.result
@@ -360,7 +361,6 @@ class Roster:
     def _leaving(self, sid: str) -> None:
         """A row that says the person has left (delta 'tobedeleted', enabledUser false): deactivated if known."""
         known = self.known.get(sid)
-        self.result.processed += 1
         if known and known[3]:
             self._deactivate([known[0]])
 
@@ -373,7 +373,6 @@ class Roster:
             self.result.unchanged += len(batch) - len(new) - len(changed)
             self.result.created += len(new)
             self.result.updated += len(changed)
-            self.result.processed += len(batch)
             if not self.dry_run:
                 with transaction.atomic():
                     self._create(new)
