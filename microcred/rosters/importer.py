@@ -21,7 +21,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from microcred.accounts.models import EducatorProfile, Membership, Organization, PersonSourcedId, Role, User
+from microcred.accounts import policy
+from microcred.accounts.models import EducatorProfile, Membership, Organization, PersonSourcedId, User
 
 from .models import RosteredPerson, RosterOrganization
 from .reading import Bundle, Row, count_rows, looks_like_formula, read_rows
@@ -29,13 +30,7 @@ from .reading import Bundle, Row, count_rows, looks_like_formula, read_rows
 BATCH = 1000
 MAX_STORED_PROBLEMS = 10_000
 
-# OneRoster roles → the microcred role a roster gives. Conservative: every staff role becomes an earner (an
-# educator who may earn micro-credentials); coaches and administrators are named on the people pages, by a person.
-ROLE_MAP = {
-    "teacher": Role.EARNER, "aide": Role.EARNER, "proctor": Role.EARNER,
-    "administrator": Role.EARNER, "principal": Role.EARNER, "siteadministrator": Role.EARNER,
-    "districtadministrator": Role.EARNER, "systemadministrator": Role.EARNER,
-}
+# OneRoster roles → the microcred role a roster gives: policy.roster_role (conservative: every staff role → earner).
 # Never imported, never stored: counted as skipped.
 SKIPPED_ROLES = {"student", "parent", "guardian", "relative"}
 ORG_KINDS = {
@@ -238,7 +233,7 @@ class Roster:
         return {sid: sorted([list(m) for m in ms]) for sid, ms in staff.items()}
 
     def _granted(self, role: str, file: str, number: int) -> str | None:
-        granted = ROLE_MAP.get(role)
+        granted = policy.roster_role(role)
         if granted is None:
             self.problem(file, number, "role", f"unknown role “{role[:40]}”")
             return None
@@ -388,8 +383,7 @@ class Roster:
                       .values_list("sourced_id", "user_id"))
         emails = [p.email for p in people if p.email and p.sourced_id not in by_sid]
         by_email: dict[str, int | None] = {}
-        for user_id, email in (User.objects.filter(email__in=emails, is_staff=False, is_superuser=False)
-                               .values_list("pk", "email")):
+        for user_id, email in User.objects.filter(policy.roster_may_touch(), email__in=emails).values_list("pk", "email"):
             by_email[email] = None if email in by_email else user_id  # two accounts: neither is guessed
         users, fresh = {}, []
         for p in people:
@@ -496,5 +490,5 @@ class Roster:
                 entry.active = False
                 self.known[entry.sourced_id] = (entry.pk, entry.user_id, entry.digest, False)
             RosteredPerson.objects.bulk_update(entries, ["active"])
-            (User.objects.filter(pk__in=[e.user_id for e in entries], is_staff=False, is_superuser=False)
+            (User.objects.filter(policy.roster_may_touch(), pk__in=[e.user_id for e in entries])
              .exclude(pk=self.protect_user_id).exclude(memberships__isnull=False).update(is_active=False))

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from microcred.accounts import policy
-from microcred.accounts.models import Organization, Role
+from microcred.accounts.models import Organization
 from microcred.core import audit
 from microcred.core.transitions import ensure_transition
 
@@ -30,8 +30,6 @@ TRANSITIONS = {
     ImportRun.State.QUEUED: {ImportRun.State.RUNNING, ImportRun.State.FAILED},
     ImportRun.State.RUNNING: {ImportRun.State.FINISHED, ImportRun.State.FAILED},
 }
-# What a command-line or scheduled import may grant: the operator's roster, mapped conservatively (importer.ROLE_MAP).
-OPERATOR_ROLES = (Role.EARNER,)
 
 
 def upload_dir() -> Path:
@@ -108,7 +106,7 @@ def run_queued(run_id: int) -> ImportRun | None:
     try:
         if by is None or not policy.can_import_roster(by, run.organization):
             raise PermissionDenied("The person who started this import may no longer import for this organization.")
-        grantable = policy.grantable_roles(by, run.organization)
+        grantable = policy.roster_grantable_roles(by, run.organization)
         return _finish(run, execute(kind=run.kind, path=Path(run.upload_path), organization=run.organization,
                                     dry_run=run.dry_run, grantable=grantable, run=run, protect_user_id=by.pk))
     except (BundleError, PermissionDenied, OSError) as error:
@@ -126,7 +124,7 @@ def import_path(*, path, organization: Organization, kind: str = ImportRun.Kind.
     path = Path(path)
     if not path.exists():
         raise ValidationError(f"{path} does not exist.")
-    grantable = policy.grantable_roles(by, organization) if by is not None else OPERATOR_ROLES
+    grantable = policy.roster_grantable_roles(by, organization)
     if dry_run:
         try:
             return execute(kind=kind, path=path, organization=organization, dry_run=True, grantable=grantable), None
