@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/earning/", include("microcred.earning.api.v1.urls")),
     path("api/v1/assessment/", include("microcred.assessment.api.v1.urls")),
     path("api/v1/recognition/", include("microcred.recognition.api.v1.urls")),
+    path("api/v1/rosters/", include("microcred.rosters.api.v1.urls")),
     path("", include("microcred.credentials.urls")),
     path("", include("microcred.core.urls")),
     path("", include("microcred.interop.urls")),

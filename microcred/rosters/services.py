@@ -3,6 +3,7 @@
 The pages, the background task and the commands all call these, so the rules cannot drift between them."""
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -26,6 +27,7 @@ from .importer import MAX_STORED_PROBLEMS, Result, Roster
 from .models import ImportProblem, ImportRun, RosterSync
 from .reading import BundleError, is_oneroster
 
+logger = logging.getLogger(__name__)
 TRANSITIONS = {
     ImportRun.State.QUEUED: {ImportRun.State.RUNNING, ImportRun.State.FAILED},
     ImportRun.State.RUNNING: {ImportRun.State.FINISHED, ImportRun.State.FAILED},
@@ -111,6 +113,11 @@ def run_queued(run_id: int) -> ImportRun | None:
                                     dry_run=run.dry_run, grantable=grantable, run=run, protect_user_id=by.pk))
     except (BundleError, PermissionDenied, OSError) as error:
         return _fail(run, str(error))
+    except Exception:
+        logger.exception("roster import %s failed", run.pk)
+        _fail(run, "The import stopped because of an internal error; what it had imported stays. Run it again, or "
+                   "tell the operator.")
+        raise
     finally:
         Path(run.upload_path).unlink(missing_ok=True)  # the file held personal data: not kept after the run
         ImportRun.objects.filter(pk=run.pk).update(upload_path="")

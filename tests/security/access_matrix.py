@@ -594,6 +594,11 @@ ENDPOINTS.update({
                                         POST(expect(NOT_ALLOWED, anonymous=LOGIN), kwargs={"pk": Obj("roster_run")})],
     "rosters/runs/<int:pk>/problems.csv": [GET(only(ROSTER_IMPORTERS), kwargs={"pk": Obj("roster_run")}),
                                            POST(expect(NOT_ALLOWED, anonymous=LOGIN), kwargs={"pk": Obj("roster_run")})],
+    "api/v1/rosters/runs/": [GET(only(ROSTER_IMPORTERS, others=FORBIDDEN)),
+                             POST(only(ROSTER_IMPORTERS, REFUSED, others=FORBIDDEN), format="multipart",
+                                  data={"organization": "rural-district", "kind": "roster"})],
+    "api/v1/rosters/runs/<int:pk>/": [GET(only(ROSTER_IMPORTERS), kwargs={"pk": Obj("roster_run")}),
+                                      POST(expect(NOT_ALLOWED, anonymous=LOGIN), kwargs={"pk": Obj("roster_run")})],
 })
 
 # The Django admin: one group declaration. Every admin URL is for staff only; everyone else (every role above,
