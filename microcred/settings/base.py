@@ -323,3 +323,9 @@ MICROCRED_ROSTER_SYNC_ROOTS = [p for p in os.environ.get("MICROCRED_ROSTER_SYNC_
 MICROCRED_ROSTER_MAX_UPLOAD_BYTES = int(os.environ.get("MICROCRED_ROSTER_MAX_UPLOAD_MB", "500")) * 1024 * 1024
 MICROCRED_ROSTER_SYNC_MAX_BYTES = int(os.environ.get("MICROCRED_ROSTER_SYNC_MAX_MB", "500")) * 1024 * 1024
 MICROCRED_ROSTER_SYNC_TIMEOUT = int(os.environ.get("MICROCRED_ROSTER_SYNC_TIMEOUT", "30"))
+# The API's enums of roster imports have their own names (a "kind" and a "state" exist elsewhere too).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
+    "RosterImportKindEnum": "microcred.rosters.models.ImportRun.Kind",
+    "RosterImportStateEnum": "microcred.rosters.models.ImportRun.State",
+    "RosterImportSourceEnum": "microcred.rosters.models.ImportRun.Source",
+})
