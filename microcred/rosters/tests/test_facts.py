@@ -58,3 +58,11 @@ def test_facts_dry_run_and_command(world, tmp_path, capsys):
     counts = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert counts["created"] + counts["updated"] == 1
     assert EducatorProfile.objects.get(user=earner).license_type == "Provisional"
+
+
+def test_imported_facts_show_on_the_educators_profile(client, world, tmp_path):
+    earner = world["people"]["earner"]
+    facts(tmp_path, f",,{earner.username},,Professional,7,Effective,3b;4e,\n", world["orgs"]["district"])
+    client.force_login(earner)
+    page = client.get("/accounts/profile/").content.decode()
+    assert "Professional" in page and "3b, 4e" in page and "Effective" in page
