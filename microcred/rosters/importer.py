@@ -93,6 +93,8 @@ class Roster:
             RosterOrganization.objects.filter(owner=owner).values_list("sourced_id", "organization_id"))
         self.kinds: dict[int, tuple[str, int | None]] = {}
         self.seen: set[str] = set()
+        self.rejected: set[str] = set()  # people whose role rows had problems: never taken for leavers
+        self.roles_read = False
         self.batch: list[Person] = []
         self.known: dict[str, tuple[int, int, str, bool]] = {
             sid: (pk, user_id, digest, active) for pk, sid, user_id, digest, active in
@@ -131,7 +133,7 @@ class Roster:
                 with bundle.open("roles.csv") as stream:
                     staff = self._roles(stream)
             with bundle.open("users.csv") as stream:
-                complete = self._users(stream, staff)
+                complete = self._users(stream, staff) and (staff is None or self.roles_read)
             self._flush()
             self.result.processed = self.result.total
             if mode == "bulk" and complete:
@@ -218,16 +220,19 @@ class Roster:
         """userSourcedId → sorted [org_id, role] of its staff roles. Students' and guardians' rows keep nothing."""
         staff: dict[str, set] = {}
         for row in read_rows(stream, "roles.csv", self.problem, required=("userSourcedId", "role", "orgSourcedId")):
+            self.roles_read = True
             v = row.values
             role = v["role"].lower()
             if role in SKIPPED_ROLES or v.get("status", "").lower() == "tobedeleted":
                 continue
             granted = self._granted(role, "roles.csv", row.number)
             if granted is None:
+                self.rejected.add(v["userSourcedId"])
                 continue
             org_id = self.org_ids.get(v["orgSourcedId"])
             if org_id is None:
                 self.problem("roles.csv", row.number, "orgSourcedId", "unknown organization (not in orgs.csv)")
+                self.rejected.add(v["userSourcedId"])
                 continue
             staff.setdefault(v["userSourcedId"], set()).add((org_id, granted))
         return {sid: sorted([list(m) for m in ms]) for sid, ms in staff.items()}
@@ -253,8 +258,11 @@ class Roster:
             sid = v["sourcedId"]
             if staff is not None:
                 memberships = staff.get(sid)
+                if memberships is None and sid in self.rejected:
+                    self.seen.add(sid)  # their role rows had problems (reported): not a leaver
+                    continue
                 if memberships is None:
-                    self._skip(row)  # no staff role: a student, parent or guardian (or nobody we may import)
+                    self._skip(row)  # no staff role: a student, parent or guardian
                     continue
             else:
                 role = v["role"].lower()
@@ -282,7 +290,7 @@ class Roster:
                 continue
             self._person(row, "users.csv", sid, v["givenName"], v["familyName"], v.get("email", ""),
                          v.get("username", ""), memberships, id_column="sourcedId")
-        return header_ok or not self.result.total
+        return header_ok  # an empty or unreadable users.csv says nothing about who left: nobody is deactivated
 
     def _skip(self, row: Row) -> None:
         self.result.skipped += 1
@@ -317,7 +325,7 @@ class Roster:
                              [[org_id, granted]], id_column="sourced_id")
         self._flush()
         self.result.processed = self.result.total
-        if complete or not self.result.total:
+        if complete:  # at least one row read: an empty or unreadable file deactivates nobody
             self._deactivate_absent()
         return self.result
 

@@ -207,3 +207,76 @@ def test_delta_bundle_deactivates_only_rows_marked_tobedeleted(world, tmp_path):
     result, _ = run(write_bundle(tmp_path / "b", [gone], users_mode="delta"), district)
     assert result.deactivated == 1
     assert User.objects.filter(email__endswith="district.example.org", is_active=True).count() == 2
+
+
+def test_command_needs_a_known_organization(world, tmp_path):
+    from django.core.management.base import CommandError
+
+    folder = write_bundle(tmp_path / "b", [teacher(1)])
+    with pytest.raises(CommandError, match="No organization"):
+        call_command("import_roster", str(folder), "--org", "nowhere")
+    with pytest.raises(CommandError, match="--org"):  # two districts in the world: the command does not guess
+        call_command("import_roster", str(folder))
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("import_roster", str(tmp_path / "missing"), "--org", world["orgs"]["district"].slug)
+    assert not User.objects.filter(email__endswith="district.example.org").exists()
+
+
+def test_hostile_files_are_reported_not_crashed(world, tmp_path):
+    district = world["orgs"]["district"]
+    binary = tmp_path / "photo.csv"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
+    result, record = run(binary, district)
+    assert record.state == ImportRun.State.FINISHED and result.created == 0 and result.errors >= 1
+    orgs = [("d1", "Test District", "district", ""), ("s1", "=HYPERLINK(1)", "school", "d1"), ("s2", "Loop", "school", "s3"),
+            ("s3", "Loop back", "school", "s2")]
+    result, record = run(write_bundle(tmp_path / "b", [teacher(1, org="d1")], orgs=orgs), district)
+    assert ("orgs.csv", 3, "name") in problems(record)
+    assert {("orgs.csv", 4, "parentSourcedId"), ("orgs.csv", 5, "parentSourcedId")} <= set(problems(record))
+    assert not Organization.objects.filter(name__startswith="=").exists() and result.created == 1
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    result, record = run(empty, district)
+    assert problems(record) == [("roster.csv", 1, "")] and result.deactivated == 0
+
+
+def test_url_sync_imports_the_downloaded_bundle(world, district_admin, tmp_path, monkeypatch):
+    from microcred.rosters import fetch
+
+    archive = zip_folder(write_bundle(tmp_path / "b", [teacher(1)]), tmp_path / "b.zip")
+    monkeypatch.setattr(fetch, "download", lambda url, target, **kw: target.write(archive.read_bytes()))
+    services.configure_sync(organization=world["orgs"]["district"], url="https://sis.example.org/cvs.zip", by=district_admin)
+    (record,) = services.run_due_syncs()
+    assert (record.state, record.created, record.source) == ("finished", 1, "sync")
+
+    def refuse(url, target, **kw):
+        raise fetch.FetchError("sis.example.org answered a redirect: redirects are not followed")
+
+    monkeypatch.setattr(fetch, "download", refuse)
+    from microcred.rosters.models import RosterSync
+
+    RosterSync.objects.update(next_run_at=None)
+    RosterSync.objects.update(next_run_at="2000-01-01T00:00:00Z")
+    (failed,) = services.run_due_syncs()
+    assert failed.state == "failed" and "redirect" in failed.message
+
+
+def test_a_broken_orgs_or_roles_file_deactivates_nobody(world, tmp_path):
+    district = world["orgs"]["district"]
+    run(write_bundle(tmp_path / "a", [teacher(1), teacher(2)]), district)
+    broken_orgs = write_bundle(tmp_path / "b", [teacher(1), teacher(2)])
+    (broken_orgs / "orgs.csv").write_text("sourcedId,title\ns1,North\n")  # no name/type column: no organization known
+    result, record = run(broken_orgs, district)
+    assert result.deactivated == 0 and result.unchanged == 2 and ("orgs.csv", 1, "name") in problems(record)  # known from before
+    broken_roles = write_bundle(tmp_path / "c", [teacher(1), teacher(2)])
+    (broken_roles / "roles.csv").write_text("sourcedId,user\n")
+    result, _ = run(broken_roles, district)
+    assert result.deactivated == 0
+    assert User.objects.filter(email__endswith="district.example.org", is_active=True).count() == 2
+
+
+def test_role_rows_with_problems_do_not_make_leavers(world, tmp_path):
+    district = world["orgs"]["district"]
+    run(write_bundle(tmp_path / "a", [teacher(1), teacher(2)]), district)
+    result, record = run(write_bundle(tmp_path / "b", [teacher(1), teacher(2, org="unknown-school")]), district)
+    assert (result.deactivated, result.unchanged) == (0, 1) and ("roles.csv", 3, "orgSourcedId") in problems(record)
