@@ -19,6 +19,8 @@ their reverse relations, never by importing those apps. Every function accepts a
 """
 from __future__ import annotations
 
+from django.db.models import Q
+
 from .models import Membership, Organization, Role
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "sponsor_organization_ids", "is_sponsor", "can_view_audit_trail", "can_open_admin_site", "holds_staff_role",
     "remember", "people_admin_organization_ids", "can_manage_people", "can_manage_person", "grantable_roles",
     "can_grant_role", "can_import_roster",
+    "roster_role", "roster_grantable_roles", "roster_may_touch",
 ]
 
 # Roles whose misuse reaches many people's records or credentials (two-factor may be required of them).
@@ -468,6 +471,34 @@ def can_import_roster(user, organization) -> bool:
     if is_platform_admin(user):
         return True
     return _manages_as_org_admin(user, getattr(organization, "pk", organization))
+
+
+# OneRoster roles (lower case) a roster may turn into a microcred role: every staff role makes an earner (an educator
+# who may earn micro-credentials). Coaches and administrators are named by a person on the people pages, never by a file.
+ROSTER_ROLES = {
+    "teacher": Role.EARNER, "aide": Role.EARNER, "proctor": Role.EARNER,
+    "administrator": Role.EARNER, "principal": Role.EARNER, "siteadministrator": Role.EARNER,
+    "districtadministrator": Role.EARNER, "systemadministrator": Role.EARNER,
+}
+
+
+def roster_role(oneroster_role: str) -> str | None:
+    """The role a roster row with this OneRoster role gives (conservative: earner), or None (not one a roster gives)."""
+    return ROSTER_ROLES.get(oneroster_role.lower()) if isinstance(oneroster_role, str) else None
+
+
+def roster_grantable_roles(user, organization) -> tuple[str, ...]:
+    """The roles a roster import into ``organization`` may give: those ``user`` may grant there; an operator's import
+    (``user`` None: the command line) gives earner only."""
+    if user is None:
+        return (Role.EARNER,)
+    return grantable_roles(user, organization) if can_import_roster(user, organization) else ()
+
+
+def roster_may_touch() -> Q:
+    """A filter of users leaving out the accounts a roster never matches by e-mail nor deactivates: Django staff
+    and superusers (their access is not a district's to give or end)."""
+    return Q(is_staff=False, is_superuser=False)
 
 
 def _manages_as_org_admin(user, org_id: int) -> bool:

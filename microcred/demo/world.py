@@ -119,6 +119,9 @@ def load_demo_world() -> dict:
         from .interop_world import load_interop_demo
 
         load_interop_demo()  # the demo teacher's connected wallet (illustrative)
+        from .rosters_world import load_rosters_demo
+
+        load_rosters_demo()  # the demo district's sample OneRoster bundle, imported once
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 

@@ -301,8 +301,9 @@ def _stack_micro_credential_ids(stack: Stack, depth: int = 0) -> list[int]:
 def recommendations(*, earner, limit: int = 6) -> list[dict]:
     """What this earner might earn next, best first: [{"version", "micro_credential", "reasons": [str]}].
 
-    Ranked by their strongest reason: approved growth-plan items, then proposed ones, then priorities of
-    their district and then their state, then MCs written for their position. Only MCs the earner may see,
+    Ranked by their strongest reason: approved growth-plan items, then proposed ones, then MCs aligned to a
+    growth area of their evaluation (EducatorProfile.evaluation_growth_areas: an alignment's code or name), then
+    priorities of their district and then their state, then MCs written for their position. Only MCs the earner may see,
     has not earned and has no open attempt on. An MC with several reasons appears once with all of them."""
     if not _authenticated(earner):
         return []
@@ -347,6 +348,16 @@ def recommendations(*, earner, limit: int = 6) -> list[dict]:
             add(p.micro_credential_id, 2, f"A priority of {org.name}: {p.reason}" if p.reason else f"A priority of {org.name}")
 
     profile = getattr(earner, "educator_profile", None)
+    areas = [a for a in (profile.evaluation_growth_areas if profile is not None else []) if isinstance(a, str) and a][:20]
+    if areas:  # the educator's evaluation growth areas (imported facts) matched to MCs aligned to that rubric item
+        match = Q()
+        for area in areas:
+            match |= Q(current_version__alignments__code__iexact=area) | Q(current_version__alignments__name__iexact=area)
+        for mc_id, code, name in (MicroCredential.objects.filter(match, pk__in=visible.keys())
+                                  .values_list("pk", "current_version__alignments__code", "current_version__alignments__name")):
+            area = next((a for a in areas if a.lower() in (code.lower(), name.lower())), None)
+            if area:
+                add(mc_id, 1.5, f"Matches a growth area of your evaluation: {area}")
     position = POSITION_ROLES.get(profile.position if profile is not None else None)
     if position is not None:
         slug, plural = position

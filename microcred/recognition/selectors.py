@@ -454,7 +454,7 @@ def qualifiers(policy: Policy, *, as_of=None, near: float = NEAR_FRACTION) -> di
             "by_district": counts(by_district), "by_school": counts(by_school), "elsewhere": elsewhere}
 
 
-EXPORT_COLUMNS = ("award_id", "educator_id", "educator", "username", "email", "license_number", "district", "school",
+EXPORT_COLUMNS = ("award_id", "educator_id", "educator", "username", "email", "license_number", "license_type", "district", "school",
                   "recognizer", "policy", "policy_version", "outcome_key", "outcome", "kind", "amount", "unit", "state",
                   "awarded_at", "expires_at", "withdrawn_at", "withdrawn_reason", "credential_ids",
                   "imported_credentials")
@@ -474,8 +474,9 @@ def awards_export(recognizer: Organization, *, policy_slug: str | None = None, s
     places = _places(awarded)
     licenses = {}
     for start in range(0, len(awarded), EVALUATION_CHUNK):
-        licenses.update(EducatorProfile.objects.filter(user_id__in=awarded[start:start + EVALUATION_CHUNK])
-                        .values_list("user_id", "license_number"))
+        rows = (EducatorProfile.objects.filter(user_id__in=awarded[start:start + EVALUATION_CHUNK])
+                .values_list("user_id", "license_number", "license_type"))
+        licenses.update((user_id, (number, kind)) for user_id, number, kind in rows)
     imported = {}  # imported credential id → its format label ("Open Badges 2.0, imported (baked PNG)")
     for start in range(0, len(awarded), EVALUATION_CHUNK):
         for e in ExternalCredential.objects.filter(earner_id__in=awarded[start:start + EVALUATION_CHUNK]).only(
@@ -484,10 +485,11 @@ def awards_export(recognizer: Organization, *, policy_slug: str | None = None, s
     for a in qs.iterator(chunk_size=2000):
         if a.educator_id not in mine:
             continue
-        license_number = licenses.get(a.educator_id) or ""
+        license_number, license_type = licenses.get(a.educator_id) or ("", "")
         district, school = places.get(a.educator_id, ("", ""))
         yield {"award_id": a.pk, "educator_id": a.educator_id, "educator": a.educator.get_full_name() or a.educator.username,
                "username": a.educator.username, "email": a.educator.email, "license_number": license_number,
+               "license_type": license_type,
                "district": district, "school": school, "recognizer": recognizer.slug, "policy": a.policy.slug,
                "policy_version": a.policy.version, "outcome_key": a.outcome_key, "outcome": a.name, "kind": a.kind,
                "amount": str(a.amount) if a.amount is not None else "", "unit": a.unit, "state": a.state,

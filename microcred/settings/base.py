@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     # Our apps first, so their templates (e.g. registration/*) win over the admin's.
     "microcred.core",
     "microcred.accounts",
+    "microcred.rosters",
     "microcred.catalog",
     "microcred.earning",
     "microcred.assessment",
@@ -315,3 +316,16 @@ SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W008"]
 # over HTTPS with a 5 s timeout, a 256 KB limit, no redirects and never to private addresses; cached (seconds).
 MICROCRED_VERIFY_ONLINE = _env_bool("MICROCRED_VERIFY_ONLINE", False)
 MICROCRED_VERIFY_ONLINE_CACHE_SECONDS = int(os.environ.get("MICROCRED_VERIFY_ONLINE_CACHE_SECONDS", "3600"))
+
+# Roster imports (microcred.rosters, docs/rosters.md). Scheduled syncs may read folders only under these roots
+# (separated by the OS path separator; none by default: folder syncs are off until the operator names a root).
+MICROCRED_ROSTER_SYNC_ROOTS = [p for p in os.environ.get("MICROCRED_ROSTER_SYNC_ROOTS", "").split(os.pathsep) if p]
+MICROCRED_ROSTER_MAX_UPLOAD_BYTES = int(os.environ.get("MICROCRED_ROSTER_MAX_UPLOAD_MB", "500")) * 1024 * 1024
+MICROCRED_ROSTER_SYNC_MAX_BYTES = int(os.environ.get("MICROCRED_ROSTER_SYNC_MAX_MB", "500")) * 1024 * 1024
+MICROCRED_ROSTER_SYNC_TIMEOUT = int(os.environ.get("MICROCRED_ROSTER_SYNC_TIMEOUT", "30"))
+# The API's enums of roster imports have their own names (a "kind" and a "state" exist elsewhere too).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
+    "RosterImportKindEnum": "microcred.rosters.models.ImportRun.Kind",
+    "RosterImportStateEnum": "microcred.rosters.models.ImportRun.State",
+    "RosterImportSourceEnum": "microcred.rosters.models.ImportRun.Source",
+})

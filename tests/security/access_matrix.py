@@ -580,6 +580,28 @@ ENDPOINTS.update({
     "connected-apps/<int:application_id>/revoke": [GET(SIGNED_IN_NOT_ALLOWED), POST(expect(OK, anonymous=LOGIN))],
 })
 
+# --- rosters (issue 14): organization admins of a district, school or state agency (none in the matrix world) and
+# platform admins; everyone else is refused the pages and does not learn that an import exists (404).
+ROSTER_IMPORTERS = ("platform_admin",)
+ENDPOINTS.update({
+    "rosters/": [GET(only(ROSTER_IMPORTERS, others=FORBIDDEN)),
+                 POST(only(ROSTER_IMPORTERS, REFUSED, others=FORBIDDEN), data={"organization": Obj("recognizer_org"), "kind": "roster"})],
+    "rosters/sync/": [GET(only(ROSTER_IMPORTERS, others=FORBIDDEN)),
+                      POST(only(ROSTER_IMPORTERS, REFUSED, others=FORBIDDEN),
+                           data={"organization": Obj("recognizer_org"), "url": "http://plain.example/b.zip", "every_hours": 24})],
+    "rosters/runs/<int:pk>/": [GET(only(ROSTER_IMPORTERS), kwargs={"pk": Obj("roster_run")}),
+                               POST(expect(NOT_ALLOWED, anonymous=LOGIN), kwargs={"pk": Obj("roster_run")})],
+    "rosters/runs/<int:pk>/progress/": [GET(only(ROSTER_IMPORTERS), kwargs={"pk": Obj("roster_run")}),
+                                        POST(expect(NOT_ALLOWED, anonymous=LOGIN), kwargs={"pk": Obj("roster_run")})],
+    "rosters/runs/<int:pk>/problems.csv": [GET(only(ROSTER_IMPORTERS), kwargs={"pk": Obj("roster_run")}),
+                                           POST(expect(NOT_ALLOWED, anonymous=LOGIN), kwargs={"pk": Obj("roster_run")})],
+    "api/v1/rosters/runs/": [GET(only(ROSTER_IMPORTERS, others=FORBIDDEN)),
+                             POST(only(ROSTER_IMPORTERS, REFUSED, others=FORBIDDEN), format="multipart",
+                                  data={"organization": "rural-district", "kind": "roster"})],
+    "api/v1/rosters/runs/<int:pk>/": [GET(only(ROSTER_IMPORTERS), kwargs={"pk": Obj("roster_run")}),
+                                      POST(expect(NOT_ALLOWED, anonymous=LOGIN), kwargs={"pk": Obj("roster_run")})],
+})
+
 # The Django admin: one group declaration. Every admin URL is for staff only; everyone else (every role above,
 # platform admins included: they are a role in an organization, not Django staff) goes to the admin login.
 ADMIN_PREFIX = "admin/"

@@ -189,6 +189,9 @@ def build_matrix_world() -> dict:
     known_issuer = KnownIssuer.objects.create(identifier="did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
                                               name="Matrix partner", registered_by=people["platform_admin"])
 
+    from microcred.rosters.models import ImportRun  # an import of the earner's district (its admins and platform admins see it)
+
+    roster_run = ImportRun.objects.create(organization=orgs["district"], kind="roster", source="upload", state="finished")
     draft_evidence = Evidence.objects.filter(response__attempt=draft_attempt, file__isnull=False).first()
     submitted_evidence = Evidence.objects.filter(response__attempt=submitted_attempt, file__isnull=False).first()
     text_evidence = Evidence.objects.filter(response__attempt=draft_attempt, text=MATRIX_DRAFT_ANSWER).first()
@@ -207,6 +210,7 @@ def build_matrix_world() -> dict:
         "plan": plan, "policy": policy, "policy_draft": policy_draft,
         "recognizer_org": orgs["state"],
         "ob_client": ob_client.application, "known_issuer": known_issuer,
+        "roster_run": roster_run,
     }
     levels = levels_for(submitted_attempt)
     return {"orgs": orgs, "people": people, "objects": objects, "today": dt.date.today(),

@@ -116,3 +116,19 @@ def test_nobody_grants_a_role_to_themselves_or_beyond_their_own_grants(people_wo
     outsider = people_world["outsider"]
     assert policy.people_admin_organization_ids(outsider) == set()
     assert not policy.can_manage_people(outsider, orgs["school"]) and not policy.can_import_roster(outsider, orgs["school"])
+
+
+def test_a_roster_gives_earner_at_most_and_never_touches_staff(people_world):
+    from microcred.accounts import policy
+    from microcred.accounts.models import User
+
+    admin, issuer_admin, orgs = people_world["district_admin"], people_world["issuer_admin"], people_world["orgs"]
+    assert [policy.roster_role(r) for r in ("teacher", "Principal", "districtAdministrator")] == ["earner"] * 3
+    assert policy.roster_role("student") is None and policy.roster_role("guardian") is None and policy.roster_role("") is None
+    assert "earner" in policy.roster_grantable_roles(admin, orgs["school"])
+    assert policy.roster_grantable_roles(admin, orgs["other"]) == ()
+    assert policy.roster_grantable_roles(issuer_admin, orgs["issuer"]) == ()
+    assert policy.roster_grantable_roles(None, orgs["school"]) == ("earner",)
+    staff = User.objects.create_user(username="ops", password="pw-ops-123456", is_staff=True)
+    touchable = User.objects.filter(policy.roster_may_touch())
+    assert staff not in touchable and admin in touchable

@@ -364,3 +364,18 @@ def test_priorities_page(client, world, mcs):
     response = client.post(url, {"action": "unmark", "organization": "state-agency", "micro_credential": mcs["hinge"].slug}, follow=True)
     assert "no longer a priority" in response.content.decode()
     assert not PriorityMicroCredential.objects.exists()
+
+
+def test_recommendations_prefer_mcs_aligned_to_the_evaluation_growth_areas(world, publish_mc):
+    """Imported educator facts (rosters' educator facts CSV): an MC aligned to a growth area of the educator's
+    evaluation comes before priorities and role matches."""
+    earner = world["people"]["earner"]
+    aligned = publish_mc(title="Questioning", alignments=[{"framework": "Danielson", "code": "3b", "name": "Using Questioning"}])
+    other = publish_mc(title="Grouping", alignments=[{"framework": "Danielson", "code": "1e", "name": "Designing Instruction"}])
+    plans.mark_priority(organization=world["orgs"]["state"], micro_credential=other.micro_credential,
+                        by=world["people"]["recognizer"])
+    EducatorProfile.objects.create(user=earner, evaluation_growth_areas=["3B", "=not-a-code"])
+    recs = plans.recommendations(earner=earner)
+    assert recs[0]["micro_credential"] == aligned.micro_credential
+    assert recs[0]["reasons"][0] == "Matches a growth area of your evaluation: 3B"
+    assert [r["micro_credential"] for r in recs][:2] == [aligned.micro_credential, other.micro_credential]

@@ -211,7 +211,8 @@ def test_facts_form_records_a_typed_fact(client, world):
 def test_awards_csv_for_licensure_and_payroll(client, world, awarded, two_credentials):
     from microcred.accounts.models import EducatorProfile
 
-    EducatorProfile.objects.create(user=world["people"]["earner"], state="TN", district=world["orgs"]["district"], license_number="TN-12345")
+    EducatorProfile.objects.create(user=world["people"]["earner"], state="TN", district=world["orgs"]["district"], license_number="TN-12345",
+                                  license_type="Professional")  # facts imported in bulk (rosters' educator facts CSV)
     response = login(client, world["people"]["recognizer"]).get("/recognition/manage/state-agency/awards.csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert 'filename="awards-state-agency-' in response["Content-Disposition"]
@@ -222,6 +223,7 @@ def test_awards_csv_for_licensure_and_payroll(client, world, awarded, two_creden
             row["amount"], row["unit"], row["state"]) == ("earner", "TN-12345", "Rural District", "tn-renewal", "1",
                                                           "License renewal PDPs", "60.00", "PDP", "active")
     assert sorted(row["credential_ids"].split()) == sorted(str(c.pk) for c in two_credentials)
+    assert row["license_type"] == "Professional"
 
 
 def test_csv_cells_never_start_a_formula(client, world, two_credentials):
