@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "microcred.accounts",
     "microcred.catalog",
     "microcred.earning",
+    "microcred.people",
     "microcred.assessment",
     "microcred.credentials",
     "microcred.recognition",
