@@ -34,7 +34,7 @@ def search(request):
                                          role=data.get("role", ""), status=data.get("status", ""))
         page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
         query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
-    return render(request, "people/search.html", {"form": form, "page": page, "query": query}, status=200 if page else 400)
+    return render(request, "people/search.html", {"form": form, "page": page, "query": query}, status=200 if page is not None else 400)
 
 
 @login_required
