@@ -177,7 +177,7 @@ def _deactivation_refusal(by: User, person: User) -> str:
 
     if by.pk == person.pk:
         return "You cannot deactivate your own account."
-    if policy.is_platform_admin(person) or person.is_staff:
+    if policy.is_platform_admin(person) or policy.can_open_admin_site(person):
         return "Platform administrators and staff accounts are managed in the administration site, not here."
     return ("This person also belongs to organizations (or holds roles) you do not manage, so their account stays "
             "active; you can end their memberships in your organizations instead.")

@@ -14,6 +14,7 @@ from microcred.catalog.vocabularies import ensure_vocabularies
 from microcred.catalog.models import MicroCredential, MicroCredentialVersion, Stack
 
 from . import content
+from .people_world import load_people_demo
 
 S = MicroCredentialVersion.State
 
@@ -119,6 +120,7 @@ def load_demo_world() -> dict:
         from .interop_world import load_interop_demo
 
         load_interop_demo()  # the demo teacher's connected wallet (illustrative)
+        load_people_demo()  # the district's people, as its people admin manages them
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 

@@ -143,7 +143,7 @@ def deactivation_plan(user, person: User) -> dict:
         return {"kind": "refused", "reason": "You cannot deactivate your own account."}
     if not policy.can_manage_person(user, person):
         return {"kind": "refused", "reason": "You do not manage this person's organizations."}
-    if policy.is_platform_admin(person) or person.is_staff:
+    if policy.is_platform_admin(person) or policy.can_open_admin_site(person):
         return {"kind": "refused",
                 "reason": "Platform administrators and staff accounts are managed in the administration site, not here."}
     if policy.can_deactivate_person(user, person):
