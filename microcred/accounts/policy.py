@@ -37,7 +37,7 @@ __all__ = [
     "remember", "people_admin_organization_ids", "can_manage_people", "can_manage_person", "grantable_roles",
     "can_grant_role", "can_import_roster",
     "can_open_people_pages", "can_deactivate_person", "coach_candidate_ids", "can_assign_coach_to", "can_manage_cohort_member",
-    "can_see_educator_facts",
+    "can_see_educator_facts", "grantable_roles_at",
 ]
 
 # Roles whose misuse reaches many people's records or credentials (two-factor may be required of them).
@@ -537,6 +537,31 @@ def can_see_educator_facts(user, profile) -> bool:
     if ids is None:
         return True
     return profile is not None and bool({profile.district_id, profile.school_id} & ids)
+
+
+def grantable_roles_at(user, organization_ids) -> dict[int, tuple[str, ...]]:
+    """``grantable_roles`` for many organizations at once (a few queries however many: the people page offers every
+    organization an admin manages, and a state agency's admin manages hundreds). Organizations whose people
+    ``user`` does not manage are left out."""
+    organization_ids = set(organization_ids)
+    if is_platform_admin(user):
+        every = tuple(r for r in Role.values if r != Role.PLATFORM_ADMIN)
+        return {org: every for org in organization_ids}
+    managed = people_admin_organization_ids(user) or set()
+    tree = ids = _org_ids(user, Role.ORG_ADMIN)
+    frontier = set(ids)
+    while frontier:  # the organizations an organization admin manages: theirs and those below
+        frontier = set(Organization.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - tree
+        tree = tree | frontier
+    held = _memberships(user)
+    result = {}
+    for org in organization_ids & managed:
+        roles = {g for o, r in held if o == org and r != Role.ORG_ADMIN for g in GRANTABLE_ROLES.get(r, ())}
+        if org in tree:
+            roles.update(GRANTABLE_ROLES[Role.ORG_ADMIN])
+        if roles:
+            result[org] = tuple(r for r in Role.values if r in roles)
+    return result
 
 
 # --- Django's permission API (for apps below accounts) ------------------------------------------------------------

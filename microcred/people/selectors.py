@@ -101,6 +101,7 @@ def person_page(user, person: User) -> dict:
     """What a people admin sees of ``person`` (from ``visible_person``): memberships in the admin's organizations
     only, educator facts when the admin's organizations keep them, coaching and cohorts within those organizations,
     and what the admin may change."""
+    policy.remember(user)  # the admin's own roles do not change during the request: read them once
     ids = policy.people_admin_organization_ids(user)
     profile = EducatorProfile.objects.filter(user=person).select_related("district", "school").first()
     coaching = earning_selectors.coaching_within(person, ids)
@@ -112,23 +113,18 @@ def person_page(user, person: User) -> dict:
     current = {a.coach_id for a in coaching["coaches"]}
     role_orgs = list(managed_organizations(user)) if ids is not None else \
         [m.organization for m in person.managed_memberships]
-    grants = []
-    if manages:
-        for organization in role_orgs:
-            roles = policy.grantable_roles(user, organization)
-            if roles:
-                grants.append({"organization": organization, "roles": [(r, Role(r).label) for r in roles]})
-    memberships = [{"membership": m, "removable": manages and policy.can_grant_role(user, person, m.organization, m.role)}
-                   for m in person.managed_memberships]
+    grantable = policy.grantable_roles_at(user, {o.pk for o in role_orgs} | {m.organization_id for m in person.managed_memberships}) \
+        if manages else {}
+    grants = [{"organization": o, "roles": [(r, Role(r).label) for r in grantable[o.pk]]} for o in role_orgs if o.pk in grantable]
+    memberships = [{"membership": m, "removable": m.role in grantable.get(m.organization_id, ())} for m in person.managed_memberships]
     return {
         "person": person, "is_self": is_self, "manages": manages,
         "memberships": memberships,
         "profile": profile, "show_facts": policy.can_see_educator_facts(user, profile),
-        "coaches": [{"assignment": a, "removable": manages and policy.can_assign_coach_to(user, person, a.coach_id)}
-                    for a in coaching["coaches"]],
+        "coaches": [{"assignment": a, "removable": a.coach_id in candidate_ids} for a in coaching["coaches"]],
         "coachees": coaching["coachees"],
         "coach_candidates": list(User.objects.filter(pk__in=candidate_ids - current).order_by("last_name", "first_name", "pk")),
-        "cohorts": [{"cohort": c, "removable": manages and policy.can_manage_cohort_member(user, c, person)} for c in cohorts],
+        "cohorts": [{"cohort": c, "removable": manages} for c in cohorts],  # cohorts_of: of organizations the admin manages
         "other_cohorts": [c for c in earning_selectors.cohorts_within(ids) if c.pk not in in_cohorts] if manages else [],
         "grants": grants,
         "grant_roles": [(r, label) for r, label in Role.choices if any(r == g for grant in grants for g, _ in grant["roles"])],

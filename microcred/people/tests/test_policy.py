@@ -51,3 +51,14 @@ def test_cohort_members_and_educator_facts(district):
     assert not policy.can_see_educator_facts(p["city_admin"], profile)
     assert not policy.can_see_educator_facts(p["issuer_admin"], profile)
     assert not policy.can_see_educator_facts(admin, None)
+
+
+@pytest.mark.parametrize("who", ["district_admin", "city_admin", "issuer_admin", "recognizer", "platform_admin", "earner"])
+def test_grantable_roles_at_agrees_with_grantable_roles(district, who):
+    from microcred.accounts.models import Organization
+
+    user = district["people"][who]
+    orgs = list(Organization.objects.all())
+    at = policy.grantable_roles_at(user, [o.pk for o in orgs])
+    for org in orgs:
+        assert at.get(org.pk, ()) == policy.grantable_roles(user, org), org.slug

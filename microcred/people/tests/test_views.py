@@ -265,3 +265,28 @@ def test_django_admin_stays_for_staff(district, who):
         assert "/admin/" != response.url and not response.url.startswith("/admin/?")
         assert client.get(response.url).status_code in (200, 302, 403)
     assert client.get("/admin/accounts/user/").status_code in (302, 403)
+
+
+def test_person_page_costs_constant_queries(district, as_user, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from microcred.accounts.models import Organization
+    from microcred.earning.models import Cohort
+
+    p, orgs = district["people"], district["orgs"]
+    client = as_user(p["district_admin"])
+    url = f"/people/{p['teacher'].pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    few = len(ctx.captured_queries)
+    schools = Organization.objects.bulk_create([Organization(slug=f"school-{i}", name=f"School {i}", kind="school",
+                                                             parent=orgs["district"]) for i in range(60)])
+    Cohort.objects.bulk_create([Cohort(organization=schools[i], name=f"Cohort {i}") for i in range(60)])
+    coaches = User.objects.bulk_create([User(username=f"coach{i}", last_name=f"Coach {i}") for i in range(60)])
+    Membership.objects.bulk_create([Membership(user=c, organization=orgs["district"], role="coach") for c in coaches])
+    CoachAssignment.objects.bulk_create([CoachAssignment(earner=p["teacher"], coach=c) for c in coaches[:20]])
+    with django_assert_max_num_queries(few):
+        response = client.get(url)
+    assert response.status_code == 200 and "Cohort 59" in response.content.decode() and "School 59" in response.content.decode()
