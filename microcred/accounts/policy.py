@@ -503,7 +503,7 @@ def can_deactivate_person(user, person) -> bool:
 
 
 def coach_candidate_ids(user, earner) -> set[int]:
-    """Who ``user`` may appoint as ``earner``'s coach: people holding the coach role in one of ``earner``'s
+    """Who ``user`` may appoint as ``earner``'s coach: active people holding the coach role in one of ``earner``'s
     organizations that ``user`` manages; never ``earner``."""
     if not can_manage_person(user, earner):
         return set()
@@ -511,7 +511,7 @@ def coach_candidate_ids(user, earner) -> set[int]:
     ids = people_admin_organization_ids(user)
     if ids is not None:
         orgs = orgs.filter(organization_id__in=ids)
-    return set(Membership.objects.filter(organization_id__in=orgs, role=Role.COACH).exclude(user=earner)
+    return set(Membership.objects.filter(organization_id__in=orgs, role=Role.COACH, user__is_active=True).exclude(user=earner)
                .values_list("user_id", flat=True))
 
 

@@ -139,3 +139,18 @@ def test_deactivation_refused_changes_nothing(district, who, whom):
         services.deactivate(by=p[who], person=p[whom])
     p[whom].refresh_from_db()
     assert p[whom].is_active and _snapshot() == before
+
+
+def test_deactivation_ends_only_that_persons_sessions_and_a_deactivated_coach_is_no_candidate(district):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    from microcred.accounts import policy
+
+    p = district["people"]
+    for name in ("teacher", "district_coach", "school_teacher"):
+        Client().force_login(p[name])
+    assert Session.objects.count() == 3
+    services.deactivate(by=p["district_admin"], person=p["district_coach"])
+    assert Session.objects.count() == 2
+    assert p["district_coach"].pk not in policy.coach_candidate_ids(p["district_admin"], p["teacher"])
