@@ -39,6 +39,8 @@ __all__ = [
     "remember", "people_admin_organization_ids", "can_manage_people", "can_manage_person", "grantable_roles",
     "can_grant_role", "can_import_roster",
     "roster_role", "roster_grantable_roles", "roster_may_touch",
+    "can_open_people_pages", "can_deactivate_person", "coach_candidate_ids", "can_assign_coach_to", "can_manage_cohort_member",
+    "can_see_educator_facts", "grantable_roles_at",
 ]
 
 # Roles whose misuse reaches many people's records or credentials (two-factor may be required of them).
@@ -511,6 +513,86 @@ def _manages_as_org_admin(user, org_id: int) -> bool:
         frontier = set(Organization.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
         ids |= frontier
     return False
+
+
+def can_open_people_pages(user) -> bool:
+    """The people pages (search, a person's roles, coaches, cohorts, deactivation): anyone who manages the people
+    of at least one organization (see ``people_admin_organization_ids``)."""
+    ids = people_admin_organization_ids(user)
+    return ids is None or bool(ids)
+
+
+def can_deactivate_person(user, person) -> bool:
+    """Deactivate (or reactivate) ``person``'s account: never oneself, never a platform admin or Django staff, and
+    only when every membership ``person`` holds is in an organization ``user`` manages with a role ``user`` may
+    grant there. (Someone who also belongs elsewhere keeps their account: the admin ends only the memberships in
+    their own organizations.)"""
+    if not can_manage_person(user, person) or is_platform_admin(person) or person.is_staff:
+        return False
+    held = set(Membership.objects.filter(user=person).values_list("organization_id", "role"))
+    return bool(held) and all(role in grantable_roles(user, org) for org, role in held)
+
+
+def coach_candidate_ids(user, earner) -> set[int]:
+    """Who ``user`` may appoint as ``earner``'s coach: active people holding the coach role in one of ``earner``'s
+    organizations that ``user`` manages; never ``earner``."""
+    if not can_manage_person(user, earner):
+        return set()
+    orgs = Membership.objects.filter(user=earner).values_list("organization_id", flat=True)
+    ids = people_admin_organization_ids(user)
+    if ids is not None:
+        orgs = orgs.filter(organization_id__in=ids)
+    return set(Membership.objects.filter(organization_id__in=orgs, role=Role.COACH, user__is_active=True).exclude(user=earner)
+               .values_list("user_id", flat=True))
+
+
+def can_assign_coach_to(user, earner, coach) -> bool:
+    """Appoint ``coach`` as ``earner``'s coach, or end that coach assignment, as a people admin (see
+    ``coach_candidate_ids``). Nobody coaches themselves."""
+    if coach is None or earner is None or getattr(coach, "pk", coach) == earner.pk:
+        return False
+    return getattr(coach, "pk", coach) in coach_candidate_ids(user, earner)
+
+
+def can_manage_cohort_member(user, cohort, person) -> bool:
+    """Add ``person`` to (or remove them from) ``cohort``: ``user`` manages the people of the cohort's organization
+    and manages ``person``."""
+    return can_manage_people(user, cohort.organization_id) and can_manage_person(user, person)
+
+
+def can_see_educator_facts(user, profile) -> bool:
+    """The facts a district or state keeps about an educator (license type, years of experience, evaluation rating
+    and growth areas) on the people pages: the admins of the educator's district or school (or above them), and
+    platform admins. Other people admins see the person's position and career stage only."""
+    ids = people_admin_organization_ids(user)
+    if ids is None:
+        return True
+    return profile is not None and bool({profile.district_id, profile.school_id} & ids)
+
+
+def grantable_roles_at(user, organization_ids) -> dict[int, tuple[str, ...]]:
+    """``grantable_roles`` for many organizations at once (a few queries however many: the people page offers every
+    organization an admin manages, and a state agency's admin manages hundreds). Organizations whose people
+    ``user`` does not manage are left out."""
+    organization_ids = set(organization_ids)
+    if is_platform_admin(user):
+        every = tuple(r for r in Role.values if r != Role.PLATFORM_ADMIN)
+        return {org: every for org in organization_ids}
+    managed = people_admin_organization_ids(user) or set()
+    tree = ids = _org_ids(user, Role.ORG_ADMIN)
+    frontier = set(ids)
+    while frontier:  # the organizations an organization admin manages: theirs and those below
+        frontier = set(Organization.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - tree
+        tree = tree | frontier
+    held = _memberships(user)
+    result = {}
+    for org in organization_ids & managed:
+        roles = {g for o, r in held if o == org and r != Role.ORG_ADMIN for g in GRANTABLE_ROLES.get(r, ())}
+        if org in tree:
+            roles.update(GRANTABLE_ROLES[Role.ORG_ADMIN])
+        if roles:
+            result[org] = tuple(r for r in Role.values if r in roles)
+    return result
 
 
 # --- Django's permission API (for apps below accounts) ------------------------------------------------------------

@@ -108,3 +108,96 @@ def change_email(*, user: User, by: User, email: str, password: str) -> User:
 def password_changed(*, user: User) -> None:
     """Record a password change made through Django's PasswordChangeForm (which checked the old password)."""
     audit.record(actor=user, action="account.password_changed", target=user)
+
+
+# --- people admins: deactivating an account, ending memberships (issue 14) ---------------------------------------
+
+def end_sessions(*, user: User) -> int:
+    """Delete ``user``'s stored sessions (database-backed session engines; with any engine, an inactive account is
+    refused at its next request anyway, as Django's ModelBackend does not load inactive users). Returns how many."""
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    if settings.SESSION_ENGINE not in ("django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"):
+        return 0
+    from importlib import import_module
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = []
+    for key, data in Session.objects.filter(expire_date__gt=timezone.now()).values_list("session_key", "session_data").iterator(chunk_size=2000):
+        if str(store().decode(data).get("_auth_user_id")) == str(user.pk):
+            ended.append(key)
+    for key in ended:
+        store(session_key=key).delete()  # through the store: cached_db forgets its cached copy too
+    return len(ended)
+
+
+def deactivate_person(*, person: User, by: User) -> User:
+    """Deactivate ``person``'s account (``is_active`` False) and end their sessions. Their memberships, work and
+    issued credentials stay as they are (credentials stay valid). Refused unless ``policy.can_deactivate_person``.
+    Deactivating an inactive account again changes nothing. Audited."""
+    from django.core.exceptions import PermissionDenied
+
+    from . import policy
+
+    if not policy.can_deactivate_person(by, person):
+        raise PermissionDenied(_deactivation_refusal(by, person))
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=person.pk)
+        if not person.is_active:
+            return person
+        person.is_active = False
+        person.save(update_fields=["is_active"])
+        sessions = end_sessions(user=person)
+        audit.record(actor=by, action="account.deactivated", target=person, data={"sessions_ended": sessions})
+    return person
+
+
+def reactivate_person(*, person: User, by: User) -> User:
+    """Let a deactivated account sign in again (the same rule as deactivating). Idempotent. Audited."""
+    from django.core.exceptions import PermissionDenied
+
+    from . import policy
+
+    if not policy.can_deactivate_person(by, person):
+        raise PermissionDenied(_deactivation_refusal(by, person).replace("deactivate", "reactivate"))
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=person.pk)
+        if person.is_active:
+            return person
+        person.is_active = True
+        person.save(update_fields=["is_active"])
+        audit.record(actor=by, action="account.reactivated", target=person)
+    return person
+
+
+def _deactivation_refusal(by: User, person: User) -> str:
+    from . import policy
+
+    if by.pk == person.pk:
+        return "You cannot deactivate your own account."
+    if policy.is_platform_admin(person) or policy.can_open_admin_site(person):
+        return "Platform administrators and staff accounts are managed in the administration site, not here."
+    return ("This person also belongs to organizations (or holds roles) you do not manage, so their account stays "
+            "active; you can end their memberships in your organizations instead.")
+
+
+def end_memberships(*, person: User, by: User) -> list[Membership]:
+    """End every membership of ``person`` that ``by`` may take away (``policy.can_grant_role``): how an admin lets
+    someone go who also belongs to organizations the admin does not manage. The account and the other memberships
+    stay. Returns the memberships ended (none: nothing to do). Each one audited."""
+    from django.core.exceptions import PermissionDenied
+
+    from . import policy
+
+    if not policy.can_manage_person(by, person):
+        raise PermissionDenied("You do not manage this person's organizations.")
+    ended = []
+    with transaction.atomic():
+        for membership in Membership.objects.filter(user=person).select_related("organization").select_for_update():
+            if policy.can_grant_role(by, person, membership.organization, membership.role):
+                ended.append(membership)
+        for membership in ended:
+            revoke_role(user=person, organization=membership.organization, role=membership.role, by=by)
+    return ended

@@ -14,6 +14,7 @@ from microcred.catalog.vocabularies import ensure_vocabularies
 from microcred.catalog.models import MicroCredential, MicroCredentialVersion, Stack
 
 from . import content
+from .people_world import load_people_demo
 
 S = MicroCredentialVersion.State
 
@@ -122,6 +123,7 @@ def load_demo_world() -> dict:
         from .rosters_world import load_rosters_demo
 
         load_rosters_demo()  # the demo district's sample OneRoster bundle, imported once
+        load_people_demo()  # the district's people, as its people admin manages them
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 

@@ -5,9 +5,10 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from microcred.accounts import policy
+from microcred.accounts.models import Membership
 from microcred.catalog.models import Part
 
-from .models import Attempt, CoachAssignment, Evidence, EvidenceFile, Notification, PartResponse, Submission
+from .models import Attempt, CoachAssignment, Cohort, Evidence, EvidenceFile, Notification, PartResponse, Submission
 
 
 # Who may see an attempt is the policy's rule; kept here under its old name for the selectors below and callers.
@@ -197,3 +198,31 @@ def stack_progress_for(user) -> list[dict]:
 
 def coachees_of(coach):
     return CoachAssignment.objects.filter(coach=coach, active=True).select_related("earner")
+
+
+# --- people admins (issue 14): coaches and cohorts within the organizations an admin manages ---------------------
+
+def coaching_within(person, organization_ids: set[int] | None) -> dict[str, list[CoachAssignment]]:
+    """``person``'s active coaches and coachees who belong to one of ``organization_ids`` (None: any): the coaching
+    relationships a people admin of those organizations sees. Two queries."""
+    coaches = CoachAssignment.objects.filter(earner=person, active=True).select_related("coach").order_by("coach__last_name", "coach_id")
+    coachees = CoachAssignment.objects.filter(coach=person, active=True).select_related("earner").order_by("earner__last_name", "earner_id")
+    if organization_ids is not None:
+        coaches = coaches.filter(coach__in=_members_of(organization_ids))
+        coachees = coachees.filter(earner__in=_members_of(organization_ids))
+    return {"coaches": list(coaches), "coachees": list(coachees)}
+
+
+def _members_of(organization_ids):
+    return Membership.objects.filter(organization_id__in=organization_ids).values("user_id")
+
+
+def cohorts_within(organization_ids: set[int] | None) -> QuerySet[Cohort]:
+    """The cohorts of ``organization_ids`` (None: every cohort), by organization and name."""
+    cohorts = Cohort.objects.select_related("organization").order_by("organization__name", "name", "pk")
+    return cohorts if organization_ids is None else cohorts.filter(organization_id__in=organization_ids)
+
+
+def cohorts_of(person, organization_ids: set[int] | None) -> QuerySet[Cohort]:
+    """The cohorts ``person`` belongs to among those of ``organization_ids``."""
+    return cohorts_within(organization_ids).filter(members=person)

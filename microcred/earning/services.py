@@ -17,7 +17,7 @@ from microcred.catalog.rubrics import passes as rubric_passes
 from microcred.core import audit
 
 from . import selectors
-from .models import (Attempt, CoachComment, CoachConversation, Cohort, CriterionResult, Decision, Evidence, EvidenceFile,
+from .models import (Attempt, CoachAssignment, CoachComment, CoachConversation, Cohort, CriterionResult, Decision, Evidence, EvidenceFile,
                      PartFeedback, PartResponse, Submission)
 from .notifications import notify
 from .signals import attempt_decided, attempt_earned, attempt_submitted, submission_withdrawn
@@ -437,3 +437,58 @@ def assign_coach(*, earner, coach, by) -> None:
     audit.record(actor=by, action="coach.assigned", target=earner, data={"coach": coach.username})
 
 
+
+
+# --- people admins: coaches and cohorts of the people they manage (issue 14) ------------------------------------
+
+def appoint_coach(*, earner, coach, by) -> CoachAssignment:
+    """A people admin appoints ``coach`` (who holds the coach role in one of the earner's organizations the admin
+    manages: ``policy.can_assign_coach_to``) as ``earner``'s coach. Appointing again, or an assignment ended before,
+    makes it active once. Audited."""
+    if not policy.can_assign_coach_to(by, earner, coach):
+        if coach is not None and coach.pk == earner.pk:
+            raise PermissionDenied("Nobody coaches themselves.")
+        raise PermissionDenied("That person does not hold the coach role in one of this educator's organizations that you manage.")
+    with transaction.atomic():
+        assignment, created = CoachAssignment.objects.select_for_update().get_or_create(earner=earner, coach=coach)
+        if created or not assignment.active:
+            assignment.active = True
+            assignment.save(update_fields=["active"])
+            audit.record(actor=by, action="coach.assigned", target=earner, data={"coach": coach.username})
+    return assignment
+
+
+def end_coach_assignment(*, earner, coach, by) -> bool:
+    """A people admin ends ``coach``'s active assignment to ``earner`` (the same rule as appointing). The record stays,
+    inactive: the coach no longer sees the earner's shared drafts. Returns False when there was nothing to end."""
+    if not policy.can_assign_coach_to(by, earner, coach):
+        raise PermissionDenied("You may only end coach assignments of coaches in this educator's organizations that you manage.")
+    with transaction.atomic():
+        ended = CoachAssignment.objects.filter(earner=earner, coach=coach, active=True).update(active=False)
+        if ended:
+            audit.record(actor=by, action="coach.unassigned", target=earner, data={"coach": coach.username})
+    return bool(ended)
+
+
+def add_cohort_member(*, cohort: Cohort, person, by) -> bool:
+    """Add ``person`` to ``cohort`` (``policy.can_manage_cohort_member``). Returns False when already a member."""
+    if not policy.can_manage_cohort_member(by, cohort, person):
+        raise PermissionDenied("You may only change the cohorts of organizations whose people you manage.")
+    with transaction.atomic():
+        if cohort.members.filter(pk=person.pk).exists():
+            return False
+        cohort.members.add(person)
+        audit.record(actor=by, action="cohort.member_added", target=cohort, data={"person": person.username})
+    return True
+
+
+def remove_cohort_member(*, cohort: Cohort, person, by) -> bool:
+    """Take ``person`` out of ``cohort`` (the same rule). Their attempts stay. Returns False when not a member."""
+    if not policy.can_manage_cohort_member(by, cohort, person):
+        raise PermissionDenied("You may only change the cohorts of organizations whose people you manage.")
+    with transaction.atomic():
+        if not cohort.members.filter(pk=person.pk).exists():
+            return False
+        cohort.members.remove(person)
+        audit.record(actor=by, action="cohort.member_removed", target=cohort, data={"person": person.username})
+    return True

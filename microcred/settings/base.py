@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "microcred.rosters",
     "microcred.catalog",
     "microcred.earning",
+    "microcred.people",
     "microcred.assessment",
     "microcred.credentials",
     "microcred.recognition",

@@ -602,6 +602,52 @@ ENDPOINTS.update({
                                       POST(expect(NOT_ALLOWED, anonymous=LOGIN), kwargs={"pk": Obj("roster_run")})],
 })
 
+# --- people pages (issue 14 item 5): only people admins open them; a person they do not manage is 404 --------------
+PEOPLE_ADMINS = ("issuer_admin", "other_admin", "recognizer", "other_recognizer", "platform_admin")
+
+
+def people_case(managers) -> dict[str, str]:
+    """People admins who manage the person: OK; other people admins: NOT_FOUND (nothing leaks); everyone else: 403."""
+    return expect(FORBIDDEN, **{r: (OK if r in managers else NOT_FOUND) for r in PEOPLE_ADMINS})
+
+
+EARNER_MANAGERS = ("platform_admin",)  # the earner belongs to a district; no matrix role is its organization admin
+AUTHOR_MANAGERS = ("issuer_admin", "platform_admin")  # the author of issuer-one
+
+
+def _people_cases(method, *, data=None, fmt="form"):
+    return [method(people_case(EARNER_MANAGERS), label="district earner", kwargs={"pk": "earner"}, data=data and data("earner"), format=fmt),
+            method(people_case(AUTHOR_MANAGERS), label="issuer author", kwargs={"pk": "author"}, data=data and data("author"), format=fmt)]
+
+
+def _role_body(whom, *, api=False):
+    org = "district" if whom == "earner" else "issuer"
+    role = "coach" if whom == "earner" else "assessor"
+    if api:
+        return lambda w: {"organization": w["orgs"][org].slug, "role": role}
+    return lambda w: {"organization": w["orgs"][org].pk, "role": role, "action": "grant"}
+
+
+ENDPOINTS.update({
+    "people/": [GET(only(PEOPLE_ADMINS, others=FORBIDDEN), query={"q": HOSTILE}), GET(only(PEOPLE_ADMINS, others=FORBIDDEN)),
+                POST(SIGNED_IN_NOT_ALLOWED)],
+    "people/<int:pk>/": [*_people_cases(GET), POST(SIGNED_IN_NOT_ALLOWED, kwargs={"pk": "earner"})],
+    "people/<int:pk>/roles/": [GET(SIGNED_IN_NOT_ALLOWED, kwargs={"pk": "earner"}),
+                               *_people_cases(POST, data=lambda whom: _role_body(whom))],
+    "people/<int:pk>/coaches/": [GET(SIGNED_IN_NOT_ALLOWED, kwargs={"pk": "earner"}),
+                                 POST(people_case(EARNER_MANAGERS), kwargs={"pk": "earner"},
+                                      data=lambda w: {"coach": w["people"]["coach"].pk, "action": "assign"})],
+    "people/<int:pk>/cohorts/": [GET(SIGNED_IN_NOT_ALLOWED, kwargs={"pk": "earner"}),
+                                 POST(people_case(EARNER_MANAGERS), kwargs={"pk": "earner"}, data={"cohort": "1", "action": "add"})],
+    "people/<int:pk>/deactivate/": [*_people_cases(GET), *_people_cases(POST, data=lambda whom: {"confirmed": "yes"})],
+    "people/<int:pk>/reactivate/": [GET(SIGNED_IN_NOT_ALLOWED, kwargs={"pk": "earner"}), *_people_cases(POST)],
+    "api/v1/people/": [GET(only(PEOPLE_ADMINS, others=FORBIDDEN), query={"q": HOSTILE, "limit": "5"})],
+    "api/v1/people/<int:pk>/": _people_cases(GET),
+    "api/v1/people/<int:pk>/roles/": _people_cases(POST, data=lambda whom: _role_body(whom, api=True), fmt="json"),
+    "api/v1/people/<int:pk>/deactivate/": _people_cases(POST, data=lambda whom: {}, fmt="json"),
+    "api/v1/people/<int:pk>/reactivate/": _people_cases(POST, data=lambda whom: {}, fmt="json"),
+})
+
 # The Django admin: one group declaration. Every admin URL is for staff only; everyone else (every role above,
 # platform admins included: they are a role in an organization, not Django staff) goes to the admin login.
 ADMIN_PREFIX = "admin/"

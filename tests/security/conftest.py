@@ -211,6 +211,7 @@ def build_matrix_world() -> dict:
         "recognizer_org": orgs["state"],
         "ob_client": ob_client.application, "known_issuer": known_issuer,
         "roster_run": roster_run,
+        "author": people["author"],  # a person of issuer-one (the people pages: its issuer admin manages them)
     }
     levels = levels_for(submitted_attempt)
     return {"orgs": orgs, "people": people, "objects": objects, "today": dt.date.today(),
