@@ -317,6 +317,10 @@ class Notification(models.Model):
         COACH_COMMENT = "coach_comment", "Coach comment"
         DEADLINE = "deadline", "Deadline approaching"
         PLAN = "plan", "Growth plan"
+        CREDENTIAL = "credential", "Credential issued"
+        REVOCATION = "revocation", "Credential revoked or suspended"
+        AWARD = "award", "Recognition award"
+        ACCOUNT = "account", "Account and privacy"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=15, choices=Kind.choices)
