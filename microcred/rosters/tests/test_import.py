@@ -193,8 +193,9 @@ def test_existing_account_with_the_same_address_is_reused(world, tmp_path):
 def test_command_prints_json_last_line(world, tmp_path, capsys):
     folder = write_bundle(tmp_path / "b", [teacher(1), teacher(2, email="bad")], students=1)
     call_command("import_roster", str(folder), "--org", world["orgs"]["district"].slug)
-    last = capsys.readouterr().out.strip().splitlines()[-1]
-    assert json.loads(last) == {"created": 1, "updated": 0, "deactivated": 0, "unchanged": 0, "errors": 1}
+    out = capsys.readouterr().out.strip().splitlines()
+    assert json.loads(out[-1]) == {"created": 1, "updated": 0, "deactivated": 0, "unchanged": 0, "errors": 1}
+    assert any(line.startswith("Skipped 1 rows of students") for line in out)
     call_command("import_roster", str(folder), "--org", world["orgs"]["district"].slug, "--dry-run")
     out = capsys.readouterr().out.strip().splitlines()
     assert json.loads(out[-1])["unchanged"] == 1 and "Dry run" in out[-2]
@@ -280,3 +281,14 @@ def test_role_rows_with_problems_do_not_make_leavers(world, tmp_path):
     run(write_bundle(tmp_path / "a", [teacher(1), teacher(2)]), district)
     result, record = run(write_bundle(tmp_path / "b", [teacher(1), teacher(2, org="unknown-school")]), district)
     assert (result.deactivated, result.unchanged) == (0, 1) and ("roles.csv", 3, "orgSourcedId") in problems(record)
+
+
+def test_platform_staff_see_imports_in_django_admin_read_only(world, tmp_path, admin_client):
+    run(write_bundle(tmp_path / "b", [teacher(1), teacher(2, email="bad")]), world["orgs"]["district"])
+    page = admin_client.get("/admin/rosters/importrun/")
+    assert page.status_code == 200 and b"Add import run" not in page.content
+    latest = ImportRun.objects.latest("pk")
+    problem = latest.problems.get()
+    run_row = admin_client.get(f"/admin/rosters/importrun/{latest.pk}/change/")
+    assert run_row.status_code == 200 and problem.message.encode() in run_row.content
+    assert admin_client.post("/admin/rosters/importrun/add/", {}).status_code == 403

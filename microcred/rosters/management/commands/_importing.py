@@ -49,6 +49,9 @@ class ImportCommand(BaseCommand):
             self.stdout.write(f"{file}:{row or '-'}:{column or '-'}: {message}")
         if result.errors > SHOWN_PROBLEMS:
             self.stdout.write(f"… {result.errors - SHOWN_PROBLEMS} more problems (see the import's page)")
+        if result.skipped:
+            self.stdout.write(f"Skipped {result.skipped} rows of students, parents, guardians or relatives "
+                              "(never imported, nothing about them kept).")
         if dry_run:
             self.stdout.write("Dry run: nothing was changed.")
         self.stdout.write(json.dumps(result.counts()))
