@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from microcred.accounts import policy as authz
 from microcred.accounts.models import EducatorProfile, Membership, Organization
 from microcred.catalog.models import Criterion, Stack, StackItem
 from microcred.credentials.models import ExternalCredential, IssuedCredential
 
+from . import wording
 from .engine import CredentialFact, StackDef
 from .models import Award, EducatorFact, Policy
 
@@ -142,6 +144,20 @@ class PolicyProgress:
     policy: Policy
     evaluation: object  # engine.Evaluation
     suggestions: list = field(default_factory=list)  # MicroCredentialVersion (published catalog MCs)
+    stack_titles: dict = field(default_factory=dict)  # stack slug → title, for the plain-language rules
+
+    @property
+    def plain(self) -> list[tuple[str, str]]:
+        """Each requirement as (what it asks, what is missing) in words (see wording.py)."""
+        if not hasattr(self, "_plain"):
+            self._plain = wording.describe_all(self.evaluation, self.policy.document, self.stack_titles)
+        return self._plain
+
+    @property
+    def missing_plain(self) -> list[str]:
+        if not self.evaluation.in_effect:
+            return [_("The policy is not in effect on this date.")]
+        return [missing for missing in (m for _label, m in self.plain) if missing]
 
     @property
     def achieved(self) -> bool:
@@ -153,7 +169,8 @@ class PolicyProgress:
 
     @property
     def requirements(self) -> list[dict]:
-        return [requirement_row(r) for r in self.evaluation.requirements]
+        return [dict(requirement_row(r), description=label, still_needed=missing)
+                for r, (label, missing) in zip(self.evaluation.requirements, self.plain)]
 
 
 def requirement_row(r) -> dict:
@@ -278,7 +295,8 @@ def educator_progress(educator, *, as_of=None, suggest: bool = True) -> list[Pol
     catalog MCs that would close each gap."""
     policies = sorted(policies_applying_to(educator), key=lambda p: (p.recognizer.name, p.title))
     results = evaluate_without_saving(policies, [educator.pk], as_of=as_of)
-    rows = [PolicyProgress(p, results[(p.pk, educator.pk)]) for p in policies]
+    titles = stack_titles(policies)
+    rows = [PolicyProgress(p, results[(p.pk, educator.pk)], stack_titles=titles) for p in policies]
     if suggest and any(not row.achieved for row in rows):
         index = _catalog_index(educator)
         for row in rows:
@@ -292,7 +310,14 @@ def portability(educator, *, as_of=None) -> list[PolicyProgress]:
     own = jurisdiction_ids(educator)
     policies = sorted(published_policies().exclude(recognizer_id__in=own), key=lambda p: (p.recognizer.name, p.title))
     results = evaluate_without_saving(policies, [educator.pk], as_of=as_of)
-    return [PolicyProgress(p, results[(p.pk, educator.pk)]) for p in policies]
+    titles = stack_titles(policies)
+    return [PolicyProgress(p, results[(p.pk, educator.pk)], stack_titles=titles) for p in policies]
+
+
+def stack_titles(policies) -> dict[str, str]:
+    """Titles of the stacks the policies' rules name, in one query (rules name stacks by slug)."""
+    slugs = {rule["stack"] for p in policies for rule in p.document.get("rules", []) if rule.get("kind") == "stack"}
+    return dict(Stack.objects.filter(slug__in=slugs).values_list("slug", "title")) if slugs else {}
 
 
 def all_awards_for(educator) -> QuerySet[Award]:

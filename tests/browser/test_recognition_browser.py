@@ -52,10 +52,10 @@ def test_educator_sees_what_their_work_is_worth(page, world, credentials):
     expect(awards).to_contain_text("Practice number 2 (issued")
     renewal = page.locator("#policy-tn-renewal")
     expect(renewal).to_contain_text("Achieved")
-    expect(renewal).to_contain_text("PDP 60/60")
+    expect(renewal).to_contain_text("Reach 60 PDP (you have 60 PDP)")
     advanced = page.locator("#policy-tn-advanced")
-    expect(advanced).to_contain_text("PDP 60/90")
-    expect(advanced).to_contain_text("30 more PDP")
+    expect(advanced).to_contain_text("Reach 90 PDP (you have 60 PDP)")
+    expect(advanced).to_contain_text("30 PDP more")
     advanced.get_by_role("link", name="Practice number 3").click()  # the MC that would close the gap, in the catalog
     expect(page.get_by_role("heading", level=1)).to_have_text("Practice number 3")
 

@@ -20,7 +20,8 @@ def test_worth_page_shows_progress_awards_with_provenance_and_the_nav_link(clien
     html = page.content.decode()
     assert page.status_code == 200
     assert 'href="/recognition/">My recognition</a>' in html
-    assert "Tennessee-style renewal (illustrative)" in html and "PDP 60/60" in html and "Achieved" in html
+    assert "Tennessee-style renewal (illustrative)" in html and "Reach 60 PDP (you have 60 PDP)" in html and "Achieved" in html
+    assert "PDP 60/60" not in html  # the machine label stays in the API, not on the teacher's page
     assert "License renewal PDPs" in html and "60 PDP" in html and "version 1" in html
     # Provenance: the two credentials that counted, by title.
     assert "Practice number 1 (issued" in html and "Practice number 2 (issued" in html
@@ -31,7 +32,7 @@ def test_a_withdrawn_award_shows_its_reason(client, world, awarded, two_credenti
     services.evaluate_educator(world["people"]["earner"])
     html = login(client, world["people"]["earner"]).get("/recognition/").content.decode()
     assert "Withdrawn" in html and "Evidence was not their own" in html
-    assert "1 more of" not in html and "30 more PDP" in html  # what is missing now
+    assert "1 more of" not in html and "30 PDP more" in html  # what is missing now
 
 
 def test_progress_names_the_catalog_mcs_that_would_close_the_gap(client, world, mcs, published_policy):
@@ -40,7 +41,7 @@ def test_progress_names_the_catalog_mcs_that_would_close_the_gap(client, world, 
 
     issue_for_attempt(earn(world, mcs[0]))
     html = login(client, world["people"]["earner"]).get("/recognition/").content.decode()
-    assert "PDP 30/60" in html and "30 more PDP" in html
+    assert "Reach 60 PDP (you have 30 PDP)" in html and "30 PDP more" in html
     assert "Micro-credentials that would close the gap" in html
     for v in mcs[1:]:
         assert f'href="/catalog/mc/{v.micro_credential.slug}/"' in html
