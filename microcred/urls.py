@@ -9,6 +9,7 @@ urlpatterns = [
     path("", catalog_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    path("help/", core_views.help_page, name="help"),
     path("accounts/", include("microcred.accounts.urls")),
     path("catalog/", include("microcred.catalog.urls")),
     path("earn/", include("microcred.earning.urls")),

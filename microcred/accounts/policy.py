@@ -616,3 +616,20 @@ class PolicyBackend:
     def has_perm(self, user_obj, perm, obj=None) -> bool:
         rule = PERMISSIONS.get(perm)
         return bool(rule and user_obj.is_active and rule(user_obj))
+
+
+# --- Help ----------------------------------------------------------------------------------------------------------
+
+# Whom a member may be pointed to for help: the people administrators of their own organizations and of the
+# organizations directly above them (a school's teacher: the school's and the district's), by name and work e-mail.
+HELP_CONTACT_ROLES = (Role.ORG_ADMIN,)
+
+
+def help_contact_organization_ids(user) -> set[int]:
+    """Organizations whose people admins ``user`` is shown as contacts on the help page: their own (any role) and
+    each one's parent. Nobody else's administrators are listed."""
+    if not is_signed_in(user):
+        return set()
+    own = {org for org, _role in _memberships(user)}
+    parents = set(Organization.objects.filter(pk__in=own, parent__isnull=False).values_list("parent_id", flat=True))
+    return own | parents

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from . import policy
 from .models import Membership, Organization
 
 
@@ -32,3 +33,19 @@ def member_organization_ids(user) -> set[int]:
 
 def memberships_for(user) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organization")
+
+
+def help_contacts(user) -> list[dict]:
+    """The people administrators ``user`` may write to (policy.help_contact_organization_ids), grouped by
+    organization, in two queries."""
+    org_ids = policy.help_contact_organization_ids(user)
+    if not org_ids:
+        return []
+    rows = (Membership.objects.filter(organization_id__in=org_ids, role__in=policy.HELP_CONTACT_ROLES,
+                                      user__is_active=True)
+            .exclude(user=user).select_related("organization", "user").order_by("organization__name", "user__last_name"))
+    grouped: dict[int, dict] = {}
+    for m in rows:
+        entry = grouped.setdefault(m.organization_id, {"organization": m.organization, "people": []})
+        entry["people"].append({"name": m.user.get_full_name() or m.user.get_username(), "email": m.user.email})
+    return list(grouped.values())

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django_tasks.signals import task_finished, task_started
 
-        from . import audit_context, menu
+        from . import audit_context, help, menu
 
         # Audit events recorded while a background task runs say which task made them.
         task_started.connect(audit_context.task_started, dispatch_uid="microcred.audit.task_started")
@@ -17,3 +17,4 @@ class CoreConfig(AppConfig):
 
         # Every app's menu.py registers its navigation entries (found through the app registry, not imported).
         menu.autodiscover()
+        help.autodiscover()  # and every app's help.py its sections of the help page

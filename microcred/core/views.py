@@ -1,10 +1,13 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from . import help as help_sections
 
 
 @require_GET
@@ -44,3 +47,11 @@ def favicon(request):
     response = FileResponse(open(FAVICON, "rb"), content_type="image/x-icon")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@require_GET
+def help_page(request):
+    """Help for the roles this person holds: what to do next, whom to contact, what turnaround to expect."""
+    sections = help_sections.sections_for(request.user)
+    return render(request, "core/help.html", {"sections": sections,
+                                              "support_email": settings.MICROCRED_SUPPORT_EMAIL})

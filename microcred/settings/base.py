@@ -173,6 +173,8 @@ EMAIL_HOST_USER = os.environ.get("MICROCRED_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("MICROCRED_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("MICROCRED_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("MICROCRED_FROM_EMAIL", "microcred <no-reply@localhost>")
+# Where people write for help with the platform itself (shown on /help/; empty: only organization contacts).
+MICROCRED_SUPPORT_EMAIL = os.environ.get("MICROCRED_SUPPORT_EMAIL", "")
 
 # Bound what one request may carry; evidence uploads (a later issue) stream to disk.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -158,6 +158,7 @@ ENDPOINTS: dict[str, list[Case]] = {
     "": read_page(EVERYONE),
     "healthz": public_document(),
     "favicon.ico": public_document(),
+    "help/": public_document(),
     "api/schema/": public_document(),
 
     # --- accounts -----------------------------------------------------------------------------------------
