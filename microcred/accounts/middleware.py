@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 from . import two_factor
 
@@ -40,3 +41,21 @@ class RequireTwoFactorMiddleware:
         if enabled:
             return redirect(f"{reverse('accounts:login_code')}?{urlencode({'next': request.get_full_path()})}")
         return redirect("accounts:two_factor")
+
+
+class PersonLanguageMiddleware:
+    """A signed-in person's saved interface language (User.language) wins over the browser's and the cookie's; LocaleMiddleware
+    has already chosen for everyone else. (Placed after AuthenticationMiddleware; Content-Language and Vary are added by
+    LocaleMiddleware on the way out.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        chosen = getattr(user, "language", "") if getattr(user, "is_authenticated", False) else ""
+        if chosen in self.languages and chosen != getattr(request, "LANGUAGE_CODE", None):
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+        return self.get_response(request)

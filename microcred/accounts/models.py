@@ -7,6 +7,8 @@ class User(AbstractUser):
     """A person: educator, assessor, author, administrator — roles come from memberships."""
 
     email = models.EmailField("e-mail address", blank=True, db_index=True)
+    # The interface language the person chose (a code of settings.LANGUAGES); empty: follow the browser.
+    language = models.CharField(max_length=10, blank=True, default="")
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -1,7 +1,10 @@
 """Writes about people, organizations and roles."""
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from microcred.core import audit
 
@@ -201,3 +204,12 @@ def end_memberships(*, person: User, by: User) -> list[Membership]:
         for membership in ended:
             revoke_role(user=person, organization=membership.organization, role=membership.role, by=by)
     return ended
+
+
+def choose_language(*, user, language: str) -> None:
+    """Remember ``user``'s interface language ("" = follow the browser). Refuses a language the site does not offer."""
+    if language and language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError(_("That language is not offered."))
+    if user is not None and getattr(user, "is_authenticated", False) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

@@ -15,6 +15,7 @@ urlpatterns = [
     path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
         success_url=reverse_lazy("accounts:password_reset_complete")), name="password_reset_confirm"),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("language/", views.choose_language, name="language"),
     path("profile/", views.profile, name="profile"),
     path("account/", views.account, name="account"),
     path("two-factor/", views.two_factor_home, name="two_factor"),

@@ -12,6 +12,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -311,3 +312,24 @@ def account(request):
     status = 400 if action in ACCOUNT_ACTIONS else 200
     return render(request, "accounts/account.html", {"name_form": name_form, "email_form": email_form,
                                                      "password_form": password_form}, status=status)
+
+
+@require_POST
+def choose_language(request):
+    """The footer's language switch: for everyone a cookie; for a signed-in person also saved, so it follows them to
+    other browsers. Back to the page they were on."""
+    language = request.POST.get("language", "")
+    next_url = _safe_next(request, request.POST.get("next"))
+    try:
+        services.choose_language(user=request.user, language=language)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(next_url)
+    response = redirect(next_url)
+    if language:
+        translation.activate(language)
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=request.is_secure(), httponly=True)
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+    return response

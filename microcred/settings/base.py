@@ -75,9 +75,11 @@ MIDDLEWARE = [
     "microcred.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # the browser's language (Accept-Language) or the chosen one (cookie)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "microcred.accounts.middleware.PersonLanguageMiddleware",  # a signed-in person's saved language wins
     # No copy of a signed-in person's pages or of any export in browser or proxy caches (shared school computers).
     "microcred.core.middleware.PrivateResponsesNotStoredMiddleware",
     "microcred.accounts.sessions.IdleSessionMiddleware",  # an active session stays alive; an idle one ends
@@ -100,6 +102,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "microcred.core.menu.menu",  # the navigation the apps contribute (core/menu.py)
@@ -152,7 +155,14 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The interface languages (docs/accessibility.md, "Languages"): chosen from the browser, switchable in every page's
+# footer and remembered per person.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [Path(__file__).resolve().parent.parent / "locale"]
+LANGUAGE_COOKIE_NAME = "microcred_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

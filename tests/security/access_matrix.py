@@ -164,6 +164,7 @@ ENDPOINTS: dict[str, list[Case]] = {
     # --- accounts -----------------------------------------------------------------------------------------
     "accounts/login/": [GET(EVERYONE), POST(NOBODY_WRITES, data={"username": "earner", "password": "wrong-password"})],
     "accounts/logout/": [GET(METHOD_NOT_ALLOWED), POST(EVERYONE)],
+    "accounts/language/": [GET(METHOD_NOT_ALLOWED), POST(EVERYONE, data={"language": "es", "next": "/"})],
     "accounts/password-reset/": [GET(EVERYONE), POST(EVERYONE, data={"email": "earner@example.org"})],
     "accounts/password-reset/sent/": [GET(EVERYONE), POST(METHOD_NOT_ALLOWED)],
     "accounts/reset/<uidb64>/<token>/": [GET(EVERYONE), POST(NOBODY_WRITES, data={"new_password1": "x", "new_password2": "x"})],
