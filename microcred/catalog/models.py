@@ -377,3 +377,28 @@ class StackItem(models.Model):
 
     def __str__(self) -> str:
         return str(self.micro_credential or self.child_stack)
+
+
+class VersionTranslation(models.Model):
+    """A version's content in another language: what the educator reads (title, competency, key method, parts, prompts,
+    rubric wording). The English version stays authoritative: assessors judge against its rubric, and a translation
+    may be added or corrected after publishing without making a new version (docs/decisions/0022).
+
+    ``content`` mirrors the version by positions, which survive copying a version:
+    {"title", "competency", "key_method",
+     "parts": {"<part>": {"title", "overview", "prompts": {"<prompt>": {"text", "guidance"}}}},
+     "rubrics": {"<part>": {"levels": {"<level>": name}, "criteria": {"<criterion>": {"title", "description",
+                                                                                     "descriptors": {"<level>": text}}}}}}
+    Anything left out is shown in English, marked as such for screen readers."""
+
+    version = models.ForeignKey(MicroCredentialVersion, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=10)
+    content = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "language"], name="one_translation_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.version} in {self.language}"

@@ -164,7 +164,7 @@ def featured_micro_credentials(*, user, limit: int = 6) -> list[MicroCredentialV
 
 def _detail_queryset():
     return MicroCredentialVersion.objects.select_related("micro_credential", "micro_credential__owner").prefetch_related(
-        "subjects", "grade_bands", "educator_roles", "alignments",
+        "subjects", "grade_bands", "educator_roles", "alignments", "translations",
         Prefetch("organization_roles", queryset=OrganizationRole.objects.select_related("organization")),
         Prefetch("parts", queryset=Part.objects.prefetch_related(
             "evidence_types", "prompts", "rubric__levels",
@@ -322,3 +322,9 @@ def editable_micro_credential(*, user, slug: str) -> MicroCredential:
         raise Http404("No such micro-credential.")
     return mc
 
+
+
+def version_for_translation(*, user, slug: str, number: int) -> MicroCredentialVersion:
+    """A version an editor translates (any state: see services.save_translation), with everything the form lists."""
+    version = editable_version(user=user, slug=slug, number=number)
+    return _detail_queryset().get(pk=version.pk)

@@ -8,13 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from microcred.accounts import policy
 from microcred.accounts.models import Organization
 from microcred.core import audit
 
 from .definition import DefinitionErrors, export_definition, validate_definition, write_definition
-from .models import LevelDescriptor, MicroCredential, MicroCredentialVersion, Stack, StackItem
+from .models import LevelDescriptor, MicroCredential, MicroCredentialVersion, Stack, StackItem, VersionTranslation
 from .signals import version_published, version_retired
 from .transitions import ensure_version_transition
 
@@ -208,6 +209,8 @@ def start_new_version(*, micro_credential: MicroCredential, by) -> MicroCredenti
         version = MicroCredentialVersion(micro_credential=micro_credential, number=latest.number + 1, created_by=by)
         write_definition(version, clean)
         refresh_search_text(version)
+        for t in latest.translations.all():  # positions survive the copy: the translations still fit
+            VersionTranslation.objects.create(version=version, language=t.language, content=t.content, updated_by=by)
         audit.record(actor=by, action="mc.new_version", target=version, data={"from_version": latest.number})
     return version
 
@@ -298,3 +301,42 @@ def set_stack_state(*, stack: Stack, state: str, by) -> Stack:
         audit.record(actor=by, action=f"stack.{state}", target=stack)
     return stack
 
+
+
+# --- Translations of an MC's content -------------------------------------------------------------------------------
+
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))  # keep tab and line breaks
+
+
+def save_translation(*, version: MicroCredentialVersion, language: str, values: dict[str, str], by) -> VersionTranslation:
+    """Store what a translator typed for ``version`` in ``language`` (form keys as in translation.Field.key; an empty
+    value leaves that field in English). Allowed on published versions too: the English stays authoritative and
+    assessed, and a translation only helps the reader (docs/decisions/0022). Audited."""
+    from . import translation
+
+    _check_can_edit(by, version.micro_credential)
+    if language not in dict(translation.content_languages()):
+        raise ValidationError({"language": _("Micro-credentials are not translated into that language.")})
+    content, problems = {}, {}
+    for field in translation.translatable_fields(version):
+        raw = values.get(field.key, "")
+        if not isinstance(raw, str):
+            problems[field.key] = _("Expected text.")
+            continue
+        text = raw.translate(_CONTROL).strip()
+        if len(text) > field.max_length:
+            problems[field.key] = _("At most %(n)s characters.") % {"n": field.max_length}
+        elif text:
+            translation.set_at(content, field.path, text)
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        record, created = VersionTranslation.objects.select_for_update().get_or_create(
+            version=version, language=language, defaults={"content": content, "updated_by": by})
+        if not created:
+            record.content, record.updated_by = content, by
+            record.save(update_fields=["content", "updated_by", "updated_at"])
+        audit.record(actor=by, action="mc.translation_saved", target=version,
+                     data={"language": language, "fields": sum(1 for f in translation.translatable_fields(version)
+                                                              if translation.value_at(content, f.path))})
+    return record

@@ -9,12 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from microcred.accounts import policy
 from microcred.core import audit
 
-from . import selectors, services
+from . import selectors, services, translation
 from .definition import DefinitionErrors, export_definition
 from .forms import ImportDefinitionForm, NewMicroCredentialForm, OverviewForm, PartForm, RetireForm, ReviewForm, StackForm
 from .models import MicroCredentialVersion, Stack
@@ -60,6 +62,7 @@ def version_detail(request, slug, number):
 
 def _render_version(request, version):
     mc = version.micro_credential
+    translation.localize(version, get_language())  # the reader's language where the MC is translated
     return render(request, "catalog/detail.html", {
         "version": version, "mc": mc, "parts": selectors.parts_with_rubrics(version),
         "stacks": selectors.stacks_containing(mc), "can_edit": policy.can_edit(request.user, mc),
@@ -159,6 +162,8 @@ def author_version(request, slug, number):
         "can_publish": policy.can_publish(request.user, version.micro_credential),
         "review_form": ReviewForm(), "retire_form": RetireForm(), "history": audit.history(version)[:20],
         "versions": version.micro_credential.versions.order_by("-number"),
+        "content_languages": translation.content_languages(),
+        "translated": set(version.translations.values_list("language", flat=True)),
     })
 
 
@@ -338,3 +343,33 @@ def author_stack(request, slug=None):
                 return redirect("catalog:author_stack", slug=stack.slug)
     return render(request, "catalog/author_stack.html", {"form": form, "stack": stack,
                                                           "can_publish": stack is not None and policy.can_publish(request.user, stack)})
+
+
+@login_required
+def author_translation(request, slug, number, language):
+    """Translate a version's content (title, competency, key method, parts, prompts, rubric) field by field beside the
+    English. What the translator typed is kept on the page when something is refused."""
+    version = selectors.version_for_translation(user=request.user, slug=slug, number=number)
+    languages = dict(translation.content_languages())
+    if language not in languages:
+        raise Http404("Micro-credentials are not translated into that language.")
+    existing = next((t for t in version.translations.all() if t.language == language), None)
+    fields = translation.translatable_fields(version)
+    content = existing.content if existing else {}
+    values = {f.key: translation.value_at(content, f.path) for f in fields}
+    errors = {}
+    if request.method == "POST":
+        values = {f.key: request.POST.get(f.key, "") for f in fields}
+        try:
+            services.save_translation(version=version, language=language, values=values, by=request.user)
+        except ValidationError as exc:
+            errors = {key: " ".join(msgs) for key, msgs in exc.message_dict.items()} if hasattr(exc, "error_dict") else {"": " ".join(exc.messages)}
+            messages.error(request, _("Nothing was saved: correct the fields marked below."))
+        else:
+            messages.success(request, _("The %(language)s translation was saved.") % {"language": languages[language]})
+            return redirect("catalog:author_translation", slug=slug, number=number, language=language)
+    rows = [{"field": f, "value": values.get(f.key, ""), "error": errors.get(f.key, "")} for f in fields]
+    done = sum(1 for r in rows if r["value"])
+    return render(request, "catalog/author_translation.html", {
+        "version": version, "mc": version.micro_credential, "language": language, "language_name": languages[language],
+        "rows": rows, "done": done, "total": len(rows), "form_error": errors.get("", "")})

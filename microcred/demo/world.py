@@ -124,6 +124,9 @@ def load_demo_world() -> dict:
 
         load_rosters_demo()  # the demo district's sample OneRoster bundle, imported once
         load_people_demo()  # the district's people, as its people admin manages them
+        from .translations_world import load_translations_demo
+
+        load_translations_demo()  # one MC in English and Spanish
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 

@@ -225,6 +225,10 @@ ENDPOINTS: dict[str, list[Case]] = {
         POST(only(OWN_AUTHORS), label="delete part",
              kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")}, data={"delete": "1"}),
     ],
+    "catalog/author/mc/<slug:slug>/v<int:number>/translations/<str:language>/": [
+        GET(only(OWN_AUTHORS), kwargs={"language": Literal("es")}),
+        POST(only(OWN_AUTHORS), kwargs={"language": Literal("es")}, data={"title": HOSTILE}),
+    ],
     "catalog/author/mc/<slug:slug>/v<int:number>/<str:action>/": [
         GET(SIGNED_IN_NOT_ALLOWED, kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number"),
                                            "action": Literal("submit")}),

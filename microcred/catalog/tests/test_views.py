@@ -18,7 +18,7 @@ def test_home_search_and_detail_pages(client, world, published):
     slug = published.micro_credential.slug
     detail = client.get(f"/catalog/mc/{slug}/").content.decode()
     # Every section and the rubric as assessors use it.
-    for text in ("Competency", "Key method", "Hinge questions", "Black, P., &amp; Wiliam", "InTASC", "Part 2: Classroom evidence",
+    for text in ("Competency", "Key method", "Hinge questions", "Black, P., &amp; Wiliam", "InTASC", "Part 2: <span lang=\"en\">Classroom evidence</span>",
                  "Evidence of the practice — Demonstrated", "Every criterion at “Demonstrated” or above", "Issuer"):
         assert text in detail, text
 

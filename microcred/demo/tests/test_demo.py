@@ -139,3 +139,22 @@ def test_the_demo_command_serves_the_catalog(tmp_path):
     printed = [line for line in output.splitlines() if line.strip() and not line.startswith("[")]
     assert printed[-1].startswith(f"microcred demo: http://127.0.0.1:{port}/"), printed[-5:]
     assert f"http://127.0.0.1:{port}/accounts/login/" in printed[-1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_has_an_mc_in_english_and_spanish(client):
+    from microcred.catalog import selectors, translation
+    from microcred.catalog.models import VersionTranslation
+
+    seed()
+    stored = VersionTranslation.objects.select_related("version").get(language="es")
+    version = stored.version
+    assert version.micro_credential.slug == content.MIF
+    reading = selectors.version_for_reading(user=None, slug=content.MIF, number=version.number)
+    untranslated = [f.english for f in translation.translatable_fields(reading) if not translation.value_at(stored.content, f.path)]
+    assert untranslated == []  # every field of it, rubric included
+    html = client.get(f"/catalog/mc/{content.MIF}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<h1 lang="es">Modificar la enseñanza mediante evaluaciones formativas durante una clase</h1>' in html
+    assert "Todavía no" in html and "Competente" in html
+    seed()  # idempotent: a second seed keeps the one translation
+    assert VersionTranslation.objects.count() == 1
