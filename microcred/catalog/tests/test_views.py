@@ -337,3 +337,17 @@ def test_a_rubric_with_an_empty_descriptor_cannot_go_to_review_or_be_published(c
     client.post(f"{url}submit/")
     version.refresh_from_db()
     assert version.state == MicroCredentialVersion.State.IN_REVIEW
+
+
+def test_form_errors_and_help_are_tied_to_their_fields(client, world):
+    """WCAG 3.3.1 / 1.3.1 (issue 15): a screen reader on a refused field hears what is wrong with it."""
+    import re
+
+    client.force_login(world["people"]["author"])
+    html = client.post("/catalog/author/new/", {"owner": world["orgs"]["issuer"].pk, "title": "",
+                                                "competency": "x", "key_method": "y"}).content.decode()
+    title = re.search(r"<input[^>]*name=\"title\"[^>]*>", html).group(0)
+    assert 'aria-invalid="true"' in title
+    described = re.search(r'aria-describedby="([^"]+)"', title).group(1).split()
+    assert described and all(f'id="{ref}"' in html for ref in described)
+    assert "id_title_error" in described
