@@ -9,6 +9,9 @@ from datetime import datetime
 from urllib.parse import quote, urlencode
 
 import segno
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
@@ -96,12 +99,14 @@ def _latin1(text: str) -> str:
 
 
 def certificate_pdf(issued, *, viewer=None, verification: str = "") -> bytes:
-    """A one-page printable certificate: title, earner (as visibility allows), issuer, date, URL, how to verify."""
+    """A one-page printable certificate: title, earner (as visibility allows), issuer, date, URL, how to verify. Its
+    words and dates are in the active language (the reader's); what the credential says is printed as signed."""
     info = summary(issued.credential)
     url = issued.credential.get("id", "")
     pdf = FPDF(orientation="L", unit="mm", format="Letter")
-    pdf.set_title(_latin1(f"Certificate: {info['title']}"))
+    pdf.set_title(_latin1(_("Certificate: %(title)s") % {"title": info["title"]}))
     pdf.set_creator("microcred")
+    pdf.set_lang(get_language() or "en")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_draw_color(40, 70, 120)
@@ -110,7 +115,7 @@ def certificate_pdf(issued, *, viewer=None, verification: str = "") -> bytes:
     width = pdf.w - 40
     pdf.set_xy(20, 28)
     pdf.set_font("Helvetica", "", 14)
-    pdf.cell(width, 10, _latin1("Micro-credential certificate"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 10, _latin1(_("Micro-credential certificate")), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_x(20)
     pdf.set_font("Helvetica", "B", 24)
     pdf.multi_cell(width, 12, _latin1(info["title"] + (f" ({info['version']})" if info["version"] else "")),
@@ -118,13 +123,17 @@ def certificate_pdf(issued, *, viewer=None, verification: str = "") -> bytes:
     pdf.ln(4)
     pdf.set_x(20)
     pdf.set_font("Helvetica", "", 14)
-    pdf.cell(width, 9, _latin1(f"earned by {earner_name(issued, viewer)}"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 9, _latin1(_("earned by %(earner)s") % {"earner": earner_name(issued, viewer)}), align="C",
+             new_x="LMARGIN", new_y="NEXT")
     pdf.set_x(20)
-    pdf.cell(width, 9, _latin1(f"issued by {info['issuer_name']}"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 9, _latin1(_("issued by %(issuer)s") % {"issuer": info["issuer_name"]}), align="C",
+             new_x="LMARGIN", new_y="NEXT")
     issued_on = info["valid_from"] or issued.issued_at
-    dates = f"on {issued_on:%B} {issued_on.day}, {issued_on.year}"
     if info["valid_until"]:
-        dates += f", valid until {info['valid_until']:%B} {info['valid_until'].day}, {info['valid_until'].year}"
+        dates = _("on %(issued)s, valid until %(until)s") % {"issued": date_format(issued_on, "DATE_FORMAT"),
+                                                             "until": date_format(info["valid_until"], "DATE_FORMAT")}
+    else:
+        dates = _("on %(issued)s") % {"issued": date_format(issued_on, "DATE_FORMAT")}
     pdf.set_x(20)
     pdf.cell(width, 9, _latin1(dates), align="C", new_x="LMARGIN", new_y="NEXT")
     if info["competency"]:
@@ -135,8 +144,9 @@ def certificate_pdf(issued, *, viewer=None, verification: str = "") -> bytes:
     pdf.set_y(pdf.h - 45)
     pdf.set_x(20)
     pdf.set_font("Helvetica", "", 10)
-    pdf.multi_cell(width, 5, _latin1(
-        "This certificate is a printout. The credential itself is a signed Open Badges 3.0 credential; "
-        f"check it, and whether it is still valid, at:\n{url}" + (f"\nAt printing: {verification}" if verification else "")),
-        align="C")
+    note = _("This certificate is a printout. The credential itself is a signed Open Badges 3.0 credential; check it, "
+             "and whether it is still valid, at:") + f"\n{url}"
+    if verification:
+        note += "\n" + _("At printing: %(result)s") % {"result": verification}
+    pdf.multi_cell(width, 5, _latin1(note), align="C")
     return bytes(pdf.output())

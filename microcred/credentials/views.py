@@ -114,7 +114,8 @@ def credential(request, credential_id):
         response = HttpResponse(found.jwt, content_type="application/jwt")
     elif wanted == "pdf":
         report = selectors.live_verification(found)
-        note = "verified" if report.verified else "NOT verified (" + "; ".join(c.message for c in report.errors) + ")"
+        note = (_("verified") if report.verified
+                else _("NOT verified (%(why)s)") % {"why": "; ".join(c.message for c in report.errors)})
         response = HttpResponse(presentation.certificate_pdf(found, viewer=request.user, verification=note),
                                 content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="credential-{found.pk}.pdf"'

@@ -173,3 +173,32 @@ def test_linkedin_button_only_for_the_earner_and_only_while_valid(client, world,
     services.revoke(issued, by=world["people"]["issuer_admin"], reason="Evidence was not their own")
     client.force_login(issued.earner)
     assert 'id="linkedin"' not in client.get(url(issued), **HTML).content.decode()  # revoked: no longer valid
+
+
+def test_pdf_certificate_in_the_readers_language(client, world, issued, monkeypatch):
+    """Issue 15: the PDF certificate in Spanish for a Spanish reader (its words and dates; the credential as signed)."""
+    from fpdf import FPDF
+
+    from microcred.credentials import presentation
+
+    printed = []
+
+    class Recording(FPDF):
+        def cell(self, w=None, h=None, text="", *args, **kwargs):
+            printed.append(text)
+            return super().cell(w, h, text, *args, **kwargs)
+
+        def multi_cell(self, w, h=None, text="", *args, **kwargs):
+            printed.append(text)
+            return super().multi_cell(w, h, text, *args, **kwargs)
+
+    monkeypatch.setattr(presentation, "FPDF", Recording)
+    response = client.get(url(issued) + "?format=pdf", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.content.startswith(b"%PDF")
+    text = "\n".join(printed)
+    assert "Certificado de microcredencial" in text or "microcredencial" in text.lower()
+    assert " de 20" in text  # a Spanish date ("5 de diciembre de 2026")
+    assert issued.credential["id"] in text
+    printed.clear()
+    client.get(url(issued) + "?format=pdf", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Micro-credential certificate" in "\n".join(printed)
