@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("microcred.accounts.urls")),
+    path("sso/", include("microcred.sso.urls")),
     path("catalog/", include("microcred.catalog.urls")),
     path("earn/", include("microcred.earning.urls")),
     path("assess/", include("microcred.assessment.urls")),

@@ -19,3 +19,6 @@ if "MICROCRED_EMAIL_BACKEND" not in os.environ:
 _demo_site_url = DATA_DIR / "site_url"  # noqa: F405
 if "MICROCRED_SITE_URL" not in os.environ and _demo_site_url.is_file():
     SITE_URL = _demo_site_url.read_text(encoding="utf-8").strip().rstrip("/") or SITE_URL  # noqa: F405
+
+# The demo's example identity providers run on this machine (docs/sso.md): http is allowed here, never in production.
+MICROCRED_SSO_ALLOW_HTTP = os.environ.get("MICROCRED_SSO_ALLOW_HTTP", "1").lower() in ("1", "true", "yes", "on")
