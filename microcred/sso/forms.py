@@ -7,6 +7,10 @@ from .models import IdentityProvider
 
 
 class ProviderForm(forms.ModelForm):
+    issuer = forms.URLField(label=_("Issuer"), required=False, max_length=500, assume_scheme="https",
+                            help_text=_("OpenID Connect: the issuer; its discovery document is <issuer>/.well-known/openid-configuration"))
+    idp_metadata_url = forms.URLField(label=_("IdP metadata URL"), required=False, max_length=500, assume_scheme="https",
+                                      help_text=_("SAML: where the identity provider publishes its metadata (or paste it below)"))
     client_secret = forms.CharField(label=_("Client secret"), required=False, widget=forms.PasswordInput(render_value=False),
                                     help_text=_("leave empty to keep the stored one"), max_length=500)
 
