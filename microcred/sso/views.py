@@ -3,7 +3,6 @@ where an organization's admins configure its providers. Every failure is a page 
 from __future__ import annotations
 
 import time
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -55,8 +54,7 @@ def find(request):
     """Sign in with your organization: the providers that serve an e-mail address's domain."""
     form = FindOrganizationForm(request.GET or None)
     providers = selectors.enabled_for_email(form.cleaned_data["email"]) if form.is_valid() else []
-    if form.is_valid() and len(providers) == 1:
-        return redirect(reverse("sso:login", kwargs={"slug": providers[0].slug}) + "?" + urlencode({"next": request.GET.get("next", "")}))
+    # No redirect to the provider from here: the site's form-action policy ('self') would stop the browser following it.
     return render(request, "sso/find.html", {"form": form, "providers": providers, "next": request.GET.get("next", ""),
                                              "searched": form.is_valid()})
 
@@ -134,6 +132,12 @@ def saml_acs(request, slug):
     provider = _provider(slug)
     if provider.protocol != IdentityProvider.Protocol.SAML:
         raise Http404
+    if FLOW not in request.session and request.POST.get("same_site") != "1":
+        # The identity provider's page posted here from another site, so the browser left out the session cookie
+        # (SameSite=Lax). Post the same answer again from this site: then the cookie comes, and the answer is checked
+        # against the sign-in this browser started (no login CSRF). continue.js submits it; or the button.
+        return render(request, "sso/continue.html", {"provider": provider, "saml_response": request.POST.get("SAMLResponse", ""),
+                                                     "relay_state": request.POST.get("RelayState", "")})
     try:
         flow = _flow(request, provider)
         result = saml.finish(provider, saml_response=request.POST.get("SAMLResponse", ""), flow=flow)

@@ -116,3 +116,16 @@ def test_garbage_is_a_clear_page(client, state_saml):
         response = client.post("/sso/cv-state/saml/acs/", {"SAMLResponse": junk})
         assert response.status_code == 400
         client.get("/sso/cv-state/login/")
+
+
+def test_cross_site_post_without_the_session_cookie_is_posted_again_from_here(client, state_saml):
+    """Browsers leave out the (SameSite=Lax) session cookie on the IdP's cross-site POST: the page posts it again."""
+    start = client.get("/sso/cv-state/login/")
+    action, fields = drive_saml(start["Location"], login="s-2002")
+    stranger = client.__class__()  # no session cookie, like the cross-site POST
+    page = stranger.post(urlsplit(action).path, fields)
+    assert page.status_code == 200 and 'name="same_site" value="1"' in page.content.decode()
+    assert not User.objects.filter(email="saml.new@cvsd.example").exists()
+    # posted again with the cookie (same site): signed in
+    response = client.post(urlsplit(action).path, fields | {"same_site": "1"})
+    assert response.status_code == 302 and User.objects.filter(email="saml.new@cvsd.example").exists()
