@@ -165,16 +165,18 @@ def saml_metadata(request, slug):
 
 
 @require_POST
+@never_cache
 def logout(request):
-    """Log out here, then (OpenID Connect) at the identity provider too, when it offers RP-initiated logout."""
+    """Log out here; then offer to log out at the identity provider too (OpenID Connect RP-initiated logout, when it
+    has an end-session endpoint). A page with a link, not a redirect: the site's form-action policy ('self') would
+    stop the browser following a redirect to another site after this form."""
     signed_in = request.session.get(SIGNED_IN_WITH) or {}
     provider = IdentityProvider.objects.filter(pk=signed_in.get("provider")).first() if isinstance(signed_in, dict) else None
     auth_logout(request)
+    url = None
     if provider is not None and provider.protocol == IdentityProvider.Protocol.OIDC:
         url = oidc.logout_url(provider, id_token=signed_in.get("id_token", ""), post_logout_redirect_uri=request.build_absolute_uri("/"))
-        if url:
-            return redirect(url)
-    return redirect("/")
+    return render(request, "sso/logged_out.html", {"provider": provider, "provider_logout_url": url})
 
 
 # --- settings pages for organization admins ---------------------------------------------------------------------
