@@ -124,6 +124,9 @@ def load_demo_world() -> dict:
 
         load_rosters_demo()  # the demo district's sample OneRoster bundle, imported once
         load_people_demo()  # the district's people, as its people admin manages them
+        from .sso_world import load_sso_demo
+
+        load_sso_demo()  # the district's sign-in services (turned off until an operator configures one)
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 
