@@ -236,3 +236,11 @@ def test_login_page_offers_the_organizations_sign_in(client, google):
     found = client.get("/sso/", {"email": "someone@cvsd.example", "next": "/earn/"})
     assert found.status_code == 200 and "/sso/cv-google/login/?next=/earn/" in found.content.decode()
     assert "No organization" in client.get("/sso/", {"email": "x@nowhere.example"}).content.decode()
+
+
+def test_linked_account_that_became_platform_staff_is_refused(client, google, district):
+    oidc_sign_in(client, google, "g-1004")
+    client.logout()
+    User.objects.filter(email="dee.new@cvsd.example").update(is_staff=True)
+    response, _ = oidc_sign_in(client, google, "g-1004")
+    assert response.status_code == 400 and "_auth_user_id" not in client.session
