@@ -654,10 +654,12 @@ def sso_may_link(person) -> bool:
     """May a sign-in through an organization's identity provider be linked to ``person``'s existing account (by a
     roster sourcedId or an e-mail address)? Never for Django staff, superusers or anyone holding a staff role (a
     district's identity provider does not speak for the platform's or an issuer's administrators)."""
+    if not is_signed_in(person):
+        return False
     return not (person.is_staff or person.is_superuser or _org_ids(person, *STAFF_ROLES, Role.ORG_ADMIN))
 
 
-def sso_jit_role(requested: str) -> str:
+def sso_jit_role() -> str:
     """The role a just-in-time account gets in the provider's organization: earner, whatever was configured
     (single sign-on never grants a staff role)."""
     return Role.EARNER

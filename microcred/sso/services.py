@@ -56,7 +56,7 @@ def _check(provider: IdentityProvider) -> None:
                 errors["issuer"] = [str(error)]
     elif not (provider.idp_metadata_xml or provider.idp_metadata_url):
         errors["idp_metadata_xml"] = [_("A SAML provider needs its metadata (paste the XML or give its address).")]
-    if provider.default_role not in IdentityProvider.JIT_ROLES:
+    if provider.default_role != policy.sso_jit_role():
         errors["default_role"] = [_("Single sign-on makes educators (earners) only.")]
     if errors:
         raise ValidationError(errors)
@@ -66,7 +66,6 @@ def save_provider(*, by: User, provider: IdentityProvider, secret: str | None = 
     """Create or change ``provider`` (its organization set); ``secret`` (None: keep) is stored encrypted."""
     if not policy.can_configure_sso(by, provider.organization):
         raise PermissionDenied(_("You do not configure the sign-in of this organization."))
-    provider.default_role = policy.sso_jit_role(provider.default_role)
     provider.email_domains = ", ".join(provider.domains)
     _check(provider)
     created = provider.pk is None
@@ -232,7 +231,7 @@ def _create(provider: IdentityProvider, assertion: Assertion, email: str) -> Use
     user.set_unusable_password()
     user.save()
     audit.record(actor=None, action="sso.account_created", target=user, data={"provider": provider.slug})
-    accounts.grant_role(user=user, organization=provider.organization, role=policy.sso_jit_role(provider.default_role))
+    accounts.grant_role(user=user, organization=provider.organization, role=policy.sso_jit_role())
     return user
 
 
