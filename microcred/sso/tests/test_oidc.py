@@ -244,3 +244,19 @@ def test_linked_account_that_became_platform_staff_is_refused(client, google, di
     User.objects.filter(email="dee.new@cvsd.example").update(is_staff=True)
     response, _ = oidc_sign_in(client, google, "g-1004")
     assert response.status_code == 400 and "_auth_user_id" not in client.session
+
+
+def test_hostile_input_is_a_clear_page_never_a_500(client, google):
+    client.get("/sso/cv-google/login/")
+    state = client.session["microcred_sso_flow"]["state"]
+    response = client.get("/sso/cv-google/callback/", {"error": "<script>alert(1)</script>", "state": state})
+    body = response.content.decode()
+    assert response.status_code == 400 and "<script>alert(1)" not in body and "&lt;script&gt;" in body
+    client.get("/sso/cv-google/login/")
+    state = client.session["microcred_sso_flow"]["state"]
+    response = client.get("/sso/cv-google/callback/", {"code": "=cmd|' /C calc'!A0" * 500, "state": state})
+    assert response.status_code == 400 and "refused" in message(response)
+    found = client.get("/sso/", {"email": "x" * 5000 + "@cvsd.example"})
+    assert found.status_code == 200 and "Sign in with Google" not in found.content.decode()
+    response = client.generic("POST", "/sso/cv-google/callback/", b"\xff\xfe\xfa", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 405

@@ -129,3 +129,10 @@ def test_cross_site_post_without_the_session_cookie_is_posted_again_from_here(cl
     # posted again with the cookie (same site): signed in
     response = client.post(urlsplit(action).path, fields | {"same_site": "1"})
     assert response.status_code == 302 and User.objects.filter(email="saml.new@cvsd.example").exists()
+
+
+def test_non_utf8_body_is_a_clear_page(client, state_saml):
+    client.get("/sso/cv-state/login/")
+    response = client.generic("POST", "/sso/cv-state/saml/acs/", b"SAMLResponse=\xff\xfe%ZZ\xfa&same_site=1",
+                              content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400 and "_auth_user_id" not in client.session
