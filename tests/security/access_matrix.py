@@ -675,6 +675,7 @@ ENDPOINTS.update({
                                      POST(only(SSO_CONFIGURERS, others=FORBIDDEN), kwargs=_SSO_PROVIDER)],
     "sso/providers/<int:pk>/enabled/": [GET(SIGNED_IN_NOT_ALLOWED, kwargs=_SSO_PROVIDER),
                                         POST(only(SSO_CONFIGURERS, others=FORBIDDEN), kwargs=_SSO_PROVIDER, data={"enabled": "no"})],
+    "api/v1/sso/providers/": [GET(only(SSO_CONFIGURERS, others=FORBIDDEN)), POST(expect(NOT_ALLOWED, anonymous=LOGIN), format="json", data={})],
 })
 
 # The Django admin: one group declaration. Every admin URL is for staff only; everyone else (every role above,

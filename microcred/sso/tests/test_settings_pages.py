@@ -129,3 +129,20 @@ def test_production_requires_https(settings, org_admin, district):
     with pytest.raises(ValidationError, match="https"):
         sso.save_provider(by=org_admin, provider=IdentityProvider(
             organization=district["district"], name="Plain", protocol="oidc", issuer="http://idp.example", client_id="c"))
+
+
+def test_api_lists_own_providers_without_the_secret(client, google, district):
+    from django.test import Client
+
+    from microcred.accounts.models import User as U
+
+    admin = U.objects.get(username="cv_admin")
+    client.force_login(admin)
+    data = client.get("/api/v1/sso/providers/").json()
+    assert [p["slug"] for p in data] == ["cv-google"] and data[0]["has_client_secret"] is True
+    assert "cv-secret-123" not in str(data) and "client_secret_encrypted" not in data[0]
+    otto = U.objects.create_user(username="otto2", password="x")
+    accounts.grant_role(user=otto, organization=district["other"], role="org_admin")
+    other = Client()
+    other.force_login(otto)
+    assert other.get("/api/v1/sso/providers/").json() == []
