@@ -125,8 +125,10 @@ def finish(provider, *, client_secret: str, flow: dict, params: dict) -> tuple[d
 def validate_id_token(provider, raw: str, *, nonce: str, access_token: str | None = None) -> dict:
     """The claims of ``raw`` when its signature, issuer, audience, expiry and nonce are right; else SsoError."""
     metadata = discover(provider.issuer)
-    registry = JWSRegistry(algorithms=metadata.get("id_token_signing_alg_values_supported") or ["RS256"],
-                           strict_check_header=False)
+    # Only public-key signatures: never "none", never HMAC with the client secret (a key anyone holding it shares).
+    algorithms = [a for a in metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
+                  if isinstance(a, str) and a[:2] in ("RS", "PS", "ES", "Ed") or a == "EdDSA"]
+    registry = JWSRegistry(algorithms=algorithms or ["RS256"], strict_check_header=False)
     try:
         try:
             decoded = jwt.decode(raw, _key_set(metadata), registry=registry)

@@ -14,7 +14,7 @@ from microcred.accounts import policy
 from microcred.accounts import services as accounts
 from microcred.accounts.models import Membership, Organization, PersonSourcedId, User
 from microcred.core import audit
-from microcred.core.secrets import decrypt_secret, encrypt_secret
+from microcred.core.secrets import InvalidToken, UndecryptableSecret, decrypt_secret, encrypt_secret
 
 from .errors import SsoError
 from .models import IdentityProvider, SsoIdentity, UsedSamlAssertion
@@ -32,6 +32,24 @@ def client_secret(provider: IdentityProvider) -> str:
     return decrypt_secret(provider.client_secret_encrypted, purpose=SECRET_PURPOSE).decode("utf-8")
 
 
+def reencrypt_client_secrets(old_secret: str) -> int:
+    """Re-encrypt every stored client secret made under ``old_secret`` with this installation's secret."""
+    changed = 0
+    for provider in IdentityProvider.objects.exclude(client_secret_encrypted="").select_for_update():
+        try:
+            plain = decrypt_secret(provider.client_secret_encrypted, purpose=SECRET_PURPOSE, secret=old_secret)
+        except InvalidToken:
+            try:
+                decrypt_secret(provider.client_secret_encrypted, purpose=SECRET_PURPOSE)
+                continue  # already under the current secret
+            except InvalidToken:
+                raise UndecryptableSecret(f"The client secret of identity provider {provider.slug} does not open.") from None
+        provider.client_secret_encrypted = encrypt_secret(plain, purpose=SECRET_PURPOSE)
+        provider.save(update_fields=["client_secret_encrypted"])
+        changed += 1
+    return changed
+
+
 def _unique_slug(provider: IdentityProvider) -> str:
     base = slugify(f"{provider.organization.slug}-{provider.name}")[:70] or "provider"
     slug, n = base, 2
@@ -43,6 +61,8 @@ def _unique_slug(provider: IdentityProvider) -> str:
 def _check(provider: IdentityProvider) -> None:
     errors: dict[str, list[str]] = {}
     if provider.protocol == IdentityProvider.Protocol.OIDC:
+        if "openid" not in provider.scopes.split():
+            errors["scopes"] = [_("The scopes must include openid.")]
         if not provider.issuer:
             errors["issuer"] = [_("An OpenID Connect provider needs its issuer address.")]
         if not provider.client_id:

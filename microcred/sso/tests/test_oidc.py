@@ -260,3 +260,23 @@ def test_hostile_input_is_a_clear_page_never_a_500(client, google):
     assert found.status_code == 200 and "Sign in with Google" not in found.content.decode()
     response = client.generic("POST", "/sso/cv-google/callback/", b"\xff\xfe\xfa", content_type="application/x-www-form-urlencoded")
     assert response.status_code == 405
+
+
+def test_unsigned_and_hmac_tokens_are_refused(google, oidc_idp):
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+    claims = {"iss": oidc_idp.issuer, "sub": "g-1005", "aud": "microcred-cv", "exp": int(time.time()) + 600,
+              "iat": int(time.time()), "nonce": "n", "email": "admin.person@cvsd.example", "email_verified": True}
+    body = b64(json.dumps(claims).encode())
+    none_token = b64(json.dumps({"alg": "none", "typ": "JWT"}).encode()) + "." + body + "."
+    head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    signature = b64(hmac.new(b"cv-secret-123", f"{head}.{body}".encode(), hashlib.sha256).digest())
+    for forged in (none_token, f"{head}.{body}.{signature}"):
+        with pytest.raises(SsoError, match="signature check"):
+            oidc.validate_id_token(google, forged, nonce="n")

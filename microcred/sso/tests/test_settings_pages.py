@@ -146,3 +146,13 @@ def test_api_lists_own_providers_without_the_secret(client, google, district):
     other = Client()
     other.force_login(otto)
     assert other.get("/api/v1/sso/providers/").json() == []
+
+
+def test_client_secrets_are_reencrypted_after_a_restore(google, settings):
+    from microcred.core.secrets import reencrypt_all
+
+    old = settings.SECRET_KEY
+    settings.MICROCRED_KEY_ENCRYPTION_KEY = "a-new-installation-secret-0123456789"
+    assert reencrypt_all(old) >= 1
+    google.refresh_from_db()
+    assert sso.client_secret(google) == "cv-secret-123"
