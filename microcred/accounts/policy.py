@@ -41,7 +41,7 @@ __all__ = [
     "roster_role", "roster_grantable_roles", "roster_may_touch",
     "can_open_people_pages", "can_deactivate_person", "coach_candidate_ids", "can_assign_coach_to", "can_manage_cohort_member",
     "can_see_educator_facts", "grantable_roles_at",
-    "can_configure_sso", "sso_configurable_organization_ids", "can_open_sso_pages", "sso_may_link", "sso_jit_role",
+    "can_configure_sso", "sso_configurable_organization_ids", "can_open_sso_pages", "sso_may_link", "sso_may_sign_in", "sso_jit_role",
 ]
 
 # Roles whose misuse reaches many people's records or credentials (two-factor may be required of them).
@@ -657,6 +657,15 @@ def sso_may_link(person) -> bool:
     if not is_signed_in(person):
         return False
     return not (person.is_staff or person.is_superuser or _org_ids(person, *STAFF_ROLES, Role.ORG_ADMIN))
+
+
+def sso_may_sign_in(person) -> bool:
+    """May ``person`` sign in through an organization's identity provider at all (even through an identity linked
+    earlier)? Not Django staff, superusers or platform admins: the platform's own administrators use their password
+    (and code), whatever a district's identity provider says."""
+    if not is_signed_in(person):
+        return False
+    return not (person.is_staff or person.is_superuser or is_platform_admin(person))
 
 
 def sso_jit_role() -> str:

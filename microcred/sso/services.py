@@ -189,7 +189,7 @@ def _sign_in(provider: IdentityProvider, assertion: Assertion) -> User:
                 identity = SsoIdentity.objects.get(provider=provider, subject=assertion.subject)
                 user = identity.user
             audit.record(actor=user, action="sso.identity_linked", target=identity, data={"how": how})
-        if user.is_staff or user.is_superuser or policy.is_platform_admin(user):
+        if not policy.sso_may_sign_in(user):
             raise _refuse(provider, "staff", _("This account has platform administrator rights; sign in with your "
                                                "password (and code)."), user=user.pk)
         if not user.is_active:
