@@ -136,3 +136,16 @@ def test_non_utf8_body_is_a_clear_page(client, state_saml):
     response = client.generic("POST", "/sso/cv-state/saml/acs/", b"SAMLResponse=\xff\xfe%ZZ\xfa&same_site=1",
                               content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400 and "_auth_user_id" not in client.session
+
+
+def test_idp_metadata_address_down_is_a_clear_page(client, state_saml):
+    state_saml.idp_metadata_xml = ""
+    state_saml.idp_metadata_url = "http://127.0.0.1:9/metadata"
+    state_saml.save()
+    response = client.get("/sso/cv-state/login/")
+    assert response.status_code == 502 and "could not be fetched" in message(response)
+
+
+def test_login_starts_are_rate_limited(client, state_saml):
+    codes = [client.get("/sso/cv-state/login/").status_code for _ in range(32)]
+    assert codes[0] == 302 and codes[-1] == 429
