@@ -41,6 +41,7 @@ __all__ = [
     "roster_role", "roster_grantable_roles", "roster_may_touch",
     "can_open_people_pages", "can_deactivate_person", "coach_candidate_ids", "can_assign_coach_to", "can_manage_cohort_member",
     "can_see_educator_facts", "grantable_roles_at",
+    "can_configure_sso", "sso_configurable_organization_ids", "can_open_sso_pages", "sso_may_link", "sso_may_sign_in", "sso_jit_role",
 ]
 
 # Roles whose misuse reaches many people's records or credentials (two-factor may be required of them).
@@ -633,3 +634,56 @@ def help_contact_organization_ids(user) -> set[int]:
     own = {org for org, _role in _memberships(user)}
     parents = set(Organization.objects.filter(pk__in=own, parent__isnull=False).values_list("parent_id", flat=True))
     return own | parents
+# --- single sign-on (issue 14 item 4, docs/sso.md) ------------------------------------------------------------------
+
+def sso_configurable_organization_ids(user) -> set[int] | None:
+    """Organizations whose identity providers ``user`` configures (``None``: all, for platform admins): those whose
+    people ``user`` manages as an organization admin there or above (``can_import_roster``: a district's sign-in
+    service is its people administrators' to set up, like its roster)."""
+    if is_platform_admin(user):
+        return None
+    if not is_signed_in(user):
+        return set()
+    ids = _org_ids(user, Role.ORG_ADMIN)
+    frontier = set(ids)
+    while frontier:
+        frontier = set(Organization.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
+        ids |= frontier
+    return ids
+
+
+def can_configure_sso(user, organization) -> bool:
+    """List, add, change, test and turn off the identity providers of ``organization``: its organization admins (or
+    those of an organization above it) and platform admins."""
+    ids = sso_configurable_organization_ids(user)
+    return ids is None or getattr(organization, "pk", organization) in ids
+
+
+def can_open_sso_pages(user) -> bool:
+    """The single sign-on settings pages: anyone who configures the identity providers of some organization."""
+    ids = sso_configurable_organization_ids(user)
+    return ids is None or bool(ids)
+
+
+def sso_may_link(person) -> bool:
+    """May a sign-in through an organization's identity provider be linked to ``person``'s existing account (by a
+    roster sourcedId or an e-mail address)? Never for Django staff, superusers or anyone holding a staff role (a
+    district's identity provider does not speak for the platform's or an issuer's administrators)."""
+    if not is_signed_in(person):
+        return False
+    return not (person.is_staff or person.is_superuser or _org_ids(person, *STAFF_ROLES, Role.ORG_ADMIN))
+
+
+def sso_may_sign_in(person) -> bool:
+    """May ``person`` sign in through an organization's identity provider at all (even through an identity linked
+    earlier)? Not Django staff, superusers or platform admins: the platform's own administrators use their password
+    (and code), whatever a district's identity provider says."""
+    if not is_signed_in(person):
+        return False
+    return not (person.is_staff or person.is_superuser or is_platform_admin(person))
+
+
+def sso_jit_role() -> str:
+    """The role a just-in-time account gets in the provider's organization: earner, whatever was configured
+    (single sign-on never grants a staff role)."""
+    return Role.EARNER

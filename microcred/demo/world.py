@@ -127,6 +127,9 @@ def load_demo_world() -> dict:
         from .translations_world import load_translations_demo
 
         load_translations_demo()  # one MC in English and Spanish
+        from .sso_world import load_sso_demo
+
+        load_sso_demo()  # the district's sign-in services (turned off until an operator configures one)
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     # Our apps first, so their templates (e.g. registration/*) win over the admin's.
     "microcred.core",
     "microcred.accounts",
+    "microcred.sso",
     "microcred.rosters",
     "microcred.catalog",
     "microcred.earning",
@@ -342,3 +343,9 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "RosterImportStateEnum": "microcred.rosters.models.ImportRun.State",
     "RosterImportSourceEnum": "microcred.rosters.models.ImportRun.Source",
 })
+
+# Single sign-on (microcred.sso, docs/sso.md). Identity providers must be reached over https; tests and the demo,
+# whose providers run on this machine, may allow http. The SAML signature checker is Debian's xmlsec1.
+MICROCRED_SSO_ALLOW_HTTP = _env_bool("MICROCRED_SSO_ALLOW_HTTP")
+MICROCRED_SSO_XMLSEC_BINARY = os.environ.get("MICROCRED_SSO_XMLSEC_BINARY", "/usr/bin/xmlsec1")
+MICROCRED_SSO_TIMEOUT_SECONDS = 10

@@ -22,3 +22,5 @@ if "MICROCRED_SITE_URL" not in os.environ and _demo_site_url.is_file():
 
 # The help page shows a support address; a deployment sets its own.
 MICROCRED_SUPPORT_EMAIL = os.environ.get("MICROCRED_SUPPORT_EMAIL", "help@microcred.example")
+# The demo's example identity providers run on this machine (docs/sso.md): http is allowed here, never in production.
+MICROCRED_SSO_ALLOW_HTTP = os.environ.get("MICROCRED_SSO_ALLOW_HTTP", "1").lower() in ("1", "true", "yes", "on")

@@ -24,3 +24,4 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 # throttling turn it on with override_settings(AXES_ENABLED=True) (tests/security/test_web_baseline.py).
 AXES_ENABLED = False
 MICROCRED_REQUIRE_2FA_FOR_STAFF_ROLES = False
+MICROCRED_SSO_ALLOW_HTTP = True  # the tests start their identity providers on 127.0.0.1 over http

@@ -654,6 +654,36 @@ ENDPOINTS.update({
     "api/v1/people/<int:pk>/reactivate/": _people_cases(POST, data=lambda whom: {}, fmt="json"),
 })
 
+# --- single sign-on (issue 14 item 4): the district's providers are configured by its organization admins (none in the
+# matrix world) and platform admins; signing in is public, but the matrix world's providers are turned off (404).
+SSO_CONFIGURERS = ("platform_admin",)
+_SSO_OIDC = {"slug": Obj("sso_oidc", "slug")}
+_SSO_SAML = {"slug": Obj("sso_saml", "slug")}
+_SSO_PROVIDER = {"pk": Obj("sso_oidc")}
+_SSO_BAD_FORM = {"organization": Obj("recognizer_org"), "name": HOSTILE, "protocol": "oidc", "issuer": "ftp://x"}
+ENDPOINTS.update({
+    "sso/": [GET(EVERYONE, query={"email": HOSTILE}), GET(EVERYONE), POST(METHOD_NOT_ALLOWED)],
+    "sso/logout/": [GET(METHOD_NOT_ALLOWED), POST(EVERYONE)],
+    "sso/<slug:slug>/login/": [GET(expect(NOT_FOUND, anonymous=NOT_FOUND), kwargs=_SSO_OIDC), POST(METHOD_NOT_ALLOWED, kwargs=_SSO_OIDC)],
+    "sso/<slug:slug>/callback/": [GET(expect(NOT_FOUND, anonymous=NOT_FOUND), kwargs=_SSO_OIDC, query={"code": "x", "state": "y"}),
+                                  POST(METHOD_NOT_ALLOWED, kwargs=_SSO_OIDC)],
+    "sso/<slug:slug>/saml/acs/": [GET(METHOD_NOT_ALLOWED, kwargs=_SSO_SAML),
+                                  POST(expect(NOT_FOUND, anonymous=NOT_FOUND), kwargs=_SSO_SAML, data={"SAMLResponse": HOSTILE})],
+    "sso/<slug:slug>/saml/metadata/": [GET(EVERYONE, kwargs=_SSO_SAML), POST(METHOD_NOT_ALLOWED, kwargs=_SSO_SAML)],
+    "sso/providers/": [GET(only(SSO_CONFIGURERS, others=FORBIDDEN)), POST(SIGNED_IN_NOT_ALLOWED)],
+    "sso/providers/new/": [GET(only(SSO_CONFIGURERS, others=FORBIDDEN)),
+                           POST(only(SSO_CONFIGURERS, REFUSED, others=FORBIDDEN), data=_SSO_BAD_FORM)],
+    "sso/providers/<int:pk>/": [GET(only(SSO_CONFIGURERS, others=FORBIDDEN), kwargs=_SSO_PROVIDER),
+                                POST(SIGNED_IN_NOT_ALLOWED, kwargs=_SSO_PROVIDER)],
+    "sso/providers/<int:pk>/edit/": [GET(only(SSO_CONFIGURERS, others=FORBIDDEN), kwargs=_SSO_PROVIDER),
+                                     POST(only(SSO_CONFIGURERS, REFUSED, others=FORBIDDEN), kwargs=_SSO_PROVIDER, data=_SSO_BAD_FORM)],
+    "sso/providers/<int:pk>/test/": [GET(SIGNED_IN_NOT_ALLOWED, kwargs=_SSO_PROVIDER),
+                                     POST(only(SSO_CONFIGURERS, others=FORBIDDEN), kwargs=_SSO_PROVIDER)],
+    "sso/providers/<int:pk>/enabled/": [GET(SIGNED_IN_NOT_ALLOWED, kwargs=_SSO_PROVIDER),
+                                        POST(only(SSO_CONFIGURERS, others=FORBIDDEN), kwargs=_SSO_PROVIDER, data={"enabled": "no"})],
+    "api/v1/sso/providers/": [GET(only(SSO_CONFIGURERS, others=FORBIDDEN)), POST(expect(NOT_ALLOWED, anonymous=LOGIN), format="json", data={})],
+})
+
 # The Django admin: one group declaration. Every admin URL is for staff only; everyone else (every role above,
 # platform admins included: they are a role in an organization, not Django staff) goes to the admin login.
 ADMIN_PREFIX = "admin/"

@@ -192,6 +192,12 @@ def build_matrix_world() -> dict:
     from microcred.rosters.models import ImportRun  # an import of the earner's district (its admins and platform admins see it)
 
     roster_run = ImportRun.objects.create(organization=orgs["district"], kind="roster", source="upload", state="finished")
+    from microcred.sso.models import IdentityProvider  # the district's sign-in services (turned off: nothing to reach)
+
+    sso_oidc = IdentityProvider.objects.create(organization=orgs["district"], slug="matrix-oidc", name="Matrix OIDC",
+                                               protocol="oidc", issuer="http://127.0.0.1:9", client_id="matrix")
+    sso_saml = IdentityProvider.objects.create(organization=orgs["district"], slug="matrix-saml", name="Matrix SAML",
+                                               protocol="saml")
     draft_evidence = Evidence.objects.filter(response__attempt=draft_attempt, file__isnull=False).first()
     submitted_evidence = Evidence.objects.filter(response__attempt=submitted_attempt, file__isnull=False).first()
     text_evidence = Evidence.objects.filter(response__attempt=draft_attempt, text=MATRIX_DRAFT_ANSWER).first()
@@ -210,7 +216,7 @@ def build_matrix_world() -> dict:
         "plan": plan, "policy": policy, "policy_draft": policy_draft,
         "recognizer_org": orgs["state"],
         "ob_client": ob_client.application, "known_issuer": known_issuer,
-        "roster_run": roster_run,
+        "roster_run": roster_run, "sso_oidc": sso_oidc, "sso_saml": sso_saml,
         "author": people["author"],  # a person of issuer-one (the people pages: its issuer admin manages them)
     }
     levels = levels_for(submitted_attempt)
