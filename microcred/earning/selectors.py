@@ -8,7 +8,7 @@ from microcred.accounts import policy
 from microcred.accounts.models import Membership
 from microcred.catalog.models import Part
 
-from .models import Attempt, CoachAssignment, Cohort, Evidence, EvidenceFile, Notification, PartResponse, Submission
+from .models import Attempt, CoachAssignment, CredentialStanding, Cohort, Evidence, EvidenceFile, Notification, PartResponse, Submission
 
 
 # Who may see an attempt is the policy's rule; kept here under its old name for the selectors below and callers.
@@ -71,16 +71,43 @@ def file_name_for(user, evidence_file: EvidenceFile) -> str:
 
 
 def attempts_for_earner(earner) -> QuerySet[Attempt]:
-    return (Attempt.objects.filter(earner=earner).select_related("version", "micro_credential")
+    return (Attempt.objects.filter(earner=earner).select_related("version", "micro_credential", "credential_standing")
             .prefetch_related(Prefetch("responses", queryset=PartResponse.objects.select_related("part").prefetch_related("evidence")),
                               Prefetch("submissions", queryset=Submission.objects.select_related("decision"))))
 
 
 def earned_micro_credential_ids(user) -> set[int]:
-    """MCs this person has earned (any version): feeds stack progress in the catalog."""
+    """MCs this person has earned (any version) and whose credential was not revoked: feeds stack and pathway
+    progress on "My MCs" and in the catalog. A suspended credential still counts (the suspension can be lifted)."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    return set(Attempt.objects.filter(earner=user, state=Attempt.State.EARNED).values_list("micro_credential_id", flat=True))
+    return set(Attempt.objects.filter(earner=user, state=Attempt.State.EARNED)
+               .exclude(credential_standing__state=CredentialStanding.State.REVOKED)
+               .values_list("micro_credential_id", flat=True))
+
+
+def credential_standing_of(attempt: Attempt) -> CredentialStanding | None:
+    """The standing of the credential issued for the attempt (recorded by the credentials app), or None."""
+    try:
+        return attempt.credential_standing
+    except CredentialStanding.DoesNotExist:
+        return None
+
+
+def earned_rows(attempts) -> list[dict]:
+    """Earned attempts for "My MCs", each with its credential's standing: "active" (or "pending" while the
+    credential is being issued), "suspended" or "revoked", and the credential's page when there is one."""
+    rows = []
+    for attempt in attempts:
+        standing = credential_standing_of(attempt)
+        rows.append({"attempt": attempt, "standing": standing,
+                     "state": standing.state if standing else "pending"})
+    return rows
+
+
+def notification_count_label(count: int) -> str:
+    """The real number of unread notices, as shown by the link ("12"), or "99+" beyond 99."""
+    return "99+" if count > 99 else str(count)
 
 
 def open_attempt(earner, micro_credential) -> Attempt | None:

@@ -24,13 +24,16 @@ from .models import Attempt, Evidence
 def home(request):
     attempts = list(selectors.attempts_for_earner(request.user))
     groups = {state: [a for a in attempts if a.state == state] for state in Attempt.State.values}
+    unread = selectors.unread_notifications(request.user)
+    unread_count = unread.count()
     return render(request, "earning/home.html", {
         "in_progress": [(a, selectors.part_states(a)) for a in groups["draft"]],
         "not_yet": [(a, selectors.latest_decision(a)) for a in groups["not_yet"]],
-        "submitted": groups["submitted"], "earned": groups["earned"],
+        "submitted": groups["submitted"], "earned": selectors.earned_rows(groups["earned"]),
         "recommended": plans.recommendations(earner=request.user, limit=6),
         "stacks": selectors.stack_progress_for(request.user),
-        "notifications": selectors.unread_notifications(request.user)[:5],
+        "notifications": unread[:5], "unread_count": unread_count,
+        "unread_label": selectors.notification_count_label(unread_count),
     })
 
 
@@ -212,6 +215,8 @@ def notifications(request):
         notices.mark_read(user=request.user)
         return redirect("earning:notifications")
     emailed = notices.emailed_kinds(request.user)
+    unread_count = selectors.unread_notifications(request.user).count()
     return render(request, "earning/notifications.html", {
-        "notifications": request.user.notifications.all()[:100],
+        "notifications": request.user.notifications.all()[:100], "unread_count": unread_count,
+        "unread_label": selectors.notification_count_label(unread_count),
         "kinds": [(value, label, value in emailed) for value, label in Notification.Kind.choices]})
