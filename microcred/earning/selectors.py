@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from microcred.accounts import policy
 from microcred.accounts.models import Membership
@@ -126,9 +127,9 @@ def missing_for_part(part: Part, response: PartResponse | None) -> list[str]:
     missing = []
     for prompt in part.prompts.all():
         if not by_prompt.get(prompt.pk):
-            missing.append(f"Answer: “{prompt.text[:80]}”")
+            missing.append(_("Answer: “%(prompt)s”") % {"prompt": prompt.text[:80]})
     if not part.prompts.exists() and not evidence:
-        missing.append("Add evidence for this part")
+        missing.append(_("Add evidence for this part"))
     return missing
 
 
@@ -139,9 +140,45 @@ def part_states(attempt: Attempt) -> list[dict]:
     for part in attempt.version.parts.prefetch_related("prompts", "evidence_types").all():
         response = responses.get(part.pk)
         missing = missing_for_part(part, response)
-        state = "passed" if response and response.locked else ("complete" if not missing else ("started" if response and response.evidence.exists() else "empty"))
+        if response and response.locked:
+            state = "passed"
+        elif attempt.state == Attempt.State.NOT_YET:
+            state = "revise"  # a "not yet" sends back exactly the parts that are not locked: never badge them Complete
+        else:
+            state = "complete" if not missing else ("started" if response and response.evidence.exists() else "empty")
         out.append({"part": part, "response": response, "missing": missing, "state": state})
     return out
+
+
+def turnaround_days() -> int:
+    """How many working days assessors usually take to decide (setting MICROCRED_ASSESSMENT_TURNAROUND_DAYS,
+    10 unless set), promised on every attempt page."""
+    from django.conf import settings
+
+    return int(getattr(settings, "MICROCRED_ASSESSMENT_TURNAROUND_DAYS", 10))
+
+
+def part_state(attempt: Attempt, part_id: int) -> dict | None:
+    """One part's state (as part_states), for the status the autosave response updates in place."""
+    return next((s for s in part_states(attempt) if s["part"].pk == part_id), None)
+
+
+def submit_problems(attempt: Attempt, errors: dict[str, list[str]]) -> list[dict]:
+    """A failed submit as one error summary: each problem with the place on the page it is about (a part, the
+    privacy confirmation, the submit section), in page order. ``errors`` is the ValidationError's message dict."""
+    problems = []
+    for key in ("privacy", "window", "coach"):
+        for message in errors.get(key, []):
+            problems.append({"href": "#privacy" if key == "privacy" else "#submit", "text": message})
+    if errors.get("parts"):
+        for st in part_states(attempt):
+            for message in st["missing"]:
+                problems.append({"href": f"#part-{st['part'].position}",
+                                 "text": f"{st['part'].title}: {message}", "part": st["part"].position})
+    for key, messages in errors.items():
+        if key not in ("privacy", "window", "coach", "parts"):
+            problems += [{"href": "#submit", "text": m} for m in messages]
+    return problems
 
 
 def unread_notifications(user) -> QuerySet[Notification]:

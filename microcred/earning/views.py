@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from microcred.accounts import policy
@@ -56,8 +57,18 @@ def start(request, slug):
 def attempt(request, pk):
     attempt = selectors.attempt_for(user=request.user, attempt_id=pk)
     is_earner = attempt.earner_id == request.user.pk
+    parts = selectors.attempt_workspace(attempt)
+    rubrics = {r["part"].pk: r for r in catalog_selectors.parts_with_rubrics(attempt.version)}
+    for p in parts:
+        p["rubric_info"] = rubrics.get(p["part"].pk)
+    # Feedback from the last upload or failed submit, shown next to what it is about (not at the top of the page).
+    upload_result = request.session.pop(_upload_key(pk), None) if is_earner else None
+    submit_problems = request.session.pop(_submit_key(pk), None) if is_earner else None
     return render(request, "earning/attempt.html", {
-        "attempt": attempt, "is_earner": is_earner, "parts": selectors.attempt_workspace(attempt),
+        "attempt": attempt, "is_earner": is_earner, "parts": parts,
+        "upload_result": upload_result, "submit_problems": submit_problems,
+        "standing": selectors.credential_standing_of(attempt),
+        "turnaround_days": selectors.turnaround_days(), "deadline": attempt.cohort.deadline if attempt.cohort_id else None,
         "history": selectors.submission_history(attempt), "abandon_deletes": selectors.abandon_deletes(attempt), "submit_form": SubmitForm(), "upload_form": UploadForm(),
         "comment_form": CoachCommentForm(), "conversation_form": CoachConversationForm(), "voucher_form": VoucherForm(),
         "editable": is_earner and attempt.state in (Attempt.State.DRAFT, Attempt.State.NOT_YET),
@@ -80,12 +91,15 @@ def save_answer(request, pk, prompt_id):
     except ValidationError as exc:
         message = " ".join(messages_of(exc))
         if request.headers.get("HX-Request"):
-            return HttpResponse(f'<span class="error" role="alert">Not saved: {_escape(message)}</span>', status=200)
+            return HttpResponse(f'<span class="error">{_escape(_("Not saved:"))} {_escape(message)}</span>', status=200)
         messages.error(request, f"Not saved: {message}")
         return redirect("earning:attempt", pk=pk)
     if request.headers.get("HX-Request"):
-        return HttpResponse('<span class="saved" role="status">Saved</span>')
-    messages.success(request, "Saved.")
+        # The status line says "Saved" (announced: its container is a live region), and the part's badge and
+        # "still needed" line are replaced out of band, so the part never says "Empty" after "Saved".
+        part = selectors.part_state(attempt, prompt.part_id)
+        return render(request, "earning/_saved.html", {"p": part, "oob": True, "editable": True})
+    messages.success(request, _("Saved."))
     return redirect("earning:attempt", pk=pk)
 
 
@@ -103,18 +117,27 @@ def upload(request, pk, prompt_id):
     from .uploads import upload_refusal
 
     files = request.FILES  # parses the body (streamed to disk by the upload handlers)
-    refusal = upload_refusal(request) or (None if "file" in files else "Choose a file to upload.")
+    refusal = upload_refusal(request) or (None if "file" in files else _("Choose a file to upload."))
     if refusal:
-        messages.error(request, refusal)
-        return redirect(reverse("earning:attempt", args=[pk]) + f"#part-{prompt.part.position}")
-    try:
-        evidence = services.add_file(attempt=attempt, by=request.user, prompt=prompt, uploaded_file=request.FILES["file"])
-    except ValidationError as exc:
-        for m in messages_of(exc):
-            messages.error(request, f"File not added: {m}")
+        result = {"level": "error", "text": _("File not added: %(why)s") % {"why": refusal}}
     else:
-        messages.success(request, f"Added “{evidence.file.original_name}”.")
-    return redirect(reverse("earning:attempt", args=[pk]) + f"#part-{prompt.part.position}")
+        try:
+            evidence = services.add_file(attempt=attempt, by=request.user, prompt=prompt, uploaded_file=request.FILES["file"])
+        except ValidationError as exc:
+            result = {"level": "error", "text": _("File not added: %(why)s") % {"why": " ".join(messages_of(exc))}}
+        else:
+            result = {"level": "success", "text": _("Added “%(name)s”.") % {"name": evidence.file.original_name}}
+    # Shown next to the upload control it is about, and the page opens scrolled to that message.
+    request.session[_upload_key(pk)] = {"prompt": prompt.pk, **result}
+    return redirect(reverse("earning:attempt", args=[pk]) + f"#upload-result-{prompt.pk}")
+
+
+def _upload_key(attempt_id: int) -> str:
+    return f"earning.upload_result.{attempt_id}"
+
+
+def _submit_key(attempt_id: int) -> str:
+    return f"earning.submit_problems.{attempt_id}"
 
 
 @login_required
@@ -151,7 +174,15 @@ def attempt_action(request, pk, action):
                 raise ValidationError(form.errors.get("note_to_assessor", ["Invalid note."]))
             if request.POST.get("privacy") == "1":
                 services.confirm_privacy(attempt=attempt, by=request.user)
-            services.submit_attempt(attempt=attempt, by=request.user, note_to_assessor=form.cleaned_data["note_to_assessor"])
+            try:
+                services.submit_attempt(attempt=attempt, by=request.user, note_to_assessor=form.cleaned_data["note_to_assessor"])
+            except ValidationError as exc:
+                if not hasattr(exc, "error_dict"):
+                    raise
+                # One heading-led summary at the top of the page, each problem linking to its part or field.
+                attempt.refresh_from_db()
+                request.session[_submit_key(pk)] = selectors.submit_problems(attempt, exc.message_dict)
+                return redirect(reverse("earning:attempt", args=[pk]) + "#error-summary")
             messages.success(request, "Submitted. Your evidence is locked and in the assessment queue.")
         elif action == "withdraw":
             services.withdraw_submission(attempt=attempt, by=request.user)

@@ -97,3 +97,27 @@ def test_the_backfill_migration_records_existing_credentials(world, issued):
     backfill(apps, None)
     standing = CredentialStanding.objects.get(attempt_id=issued.attempt_id)
     assert (standing.state, standing.reason) == ("revoked", "Old revocation")
+
+
+def test_the_earned_attempt_links_to_its_credential(world, earned, client):
+    client.force_login(earned.earner)
+    page = client.get(f"/earn/attempts/{earned.pk}/").content.decode()
+    assert "Your credential is being issued" in page and 'id="credential-link"' not in page
+    issued = services.issue_for_attempt(earned)
+    page = client.get(f"/earn/attempts/{earned.pk}/").content.decode()
+    assert f'id="credential-link" href="/credentials/{issued.pk}"' in page
+    services.revoke(issued, by=world["people"]["issuer_admin"], reason="Copied evidence")
+    page = client.get(f"/earn/attempts/{earned.pk}/").content.decode()
+    assert "state-revoked" in page and "Copied evidence" in page
+
+
+def test_my_mcs_queries_do_not_grow_with_credentials(world, publish_mc, client, django_assert_max_num_queries):
+    earner = world["people"]["earner"]
+    client.force_login(earner)
+    services.issue_for_attempt(earn(world, publish_mc(title="Query practice 0")))
+    with django_assert_max_num_queries(200) as first:
+        client.get("/earn/")
+    for i in (1, 2, 3):
+        services.issue_for_attempt(earn(world, publish_mc(title=f"Query practice {i}")))
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        client.get("/earn/")
