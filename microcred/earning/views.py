@@ -92,7 +92,7 @@ def save_answer(request, pk, prompt_id):
         message = " ".join(messages_of(exc))
         if request.headers.get("HX-Request"):
             return HttpResponse(f'<span class="error">{_escape(_("Not saved:"))} {_escape(message)}</span>', status=200)
-        messages.error(request, f"Not saved: {message}")
+        messages.error(request, _("Not saved: %(why)s") % {"why": message})
         return redirect("earning:attempt", pk=pk)
     if request.headers.get("HX-Request"):
         # The status line says "Saved" (announced: its container is a live region), and the part's badge and
@@ -147,7 +147,7 @@ def remove_evidence(request, pk, evidence_id):
     evidence = get_object_or_404(Evidence, pk=evidence_id, response__attempt=attempt)
     try:
         services.remove_evidence(evidence=evidence, by=request.user)
-        messages.success(request, "Removed.")
+        messages.success(request, _("Removed."))
     except ValidationError as exc:
         for m in messages_of(exc):
             messages.error(request, m)
@@ -171,7 +171,7 @@ def attempt_action(request, pk, action):
         if action == "submit":
             form = SubmitForm(request.POST)
             if not form.is_valid():
-                raise ValidationError(form.errors.get("note_to_assessor", ["Invalid note."]))
+                raise ValidationError(form.errors.get("note_to_assessor", [_("Invalid note.")]))
             if request.POST.get("privacy") == "1":
                 services.confirm_privacy(attempt=attempt, by=request.user)
             try:
@@ -183,40 +183,40 @@ def attempt_action(request, pk, action):
                 attempt.refresh_from_db()
                 request.session[_submit_key(pk)] = selectors.submit_problems(attempt, exc.message_dict)
                 return redirect(reverse("earning:attempt", args=[pk]) + "#error-summary")
-            messages.success(request, "Submitted. Your evidence is locked and in the assessment queue.")
+            messages.success(request, _("Submitted. Your evidence is locked and in the assessment queue."))
         elif action == "withdraw":
             services.withdraw_submission(attempt=attempt, by=request.user)
-            messages.success(request, "Submission withdrawn; you can edit again.")
+            messages.success(request, _("Submission withdrawn; you can edit again."))
         elif action == "share":
             services.set_shared_with_coach(attempt=attempt, by=request.user, shared=request.POST.get("shared") == "1")
-            messages.success(request, "Sharing updated.")
+            messages.success(request, _("Sharing updated."))
         elif action == "abandon":
             was_draft = selectors.abandon_deletes(attempt)
             services.abandon_attempt(attempt=attempt, by=request.user)
-            messages.success(request, "Draft deleted." if was_draft else "Attempt closed; its history is kept.")
+            messages.success(request, _("Draft deleted.") if was_draft else _("Attempt closed; its history is kept."))
             return redirect("earning:home")
         elif action == "voucher":
             from .sponsorship import redeem_voucher
 
             redeem_voucher(attempt=attempt, code=request.POST.get("code", ""), by=request.user)
-            messages.success(request, "Voucher applied: your sponsor covers the fee.")
+            messages.success(request, _("Voucher applied: your sponsor covers the fee."))
         elif action == "comment":
             form = CoachCommentForm(request.POST)
             if not form.is_valid():
-                raise ValidationError(form.errors.get("text", ["Write a comment."]))
+                raise ValidationError(form.errors.get("text", [_("Write a comment.")]))
             services.add_coach_comment(attempt=attempt, by=request.user, text=form.cleaned_data["text"])
-            messages.success(request, "Comment added.")
+            messages.success(request, _("Comment added."))
         elif action == "conversation":
             form = CoachConversationForm(request.POST)
             if not form.is_valid():
                 raise ValidationError([m for errs in form.errors.values() for m in errs])
             services.record_coach_conversation(attempt=attempt, by=request.user, held_on=form.cleaned_data["held_on"],
                                                note=form.cleaned_data["note"])
-            messages.success(request, "Coaching conversation recorded; the earner may resubmit.")
+            messages.success(request, _("Coaching conversation recorded; the earner may resubmit."))
         else:
-            raise Http404("Unknown action.")
+            raise Http404(_("Unknown action."))
     except PermissionDenied as exc:
-        messages.error(request, str(exc) or "You cannot do that.")
+        messages.error(request, str(exc) or _("You cannot do that."))
     except ValidationError as exc:
         for m in messages_of(exc):
             messages.error(request, m)
@@ -240,7 +240,7 @@ def notifications(request):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("earning:notifications")
-        messages.success(request, "Your e-mail choices were saved. Every notice still shows here.")
+        messages.success(request, _("Your e-mail choices were saved. Every notice still shows here."))
         return redirect("earning:notifications")
     if request.method == "POST":
         notices.mark_read(user=request.user)
