@@ -80,3 +80,32 @@ def test_teacher_sees_feedback_where_it_belongs(page, world, published, publish_
     expect(row).not_to_contain_text("Earned ✓")
     expect(page.locator("#unread-count")).to_be_visible()
     assert_accessible(page, "My MCs with a revoked credential")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_catalog_search_shows_loading_and_keeps_a_filter_ticked_while_results_load(page, world, published, width,
+                                                                                    monkeypatch):
+    import time
+
+    from microcred.catalog import selectors, views
+
+    real = selectors.search_catalog
+
+    def slow(**kwargs):  # the live server runs in this process: every search takes a second
+        time.sleep(1.0)
+        return real(**kwargs)
+
+    monkeypatch.setattr(views.selectors, "search_catalog", slow)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/catalog/")
+    boxes = page.locator("aside.facets input[type=checkbox]")
+    assert boxes.count() >= 2
+    first_value, second_value = boxes.nth(0).get_attribute("value"), boxes.nth(1).get_attribute("value")
+    boxes.nth(0).check()
+    expect(page.locator("#catalog-loading")).to_be_visible()  # a loading state while results come
+    page.locator(f'aside.facets input[value="{second_value}"]').check()  # ticked while the first search loads
+    expect(page.locator("#catalog-loading")).to_be_hidden(timeout=15_000)
+    page.wait_for_timeout(300)
+    expect(page.locator(f'aside.facets input[value="{first_value}"]')).to_be_checked()
+    expect(page.locator(f'aside.facets input[value="{second_value}"]')).to_be_checked()
+    assert_accessible(page, "catalog after filtering")
