@@ -10,11 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from microcred.accounts import policy
 from microcred.core import audit
 from microcred.core.transitions import ensure_transition
-from microcred.earning.models import Attempt, Decision
+from microcred.earning.models import Attempt, CredentialStanding, Decision
+from microcred.earning.notifications import notify
+from microcred.earning.services import record_credential_standing
 
 from . import builder, keys, status
 from .standards import dataintegrity, images, ob2, vcjwt
@@ -71,6 +75,9 @@ def issue_for_attempt(attempt: Attempt, *, valid_until=None) -> IssuedCredential
                 suspension_list=suspension_list, suspension_index=suspension_index, issued_at=now)
             audit.record(actor=None, action="credential.issued", target=issued,
                          data={"attempt": attempt.pk, "issuer": issuer.slug, "status_index": index})
+            _tell_earner(issued, CredentialStanding.State.ACTIVE, at=now, kind="credential",
+                         message=_("Your credential for “%(title)s” has been issued. Open it to share or download it.")
+                         % {"title": attempt.version.title}, dedupe_key=f"credential-issued-{issued.pk}")
             send_after_commit(credential_issued, credential_id=str(issued.pk), earner_id=issued.earner_id)
     except IntegrityError:
         # Another worker issued it between our check and our insert: theirs is the one.
@@ -79,6 +86,17 @@ def issue_for_attempt(attempt: Attempt, *, valid_until=None) -> IssuedCredential
             raise
         return existing
     return issued
+
+
+def _tell_earner(credential: IssuedCredential, state: str, *, at, kind: str, message: str, reason: str = "",
+                 dedupe_key: str = "") -> None:
+    """Inside the caller's transaction: record the credential's standing on the earner's side (earning shows it on
+    "My MCs" and the attempt, and stops counting a revoked one) and send the earner a notice (e-mailed after commit
+    by earning's background task)."""
+    url = reverse("credentials:credential", args=[credential.pk])
+    record_credential_standing(attempt_id=credential.attempt_id, credential_id=credential.pk, url=url, state=state,
+                               at=at, reason=reason)
+    notify(user=credential.earner, kind=kind, message=message, url=url, dedupe_key=dedupe_key)
 
 
 # Credential states (IssuedCredential.state). Revocation is final; a suspension can be lifted.
@@ -132,6 +150,9 @@ def suspend(credential: IssuedCredential, *, by, reason: str) -> IssuedCredentia
         credential.suspended_at, credential.suspended_by, credential.suspension_reason = timezone.now(), by, reason
         credential.save(update_fields=["suspended_at", "suspended_by", "suspension_reason"])
         audit.record(actor=by, action="credential.suspended", target=credential, data={"reason": reason})
+        _tell_earner(credential, CredentialStanding.State.SUSPENDED, at=credential.suspended_at, reason=reason,
+                     kind="revocation", message=_("Your credential for “%(title)s” was suspended: %(reason)s")
+                     % {"title": credential.version.title, "reason": reason})
     return credential
 
 
@@ -154,6 +175,9 @@ def unsuspend(credential: IssuedCredential, *, by, reason: str) -> IssuedCredent
         credential.save(update_fields=["suspended_at", "suspended_by", "suspension_reason"])
         audit.record(actor=by, action="credential.unsuspended", target=credential,
                      data={"reason": reason, "suspension_reason": previous})
+        _tell_earner(credential, CredentialStanding.State.ACTIVE, at=timezone.now(), kind="revocation",
+                     message=_("The suspension of your credential for “%(title)s” was lifted: it is active again.")
+                     % {"title": credential.version.title})
     return credential
 
 
@@ -173,6 +197,11 @@ def revoke(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential
         credential.revoked_at, credential.revoked_by, credential.revocation_reason = timezone.now(), by, reason[:500]
         credential.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
         audit.record(actor=by, action="credential.revoked", target=credential, data={"reason": credential.revocation_reason})
+        _tell_earner(credential, CredentialStanding.State.REVOKED, at=credential.revoked_at,
+                     reason=credential.revocation_reason, kind="revocation",
+                     message=_("Your credential for “%(title)s” was revoked: %(reason)s")
+                     % {"title": credential.version.title, "reason": credential.revocation_reason},
+                     dedupe_key=f"credential-revoked-{credential.pk}")
         send_after_commit(credential_revoked, credential_id=str(credential.pk), earner_id=credential.earner_id,
                           reason=credential.revocation_reason)
     return credential

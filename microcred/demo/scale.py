@@ -35,7 +35,7 @@ from microcred.catalog.models import MicroCredential, MicroCredentialVersion, St
 from microcred.catalog.vocabularies import ensure_vocabularies
 from microcred.credentials.builder import issuing_organization
 from microcred.credentials.models import STATUS_LIST_SIZE, ExternalCredential, IssuedCredential, StatusList
-from microcred.earning.models import Attempt
+from microcred.earning.models import Attempt, CredentialStanding
 from microcred.recognition import services
 from microcred.recognition.fastinsert import Inserter
 from microcred.recognition.models import EducatorFact, Policy
@@ -276,6 +276,11 @@ def _credentials(rows: Inserter, part: list[_Educator], versions, issuer_of, lis
                             "revoked_at": revoked_at, "revocation_reason": "Synthetic revocation" if revoked_at else ""})
     rows.insert(Attempt, attempts)
     rows.insert(IssuedCredential, credentials)
+    # What the earners' pages know of each credential (docs/decisions/0020), as issue_for_attempt/revoke record it.
+    rows.insert(CredentialStanding, [
+        {"attempt_id": c["attempt_id"], "credential_id": c["id"], "url": f"/credentials/{c['id']}",
+         "state": "revoked" if c["revoked_at"] else "active", "changed_at": c["revoked_at"] or c["issued_at"],
+         "reason": c["revocation_reason"]} for c in credentials])
     return len(credentials)
 
 

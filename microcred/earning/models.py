@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.models import Organization
 from microcred.catalog.models import Criterion, MicroCredential, MicroCredentialVersion, Part, Prompt, RubricLevel, Stack
@@ -350,3 +351,29 @@ class NotificationEmailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: no e-mail for {self.kind}"
+
+
+class CredentialStanding(models.Model):
+    """What the earner's pages know about the credential issued for an earned attempt: where it lives and whether it
+    still stands. Earning cannot read the credentials app (a higher layer); the credentials services record every
+    issue, suspension, reinstatement and revocation here, in the same transaction (docs/decisions/0020)."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        REVOKED = "revoked", _("Revoked")
+
+    attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="credential_standing")
+    credential_id = models.UUIDField(unique=True)
+    url = models.CharField(max_length=300, help_text="The credential's page, for the earner to open.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE, db_index=True)
+    changed_at = models.DateTimeField(help_text="When the credential was issued or last changed state.")
+    reason = models.CharField(max_length=500, blank=True, help_text="Why it was suspended or revoked (the earner sees it).")
+
+    def __str__(self) -> str:
+        return f"{self.attempt} — credential {self.state}"
+
+    @property
+    def counts(self) -> bool:
+        """A revoked credential no longer counts towards stacks and pathways."""
+        return self.state != self.State.REVOKED

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from microcred.accounts import policy
 from microcred.accounts.models import Membership
 from microcred.catalog.models import Part
 
-from .models import Attempt, CoachAssignment, Cohort, Evidence, EvidenceFile, Notification, PartResponse, Submission
+from .models import Attempt, CoachAssignment, CredentialStanding, Cohort, Evidence, EvidenceFile, Notification, PartResponse, Submission
 
 
 # Who may see an attempt is the policy's rule; kept here under its old name for the selectors below and callers.
@@ -71,16 +72,43 @@ def file_name_for(user, evidence_file: EvidenceFile) -> str:
 
 
 def attempts_for_earner(earner) -> QuerySet[Attempt]:
-    return (Attempt.objects.filter(earner=earner).select_related("version", "micro_credential")
+    return (Attempt.objects.filter(earner=earner).select_related("version", "micro_credential", "credential_standing")
             .prefetch_related(Prefetch("responses", queryset=PartResponse.objects.select_related("part").prefetch_related("evidence")),
                               Prefetch("submissions", queryset=Submission.objects.select_related("decision"))))
 
 
 def earned_micro_credential_ids(user) -> set[int]:
-    """MCs this person has earned (any version): feeds stack progress in the catalog."""
+    """MCs this person has earned (any version) and whose credential was not revoked: feeds stack and pathway
+    progress on "My MCs" and in the catalog. A suspended credential still counts (the suspension can be lifted)."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    return set(Attempt.objects.filter(earner=user, state=Attempt.State.EARNED).values_list("micro_credential_id", flat=True))
+    return set(Attempt.objects.filter(earner=user, state=Attempt.State.EARNED)
+               .exclude(credential_standing__state=CredentialStanding.State.REVOKED)
+               .values_list("micro_credential_id", flat=True))
+
+
+def credential_standing_of(attempt: Attempt) -> CredentialStanding | None:
+    """The standing of the credential issued for the attempt (recorded by the credentials app), or None."""
+    try:
+        return attempt.credential_standing
+    except CredentialStanding.DoesNotExist:
+        return None
+
+
+def earned_rows(attempts) -> list[dict]:
+    """Earned attempts for "My MCs", each with its credential's standing: "active" (or "pending" while the
+    credential is being issued), "suspended" or "revoked", and the credential's page when there is one."""
+    rows = []
+    for attempt in attempts:
+        standing = credential_standing_of(attempt)
+        rows.append({"attempt": attempt, "standing": standing,
+                     "state": standing.state if standing else "pending"})
+    return rows
+
+
+def notification_count_label(count: int) -> str:
+    """The real number of unread notices, as shown by the link ("12"), or "99+" beyond 99."""
+    return "99+" if count > 99 else str(count)
 
 
 def open_attempt(earner, micro_credential) -> Attempt | None:
@@ -99,9 +127,9 @@ def missing_for_part(part: Part, response: PartResponse | None) -> list[str]:
     missing = []
     for prompt in part.prompts.all():
         if not by_prompt.get(prompt.pk):
-            missing.append(f"Answer: “{prompt.text[:80]}”")
+            missing.append(_("Answer: “%(prompt)s”") % {"prompt": prompt.text[:80]})
     if not part.prompts.exists() and not evidence:
-        missing.append("Add evidence for this part")
+        missing.append(_("Add evidence for this part"))
     return missing
 
 
@@ -112,9 +140,45 @@ def part_states(attempt: Attempt) -> list[dict]:
     for part in attempt.version.parts.prefetch_related("prompts", "evidence_types").all():
         response = responses.get(part.pk)
         missing = missing_for_part(part, response)
-        state = "passed" if response and response.locked else ("complete" if not missing else ("started" if response and response.evidence.exists() else "empty"))
+        if response and response.locked:
+            state = "passed"
+        elif attempt.state == Attempt.State.NOT_YET:
+            state = "revise"  # a "not yet" sends back exactly the parts that are not locked: never badge them Complete
+        else:
+            state = "complete" if not missing else ("started" if response and response.evidence.exists() else "empty")
         out.append({"part": part, "response": response, "missing": missing, "state": state})
     return out
+
+
+def turnaround_days() -> int:
+    """How many working days assessors usually take to decide (setting MICROCRED_ASSESSMENT_TURNAROUND_DAYS,
+    10 unless set), promised on every attempt page."""
+    from django.conf import settings
+
+    return int(getattr(settings, "MICROCRED_ASSESSMENT_TURNAROUND_DAYS", 10))
+
+
+def part_state(attempt: Attempt, part_id: int) -> dict | None:
+    """One part's state (as part_states), for the status the autosave response updates in place."""
+    return next((s for s in part_states(attempt) if s["part"].pk == part_id), None)
+
+
+def submit_problems(attempt: Attempt, errors: dict[str, list[str]]) -> list[dict]:
+    """A failed submit as one error summary: each problem with the place on the page it is about (a part, the
+    privacy confirmation, the submit section), in page order. ``errors`` is the ValidationError's message dict."""
+    problems = []
+    for key in ("privacy", "window", "coach"):
+        for message in errors.get(key, []):
+            problems.append({"href": "#privacy" if key == "privacy" else "#submit", "text": message})
+    if errors.get("parts"):
+        for st in part_states(attempt):
+            for message in st["missing"]:
+                problems.append({"href": f"#part-{st['part'].position}",
+                                 "text": f"{st['part'].title}: {message}", "part": st["part"].position})
+    for key, messages in errors.items():
+        if key not in ("privacy", "window", "coach", "parts"):
+            problems += [{"href": "#submit", "text": m} for m in messages]
+    return problems
 
 
 def unread_notifications(user) -> QuerySet[Notification]:

@@ -492,3 +492,24 @@ def remove_cohort_member(*, cohort: Cohort, person, by) -> bool:
         cohort.members.remove(person)
         audit.record(actor=by, action="cohort.member_removed", target=cohort, data={"person": person.username})
     return True
+
+
+# --- What the earner's pages know of the credential of an earned attempt (docs/decisions/0020) ---------------------
+
+def record_credential_standing(*, attempt_id: int, credential_id, url: str, state: str, at, reason: str = ""):
+    """Record (or update) the standing of the credential issued for an attempt, so "My MCs", the attempt page and
+    stack progress show it as it is. Called by the credentials services inside their own transaction; earning
+    never reads the credentials app. Revocation is final: a revoked standing is never set back."""
+    from .models import CredentialStanding
+
+    if state not in CredentialStanding.State.values:
+        raise ValidationError(f"Unknown credential state {state!r}.")
+    standing = CredentialStanding.objects.select_for_update().filter(attempt_id=attempt_id).first()
+    if standing is None:
+        return CredentialStanding.objects.create(attempt_id=attempt_id, credential_id=credential_id, url=url[:300],
+                                                 state=state, changed_at=at, reason=(reason or "")[:500])
+    if standing.state == CredentialStanding.State.REVOKED:
+        return standing
+    standing.url, standing.state, standing.changed_at, standing.reason = url[:300], state, at, (reason or "")[:500]
+    standing.save(update_fields=["url", "state", "changed_at", "reason"])
+    return standing

@@ -7,6 +7,15 @@ from django_tasks import task
 
 
 @task()
+def email_notifications(notification_ids: list[int]) -> int:
+    """E-mail many notices (created together by notify_many, e.g. the awards of a newly published policy) in one
+    background run; each goes through email_notification, so each is sent at most once and opt-outs hold."""
+    for notification_id in notification_ids:
+        email_notification.call(notification_id=notification_id)
+    return len(notification_ids)
+
+
+@task()
 def email_notification(notification_id: int) -> None:
     """Send one notification by e-mail, once (a retried task does not send twice)."""
     from .models import Notification, NotificationEmailOptOut

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from microcred.accounts import policy
@@ -24,13 +25,16 @@ from .models import Attempt, Evidence
 def home(request):
     attempts = list(selectors.attempts_for_earner(request.user))
     groups = {state: [a for a in attempts if a.state == state] for state in Attempt.State.values}
+    unread = selectors.unread_notifications(request.user)
+    unread_count = unread.count()
     return render(request, "earning/home.html", {
         "in_progress": [(a, selectors.part_states(a)) for a in groups["draft"]],
         "not_yet": [(a, selectors.latest_decision(a)) for a in groups["not_yet"]],
-        "submitted": groups["submitted"], "earned": groups["earned"],
+        "submitted": groups["submitted"], "earned": selectors.earned_rows(groups["earned"]),
         "recommended": plans.recommendations(earner=request.user, limit=6),
         "stacks": selectors.stack_progress_for(request.user),
-        "notifications": selectors.unread_notifications(request.user)[:5],
+        "notifications": unread[:5], "unread_count": unread_count,
+        "unread_label": selectors.notification_count_label(unread_count),
     })
 
 
@@ -53,8 +57,18 @@ def start(request, slug):
 def attempt(request, pk):
     attempt = selectors.attempt_for(user=request.user, attempt_id=pk)
     is_earner = attempt.earner_id == request.user.pk
+    parts = selectors.attempt_workspace(attempt)
+    rubrics = {r["part"].pk: r for r in catalog_selectors.parts_with_rubrics(attempt.version)}
+    for p in parts:
+        p["rubric_info"] = rubrics.get(p["part"].pk)
+    # Feedback from the last upload or failed submit, shown next to what it is about (not at the top of the page).
+    upload_result = request.session.pop(_upload_key(pk), None) if is_earner else None
+    submit_problems = request.session.pop(_submit_key(pk), None) if is_earner else None
     return render(request, "earning/attempt.html", {
-        "attempt": attempt, "is_earner": is_earner, "parts": selectors.attempt_workspace(attempt),
+        "attempt": attempt, "is_earner": is_earner, "parts": parts,
+        "upload_result": upload_result, "submit_problems": submit_problems,
+        "standing": selectors.credential_standing_of(attempt),
+        "turnaround_days": selectors.turnaround_days(), "deadline": attempt.cohort.deadline if attempt.cohort_id else None,
         "history": selectors.submission_history(attempt), "abandon_deletes": selectors.abandon_deletes(attempt), "submit_form": SubmitForm(), "upload_form": UploadForm(),
         "comment_form": CoachCommentForm(), "conversation_form": CoachConversationForm(), "voucher_form": VoucherForm(),
         "editable": is_earner and attempt.state in (Attempt.State.DRAFT, Attempt.State.NOT_YET),
@@ -77,12 +91,15 @@ def save_answer(request, pk, prompt_id):
     except ValidationError as exc:
         message = " ".join(messages_of(exc))
         if request.headers.get("HX-Request"):
-            return HttpResponse(f'<span class="error" role="alert">Not saved: {_escape(message)}</span>', status=200)
-        messages.error(request, f"Not saved: {message}")
+            return HttpResponse(f'<span class="error">{_escape(_("Not saved:"))} {_escape(message)}</span>', status=200)
+        messages.error(request, _("Not saved: %(why)s") % {"why": message})
         return redirect("earning:attempt", pk=pk)
     if request.headers.get("HX-Request"):
-        return HttpResponse('<span class="saved" role="status">Saved</span>')
-    messages.success(request, "Saved.")
+        # The status line says "Saved" (announced: its container is a live region), and the part's badge and
+        # "still needed" line are replaced out of band, so the part never says "Empty" after "Saved".
+        part = selectors.part_state(attempt, prompt.part_id)
+        return render(request, "earning/_saved.html", {"p": part, "oob": True, "editable": True})
+    messages.success(request, _("Saved."))
     return redirect("earning:attempt", pk=pk)
 
 
@@ -100,18 +117,27 @@ def upload(request, pk, prompt_id):
     from .uploads import upload_refusal
 
     files = request.FILES  # parses the body (streamed to disk by the upload handlers)
-    refusal = upload_refusal(request) or (None if "file" in files else "Choose a file to upload.")
+    refusal = upload_refusal(request) or (None if "file" in files else _("Choose a file to upload."))
     if refusal:
-        messages.error(request, refusal)
-        return redirect(reverse("earning:attempt", args=[pk]) + f"#part-{prompt.part.position}")
-    try:
-        evidence = services.add_file(attempt=attempt, by=request.user, prompt=prompt, uploaded_file=request.FILES["file"])
-    except ValidationError as exc:
-        for m in messages_of(exc):
-            messages.error(request, f"File not added: {m}")
+        result = {"level": "error", "text": _("File not added: %(why)s") % {"why": refusal}}
     else:
-        messages.success(request, f"Added “{evidence.file.original_name}”.")
-    return redirect(reverse("earning:attempt", args=[pk]) + f"#part-{prompt.part.position}")
+        try:
+            evidence = services.add_file(attempt=attempt, by=request.user, prompt=prompt, uploaded_file=request.FILES["file"])
+        except ValidationError as exc:
+            result = {"level": "error", "text": _("File not added: %(why)s") % {"why": " ".join(messages_of(exc))}}
+        else:
+            result = {"level": "success", "text": _("Added “%(name)s”.") % {"name": evidence.file.original_name}}
+    # Shown next to the upload control it is about, and the page opens scrolled to that message.
+    request.session[_upload_key(pk)] = {"prompt": prompt.pk, **result}
+    return redirect(reverse("earning:attempt", args=[pk]) + f"#upload-result-{prompt.pk}")
+
+
+def _upload_key(attempt_id: int) -> str:
+    return f"earning.upload_result.{attempt_id}"
+
+
+def _submit_key(attempt_id: int) -> str:
+    return f"earning.submit_problems.{attempt_id}"
 
 
 @login_required
@@ -121,7 +147,7 @@ def remove_evidence(request, pk, evidence_id):
     evidence = get_object_or_404(Evidence, pk=evidence_id, response__attempt=attempt)
     try:
         services.remove_evidence(evidence=evidence, by=request.user)
-        messages.success(request, "Removed.")
+        messages.success(request, _("Removed."))
     except ValidationError as exc:
         for m in messages_of(exc):
             messages.error(request, m)
@@ -145,44 +171,52 @@ def attempt_action(request, pk, action):
         if action == "submit":
             form = SubmitForm(request.POST)
             if not form.is_valid():
-                raise ValidationError(form.errors.get("note_to_assessor", ["Invalid note."]))
+                raise ValidationError(form.errors.get("note_to_assessor", [_("Invalid note.")]))
             if request.POST.get("privacy") == "1":
                 services.confirm_privacy(attempt=attempt, by=request.user)
-            services.submit_attempt(attempt=attempt, by=request.user, note_to_assessor=form.cleaned_data["note_to_assessor"])
-            messages.success(request, "Submitted. Your evidence is locked and in the assessment queue.")
+            try:
+                services.submit_attempt(attempt=attempt, by=request.user, note_to_assessor=form.cleaned_data["note_to_assessor"])
+            except ValidationError as exc:
+                if not hasattr(exc, "error_dict"):
+                    raise
+                # One heading-led summary at the top of the page, each problem linking to its part or field.
+                attempt.refresh_from_db()
+                request.session[_submit_key(pk)] = selectors.submit_problems(attempt, exc.message_dict)
+                return redirect(reverse("earning:attempt", args=[pk]) + "#error-summary")
+            messages.success(request, _("Submitted. Your evidence is locked and in the assessment queue."))
         elif action == "withdraw":
             services.withdraw_submission(attempt=attempt, by=request.user)
-            messages.success(request, "Submission withdrawn; you can edit again.")
+            messages.success(request, _("Submission withdrawn; you can edit again."))
         elif action == "share":
             services.set_shared_with_coach(attempt=attempt, by=request.user, shared=request.POST.get("shared") == "1")
-            messages.success(request, "Sharing updated.")
+            messages.success(request, _("Sharing updated."))
         elif action == "abandon":
             was_draft = selectors.abandon_deletes(attempt)
             services.abandon_attempt(attempt=attempt, by=request.user)
-            messages.success(request, "Draft deleted." if was_draft else "Attempt closed; its history is kept.")
+            messages.success(request, _("Draft deleted.") if was_draft else _("Attempt closed; its history is kept."))
             return redirect("earning:home")
         elif action == "voucher":
             from .sponsorship import redeem_voucher
 
             redeem_voucher(attempt=attempt, code=request.POST.get("code", ""), by=request.user)
-            messages.success(request, "Voucher applied: your sponsor covers the fee.")
+            messages.success(request, _("Voucher applied: your sponsor covers the fee."))
         elif action == "comment":
             form = CoachCommentForm(request.POST)
             if not form.is_valid():
-                raise ValidationError(form.errors.get("text", ["Write a comment."]))
+                raise ValidationError(form.errors.get("text", [_("Write a comment.")]))
             services.add_coach_comment(attempt=attempt, by=request.user, text=form.cleaned_data["text"])
-            messages.success(request, "Comment added.")
+            messages.success(request, _("Comment added."))
         elif action == "conversation":
             form = CoachConversationForm(request.POST)
             if not form.is_valid():
                 raise ValidationError([m for errs in form.errors.values() for m in errs])
             services.record_coach_conversation(attempt=attempt, by=request.user, held_on=form.cleaned_data["held_on"],
                                                note=form.cleaned_data["note"])
-            messages.success(request, "Coaching conversation recorded; the earner may resubmit.")
+            messages.success(request, _("Coaching conversation recorded; the earner may resubmit."))
         else:
-            raise Http404("Unknown action.")
+            raise Http404(_("Unknown action."))
     except PermissionDenied as exc:
-        messages.error(request, str(exc) or "You cannot do that.")
+        messages.error(request, str(exc) or _("You cannot do that."))
     except ValidationError as exc:
         for m in messages_of(exc):
             messages.error(request, m)
@@ -206,12 +240,14 @@ def notifications(request):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("earning:notifications")
-        messages.success(request, "Your e-mail choices were saved. Every notice still shows here.")
+        messages.success(request, _("Your e-mail choices were saved. Every notice still shows here."))
         return redirect("earning:notifications")
     if request.method == "POST":
         notices.mark_read(user=request.user)
         return redirect("earning:notifications")
     emailed = notices.emailed_kinds(request.user)
+    unread_count = selectors.unread_notifications(request.user).count()
     return render(request, "earning/notifications.html", {
-        "notifications": request.user.notifications.all()[:100],
+        "notifications": request.user.notifications.all()[:100], "unread_count": unread_count,
+        "unread_label": selectors.notification_count_label(unread_count),
         "kinds": [(value, label, value in emailed) for value, label in Notification.Kind.choices]})

@@ -19,13 +19,16 @@ from typing import Callable, Iterable
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connections, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from microcred.accounts.models import EducatorProfile, Membership, Organization
 from microcred.catalog.models import Criterion, MicroCredentialVersion
 from microcred.core.models import AuditEvent
 from microcred.credentials.models import ExternalCredential, IssuedCredential
+from microcred.earning.notifications import notify_many
 
 from . import engine, selectors
 from .fastinsert import Inserter
@@ -468,9 +471,33 @@ def _audit_events(events: list[tuple[str, Award, dict]]) -> list[AuditEvent]:
              "data": data, **extra} for action, award, data in events]
 
 
+def _notices(events: list[tuple[str, Award, dict]]) -> list[dict]:
+    """One notice per award granted or withdrawn (not for a newer version superseding an award: the educator hears
+    of the new award), for earning's notify_many: created in bulk, e-mailed later by one background task."""
+    url, out = reverse("recognition:worth"), []
+    for action, award, data in events:
+        if award.pk is None:
+            continue  # not written (another worker granted it first)
+        if action == "award.granted":
+            out.append({"user_id": award.educator_id, "kind": "award", "url": url, "dedupe_key": f"award-{award.pk}",
+                        "message": _("You have been recognised: “%(name)s”. See what your work is worth.")
+                        % {"name": award.name}})
+        elif action == "award.withdrawn" and not award.withdrawn_reason.startswith("superseded by"):
+            out.append({"user_id": award.educator_id, "kind": "award", "url": url,
+                        "dedupe_key": f"award-withdrawn-{award.pk}",
+                        "message": _("Your recognition “%(name)s” was withdrawn: %(reason)s")
+                        % {"name": award.name, "reason": award.withdrawn_reason}})
+    return out
+
+
 def _write(writes: _Writes) -> None:
     if not (writes.create or writes.withdraw or writes.update):
         return
+    _write_awards(writes)
+    notify_many(_notices(writes.events))
+
+
+def _write_awards(writes: _Writes) -> None:
     try:
         with transaction.atomic():
             if writes.withdraw:

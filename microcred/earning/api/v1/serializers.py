@@ -79,7 +79,8 @@ class AttemptPartSerializer(serializers.Serializer):
     part_id = serializers.IntegerField(source="part.pk")
     position = serializers.IntegerField(source="part.position")
     title = serializers.CharField(source="part.title")
-    state = serializers.CharField()
+    state = serializers.CharField(help_text="empty, started, complete; passed (locked after an earlier submission); "
+                                            "revise (sent back by a “not yet”: revise and resubmit)")
     missing = serializers.ListField(child=serializers.CharField())
     locked = serializers.BooleanField()
     prompts = AttemptPromptSerializer(many=True)

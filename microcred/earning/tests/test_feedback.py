@@ -1,0 +1,143 @@
+"""Issue 15, findings 6 and 10 (part): feedback the teacher can see, next to what it is about, and true.
+
+Each test would have caught the finding: an upload refusal at the top of the page, "Saved" while the part still
+said "Empty", five red bars without a heading, the part to revise badged "Complete", an earned attempt without a
+link to its credential, a capped notification count, read and unread notices looking alike, and an attempt page
+with no turnaround, deadline or rubric."""
+import datetime as dt
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from microcred.earning import services
+from microcred.earning.models import Cohort, Notification
+
+from .factories import answer_everything, levels_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def earner_client(client, world):
+    client.force_login(world["people"]["earner"])
+    return client
+
+
+@pytest.fixture
+def attempt(world, published):
+    return services.start_attempt(earner=world["people"]["earner"], micro_credential=published.micro_credential)
+
+
+def _top_messages(page: str) -> str:
+    found = re.search(r'<ul class="messages">.*?</ul>', page, re.S)
+    return found.group(0) if found else ""
+
+
+def test_an_upload_refusal_shows_next_to_its_upload_control(earner_client, attempt, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    prompt = attempt.version.parts.get(position=2).prompts.get()
+    html = b"<!doctype html><html><script>alert(1)</script></html>"
+    response = earner_client.post(f"/earn/attempts/{attempt.pk}/upload/{prompt.pk}/",
+                                  {"file": SimpleUploadedFile("lesson.mp4", html, content_type="video/mp4")})
+    assert response["Location"].endswith(f"#upload-result-{prompt.pk}")  # the page opens at the message
+    page = earner_client.get(response["Location"].split("#")[0]).content.decode()
+    message = re.search(rf'<p id="upload-result-{prompt.pk}"[^>]*>(.*?)</p>', page, re.S)
+    assert message and "File not added" in message.group(1) and 'role="alert"' in message.group(0)
+    part = re.search(r'<section class="card part" id="part-2".*?</section>', page, re.S).group(0)
+    assert f'id="upload-result-{prompt.pk}"' in part  # inside the part it is about
+    assert "File not added" not in _top_messages(page)
+    again = earner_client.get(f"/earn/attempts/{attempt.pk}/").content.decode()
+    assert f"upload-result-{prompt.pk}" not in again  # shown once
+
+
+def test_autosave_updates_the_parts_status_in_place(earner_client, attempt):
+    part = attempt.version.parts.get(position=1)
+    page = earner_client.get(f"/earn/attempts/{attempt.pk}/").content.decode()
+    assert f'<span id="part-state-{part.pk}" class="state state-empty">Empty</span>' in page
+    assert re.search(r'class="status status-line small" role="status" aria-live="polite"', page)  # announced
+    prompts = list(part.prompts.all())
+    saved = earner_client.post(f"/earn/attempts/{attempt.pk}/answer/{prompts[0].pk}/", {"text": "First answer"},
+                               HTTP_HX_REQUEST="true").content.decode()
+    assert saved.startswith('<span class="saved">Saved</span>')
+    badge = re.search(rf'<span id="part-state-{part.pk}"[^>]*>(\w+)</span>', saved)
+    assert badge and 'hx-swap-oob="true"' in badge.group(0)
+    expected = "Complete" if len(prompts) == 1 else "Started"
+    assert badge.group(1) == expected and "Empty" not in saved
+    missing = re.search(rf'<p id="part-missing-{part.pk}"[^>]*hx-swap-oob="true">(.*?)</p>', saved, re.S)
+    assert missing
+    for prompt in prompts[1:]:
+        saved = earner_client.post(f"/earn/attempts/{attempt.pk}/answer/{prompt.pk}/",
+                                   {"text": "More", "choice": str(prompt.correct_choice or 0), "url": "https://example.org/v"},
+                                   HTTP_HX_REQUEST="true").content.decode()
+    assert f'<span id="part-state-{part.pk}" class="state state-complete" hx-swap-oob="true">Complete</span>' in saved
+    assert "Still needed" not in saved
+
+
+def test_a_failed_submit_shows_one_heading_led_summary_linking_to_the_parts(earner_client, attempt):
+    response = earner_client.post(f"/earn/attempts/{attempt.pk}/submit/", {"privacy": "1", "note_to_assessor": ""})
+    assert response["Location"].endswith("#error-summary")
+    page = earner_client.get(response["Location"].split("#")[0]).content.decode()
+    summary = re.search(r'<div class="error-summary" id="error-summary" role="alert".*?</div>', page, re.S).group(0)
+    assert re.search(r"<h2 id=\"error-summary-title\">Not submitted: there are \d+ things to fix</h2>", summary)
+    links = re.findall(r'<a href="#part-(\d)">', summary)
+    assert set(links) == {str(p.position) for p in attempt.version.parts.all()}
+    assert _top_messages(page) == ""  # no stack of red bars
+    assert page.count('class="error-summary"') == 1
+
+
+def test_the_part_a_not_yet_asks_to_revise_says_revise(earner_client, world, attempt):
+    earner = world["people"]["earner"]
+    answer_everything(attempt, earner)
+    services.confirm_privacy(attempt=attempt, by=earner)
+    services.submit_attempt(attempt=attempt, by=earner)
+    services.record_decision(submission=attempt.submissions.get(), by=world["people"]["assessor"],
+                             levels=levels_for(attempt, failing_parts=(2,)))
+    page = earner_client.get(f"/earn/attempts/{attempt.pk}/").content.decode()
+    part1, part2 = (attempt.version.parts.get(position=n) for n in (1, 2))
+    assert f'<span id="part-state-{part2.pk}" class="state state-revise">Revise</span>' in page
+    assert f'<span id="part-state-{part1.pk}" class="state state-passed">Passed</span>' in page
+    assert f'id="part-state-{part2.pk}" class="state state-complete"' not in page
+
+
+def test_turnaround_deadline_and_rubric_beside_the_work(earner_client, world, attempt, settings):
+    settings.MICROCRED_ASSESSMENT_TURNAROUND_DAYS = 7
+    page = earner_client.get(f"/earn/attempts/{attempt.pk}/").content.decode()
+    assert "Assessors usually decide within 7 working days" in page
+    assert "No submission deadline applies" in page
+    cohort = Cohort.objects.create(organization=world["orgs"]["district"], name="Spring cohort",
+                                   deadline=timezone.now() + dt.timedelta(days=30))
+    attempt.cohort = cohort
+    attempt.save(update_fields=["cohort"])
+    page = earner_client.get(f"/earn/attempts/{attempt.pk}/").content.decode()
+    assert "Deadline: submit by" in page and "Spring cohort" in page
+    part = attempt.version.parts.get(position=1)
+    section = re.search(r'<section class="card part" id="part-1".*?</section>', page, re.S).group(0)
+    assert f'<aside class="rubric-aside" aria-labelledby="rubric-{part.pk}">' in section
+    criterion = part.rubric.criteria.first()
+    assert criterion.title in section and "meets the bar" in section
+
+
+def test_the_notification_count_is_the_real_number_and_read_differs_from_unread(earner_client, world):
+    earner = world["people"]["earner"]
+    Notification.objects.bulk_create([Notification(user=earner, kind="decision", message=f"Notice {i}") for i in range(12)])
+    home = earner_client.get("/earn/").content.decode()
+    assert "(12 unread)" in home and "See all 12 unread notifications" in home
+    Notification.objects.bulk_create([Notification(user=earner, kind="decision", message=f"More {i}") for i in range(100)])
+    assert "(99+ unread)" in earner_client.get("/earn/").content.decode()
+    Notification.objects.filter(message__startswith="More").delete()
+    Notification.objects.filter(message="Notice 0").update(read_at=timezone.now())
+    page = earner_client.get("/earn/notifications/").content.decode()
+    read = re.search(r'<li class="read"[^>]*><span class="badge">Read</span>Notice 0 ', page)
+    unread = re.search(r'<li class="unread"[^>]*><span class="badge">New</span><strong>Notice 1</strong>', page)
+    assert read and unread  # different in text and markup, not colour alone
+    assert "11 unread" in page
+
+
+def test_catalog_search_shows_loading_and_keeps_every_ticked_filter(client, world, published):
+    page = client.get("/catalog/").content.decode()
+    form = re.search(r'<form id="catalog-form".*?>', page, re.S).group(0)
+    assert 'hx-sync="this:replace"' in form  # a newer request (with every ticked box) replaces one in flight
+    assert 'hx-indicator="#catalog-loading"' in form and 'hx-include="this"' in form
+    assert 'id="catalog-loading" class="htmx-indicator"' in page and "Loading results…" in page
