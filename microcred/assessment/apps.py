@@ -7,4 +7,9 @@ class AssessmentConfig(AppConfig):
     verbose_name = "Assessment: assessors, calibration, blind scoring, reliability"
 
     def ready(self):
+        from microcred.earning.selectors import register_turnaround_source
+
         from . import handlers  # noqa: F401  (subscribes to earning's events)
+        from .selectors import promised_turnaround
+
+        register_turnaround_source(promised_turnaround)  # the issuer's promise on earning's attempt pages

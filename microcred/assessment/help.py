@@ -1,5 +1,6 @@
 """Assessment's part of the help page: what happens after a teacher submits (each issuer's turnaround promise),
 how an assessor scores, and what an issuer's assessment lead watches."""
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts import policy
@@ -7,13 +8,12 @@ from microcred.core.help import Section, register
 
 from .models import IssuerPolicy
 
-DEFAULT_TURNAROUND = IssuerPolicy._meta.get_field("turnaround_business_days").default
 
 
 def _turnaround(user) -> dict:
     promises = sorted(((p.organization.name, p.turnaround_business_days)
                        for p in IssuerPolicy.objects.select_related("organization")), key=lambda t: t[0].lower())
-    return {"default_days": DEFAULT_TURNAROUND, "promises": promises}
+    return {"default_days": settings.MICROCRED_ASSESSMENT_TURNAROUND_DAYS, "promises": promises}
 
 
 register(

@@ -221,3 +221,10 @@ def recent_events(micro_credential, limit: int = 15):
     q = Q(target_type="assessment.review", target_id__in=review_ids) | Q(target_type="assessment.qualification", target_id__in=qual_ids) \
         | Q(target_type="assessment.anchoritem", target_id__in=anchor_ids)
     return AuditEvent.objects.filter(q).select_related("actor").order_by("-pk")[:limit]
+
+
+def promised_turnaround(version) -> int | None:
+    """The working days the owner of ``version``'s MC promises for a decision (its IssuerPolicy, which also sets the
+    assessors' due dates), or None."""
+    policy = IssuerPolicy.objects.filter(organization_id=version.micro_credential.owner_id).first()
+    return policy.turnaround_business_days if policy else None

@@ -150,12 +150,28 @@ def part_states(attempt: Attempt) -> list[dict]:
     return out
 
 
-def turnaround_days() -> int:
-    """How many working days assessors usually take to decide (setting MICROCRED_ASSESSMENT_TURNAROUND_DAYS,
-    10 unless set), promised on every attempt page."""
+# Who knows an issuer's turnaround promise lives above earning (assessment's IssuerPolicy): it registers a source
+# here when it starts, so earning shows the issuer's own promise without importing upwards.
+_turnaround_sources: list = []
+
+
+def register_turnaround_source(source) -> None:
+    """``source(version)`` → the issuing organization's promised working days, or None if it has none."""
+    if source not in _turnaround_sources:
+        _turnaround_sources.append(source)
+
+
+def turnaround_days(attempt: Attempt | None = None) -> int:
+    """How many working days assessors usually take to decide, promised on every attempt page: the issuer's own
+    promise where it has one (assessment's IssuerPolicy), else the setting MICROCRED_ASSESSMENT_TURNAROUND_DAYS."""
     from django.conf import settings
 
-    return int(getattr(settings, "MICROCRED_ASSESSMENT_TURNAROUND_DAYS", 10))
+    if attempt is not None:
+        for source in _turnaround_sources:
+            days = source(attempt.version)
+            if days:
+                return int(days)
+    return int(getattr(settings, "MICROCRED_ASSESSMENT_TURNAROUND_DAYS", 14))
 
 
 def part_state(attempt: Attempt, part_id: int) -> dict | None:

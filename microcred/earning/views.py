@@ -68,7 +68,7 @@ def attempt(request, pk):
         "attempt": attempt, "is_earner": is_earner, "parts": parts,
         "upload_result": upload_result, "submit_problems": submit_problems,
         "standing": selectors.credential_standing_of(attempt),
-        "turnaround_days": selectors.turnaround_days(), "deadline": attempt.cohort.deadline if attempt.cohort_id else None,
+        "turnaround_days": selectors.turnaround_days(attempt), "deadline": attempt.cohort.deadline if attempt.cohort_id else None,
         "history": selectors.submission_history(attempt), "abandon_deletes": selectors.abandon_deletes(attempt), "submit_form": SubmitForm(), "upload_form": UploadForm(),
         "comment_form": CoachCommentForm(), "conversation_form": CoachConversationForm(), "voucher_form": VoucherForm(),
         "editable": is_earner and attempt.state in (Attempt.State.DRAFT, Attempt.State.NOT_YET),

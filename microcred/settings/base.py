@@ -184,6 +184,8 @@ EMAIL_HOST_USER = os.environ.get("MICROCRED_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("MICROCRED_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("MICROCRED_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("MICROCRED_FROM_EMAIL", "microcred <no-reply@localhost>")
+# Working days within which a decision is promised when an issuer has set no promise of its own (IssuerPolicy).
+MICROCRED_ASSESSMENT_TURNAROUND_DAYS = int(os.environ.get("MICROCRED_ASSESSMENT_TURNAROUND_DAYS", "14"))
 # Where people write for help with the platform itself (shown on /help/; empty: only organization contacts).
 MICROCRED_SUPPORT_EMAIL = os.environ.get("MICROCRED_SUPPORT_EMAIL", "")
 

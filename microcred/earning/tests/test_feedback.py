@@ -141,3 +141,15 @@ def test_catalog_search_shows_loading_and_keeps_every_ticked_filter(client, worl
     assert 'hx-sync="this:replace"' in form  # a newer request (with every ticked box) replaces one in flight
     assert 'hx-indicator="#catalog-loading"' in form and 'hx-include="this"' in form
     assert 'id="catalog-loading" class="htmx-indicator"' in page and "Loading results…" in page
+
+
+def test_the_attempt_promises_the_issuers_own_turnaround(earner_client, attempt, settings):
+    """The issuer's IssuerPolicy (which also sets assessors' due dates) is the promise; the setting is the fallback."""
+    from microcred.assessment.models import IssuerPolicy
+    from microcred.earning import selectors
+
+    settings.MICROCRED_ASSESSMENT_TURNAROUND_DAYS = 14
+    assert selectors.turnaround_days(attempt) == 14
+    IssuerPolicy.objects.create(organization=attempt.version.micro_credential.owner, turnaround_business_days=6)
+    assert selectors.turnaround_days(attempt) == 6
+    assert "Assessors usually decide within 6 working days" in earner_client.get(f"/earn/attempts/{attempt.pk}/").content.decode()
