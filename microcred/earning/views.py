@@ -7,10 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from microcred.accounts import policy
 from microcred.catalog import selectors as catalog_selectors
+from microcred.catalog.coverage import coverage_of
 from microcred.catalog.models import MicroCredential, Prompt
 
 from microcred.core.validation import messages_of
@@ -60,6 +62,7 @@ def attempt(request, pk):
         "editable": is_earner and attempt.state in (Attempt.State.DRAFT, Attempt.State.NOT_YET),
         "is_coach": not is_earner and policy.is_coach_of(request.user, attempt.earner),
         "comments": attempt.coach_comments.select_related("author", "part"),
+        "coverage": coverage_of(attempt.version_id),
     })
 
 
@@ -149,7 +152,12 @@ def attempt_action(request, pk, action):
             if request.POST.get("privacy") == "1":
                 services.confirm_privacy(attempt=attempt, by=request.user)
             services.submit_attempt(attempt=attempt, by=request.user, note_to_assessor=form.cleaned_data["note_to_assessor"])
-            messages.success(request, "Submitted. Your evidence is locked and in the assessment queue.")
+            if coverage_of(attempt.version_id).has_assessors:
+                messages.success(request, "Submitted. Your evidence is locked and in the assessment queue.")
+            else:  # queued honestly: nobody can score it until an assessor is certified (decision 0019)
+                messages.warning(request, _("Submitted, but no assessor is certified for this micro-credential yet: "
+                                            "your submission waits in the queue until one is, so no turnaround can "
+                                            "be promised yet."))
         elif action == "withdraw":
             services.withdraw_submission(attempt=attempt, by=request.user)
             messages.success(request, "Submission withdrawn; you can edit again.")
