@@ -532,7 +532,8 @@ ENDPOINTS.update({
         GET(only(STATE_RECOGNIZER), kwargs={"slug": Obj("policy", "slug")}), POST(METHOD_NOT_ALLOWED, kwargs={"slug": Obj("policy", "slug")})],
     "recognition/policies/<slug:slug>/v<int:version>/publish/": [
         GET(METHOD_NOT_ALLOWED, kwargs={"slug": Obj("policy", "slug")}),
-        POST(only(STATE_RECOGNIZER), kwargs={"slug": Obj("policy", "slug")})],
+        POST(only(STATE_RECOGNIZER), kwargs={"slug": Obj("policy", "slug")}),
+        POST(only(STATE_RECOGNIZER), label="confirmed", kwargs={"slug": Obj("policy", "slug")}, data={"confirmed": "yes"})],
     "recognition/policies/<slug:slug>/qualifiers/": [
         GET(only(STATE_RECOGNIZER), kwargs={"slug": Obj("policy", "slug")}), POST(METHOD_NOT_ALLOWED, kwargs={"slug": Obj("policy", "slug")})],
 
