@@ -170,7 +170,7 @@ def with_coverage(versions: list[MicroCredentialVersion]) -> list[MicroCredentia
 def featured_micro_credentials(*, user, limit: int = 6) -> list[MicroCredentialVersion]:
     """The newest published MCs, those someone can be assessed on now first: an MC without a certified assessor
     comes after them, and its card says "no assessors yet" (decision 0019)."""
-    candidates = with_coverage(list(catalog_versions(user).select_related("micro_credential").order_by("-published_at")[:limit * 3]))
+    candidates = with_coverage(list(catalog_versions(user).select_related("micro_credential").order_by("-published_at")[:limit * 10]))
     candidates.sort(key=lambda v: not v.coverage.has_assessors)  # stable: newest first within each group
     return candidates[:limit]
 
