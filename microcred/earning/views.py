@@ -155,9 +155,9 @@ def attempt_action(request, pk, action):
             if coverage_of(attempt.version_id).has_assessors:
                 messages.success(request, "Submitted. Your evidence is locked and in the assessment queue.")
             else:  # queued honestly: nobody can score it until an assessor is certified (decision 0019)
-                messages.warning(request, _("Submitted, but no assessor is certified for this micro-credential yet: "
-                                            "your submission waits in the queue until one is, so no turnaround can "
-                                            "be promised yet."))
+                messages.warning(request, _("Submitted. Your evidence is locked and in the assessment queue, but no "
+                                            "assessor is certified for this micro-credential yet: your submission "
+                                            "waits until one is, so no turnaround can be promised yet."))
         elif action == "withdraw":
             services.withdraw_submission(attempt=attempt, by=request.user)
             messages.success(request, "Submission withdrawn; you can edit again.")
