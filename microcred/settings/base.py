@@ -330,3 +330,5 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "RosterImportStateEnum": "microcred.rosters.models.ImportRun.State",
     "RosterImportSourceEnum": "microcred.rosters.models.ImportRun.Source",
 })
+# A credential's state (active, suspended, revoked) in the credentials API: its own enum name.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["IssuedCredentialStateEnum"] = "microcred.credentials.models.IssuedCredential.State"
