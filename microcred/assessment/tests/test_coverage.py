@@ -101,3 +101,17 @@ def test_with_a_certified_assessor_nothing_is_said(client, world, published):
     client.force_login(world["people"]["earner"])
     assert 'id="no-assessors"' not in client.get(f"/catalog/mc/{published.micro_credential.slug}/").content.decode()
     assert "No assessors yet" not in client.get("/catalog/").content.decode()
+
+
+def test_recommendations_say_when_nobody_can_assess_yet(client, world, published):
+    from microcred.earning import plans
+    from microcred.earning.models import PriorityMicroCredential
+
+    PriorityMicroCredential.objects.create(organization=world["orgs"]["district"], micro_credential=published.micro_credential)
+    earner = world["people"]["earner"]
+    [row] = plans.recommendations(earner=earner)
+    assert not row["coverage"].has_assessors
+    client.force_login(earner)
+    assert "No assessors yet" in client.get("/earn/").content.decode()
+    certified_pool(world, published.micro_credential, n=1)
+    assert plans.recommendations(earner=earner)[0]["coverage"].has_assessors
