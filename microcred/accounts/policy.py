@@ -29,7 +29,8 @@ __all__ = [
     "is_coach", "is_coach_of", "can_view_attempt", "can_comment_on_attempt",
     "can_record_coach_conversation", "can_assign_coach", "can_guide", "can_choose_supervisor", "can_supervise", "can_edit_profile",
     "is_assessor", "is_assessor_of", "assessor_ids_of", "can_assess", "can_manage_assessment",
-    "can_open_assessment_dashboard", "can_revoke", "can_manage_keys", "can_import_credential",
+    "can_open_assessment_dashboard", "can_revoke", "can_list_issued_credentials", "issued_credential_issuer_ids",
+    "can_see_issued_credential", "can_see_credential_earner", "can_manage_keys", "can_import_credential",
     "can_see_badge_image", "can_download_baked_image", "can_see_external_credential",
     "can_register_known_issuer", "can_view_known_issuers", "can_remove_known_issuer",
     "token_allows", "can_use_api_for", "can_revoke_client_access", "can_see_connected_apps",
@@ -263,6 +264,35 @@ def can_revoke(user, credential) -> bool:
     """Revokes, suspends or reinstates a credential: issuer admins of the issuing organization, nobody else
     (not platform admins: the act speaks for the issuer)."""
     return is_issuer_admin(user, credential.issuer_id)
+
+
+def can_list_issued_credentials(user) -> bool:
+    """Opens the list of issued credentials (/credentials/issued/): issuer admins (their own issuers' credentials)
+    and platform admins (every issuer's, read-only: revoking stays with the issuer's admins, see ``can_revoke``)."""
+    return manages_issuer(user)
+
+
+def issued_credential_issuer_ids(user) -> set[int] | None:
+    """Issuers whose issued credentials ``user`` lists and opens; None means every issuer (platform admins)."""
+    if not is_signed_in(user):
+        return set()
+    return managed_issuer_ids(user)
+
+
+def can_see_issued_credential(user, credential) -> bool:
+    """Opens an issued credential's page and documents whatever its visibility: its earner, the issuing
+    organization's issuer admins, platform admins. (A link or public credential is also open to anyone: see
+    credentials.selectors.visible_credential.)"""
+    if not is_signed_in(user):
+        return False
+    return credential.earner_id == user.pk or manages_issuer(user, credential.issuer_id)
+
+
+def can_see_credential_earner(user, credential) -> bool:
+    """Sees the earner's name on a credential's page and certificate: anyone when the earner made it public;
+    otherwise the earner, the issuing organization's issuer admins and platform admins (who find it in their list
+    of issued credentials by that name anyway)."""
+    return str(credential.visibility) == "public" or can_see_issued_credential(user, credential)
 
 
 def can_manage_keys(user, organization) -> bool:

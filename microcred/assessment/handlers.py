@@ -1,6 +1,7 @@
 """Reactions to earning's events: a submission enters the queue; a withdrawal leaves it."""
 from django.dispatch import receiver
 
+from microcred.catalog import coverage as catalog_coverage
 from microcred.earning import selectors as earning_selectors
 from microcred.earning.signals import attempt_submitted, submission_withdrawn
 
@@ -27,3 +28,13 @@ def _assigned_assessor_may_view(user, evidence_file) -> bool:
 
 # Assessors download the evidence of submissions assigned to them (blind: only through the assignment).
 earning_selectors.register_evidence_viewer(_assigned_assessor_may_view)
+
+
+def _coverage(version_ids):
+    from .selectors import assessor_coverage
+
+    return assessor_coverage(version_ids)
+
+
+# Catalog (below us) asks how many certified assessors and anchors an MC version has before it is published.
+catalog_coverage.register(_coverage)

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
 from microcred.accounts import policy as authz  # who may do what (local "policy" names are IssuerPolicy rows)
+from microcred.catalog.models import MicroCredentialVersion
 from microcred.earning.selectors import neutral_file_name
 
 from .models import AnchorItem, Assignment, DriftFlag, IssuerPolicy, Qualification, Review
@@ -228,3 +229,15 @@ def promised_turnaround(version) -> int | None:
     assessors' due dates), or None."""
     policy = IssuerPolicy.objects.filter(organization_id=version.micro_credential.owner_id).first()
     return policy.turnaround_business_days if policy else None
+def assessor_coverage(version_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """For catalog's coverage registry (catalog.coverage): per version id, the certified, unexpired, active assessors
+    of its micro-credential's pool and the version's calibration anchors. Three queries, however many versions."""
+    now = timezone.now()
+    mc_of = dict(MicroCredentialVersion.objects.filter(pk__in=version_ids).values_list("pk", "micro_credential_id"))
+    certified = dict(Qualification.objects.filter(micro_credential_id__in=set(mc_of.values()),
+                                                  status=Qualification.Status.CERTIFIED, assessor__is_active=True)
+                     .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+                     .values("micro_credential_id").annotate(n=Count("pk")).values_list("micro_credential_id", "n"))
+    anchors = dict(AnchorItem.objects.filter(version_id__in=version_ids, in_calibration_set=True)
+                   .values("version_id").annotate(n=Count("pk")).values_list("version_id", "n"))
+    return {pk: (certified.get(mc, 0), anchors.get(pk, 0)) for pk, mc in mc_of.items()}

@@ -12,6 +12,7 @@ from microcred.accounts import policy
 from microcred.accounts.models import Organization
 from microcred.accounts.selectors import member_organization_ids
 
+from .coverage import UNKNOWN, coverage_for
 from .models import (Criterion, EducatorRole, EvidenceType, GradeBand, MicroCredential, MicroCredentialVersion,
                      OrganizationRole, Part, Stack, StackItem, Subject)
 
@@ -155,11 +156,23 @@ def search_catalog(*, user, q: str = "", filters: dict[str, list[str]] | None = 
         versions.sort(key=lambda v: (-sum(t in v.title.lower() for t in terms), v.title.lower()))
     total = len(versions)
     facets = {name: _facet_counts(_apply_filters(base, filters, skip=name), name, filters.get(name, [])) for name in FACETS}
-    return CatalogResult(versions=versions[offset:offset + limit], total=total, facets=facets, terms=terms)
+    return CatalogResult(versions=with_coverage(versions[offset:offset + limit]), total=total, facets=facets, terms=terms)
+
+
+def with_coverage(versions: list[MicroCredentialVersion]) -> list[MicroCredentialVersion]:
+    """Set ``coverage`` (catalog.coverage.Coverage) on each version: cards say "no assessors yet" (constant queries)."""
+    found = coverage_for(v.pk for v in versions)
+    for v in versions:
+        v.coverage = found.get(v.pk, UNKNOWN)
+    return versions
 
 
 def featured_micro_credentials(*, user, limit: int = 6) -> list[MicroCredentialVersion]:
-    return list(catalog_versions(user).select_related("micro_credential").order_by("-published_at")[:limit])
+    """The newest published MCs, those someone can be assessed on now first: an MC without a certified assessor
+    comes after them, and its card says "no assessors yet" (decision 0019)."""
+    candidates = with_coverage(list(catalog_versions(user).select_related("micro_credential").order_by("-published_at")[:limit * 10]))
+    candidates.sort(key=lambda v: not v.coverage.has_assessors)  # stable: newest first within each group
+    return candidates[:limit]
 
 
 def _detail_queryset():

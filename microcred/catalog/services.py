@@ -14,6 +14,7 @@ from microcred.accounts import policy
 from microcred.accounts.models import Organization
 from microcred.core import audit
 
+from .coverage import Coverage, coverage_of
 from .definition import DefinitionErrors, export_definition, validate_definition, write_definition
 from .models import LevelDescriptor, MicroCredential, MicroCredentialVersion, Stack, StackItem, VersionTranslation
 from .signals import version_published, version_retired
@@ -176,6 +177,33 @@ def publish(*, version: MicroCredentialVersion, by) -> MicroCredentialVersion:
         audit.record(actor=by, action="mc.published", target=version)
         transaction.on_commit(lambda: version_published.send(sender=MicroCredentialVersion, version_id=version.pk, micro_credential_id=mc.pk))
     return version
+
+
+class CoverageGap(ValidationError):
+    """Publishing was asked without confirming that the version has no certified assessors or no anchors."""
+
+    def __init__(self, coverage: Coverage):
+        self.coverage = coverage
+        super().__init__(coverage.gaps, code="coverage")
+
+
+def publish_checked(*, version: MicroCredentialVersion, by, publish_anyway: bool = False) -> MicroCredentialVersion:
+    """Publish as a person does it (the review page, the API): when nobody could assess the version (no certified
+    assessor in the MC's pool) or it has no calibration anchors, refuse with ``CoverageGap`` (the warning to show)
+    unless ``publish_anyway``; a publication despite the gaps is audited as ``mc.published_without_coverage`` with
+    what was missing. Scripts that build a catalog before its assessors (the demo, imports) call ``publish``."""
+    if not policy.can_publish(by, version.micro_credential):
+        raise PermissionDenied("Only issuer admins of the owning organization may publish.")
+    coverage = coverage_of(version)
+    if version.state != S.PUBLISHED and not coverage.complete:
+        if not publish_anyway:
+            raise CoverageGap(coverage)
+        with transaction.atomic():
+            version = publish(version=version, by=by)
+            audit.record(actor=by, action="mc.published_without_coverage", target=version,
+                         data={"certified_assessors": coverage.certified_assessors, "anchors": coverage.anchors})
+        return version
+    return publish(version=version, by=by)
 
 
 def retire(*, version: MicroCredentialVersion, by, reason: str) -> MicroCredentialVersion:

@@ -17,6 +17,7 @@ from microcred.accounts import policy
 from microcred.core import audit
 
 from . import selectors, services, translation
+from .coverage import coverage_of
 from .definition import DefinitionErrors, export_definition
 from .forms import ImportDefinitionForm, NewMicroCredentialForm, OverviewForm, PartForm, RetireForm, ReviewForm, StackForm
 from .models import MicroCredentialVersion, Stack
@@ -66,6 +67,7 @@ def _render_version(request, version):
     return render(request, "catalog/detail.html", {
         "version": version, "mc": mc, "parts": selectors.parts_with_rubrics(version),
         "stacks": selectors.stacks_containing(mc), "can_edit": policy.can_edit(request.user, mc),
+        "coverage": coverage_of(version),
         "other_versions": mc.versions.filter(state__in=[S.PUBLISHED, S.RETIRED]).exclude(pk=version.pk).order_by("-number"),
     })
 
@@ -161,6 +163,7 @@ def author_version(request, slug, number):
         "version": version, "mc": version.micro_credential, "form": form, "parts": selectors.parts_with_rubrics(version),
         "can_publish": policy.can_publish(request.user, version.micro_credential),
         "review_form": ReviewForm(), "retire_form": RetireForm(), "history": audit.history(version)[:20],
+        "coverage": coverage_of(version),
         "versions": version.micro_credential.versions.order_by("-number"),
         "content_languages": translation.content_languages(),
         "translated": set(version.translations.values_list("language", flat=True)),
@@ -190,6 +193,12 @@ def author_part(request, slug, number, position=None):
             if len(parts) == 1:
                 messages.error(request, "A micro-credential needs at least one part.")
                 return redirect(version_edit_url(version))
+            if request.POST.get("confirmed") != "yes":  # deleting a part loses its prompts and rubric: ask first
+                part = parts[position - 1]
+                return render(request, "catalog/part_delete_confirm.html", {
+                    "version": version, "mc": version.micro_credential, "position": position, "title": part["title"],
+                    "criteria": len((part.get("rubric") or {}).get("criteria") or []),
+                    "prompts": len(part.get("prompts") or [])})
             services.update_draft_fields(version=version, changes={"parts": parts[:position - 1] + parts[position:]}, by=request.user)
             messages.success(request, "Part removed.")
             return redirect(version_edit_url(version))
@@ -251,8 +260,14 @@ def author_transition(request, slug, number, action):
             services.return_to_draft(version=version, by=request.user, note=form.cleaned_data.get("note", ""))
             messages.success(request, "Returned to the author with your note.")
         elif action == "publish":
-            services.publish(version=version, by=request.user)
-            messages.success(request, "Published. The catalog now shows this version.")
+            try:
+                services.publish_checked(version=version, by=request.user,
+                                         publish_anyway=request.POST.get("publish_anyway") == "yes")
+            except services.CoverageGap as gap:
+                return render(request, "catalog/publish_confirm.html",
+                              {"version": version, "mc": version.micro_credential, "gaps": gap.coverage.gaps,
+                               "coverage": gap.coverage}, status=409)
+            messages.success(request, _("Published. The catalog now shows this version."))
         elif action == "retire":
             form = RetireForm(request.POST)
             form.is_valid()

@@ -12,7 +12,10 @@ from .verify import MAX_BYTES
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(max_length=500, strip=True, widget=forms.Textarea(attrs={"rows": 2}),
+                             label=_("Reason for revoking"),
                              help_text="Required. The earner and anyone checking the credential will see it.")
+    # The confirmation step (decision 0019): a revocation is final, so the first POST shows what will happen.
+    confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class SuspendForm(forms.Form):
@@ -85,3 +88,25 @@ class KnownIssuerForm(forms.Form):
             return json.loads(text)
         except (ValueError, RecursionError):
             raise forms.ValidationError("The key document is not JSON.") from None
+
+
+class IssuedSearchForm(forms.Form):
+    """Filters of the issuer's list of issued credentials (GET)."""
+
+    q = forms.CharField(required=False, max_length=100, label=_("Earner (name or e-mail)"))
+    micro_credential = forms.ChoiceField(required=False, label=_("Micro-credential"))
+    state = forms.ChoiceField(required=False, label=_("State"), choices=[
+        ("", _("Any")), ("active", _("Active")), ("suspended", _("Suspended")), ("revoked", _("Revoked"))])
+    issued_from = forms.DateField(required=False, label=_("Issued from"), widget=forms.DateInput(attrs={"type": "date"}))
+    issued_to = forms.DateField(required=False, label=_("Issued until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, micro_credentials=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["micro_credential"].choices = [("", _("Any"))] + list(micro_credentials)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("issued_from"), cleaned.get("issued_to")
+        if start and end and start > end:
+            self.add_error("issued_to", _("The end date is before the start date."))
+        return cleaned

@@ -14,6 +14,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from microcred.accounts import policy
+
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 HOLDER = "the credential holder"
 
@@ -34,8 +36,9 @@ def parse_time(value) -> datetime | None:
 
 
 def earner_name(issued, viewer=None) -> str:
-    """The earner's name only when they made the credential public (or are looking at it themselves)."""
-    if issued.visibility == issued.Visibility.PUBLIC or (viewer is not None and viewer.pk == issued.earner_id):
+    """The earner's name only when they made the credential public, or to those who may always see it (the earner,
+    the issuer's admins, platform admins: policy.can_see_credential_earner); others read "the credential holder"."""
+    if policy.can_see_credential_earner(viewer, issued):
         return issued.earner.get_full_name() or issued.earner.get_username()
     return HOLDER
 

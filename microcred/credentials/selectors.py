@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+
 from microcred.accounts import policy
 from microcred.catalog.models import MicroCredentialVersion
 
@@ -12,12 +15,13 @@ from .models import IssuedCredential
 
 
 def visible_credential(credential_id, user) -> IssuedCredential | None:
-    """The credential if ``user`` may see it: private ones only to their earner; link and public to anyone."""
+    """The credential if ``user`` may see it: link and public ones to anyone; private ones to their earner and to
+    the issuer's admins and platform admins (policy.can_see_issued_credential)."""
     credential = (IssuedCredential.objects.select_related("issuer", "earner", "version__micro_credential")
                   .filter(pk=credential_id).first())
     if credential is None:
         return None
-    if credential.visibility == IssuedCredential.Visibility.PRIVATE and credential.earner_id != getattr(user, "pk", None):
+    if credential.visibility == IssuedCredential.Visibility.PRIVATE and not policy.can_see_issued_credential(user, credential):
         return None
     return credential
 
@@ -88,3 +92,74 @@ def known_issuers():
     from .models import KnownIssuer
 
     return KnownIssuer.objects.select_related("registered_by").order_by("name", "identifier")
+
+
+# --- the issuer's list of issued credentials (/credentials/issued/, /api/v1/credentials/issued/) -----------------
+
+MAX_QUERY = 100
+MAX_TERMS = 6
+STATES = ("", "active", "suspended", "revoked")
+
+
+def require_issued_list(user) -> set[int] | None:
+    """The issuers whose credentials ``user`` lists (None: all); PermissionDenied for everyone else."""
+    if not policy.can_list_issued_credentials(user):
+        raise PermissionDenied("The list of issued credentials is for the issuer admins of an issuing organization.")
+    return policy.issued_credential_issuer_ids(user)
+
+
+def issued_credentials(user, *, q: str = "", micro_credential: str = "", state: str = "", issued_from=None,
+                       issued_to=None, issuer: str = ""):
+    """Credentials issued by the organizations whose credentials ``user`` lists (policy.issued_credential_issuer_ids;
+    PermissionDenied for others), newest first. ``q``: words each found in the earner's name, username or e-mail;
+    ``micro_credential``: an MC slug; ``state``: active, suspended or revoked; ``issued_from``/``issued_to``: dates
+    (inclusive); ``issuer``: an issuer's slug. Rows carry earner, issuer and version: a page costs the same
+    queries however many rows. Bad filters raise ValidationError with the field's message."""
+    ids = require_issued_list(user)
+    errors: dict[str, list[str]] = {}
+    q = (q or "").strip()
+    if len(q) > MAX_QUERY or "\x00" in q:
+        errors["q"] = [f"Keep the search under {MAX_QUERY} characters of ordinary text."]
+    terms = q.split()
+    if len(terms) > MAX_TERMS:
+        errors["q"] = [f"Search with at most {MAX_TERMS} words."]
+    if state not in STATES:
+        errors["state"] = ["Choose active, suspended, revoked or any."]
+    if issued_from and issued_to and issued_from > issued_to:
+        errors["issued_to"] = ["The end date is before the start date."]
+    if errors:
+        raise ValidationError(errors)
+    found = IssuedCredential.objects.all()
+    if ids is not None:
+        found = found.filter(issuer_id__in=ids or [])
+    for term in terms:
+        found = found.filter(Q(earner__first_name__icontains=term) | Q(earner__last_name__icontains=term)
+                             | Q(earner__username__icontains=term) | Q(earner__email__icontains=term))
+    if micro_credential:
+        found = found.filter(version__micro_credential__slug=micro_credential)
+    if issuer:
+        found = found.filter(issuer__slug=issuer)
+    if state == "revoked":
+        found = found.filter(revoked_at__isnull=False)
+    elif state == "suspended":
+        found = found.filter(revoked_at__isnull=True, suspended_at__isnull=False)
+    elif state == "active":
+        found = found.filter(revoked_at__isnull=True, suspended_at__isnull=True)
+    if issued_from:
+        found = found.filter(issued_at__date__gte=issued_from)
+    if issued_to:
+        found = found.filter(issued_at__date__lte=issued_to)
+    return (found.select_related("earner", "issuer", "version__micro_credential")
+            .defer("credential", "jwt").order_by("-issued_at", "pk"))
+
+
+def issued_micro_credentials(user):
+    """The micro-credentials with credentials in ``user``'s list (for the filter's choices): (slug, title) pairs."""
+    ids = require_issued_list(user)
+    found = IssuedCredential.objects.all() if ids is None else IssuedCredential.objects.filter(issuer_id__in=ids or [])
+    rows = (found.values_list("version__micro_credential__slug", "version__micro_credential__current_version__title",
+                              "version__title").distinct())
+    titles: dict[str, str] = {}
+    for slug, current, title in rows:
+        titles.setdefault(slug, current or title)
+    return sorted(titles.items(), key=lambda pair: pair[1].lower())

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from microcred.accounts import policy
 from microcred.accounts.models import Organization
 
 from . import clr, keys, presentation, selectors, services, status
 from .standards import images
-from .forms import ImportForm, KnownIssuerForm, RevokeForm, SuspendForm, UnsuspendForm, VisibilityForm
+from .forms import ImportForm, IssuedSearchForm, KnownIssuerForm, RevokeForm, SuspendForm, UnsuspendForm, VisibilityForm
 from .models import IssuedCredential, IssuerKey, KnownIssuer, StatusList
 from .verify import MAX_BYTES, parse_input, verify_credential
 
@@ -160,22 +162,34 @@ def _credential_page(request, found):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revoke(request, credential_id):
-    found = get_object_or_404(IssuedCredential.objects.select_related("issuer"), pk=credential_id)
+    """Revoke, in two steps (a revocation is final): the first shows who and what, and asks for the reason; the
+    second (``confirmed=yes``, with the reason) revokes. Works without JavaScript."""
+    found = get_object_or_404(IssuedCredential.objects.select_related("issuer", "earner", "version__micro_credential"),
+                              pk=credential_id)
     if not policy.can_revoke(request.user, found):
         raise PermissionDenied("Only issuer admins of the issuing organization may revoke this credential.")
-    form = RevokeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Say why the credential is revoked; the earner will see it.")
+    if not services.available_moves(found)["revoke"]:
+        messages.info(request, _("This credential is already revoked."))
         return redirect(found_url(found))
+    form = RevokeForm(request.POST if request.method == "POST" else None)
+    if request.method == "GET" or not form.is_valid() or form.cleaned_data.get("confirmed") != "yes":
+        if form.is_bound and form.is_valid():  # the reason is given: the same form again, now to confirm
+            form = RevokeForm(initial={"reason": form.cleaned_data["reason"], "confirmed": "yes"})
+        return render(request, "credentials/revoke_confirm.html", {
+            "credential": found, "form": form, "earner_name": presentation.earner_name(found, request.user),
+            "back": request.POST.get("back") or request.GET.get("back") or "",
+            "confirming": form.initial.get("confirmed") == "yes"}, status=400 if form.is_bound and form.errors else 200)
     try:
         services.revoke(found, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(found_url(found))
-    messages.success(request, "The credential is revoked. Verifiers will now see it as revoked.")
-    return redirect(found_url(found))
+    messages.success(request, _("The credential is revoked. Verifiers will now see it as revoked."))
+    back = request.POST.get("back", "")
+    return redirect(back if back == reverse("credentials:issued") or back.startswith(reverse("credentials:issued") + "?")
+                    else found_url(found))
 
 
 def _change_status(request, credential_id, *, form_class, service, missing_reason: str, done: str):
@@ -343,3 +357,34 @@ def remove_known_issuer(request, pk):
     services.remove_known_issuer(known, by=request.user)
     messages.success(request, _("%(issuer)s is no longer a known issuer.") % {"issuer": known})
     return redirect("credentials:known-issuers")
+
+
+ISSUED_PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def issued(request):
+    """The issuer admin's list of issued credentials: search by earner, micro-credential, state and date; each row
+    offers what the policy allows (view; revoke and suspend for the issuer's own admins)."""
+    selectors.require_issued_list(request.user)
+    policy.remember(request.user)  # one membership query for every row's "may revoke?"
+    form = IssuedSearchForm(request.GET or None, micro_credentials=selectors.issued_micro_credentials(request.user))
+    page, query = None, ""
+    if not request.GET or form.is_valid():
+        data = form.cleaned_data if request.GET else {}
+        try:
+            found = selectors.issued_credentials(
+                request.user, q=data.get("q", ""), micro_credential=data.get("micro_credential", ""),
+                state=data.get("state", ""), issued_from=data.get("issued_from"), issued_to=data.get("issued_to"))
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            page = Paginator(found, ISSUED_PAGE_SIZE).get_page(request.GET.get("page"))
+            query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
+    rows = [{"credential": c, "moves": services.available_moves(c), "can_revoke": policy.can_revoke(request.user, c)}
+            for c in (page or [])]
+    return render(request, "credentials/issued.html", {
+        "form": form, "page": page, "rows": rows, "query": query,
+        "back": request.get_full_path()}, status=200 if page is not None else 400)

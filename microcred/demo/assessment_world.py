@@ -457,6 +457,28 @@ def load_assessment_demo() -> None:
 
     for work in season + resubmitted:
         _backdate(work.review, now - dt.timedelta(days=work.submitted_days_ago), rng)
+    _cover_featured(orgs, assessors, rng)  # last: the season above draws the same random numbers as before
+
+
+# The English-learner MC the home page features (issue 15: its pool was empty, so teachers submitted into a void)
+# gets certified assessors of its own. The in-review SIOP MC of the same issuer keeps no assessors and no anchors:
+# publishing it shows the coverage warning (docs/decisions/0019-assessor-coverage.md).
+FEATURED_POOL = ("helping-students-clarify-and-support-their-ideas", content.UNIV, ("assessor2", "assessor3"))
+
+
+def _cover_featured(orgs: dict[str, Organization], assessors: dict[str, User], rng: random.Random) -> None:
+    slug, org_slug, usernames = FEATURED_POOL
+    mc = MicroCredential.objects.filter(slug=slug).select_related("current_version").first()
+    if mc is None or mc.current_version is None:
+        return
+    org = orgs[org_slug]
+    admin = User.objects.filter(memberships__role="platform_admin").order_by("pk").first()  # the issuer has no admin here
+    _calibration_set(mc, admin, rng)
+    for username in usernames:
+        user = assessors[username]
+        account_services.grant_role(user=user, organization=org, role="assessor")
+        services.add_to_pool(assessor=user, micro_credential=mc, organization=org, by=admin, senior=True)
+        _calibrate(user, mc, rng)
 
 
 def _score(work: Work, rng: random.Random) -> None:

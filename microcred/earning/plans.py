@@ -16,6 +16,7 @@ from django.urls import reverse
 from microcred.accounts import policy
 from microcred.accounts.models import EducatorProfile, Membership, Organization, User
 from microcred.catalog import selectors as catalog_selectors
+from microcred.catalog.coverage import UNKNOWN, coverage_for
 from microcred.catalog.models import MicroCredential, MicroCredentialVersion, Stack
 from microcred.core import audit
 
@@ -367,5 +368,8 @@ def recommendations(*, earner, limit: int = 6) -> list[dict]:
             add(mc_id, 3, f"Written for {plural}")
 
     ranked = sorted(found.items(), key=lambda kv: (kv[1]["rank"], kv[1]["order"]))[:limit]
-    return [{"version": visible[mc_id].current_version, "micro_credential": visible[mc_id], "reasons": entry["reasons"]}
+    # Each row says whether anyone can assess it yet (decision 0019): the page marks "no assessors yet".
+    coverage = coverage_for(visible[mc_id].current_version_id for mc_id, _entry in ranked)
+    return [{"version": visible[mc_id].current_version, "micro_credential": visible[mc_id], "reasons": entry["reasons"],
+             "coverage": coverage.get(visible[mc_id].current_version_id, UNKNOWN)}
             for mc_id, entry in ranked]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from microcred.accounts import policy
 from microcred.catalog import selectors as catalog_selectors
+from microcred.catalog.coverage import coverage_of
 from microcred.catalog.models import MicroCredential, Prompt
 
 from microcred.core.validation import messages_of
@@ -74,6 +75,7 @@ def attempt(request, pk):
         "editable": is_earner and attempt.state in (Attempt.State.DRAFT, Attempt.State.NOT_YET),
         "is_coach": not is_earner and policy.is_coach_of(request.user, attempt.earner),
         "comments": attempt.coach_comments.select_related("author", "part"),
+        "coverage": coverage_of(attempt.version_id),
     })
 
 
@@ -183,7 +185,12 @@ def attempt_action(request, pk, action):
                 attempt.refresh_from_db()
                 request.session[_submit_key(pk)] = selectors.submit_problems(attempt, exc.message_dict)
                 return redirect(reverse("earning:attempt", args=[pk]) + "#error-summary")
-            messages.success(request, _("Submitted. Your evidence is locked and in the assessment queue."))
+            if coverage_of(attempt.version_id).has_assessors:
+                messages.success(request, _("Submitted. Your evidence is locked and in the assessment queue."))
+            else:  # queued honestly: nobody can score it until an assessor is certified (decision 0019)
+                messages.warning(request, _("Submitted. Your evidence is locked and in the assessment queue, but no "
+                                            "assessor is certified for this micro-credential yet: your submission "
+                                            "waits until one is, so no turnaround can be promised yet."))
         elif action == "withdraw":
             services.withdraw_submission(attempt=attempt, by=request.user)
             messages.success(request, _("Submission withdrawn; you can edit again."))

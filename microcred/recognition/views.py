@@ -149,13 +149,10 @@ def _version(user, slug: str, version: int) -> Policy:
     return found
 
 
-@require_GET
-@login_required
-def dry_run(request, slug, version):
-    """Who would qualify under this version and what would change against today's awards; writes nothing."""
-    policy = _version(request.user, slug, version)
+def _dry_run(policy, user):
+    """The dry run's rows, problems and summary (educators, would qualify, and a count per change: award, …)."""
     try:
-        rows = services.dry_run(policy, by=request.user)
+        rows = services.dry_run(policy, by=user)
     except ValidationError as exc:  # e.g. a reciprocity partner is no longer published
         rows, problems = [], _errors(exc)
     else:
@@ -164,13 +161,28 @@ def dry_run(request, slug, version):
     for r in rows:
         for c in r.changes:
             summary[c.action] = summary.get(c.action, 0) + 1
+    return rows, problems, summary
+
+
+@require_GET
+@login_required
+def dry_run(request, slug, version):
+    """Who would qualify under this version and what would change against today's awards; writes nothing."""
+    policy = _version(request.user, slug, version)
+    rows, problems, summary = _dry_run(policy, request.user)
     return render(request, "recognition/dry_run.html", {"policy": policy, "rows": rows, "summary": summary, "problems": problems})
 
 
 @require_POST
 @login_required
 def publish(request, slug, version):
+    """Publish in two steps: the first shows what publishing will do (new awards, superseded, withdrawn: the dry
+    run's counts) and asks to confirm; the second (``confirmed=yes``) publishes and re-evaluates everyone."""
     policy = _version(request.user, slug, version)
+    if request.POST.get("confirmed") != "yes" and policy.state == Policy.State.DRAFT:
+        _rows, problems, summary = _dry_run(policy, request.user)
+        return render(request, "recognition/publish_confirm.html",
+                      {"policy": policy, "summary": summary, "problems": problems})
     try:
         published = services.publish_and_reevaluate(policy=policy, by=request.user)
     except ValidationError as exc:

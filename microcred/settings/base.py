@@ -351,3 +351,5 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
 MICROCRED_SSO_ALLOW_HTTP = _env_bool("MICROCRED_SSO_ALLOW_HTTP")
 MICROCRED_SSO_XMLSEC_BINARY = os.environ.get("MICROCRED_SSO_XMLSEC_BINARY", "/usr/bin/xmlsec1")
 MICROCRED_SSO_TIMEOUT_SECONDS = 10
+# A credential's state (active, suspended, revoked) in the credentials API: its own enum name.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["IssuedCredentialStateEnum"] = "microcred.credentials.models.IssuedCredential.State"

@@ -88,6 +88,8 @@ def test_recognizer_dry_runs_then_publishes(page, world, credentials):
     expect(page.get_by_role("table", name="Dry run results")).to_contain_text("Earner Tester")
     assert not Award.objects.exists()
     page.get_by_role("button", name="Publish v1").click()
+    expect(page.locator("#confirm-new-awards")).to_have_text("1")  # publishing says what it will do, then asks
+    page.get_by_role("button", name="Publish and create 1 award").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Who qualifies: Renewal")
     expect(page.locator("#qualified")).to_contain_text("Earner Tester")
     expect(page.locator("#by-district")).to_contain_text("Rural District")

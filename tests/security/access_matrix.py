@@ -33,6 +33,8 @@ SIGNED_IN = tuple(r for r in ROLES if r != "anonymous")
 ASSESSORS = ("assessor_assigned", "assessor_unassigned", "assessor_uncertified")
 AUTHORS = ("author", "other_author", "issuer_admin", "other_admin", "platform_admin")  # platform admins author for any issuer
 OWN_AUTHORS = ("author", "issuer_admin", "platform_admin")  # issuer-one's (it owns the matrix world's catalog) and platform admins
+ISSUED_LISTERS = ("issuer_admin", "other_admin", "platform_admin")  # policy.can_list_issued_credentials
+ISSUED_VIEWERS = ("earner", "issuer_admin", "platform_admin")  # a private credential: policy.can_see_issued_credential
 SPONSORS = ("issuer_admin", "other_admin", "recognizer", "other_recognizer", "platform_admin")
 
 OK, REFUSED, LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = "OK", "REFUSED", "LOGIN", "FORBIDDEN", "NOT_FOUND", "NOT_ALLOWED"
@@ -222,8 +224,11 @@ ENDPOINTS: dict[str, list[Case]] = {
     ],
     "catalog/author/mc/<slug:slug>/v<int:number>/parts/<int:position>/": [
         GET(only(OWN_AUTHORS), kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")}),
-        POST(only(OWN_AUTHORS), label="delete part",
+        POST(only(OWN_AUTHORS), label="delete part (asks to confirm)",
              kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")}, data={"delete": "1"}),
+        POST(only(OWN_AUTHORS), label="delete part, confirmed",
+             kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")},
+             data={"delete": "1", "confirmed": "yes"}),
     ],
     "catalog/author/mc/<slug:slug>/v<int:number>/translations/<str:language>/": [
         GET(only(OWN_AUTHORS), kwargs={"language": Literal("es")}),
@@ -429,16 +434,31 @@ ENDPOINTS: dict[str, list[Case]] = {
     "credentials/mine/": [GET(SIGNED_IN_OWN), POST(SIGNED_IN_NOT_ALLOWED)],
     "credentials/mine/clr": [GET(SIGNED_IN_OWN), POST(SIGNED_IN_NOT_ALLOWED)],
     "credentials/import/": [GET(SIGNED_IN_OWN), POST(expect(REFUSED, anonymous=LOGIN), data={"document": "{}"})],
+    # A private credential: its earner, and the issuer's admins and platform admins (policy.can_see_issued_credential);
+    # the baked image (the whole credential in a file to pass on) stays the earner's alone.
     "credentials/<uuid:credential_id>": [
-        GET(only(("earner",), anonymous=NOT_FOUND), label="private, as JSON"),
-        GET(only(("earner",), anonymous=NOT_FOUND), label="private, as PDF", query={"format": "pdf"}),
+        GET(only(ISSUED_VIEWERS, anonymous=NOT_FOUND), label="private, as JSON"),
+        GET(only(ISSUED_VIEWERS, anonymous=NOT_FOUND), label="private, as PDF", query={"format": "pdf"}),
         GET(only(("earner",), anonymous=NOT_FOUND), label="private, baked PNG", query={"format": "baked-png"}),
         GET(only(("earner",), anonymous=NOT_FOUND), label="private, baked SVG", query={"format": "baked-svg"}),
         POST(METHOD_NOT_ALLOWED),
     ],
+    # Revocation asks first (GET: the confirmation page; POST without confirmed: the same page with the reason).
     "credentials/<uuid:credential_id>/revoke": [
-        GET(SIGNED_IN_NOT_ALLOWED),
-        POST(only(("issuer_admin",), others=FORBIDDEN), data={"reason": HOSTILE}),
+        GET(only(("issuer_admin",), others=FORBIDDEN)),
+        POST(only(("issuer_admin",), others=FORBIDDEN), label="first step", data={"reason": HOSTILE}),
+        POST(only(("issuer_admin",), others=FORBIDDEN), label="confirmed", data={"reason": HOSTILE, "confirmed": "yes"}),
+    ],
+    # The issuer's list of issued credentials: issuer admins (their own issuers' only: other_admin's list is empty)
+    # and platform admins; nobody else opens it.
+    "credentials/issued/": [
+        GET(only(ISSUED_LISTERS, others=FORBIDDEN)),
+        GET(only(ISSUED_LISTERS, others=FORBIDDEN), label="search", query={"q": HOSTILE, "state": "active"}),
+        POST(SIGNED_IN_NOT_ALLOWED),
+    ],
+    "api/v1/credentials/issued/": [
+        GET(only(ISSUED_LISTERS, others=FORBIDDEN)),
+        GET(only(ISSUED_LISTERS, others=FORBIDDEN), label="search", query={"q": HOSTILE, "state": "revoked"}),
     ],
     "credentials/<uuid:credential_id>/suspend": [
         GET(SIGNED_IN_NOT_ALLOWED),
@@ -452,9 +472,9 @@ ENDPOINTS: dict[str, list[Case]] = {
     # Anyone signed in imports into their own credentials; an empty document is refused (400), nothing saved.
     "api/v1/credentials/import/": [GET(expect(NOT_ALLOWED, anonymous=LOGIN)),
                                    POST(expect(REFUSED, anonymous=LOGIN), format="json", data={"document": "{}"})],
-    "api/v1/credentials/<uuid:credential_id>/": [GET(only(("issuer_admin",), earner=FORBIDDEN))],
+    "api/v1/credentials/<uuid:credential_id>/": [GET(only(("issuer_admin",), earner=FORBIDDEN, platform_admin=FORBIDDEN))],
     "api/v1/credentials/<uuid:credential_id>/<str:action>/": [
-        POST(only(("issuer_admin",), earner=FORBIDDEN), kwargs={"action": Literal("unsuspend")}, format="json",
+        POST(only(("issuer_admin",), earner=FORBIDDEN, platform_admin=FORBIDDEN), kwargs={"action": Literal("unsuspend")}, format="json",
              data={"reason": HOSTILE}),
     ],
     # Known external issuers: platform admins and recognizer admins (credentials.permissions.can_register_known_issuer).
@@ -518,7 +538,8 @@ ENDPOINTS.update({
         GET(only(STATE_RECOGNIZER), kwargs={"slug": Obj("policy", "slug")}), POST(METHOD_NOT_ALLOWED, kwargs={"slug": Obj("policy", "slug")})],
     "recognition/policies/<slug:slug>/v<int:version>/publish/": [
         GET(METHOD_NOT_ALLOWED, kwargs={"slug": Obj("policy", "slug")}),
-        POST(only(STATE_RECOGNIZER), kwargs={"slug": Obj("policy", "slug")})],
+        POST(only(STATE_RECOGNIZER), kwargs={"slug": Obj("policy", "slug")}),
+        POST(only(STATE_RECOGNIZER), label="confirmed", kwargs={"slug": Obj("policy", "slug")}, data={"confirmed": "yes"})],
     "recognition/policies/<slug:slug>/qualifiers/": [
         GET(only(STATE_RECOGNIZER), kwargs={"slug": Obj("policy", "slug")}), POST(METHOD_NOT_ALLOWED, kwargs={"slug": Obj("policy", "slug")})],
 
@@ -694,6 +715,7 @@ SECRETS: dict[str, tuple[str, ...]] = {
     "submitted_answer": ("earner", "platform_admin", "assessor_assigned"),
     "goals": ("earner", "coach"),
     "draft_title": ("author", "issuer_admin", "platform_admin"),
-    "earner_surname": ("earner", "coach", "platform_admin", "recognizer"),  # the state recognizer lists educators of its jurisdiction
+    # the state recognizer lists educators of its jurisdiction; issuer-one's admin lists who holds its credentials
+    "earner_surname": ("earner", "coach", "platform_admin", "recognizer", "issuer_admin"),
     "members_title": MEMBERS_MC_READERS,
 }

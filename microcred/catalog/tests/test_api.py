@@ -55,7 +55,10 @@ def test_authoring_over_the_api(api, world):
     assert api.post(f"{base}transition/", {"action": "submit"}, format="json").json()["state"] == "in_review"
     assert api.post(f"{base}transition/", {"action": "publish"}, format="json").status_code == 403  # authors don't publish
     api.force_authenticate(world["people"]["issuer_admin"])
-    assert api.post(f"{base}transition/", {"action": "publish"}, format="json").json()["state"] == "published"
+    refused = api.post(f"{base}transition/", {"action": "publish"}, format="json")  # nobody could assess it: warned
+    assert refused.status_code == 400 and refused.json()["certified_assessors"] == 0 and refused.json()["coverage"]
+    assert api.post(f"{base}transition/", {"action": "publish", "publish_anyway": True},
+                    format="json").json()["state"] == "published"
     refused = api.put(f"{base}definition/", changed, format="json")
     assert refused.status_code == 400 and "new version" in json.dumps(refused.json())
     new = api.post(f"{base}transition/", {"action": "new-version"}, format="json").json()

@@ -108,9 +108,22 @@ def test_author_creates_edits_and_submits_then_admin_publishes(client, world):
     assert quiz.choices == ["Random", "Planned", "None"] and quiz.correct_choice == 1
     assert client.post(f"{edit_url}submit/").status_code == 302
     client.force_login(world["people"]["issuer_admin"])
-    assert client.post(f"{edit_url}publish/").status_code == 302
+    assert "Before you publish" in client.get(edit_url).content.decode()  # the review page warns before the button
+    # Nobody could assess it (no certified assessor, no anchor): publishing warns and asks (issue 15, finding 1).
+    warned = client.post(f"{edit_url}publish/")
+    assert warned.status_code == 409 and "Publish anyway" in warned.content.decode()
+    assert "No certified assessor" in warned.content.decode() and "no calibration anchors" in warned.content.decode()
+    version.refresh_from_db()
+    assert version.state == MicroCredentialVersion.State.IN_REVIEW
+    assert client.post(f"{edit_url}publish/", {"publish_anyway": "yes"}).status_code == 302
     version.refresh_from_db()
     assert version.state == MicroCredentialVersion.State.PUBLISHED
+    from microcred.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="mc.published_without_coverage").count() == 1
+    # The catalog says so to teachers: they can prepare evidence; submissions wait for a certified assessor.
+    detail = client.get(f"/catalog/mc/{version.micro_credential.slug}/").content.decode()
+    assert 'id="no-assessors"' in detail and "No assessors yet" in detail
     assert client.get("/catalog/?q=read+aloud").content.decode().count("Interactive Read Aloud") >= 1
 
 
@@ -351,3 +364,18 @@ def test_form_errors_and_help_are_tied_to_their_fields(client, world):
     described = re.search(r'aria-describedby="([^"]+)"', title).group(1).split()
     assert described and all(f'id="{ref}"' in html for ref in described)
     assert "id_title_error" in described
+def test_deleting_a_part_asks_to_confirm_first(client, world):
+    """Issue 15, finding 3: "Delete this part" removed the part (prompts, rubric) at once."""
+    from microcred.catalog import services
+
+    author = world["people"]["author"]
+    version = services.create_micro_credential(owner=world["orgs"]["issuer"], definition=make_definition(), by=author)
+    client.force_login(author)
+    url = f"/catalog/author/mc/{version.micro_credential.slug}/v1/parts/2/"
+    before = version.parts.count()
+    asked = client.post(url, {"title": "Typed but not saved", "delete": "1"})
+    body = asked.content.decode()
+    assert asked.status_code == 200 and "Delete a part?" in body and 'name="confirmed" value="yes"' in body
+    assert version.parts.count() == before  # nothing deleted yet
+    done = client.post(url, {"delete": "1", "confirmed": "yes"}, follow=True)
+    assert "Part removed." in done.content.decode() and version.parts.count() == before - 1

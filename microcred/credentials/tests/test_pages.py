@@ -48,15 +48,30 @@ def test_earner_name_only_when_public(client, world, issued):
     assert earner.get_full_name() in body and "the credential holder" not in body
 
 
-def test_private_is_404_to_everyone_but_the_earner(client, world, issued):
+def test_private_is_404_to_everyone_but_the_earner_and_its_issuer(client, world, issued):
     services.set_visibility(issued, by=world["people"]["earner"], visibility="private")
-    for who in (None, world["people"]["other_earner"], world["people"]["issuer_admin"]):
+    for who in (None, world["people"]["other_earner"], world["people"]["other_admin"]):
         if who:
             client.force_login(who)
         for suffix in ("", "?format=jwt", "?format=pdf", "?format=json"):
             assert client.get(url(issued) + suffix, **HTML).status_code == 404
     client.force_login(world["people"]["earner"])
     assert client.get(url(issued), **HTML).status_code == 200
+    # The issuer's admin finds it in the list of issued credentials and opens it, with the earner's name.
+    client.force_login(world["people"]["issuer_admin"])
+    page = client.get(url(issued), **HTML)
+    assert page.status_code == 200 and "Earner Tester" in page.content.decode()
+
+
+def test_issuer_admin_sees_the_earners_name_others_see_the_holder(client, world, issued):
+    """Issue 15, finding 3: on a credential page the issuer admin read "the credential holder"."""
+    assert issued.visibility == "link"
+    assert "the credential holder" in client.get(url(issued), **HTML).content.decode()  # anyone with the link
+    client.force_login(world["people"]["other_admin"])
+    assert "the credential holder" in client.get(url(issued), **HTML).content.decode()
+    client.force_login(world["people"]["issuer_admin"])
+    body = client.get(url(issued), **HTML).content.decode()
+    assert "Earner Tester" in body and "the credential holder" not in body
 
 
 def test_revoke_form_only_for_issuer_admins_of_the_issuing_org(client, world, issued):
@@ -76,7 +91,14 @@ def test_revoke_requires_a_reason_and_then_shows_revoked(client, world, issued):
     client.post(url(issued) + "/revoke", {"reason": "   "})
     issued.refresh_from_db()
     assert issued.revoked_at is None
-    response = client.post(url(issued) + "/revoke", {"reason": "Evidence was not the earner's own work"})
+    # The first step only asks: who, what, that it is final, and the reason to confirm (issue 15, finding 3).
+    asked = client.post(url(issued) + "/revoke", {"reason": "Evidence was not the earner's own work"})
+    body = asked.content.decode()
+    assert asked.status_code == 200 and "Revocation is final" in body and "Earner Tester" in body
+    assert "Revoke permanently" in body and 'name="confirmed" value="yes"' in body
+    issued.refresh_from_db()
+    assert issued.revoked_at is None
+    response = client.post(url(issued) + "/revoke", {"reason": "Evidence was not the earner's own work", "confirmed": "yes"})
     assert response.status_code == 302
     issued.refresh_from_db()
     assert issued.revoked_at is not None
@@ -119,7 +141,9 @@ def test_linkedin_link(client, issued):
 def test_hostile_text_is_inert(client, world, issued):
     hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     client.force_login(world["people"]["issuer_admin"])
-    client.post(url(issued) + "/revoke", {"reason": hostile})
+    asked = client.post(url(issued) + "/revoke", {"reason": hostile}).content.decode()
+    assert "<script>alert" not in asked and "&lt;script&gt;" in asked
+    client.post(url(issued) + "/revoke", {"reason": hostile, "confirmed": "yes"})
     body = client.get(url(issued), **HTML).content.decode()
     assert "<script>alert" not in body and "<img src=x" not in body
     assert "&lt;script&gt;" in body

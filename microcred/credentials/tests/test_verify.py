@@ -149,13 +149,15 @@ def test_verify_command(issued, tmp_path, capsys):
     assert "neither JSON nor a JWT" in out and "deeper than" in out and "read:" in out and "Traceback" not in out
 
 
-def test_private_credential_is_hidden_from_everyone_but_the_earner(client, issued, world):
+def test_private_credential_is_hidden_from_everyone_but_the_earner_and_its_issuer(client, issued, world):
     url = f"/credentials/{issued.pk}"
     assert client.get(url).json() == issued.credential  # default visibility: anyone with the link
     set_visibility(issued, by=world["people"]["earner"], visibility="private")
     assert client.get(url).status_code == 404
-    client.force_login(world["people"]["issuer_admin"])
+    client.force_login(world["people"]["other_admin"])  # another issuer's admin
     assert client.get(url).status_code == 404
+    client.force_login(world["people"]["issuer_admin"])  # its issuer's admin (policy.can_see_issued_credential)
+    assert client.get(url).json() == issued.credential
     client.force_login(world["people"]["earner"])
     assert client.get(url).json() == issued.credential
     assert client.get("/credentials/00000000-0000-0000-0000-000000000000").status_code == 404

@@ -97,6 +97,16 @@ def test_demo_assessment_is_scored_for_real_double_scored_adjudicated_and_queued
                                        submission__attempt__micro_credential__slug="interactive-read-aloud")
     assert teacher_ira.result == "not_yet" and "planned stopping points" in teacher_ira.part_feedback.get(passed=False).feedback
 
+    # Issue 15, finding 1: the featured English-learner MC can be assessed; the in-review SIOP MC shows the warning.
+    from microcred.catalog.coverage import coverage_of
+    from microcred.catalog.selectors import featured_micro_credentials
+
+    featured = MicroCredential.objects.get(slug="helping-students-clarify-and-support-their-ideas")
+    assert coverage_of(featured.current_version).complete
+    siop = MicroCredentialVersion.objects.get(state="in_review")
+    assert coverage_of(siop).gaps and coverage_of(siop).certified_assessors == 0
+    assert all(v.coverage.has_assessors for v in featured_micro_credentials(user=User.objects.get(username="teacher"))[:3])
+
 
 @pytest.mark.engine_agnostic  # `microcred demo` always uses the embedded SQLite
 def test_the_demo_command_serves_the_catalog(tmp_path):

@@ -162,7 +162,13 @@ def test_dry_run_then_publish(client, world, two_credentials):
     assert '<dd id="would-qualify">1</dd>' in html and '<dd id="new-awards">1</dd>' in html
     assert "Earner Tester" in html and "award</span> renewal" in html
     assert not Award.objects.exists()  # a dry run writes nothing
-    response = c.post(f"/recognition/policies/tn-renewal/v{draft.version}/publish/")
+    # Publishing asks first, saying how many awards it will create (issue 15: 18 awards were made without asking).
+    asked = c.post(f"/recognition/policies/tn-renewal/v{draft.version}/publish/")
+    assert asked.status_code == 200 and '<dd id="confirm-new-awards">1</dd>' in asked.content.decode()
+    assert "Publish and create 1 award" in asked.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == "draft" and not Award.objects.exists()
+    response = c.post(f"/recognition/policies/tn-renewal/v{draft.version}/publish/", {"confirmed": "yes"})
     assert response.status_code == 302 and response["Location"] == "/recognition/policies/tn-renewal/qualifiers/"
     draft.refresh_from_db()
     assert draft.state == "published"
@@ -173,7 +179,7 @@ def test_publishing_re_evaluates_everyone_after_commit(client, world, two_creden
     by = world["people"]["recognizer"]
     draft = services.create_or_update_draft(recognizer=world["orgs"]["state"], document=state_policy(), by=by)
     with django_capture_on_commit_callbacks(execute=True):
-        login(client, by).post(f"/recognition/policies/tn-renewal/v{draft.version}/publish/")
+        login(client, by).post(f"/recognition/policies/tn-renewal/v{draft.version}/publish/", {"confirmed": "yes"})
     award = Award.objects.get()
     assert (award.educator, award.policy_id, award.state) == (world["people"]["earner"], draft.pk, "active")
 

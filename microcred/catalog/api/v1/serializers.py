@@ -108,6 +108,10 @@ class TransitionRequestSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["submit", "return", "publish", "retire", "new-version"])
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    publish_anyway = serializers.BooleanField(
+        required=False, default=False,
+        help_text="publish: confirm publishing although no certified assessor or no calibration anchor exists "
+                  "(without it such a publish is refused with 400 and the warning in `coverage`); audited")
 
 
 class VersionStateSerializer(serializers.Serializer):

@@ -116,7 +116,13 @@ def authoring_transition(request, slug, number):
     elif action == "return":
         version = services.return_to_draft(version=version, by=request.user, note=body.validated_data.get("note", ""))
     elif action == "publish":
-        version = services.publish(version=version, by=request.user)
+        try:
+            version = services.publish_checked(version=version, by=request.user,
+                                               publish_anyway=body.validated_data["publish_anyway"])
+        except services.CoverageGap as gap:
+            return Response({"coverage": gap.coverage.gaps, "certified_assessors": gap.coverage.certified_assessors,
+                             "anchors": gap.coverage.anchors,
+                             "detail": "Not published: confirm with publish_anyway=true."}, status=400)
     elif action == "retire":
         version = services.retire(version=version, by=request.user, reason=body.validated_data.get("reason", ""))
     else:

@@ -79,3 +79,37 @@ class KnownIssuerRegistrationSerializer(serializers.Serializer):
     key_documents = serializers.ListField(child=serializers.DictField(), required=False,
                                           help_text="Its controller/DID/key documents, obtained from the issuer")
     note = serializers.CharField(max_length=500, required=False)
+
+
+class IssuedCredentialRowSerializer(serializers.Serializer):
+    """One row of the issuer's list of issued credentials (reads an IssuedCredential)."""
+
+    id = serializers.UUIDField(source="pk")
+    url = serializers.SerializerMethodField(help_text="The credential's page and document")
+    earner_name = serializers.SerializerMethodField()
+    earner_email = serializers.EmailField(source="earner.email")
+    micro_credential = serializers.SlugField(source="version.micro_credential.slug")
+    title = serializers.CharField(source="version.title")
+    version = serializers.IntegerField(source="version.number")
+    issuer = serializers.SlugField(source="issuer.slug")
+    issued_at = serializers.DateTimeField()
+    state = serializers.ChoiceField(choices=IssuedCredential.State.choices)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    suspended_at = serializers.DateTimeField(allow_null=True)
+    can_be_suspended = serializers.BooleanField()
+
+    def get_url(self, credential) -> str:
+        from django.urls import reverse
+
+        return reverse("credentials:credential", args=[credential.pk])
+
+    def get_earner_name(self, credential) -> str:
+        return credential.earner.get_full_name() or credential.earner.get_username()
+
+
+class IssuedCredentialPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    offset = serializers.IntegerField()
+    limit = serializers.IntegerField()
+    next_offset = serializers.IntegerField(allow_null=True)
+    results = IssuedCredentialRowSerializer(many=True)

@@ -2,6 +2,7 @@
 suspension — the same services as the buttons on the credential page; for earners, importing a credential."""
 from __future__ import annotations
 
+import datetime
 import json
 
 from django.core.exceptions import PermissionDenied
@@ -14,14 +15,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from microcred.accounts import policy
-from microcred.core.api import ERROR_RESPONSES
+from microcred.core.api import ERROR_RESPONSES, bounded_int
 
 from ... import selectors, services
 from ...models import ExternalCredential, IssuedCredential, KnownIssuer
 from ...verify import MAX_BYTES
 from .serializers import (REASON_MAX, CredentialImportInSerializer, CredentialStatusChangeSerializer,
-                          CredentialStatusSerializer, ImportedCredentialSerializer, KnownIssuerRegistrationSerializer,
-                          KnownIssuerSerializer)
+                          CredentialStatusSerializer, ImportedCredentialSerializer, IssuedCredentialPageSerializer,
+                          KnownIssuerRegistrationSerializer, KnownIssuerSerializer)
 
 ACTIONS = {"revoke": services.revoke, "suspend": services.suspend, "unsuspend": services.unsuspend}
 
@@ -170,3 +171,51 @@ def known_issuer(request, pk):
         return Response(KnownIssuerSerializer(known).data)
     services.remove_known_issuer(known, by=request.user)
     return Response(status=204)
+
+
+# --- the issuer's list of issued credentials ---------------------------------------------------------------------
+
+LIMIT, MAX_LIMIT = 50, 500
+
+
+def _date(params, name):
+    raw = params.get(name)
+    if not raw:
+        return None
+    try:
+        return datetime.date.fromisoformat(raw[:10]) if len(raw) == 10 else None
+    except ValueError:
+        return None
+
+
+@extend_schema(parameters=[
+    OpenApiParameter("q", str, description=f"Words each found in the earner's name, username or e-mail (at most {selectors.MAX_QUERY} characters)"),
+    OpenApiParameter("micro_credential", str, description="Slug of a micro-credential"),
+    OpenApiParameter("issuer", str, description="Slug of one of your issuing organizations"),
+    OpenApiParameter("state", str, enum=["active", "suspended", "revoked"], description="Default: any"),
+    OpenApiParameter("issued_from", OpenApiTypes.DATE, description="Issued on or after (YYYY-MM-DD)"),
+    OpenApiParameter("issued_to", OpenApiTypes.DATE, description="Issued on or before (YYYY-MM-DD)"),
+    OpenApiParameter("limit", int, description=f"Rows per page (default {LIMIT}, at most {MAX_LIMIT})"),
+    OpenApiParameter("offset", int, description="Rows to skip")],
+    responses={200: IssuedCredentialPageSerializer, **ERROR_RESPONSES}, operation_id="credentials_issued_list")
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def issued(request):
+    """Credentials issued by your organizations (issuer admins; platform admins: every issuer's), newest first,
+    with the same filters as the issued-credentials page."""
+    params = request.query_params
+    dates = {}
+    for name in ("issued_from", "issued_to"):
+        dates[name] = _date(params, name)
+        if params.get(name) and dates[name] is None:
+            return Response({name: ["Use a date as YYYY-MM-DD."]}, status=400)
+    found = selectors.issued_credentials(request.user, q=params.get("q", ""),
+                                         micro_credential=params.get("micro_credential", "")[:200],
+                                         issuer=params.get("issuer", "")[:200], state=params.get("state", ""), **dates)
+    limit = bounded_int(params.get("limit"), LIMIT, maximum=MAX_LIMIT) or LIMIT
+    offset = bounded_int(params.get("offset"), 0, maximum=10**9)
+    count = found.count()
+    rows = list(found[offset:offset + limit])
+    return Response(IssuedCredentialPageSerializer({"count": count, "offset": offset, "limit": limit,
+                                                    "next_offset": offset + limit if offset + limit < count else None,
+                                                    "results": rows}).data)
