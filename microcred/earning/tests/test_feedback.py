@@ -101,7 +101,22 @@ def test_the_part_a_not_yet_asks_to_revise_says_revise(earner_client, world, att
     assert f'id="part-state-{part2.pk}" class="state state-complete"' not in page
 
 
-def test_turnaround_deadline_and_rubric_beside_the_work(earner_client, world, attempt, settings):
+@pytest.fixture
+def certified(world, attempt):
+    """A certified assessor for the attempt's MC: without one no turnaround is promised (issue 15 finding 1)."""
+    from microcred.assessment.models import Qualification
+
+    return Qualification.objects.create(assessor=world["people"]["assessor"], organization=world["orgs"]["issuer"],
+                                        micro_credential=attempt.version.micro_credential, status="certified",
+                                        certified_at=timezone.now())
+
+
+def test_no_turnaround_is_promised_while_nobody_can_assess(earner_client, attempt):
+    page = earner_client.get(f"/earn/attempts/{attempt.pk}/").content.decode()
+    assert "Assessors usually decide within" not in page and "no turnaround can be promised" in page
+
+
+def test_turnaround_deadline_and_rubric_beside_the_work(earner_client, world, attempt, settings, certified):
     settings.MICROCRED_ASSESSMENT_TURNAROUND_DAYS = 7
     page = earner_client.get(f"/earn/attempts/{attempt.pk}/").content.decode()
     assert "Assessors usually decide within 7 working days" in page
@@ -143,7 +158,7 @@ def test_catalog_search_shows_loading_and_keeps_every_ticked_filter(client, worl
     assert 'id="catalog-loading" class="htmx-indicator"' in page and "Loading results…" in page
 
 
-def test_the_attempt_promises_the_issuers_own_turnaround(earner_client, attempt, settings):
+def test_the_attempt_promises_the_issuers_own_turnaround(earner_client, attempt, settings, certified):
     """The issuer's IssuerPolicy (which also sets assessors' due dates) is the promise; the setting is the fallback."""
     from microcred.assessment.models import IssuerPolicy
     from microcred.earning import selectors
