@@ -5,5 +5,5 @@ from microcred.accounts import policy
 from microcred.core.menu import Entry, register
 
 register(Entry("my_credentials", _("My credentials"), "credentials:mine", order=40, allowed=policy.is_signed_in))
-register(Entry("known_issuers", _("Known issuers"), "credentials:known-issuers", order=75,
+register(Entry("known_issuers", _("Known issuers"), "credentials:known-issuers", order=75, group="manage",
                allowed=policy.can_view_known_issuers))
