@@ -81,6 +81,7 @@ def _render_item(request, assignment, *, errors=(), entered=None, precheck_form=
         "is_precheck": assignment.role == A.Role.PRECHECK, "open": assignment.state == A.State.ASSIGNED,
         "precheck_form": precheck_form or PrecheckForm(), "release_form": release_form or ReleaseForm(),
         "can_release": assignment.role not in (A.Role.CALIBRATION,),
+        "calibration": selectors.calibration_feedback(assignment),
     }, status=status)
 
 
@@ -100,6 +101,9 @@ def item(request, pk):
         except ValidationError as exc:
             errors = messages_of(exc)
         else:
+            if assignment.role == A.Role.CALIBRATION:  # calibration teaches: show the agreed scores beside these
+                messages.success(request, "Scores saved. Compare them with the agreed scores below.")
+                return redirect("assessment:item", pk=assignment.pk)
             messages.success(request, "Scores saved. Thank you.")
             return redirect("assessment:queue")
     return _render_item(request, assignment, errors=errors, entered=(levels, comments, feedback))
