@@ -86,3 +86,73 @@ def test_every_role_s_pages_fit_the_screen_and_pass_axe(page, demo_world):
                                         f"({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})")
         page.context.clear_cookies()
     assert not problems, "\n".join(problems)
+
+
+def _focused(page) -> dict:
+    return page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+        return {text: (e.innerText || '').trim(), tag: e.tagName.toLowerCase(), expanded: e.getAttribute('aria-expanded'),
+                outline: parseFloat(s.outlineWidth) || 0, outlineStyle: s.outlineStyle,
+                right: e.getBoundingClientRect().right, visible: !!(e.offsetWidth || e.offsetHeight)}; }""")
+
+
+def test_keyboard_alone_opens_the_folded_menu_and_reaches_log_out(page, world):
+    """Finding 5 on a phone: the menu is a disclosure button; Tab, Enter, Tab… reach "Log out", every stop visible."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "platform_admin", "pw-platform_admin-123")
+    page.keyboard.press("Tab")
+    assert _focused(page)["text"] == "Skip to content"
+    page.keyboard.press("Tab")  # the brand
+    page.keyboard.press("Tab")
+    toggle = _focused(page)
+    assert toggle["tag"] == "button" and toggle["text"].startswith("Menu") and toggle["expanded"] == "false"
+    assert toggle["outlineStyle"] != "none" and toggle["outline"] >= 2  # visible focus
+    expect(page.get_by_role("button", name="Log out")).to_be_hidden()
+    page.keyboard.press("Enter")
+    assert _focused(page)["expanded"] == "true"
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit trail")).to_be_visible()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        stop = _focused(page)
+        assert stop["visible"] and stop["right"] <= 390 and stop["outline"] >= 2, stop
+        if stop["text"] == "Log out":
+            break
+    else:
+        raise AssertionError("Log out was not reached with Tab")
+    from tests.browser.axe import assert_accessible
+    assert_accessible(page, "the open menu")
+    page.keyboard.press("Escape")  # closes the menu and gives focus back to its button
+    assert _focused(page)["expanded"] == "false"
+    page.keyboard.press("Enter")
+    while _focused(page)["text"] != "Log out":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator('header.site a[href$="/accounts/login/"]')).to_have_count(1)  # signed out (menu folded again)
+
+
+def test_without_javascript_the_phone_menu_stays_open(browser, live_server, world):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        log_in(page, "platform_admin", "pw-platform_admin-123")
+        expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+        expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit trail")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_a_platform_admins_whole_menu_is_on_screen(page, world, width):
+    """Finding 5: at 1280 px Authoring, Audit trail, Admin and Log out were off-screen for a platform admin."""
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, "platform_admin", "pw-platform_admin-123")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("button", name="Menu")).to_be_hidden()
+    controls = nav.locator("a, button:visible")
+    assert controls.count() >= 10
+    for i in range(controls.count()):
+        box = controls.nth(i).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, controls.nth(i).inner_text()
+    expect(nav.get_by_role("group", name="Manage")).to_be_visible()
+    expect(nav.get_by_role("button", name="Log out")).to_be_in_viewport()
