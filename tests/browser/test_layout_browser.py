@@ -156,3 +156,23 @@ def test_a_platform_admins_whole_menu_is_on_screen(page, world, width):
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, controls.nth(i).inner_text()
     expect(nav.get_by_role("group", name="Manage")).to_be_visible()
     expect(nav.get_by_role("button", name="Log out")).to_be_in_viewport()
+
+
+def test_tables_reflow_on_a_phone_and_keep_their_cells_and_headers(page, world):
+    """Finding 5: tables wrapped one letter per line on a phone. Now each row stacks as "label / value" lines, the
+    label drawn from the column header for the eye only, and the table's semantics stay for screen readers."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "platform_admin", "pw-platform_admin-123")
+    page.goto("/audit/")
+    table = page.locator("#audit-events")
+    expect(table).to_have_class("reflow")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(page.get_by_role("table").first.get_by_role("columnheader", name="Action")).to_be_attached()
+    cell = page.locator("#audit-events tbody td[data-label='Action']").first
+    expect(cell).to_be_visible()
+    assert cell.evaluate("c => getComputedStyle(c).display") == "block"
+    assert cell.evaluate("c => getComputedStyle(c, '::before').content") not in ("none", "normal")  # the drawn label
+    action = cell.inner_text().split("\n")[-1].strip()
+    expect(page.get_by_role("cell", name=action, exact=True).first).to_be_attached()  # the label is not in its name
+    width = cell.evaluate("c => c.getBoundingClientRect().width")
+    assert width > 250  # a full-width line, not a column one letter wide

@@ -52,6 +52,20 @@ function microcredLabelTables(root) {
         });
       });
     });
+    // Stacking the cells (display:block) makes browsers drop the table's semantics; the explicit roles keep a
+    // screen reader's table navigation and column headers.
+    table.setAttribute("role", "table");
+    Array.prototype.forEach.call(table.querySelectorAll(":scope > thead, :scope > tbody, :scope > tfoot"), function (group) {
+      group.setAttribute("role", "rowgroup");
+    });
+    Array.prototype.forEach.call(table.rows, function (row) {
+      row.setAttribute("role", "row");
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        if (cell.hasAttribute("role")) return;
+        if (cell.tagName === "TD") cell.setAttribute("role", "cell");
+        else cell.setAttribute("role", row.parentNode.tagName === "THEAD" ? "columnheader" : "rowheader");
+      });
+    });
     table.classList.add("reflow");
   });
 }
