@@ -127,15 +127,16 @@ def queue_rows(user) -> list[dict]:
 def pools_for(user) -> list[dict]:
     """Each MC pool the assessor is in: qualification, whether they may score, open calibration items."""
     rows = []
-    quals = list(Qualification.objects.filter(assessor=user).select_related("micro_credential__current_version").order_by("micro_credential__slug"))
-    bars = dict(ScoringPolicy.objects.filter(micro_credential_id__in=[q.micro_credential_id for q in quals])
-                .values_list("micro_credential_id", "certification_bar"))
+    # The MC's scoring policy comes in the same query (the certification bar shown beside the last agreement).
+    quals = Qualification.objects.filter(assessor=user).select_related(
+        "micro_credential__current_version", "micro_credential__scoring_policy").order_by("micro_credential__slug")
     default_bar = ScoringPolicy._meta.get_field("certification_bar").default
     for q in quals:
+        scoring = getattr(q.micro_credential, "scoring_policy", None)  # none yet: the model default applies
         calibration = list(Assignment.objects.filter(assessor=user, role=Assignment.Role.CALIBRATION, state=Assignment.State.ASSIGNED,
                                                      anchor_item__micro_credential=q.micro_credential).order_by("id"))
         rows.append({"qualification": q, "micro_credential": q.micro_credential, "certified": is_certified(q),
-                     "calibration_items": calibration, "bar": bars.get(q.micro_credential_id, default_bar),
+                     "calibration_items": calibration, "bar": scoring.certification_bar if scoring else default_bar,
                      "title": q.micro_credential.current_version.title if q.micro_credential.current_version_id else q.micro_credential.slug})
     return rows
 

@@ -105,3 +105,20 @@ def test_a_calibration_item_page_costs_a_constant_number_of_queries(client, worl
     with CaptureQueriesContext(connection) as four:
         assert c.get(f"/assess/items/{items[-1].pk}/").status_code == 200
     assert len(four.captured_queries) == len(three.captured_queries)
+
+
+def test_the_queue_shows_the_bar_without_an_extra_query(client, calibrating, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from microcred.assessment.models import ScoringPolicy
+
+    c = as_user(client, calibrating["assessor"])
+    with CaptureQueriesContext(connection) as at_80:
+        page = _text(c.get("/assess/"))
+    assert "certified at 80% or more" in page
+    ScoringPolicy.objects.filter(micro_credential=calibrating["mc"]).update(certification_bar="0.9")
+    with CaptureQueriesContext(connection) as at_90:
+        page = _text(c.get("/assess/"))
+    assert "certified at 90% or more" in page
+    assert len(at_90.captured_queries) == len(at_80.captured_queries)
