@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from microcred.accounts import policy as authz  # who may do what (local "policy" names are IssuerPolicy rows)
@@ -102,7 +103,7 @@ def item(request, pk):
             errors = messages_of(exc)
         else:
             if assignment.role == A.Role.CALIBRATION:  # calibration teaches: show the agreed scores beside these
-                messages.success(request, "Scores saved. Compare them with the agreed scores below.")
+                messages.success(request, _("Scores saved. Compare them with the agreed scores below."))
                 return redirect("assessment:item", pk=assignment.pk)
             messages.success(request, "Scores saved. Thank you.")
             return redirect("assessment:queue")
