@@ -141,6 +141,64 @@ def pools_for(user) -> list[dict]:
     return rows
 
 
+# --- Calibration ----------------------------------------------------------------------------------
+
+def _calibration_batch(assignment: Assignment) -> tuple[Qualification | None, list[Assignment]]:
+    """The calibration round this item belongs to (the items given at the last start), in the order given."""
+    mc_id = assignment.anchor_item.micro_credential_id
+    q = Qualification.objects.filter(assessor_id=assignment.assessor_id, micro_credential_id=mc_id).first()
+    batch = Assignment.objects.filter(assessor_id=assignment.assessor_id, role=Assignment.Role.CALIBRATION,
+                                      anchor_item__micro_credential_id=mc_id).exclude(state=Assignment.State.RELEASED)
+    if q is not None and q.calibration_started_at:
+        batch = batch.filter(assigned_at__gte=q.calibration_started_at)
+    return q, list(batch.order_by("id"))
+
+
+def calibration_feedback(assignment: Assignment) -> dict | None:
+    """What a calibrating assessor learns: "item N of M" while scoring; once an item is scored, the agreed (anchor)
+    level of each criterion beside theirs and where they differ; once the round is done, their agreement, the bar
+    to pass, the outcome and what to do next. None for items that are not calibration. A fixed number of queries."""
+    if assignment.role != Assignment.Role.CALIBRATION:
+        return None
+    q, batch = _calibration_batch(assignment)
+    ids = [a.pk for a in batch]
+    position = ids.index(assignment.pk) + 1 if assignment.pk in ids else None
+    policy = ScoringPolicy.objects.filter(micro_credential_id=assignment.anchor_item.micro_credential_id).first()
+    bar = policy.certification_bar if policy else ScoringPolicy._meta.get_field("certification_bar").default
+    out = {"position": position, "total": len(batch), "bar": bar, "rows": [], "matched": 0, "criteria": 0,
+           "next": next((a for a in batch if a.state == Assignment.State.ASSIGNED and a.pk != assignment.pk), None),
+           "done": bool(batch) and all(a.state == Assignment.State.SCORED for a in batch), "qualification": q,
+           "round_items": batch}
+    out["next_position"] = ids.index(out["next"].pk) + 1 if out["next"] else None
+    if assignment.state != Assignment.State.SCORED:
+        return out
+    agreed = {s.criterion_id: s for s in AnchorScore.objects.filter(item_id=assignment.anchor_item_id)
+              .select_related("criterion__rubric__part", "level").order_by("criterion__rubric__part__position", "criterion__position")}
+    mine = {s.criterion_id: s for s in Score.objects.filter(assignment=assignment).select_related("level")}
+    for criterion_id, anchor in agreed.items():
+        own = mine.get(criterion_id)
+        out["rows"].append({"part": anchor.criterion.rubric.part, "criterion": anchor.criterion, "agreed": anchor.level,
+                            "mine": own.level if own else None,
+                            "agrees": own is not None and own.level.position == anchor.level.position})
+    out["matched"], out["criteria"] = sum(1 for r in out["rows"] if r["agrees"]), len(out["rows"])
+    if out["done"]:
+        # The whole round, as services._after_anchor_scored counted it.
+        matched = total = 0
+        anchor_levels = {}
+        for s in AnchorScore.objects.filter(item_id__in=[a.anchor_item_id for a in batch]).select_related("level"):
+            anchor_levels[(s.item_id, s.criterion_id)] = s.level.position
+        own_levels = {(s.assignment_id, s.criterion_id): s.level.position
+                      for s in Score.objects.filter(assignment_id__in=ids).select_related("level")}
+        for a in batch:
+            for (item_id, criterion_id), level in anchor_levels.items():
+                if item_id == a.anchor_item_id:
+                    total += 1
+                    matched += own_levels.get((a.pk, criterion_id)) == level
+        out["round"] = {"matched": matched, "total": total, "agreement": (matched / total) if total else 0,
+                        "passed": bool(total) and matched / total >= float(bar)}
+    return out
+
+
 # --- Issuer dashboard -------------------------------------------------------------------------------
 
 def issuer_micro_credentials(user):
@@ -225,61 +283,3 @@ def recent_events(micro_credential, limit: int = 15):
     q = Q(target_type="assessment.review", target_id__in=review_ids) | Q(target_type="assessment.qualification", target_id__in=qual_ids) \
         | Q(target_type="assessment.anchoritem", target_id__in=anchor_ids)
     return AuditEvent.objects.filter(q).select_related("actor").order_by("-pk")[:limit]
-
-
-# --- Calibration ----------------------------------------------------------------------------------
-
-def _calibration_batch(assignment: Assignment) -> tuple[Qualification | None, list[Assignment]]:
-    """The calibration round this item belongs to (the items given at the last start), in the order given."""
-    mc_id = assignment.anchor_item.micro_credential_id
-    q = Qualification.objects.filter(assessor_id=assignment.assessor_id, micro_credential_id=mc_id).first()
-    batch = Assignment.objects.filter(assessor_id=assignment.assessor_id, role=Assignment.Role.CALIBRATION,
-                                      anchor_item__micro_credential_id=mc_id).exclude(state=Assignment.State.RELEASED)
-    if q is not None and q.calibration_started_at:
-        batch = batch.filter(assigned_at__gte=q.calibration_started_at)
-    return q, list(batch.order_by("id"))
-
-
-def calibration_feedback(assignment: Assignment) -> dict | None:
-    """What a calibrating assessor learns: "item N of M" while scoring; once an item is scored, the agreed (anchor)
-    level of each criterion beside theirs and where they differ; once the round is done, their agreement, the bar
-    to pass, the outcome and what to do next. None for items that are not calibration. A fixed number of queries."""
-    if assignment.role != Assignment.Role.CALIBRATION:
-        return None
-    q, batch = _calibration_batch(assignment)
-    ids = [a.pk for a in batch]
-    position = ids.index(assignment.pk) + 1 if assignment.pk in ids else None
-    policy = ScoringPolicy.objects.filter(micro_credential_id=assignment.anchor_item.micro_credential_id).first()
-    bar = policy.certification_bar if policy else ScoringPolicy._meta.get_field("certification_bar").default
-    out = {"position": position, "total": len(batch), "bar": bar, "rows": [], "matched": 0, "criteria": 0,
-           "next": next((a for a in batch if a.state == Assignment.State.ASSIGNED and a.pk != assignment.pk), None),
-           "done": bool(batch) and all(a.state == Assignment.State.SCORED for a in batch), "qualification": q,
-           "round_items": batch}
-    out["next_position"] = ids.index(out["next"].pk) + 1 if out["next"] else None
-    if assignment.state != Assignment.State.SCORED:
-        return out
-    agreed = {s.criterion_id: s for s in AnchorScore.objects.filter(item_id=assignment.anchor_item_id)
-              .select_related("criterion__rubric__part", "level").order_by("criterion__rubric__part__position", "criterion__position")}
-    mine = {s.criterion_id: s for s in Score.objects.filter(assignment=assignment).select_related("level")}
-    for criterion_id, anchor in agreed.items():
-        own = mine.get(criterion_id)
-        out["rows"].append({"part": anchor.criterion.rubric.part, "criterion": anchor.criterion, "agreed": anchor.level,
-                            "mine": own.level if own else None,
-                            "agrees": own is not None and own.level.position == anchor.level.position})
-    out["matched"], out["criteria"] = sum(1 for r in out["rows"] if r["agrees"]), len(out["rows"])
-    if out["done"]:
-        # The whole round, as services._after_anchor_scored counted it.
-        matched = total = 0
-        anchor_levels = {}
-        for s in AnchorScore.objects.filter(item_id__in=[a.anchor_item_id for a in batch]).select_related("level"):
-            anchor_levels[(s.item_id, s.criterion_id)] = s.level.position
-        own_levels = {(s.assignment_id, s.criterion_id): s.level.position
-                      for s in Score.objects.filter(assignment_id__in=ids).select_related("level")}
-        for a in batch:
-            for (item_id, criterion_id), level in anchor_levels.items():
-                if item_id == a.anchor_item_id:
-                    total += 1
-                    matched += own_levels.get((a.pk, criterion_id)) == level
-        out["round"] = {"matched": matched, "total": total, "agreement": (matched / total) if total else 0,
-                        "passed": bool(total) and matched / total >= float(bar)}
-    return out
