@@ -1,6 +1,6 @@
-"""Issue 15, findings 5 and 9: every demo role's main pages fit the screen at desktop (1280 px), small laptop
+"""Issue 15, findings 5, 7, 8 and 9: every demo role's main pages fit the screen at desktop (1280 px), small laptop
 (1024 px) and phone (390 px) widths — no horizontal scrolling — and axe-core finds no critical or serious
-violation on them; the folded menu opens with the keyboard alone and reaches "Log out".
+violation on them; the rubric's comment boxes are usable, the assessment dashboard is short; the folded menu opens with the keyboard alone and reaches "Log out".
 
 The pages are the ones each person's own menu offers (so a new menu entry is checked without editing this test),
 plus the deeper page each role spends its day on."""
@@ -80,6 +80,14 @@ def test_every_role_s_pages_fit_the_screen_and_pass_axe(page, demo_world):
                         .filter(e => e.getBoundingClientRect().right > w + 1).slice(0, 3)
                         .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && e.className.baseVal === undefined ? '.' + e.className : ''))""", width)
                     problems.append(f"{username} {url} @{width}px: page is {scroll_width}px wide (e.g. {wide})")
+                if url == "/assess/issuer/" and width == 1280:  # finding 8: the dashboard was 26,500 px tall
+                    height = page.evaluate("document.documentElement.scrollHeight")
+                    if height > 5000:
+                        problems.append(f"{username} {url} @{width}px: the dashboard is {height} px tall")
+                if url.startswith("/assess/items/") and width == 1280:  # finding 7: the comment box was ~50 px wide
+                    boxes = page.eval_on_selector_all("table.rubric textarea", "ts => ts.map(t => t.getBoundingClientRect().width)")
+                    if boxes and min(boxes) < 180:
+                        problems.append(f"{username} {url} @{width}px: rubric comment boxes {boxes} px wide")
                 if width != 1024:  # axe's verdicts do not depend on this middle width; it is checked for overflow
                     for v in axe_violations(page):
                         problems.append(f"{username} {url} @{width}px: axe {v['impact']} {v['id']} — {v['help']} "
