@@ -11,7 +11,7 @@ from microcred.accounts import policy as authz  # who may do what (local "policy
 from microcred.catalog.models import MicroCredentialVersion
 from microcred.earning.selectors import neutral_file_name
 
-from .models import AnchorItem, Assignment, DriftFlag, IssuerPolicy, Qualification, Review
+from .models import AnchorItem, AnchorScore, Assignment, DriftFlag, IssuerPolicy, Qualification, Review, Score, ScoringPolicy
 
 
 def add_business_days(start: dt.datetime, days: int) -> dt.datetime:
@@ -128,14 +128,76 @@ def queue_rows(user) -> list[dict]:
 def pools_for(user) -> list[dict]:
     """Each MC pool the assessor is in: qualification, whether they may score, open calibration items."""
     rows = []
-    quals = Qualification.objects.filter(assessor=user).select_related("micro_credential__current_version").order_by("micro_credential__slug")
+    # The MC's scoring policy comes in the same query (the certification bar shown beside the last agreement).
+    quals = Qualification.objects.filter(assessor=user).select_related(
+        "micro_credential__current_version", "micro_credential__scoring_policy").order_by("micro_credential__slug")
+    default_bar = ScoringPolicy._meta.get_field("certification_bar").default
     for q in quals:
+        scoring = getattr(q.micro_credential, "scoring_policy", None)  # none yet: the model default applies
         calibration = list(Assignment.objects.filter(assessor=user, role=Assignment.Role.CALIBRATION, state=Assignment.State.ASSIGNED,
                                                      anchor_item__micro_credential=q.micro_credential).order_by("id"))
         rows.append({"qualification": q, "micro_credential": q.micro_credential, "certified": is_certified(q),
-                     "calibration_items": calibration,
+                     "calibration_items": calibration, "bar": scoring.certification_bar if scoring else default_bar,
                      "title": q.micro_credential.current_version.title if q.micro_credential.current_version_id else q.micro_credential.slug})
     return rows
+
+
+# --- Calibration ----------------------------------------------------------------------------------
+
+def _calibration_batch(assignment: Assignment) -> tuple[Qualification | None, list[Assignment]]:
+    """The calibration round this item belongs to (the items given at the last start), in the order given."""
+    mc_id = assignment.anchor_item.micro_credential_id
+    q = Qualification.objects.filter(assessor_id=assignment.assessor_id, micro_credential_id=mc_id).first()
+    batch = Assignment.objects.filter(assessor_id=assignment.assessor_id, role=Assignment.Role.CALIBRATION,
+                                      anchor_item__micro_credential_id=mc_id).exclude(state=Assignment.State.RELEASED)
+    if q is not None and q.calibration_started_at:
+        batch = batch.filter(assigned_at__gte=q.calibration_started_at)
+    return q, list(batch.order_by("id"))
+
+
+def calibration_feedback(assignment: Assignment) -> dict | None:
+    """What a calibrating assessor learns: "item N of M" while scoring; once an item is scored, the agreed (anchor)
+    level of each criterion beside theirs and where they differ; once the round is done, their agreement, the bar
+    to pass, the outcome and what to do next. None for items that are not calibration. A fixed number of queries."""
+    if assignment.role != Assignment.Role.CALIBRATION:
+        return None
+    q, batch = _calibration_batch(assignment)
+    ids = [a.pk for a in batch]
+    position = ids.index(assignment.pk) + 1 if assignment.pk in ids else None
+    policy = ScoringPolicy.objects.filter(micro_credential_id=assignment.anchor_item.micro_credential_id).first()
+    bar = policy.certification_bar if policy else ScoringPolicy._meta.get_field("certification_bar").default
+    out = {"position": position, "total": len(batch), "bar": bar, "rows": [], "matched": 0, "criteria": 0,
+           "next": next((a for a in batch if a.state == Assignment.State.ASSIGNED and a.pk != assignment.pk), None),
+           "done": bool(batch) and all(a.state == Assignment.State.SCORED for a in batch), "qualification": q,
+           "round_items": batch}
+    out["next_position"] = ids.index(out["next"].pk) + 1 if out["next"] else None
+    if assignment.state != Assignment.State.SCORED:
+        return out
+    agreed = {s.criterion_id: s for s in AnchorScore.objects.filter(item_id=assignment.anchor_item_id)
+              .select_related("criterion__rubric__part", "level").order_by("criterion__rubric__part__position", "criterion__position")}
+    mine = {s.criterion_id: s for s in Score.objects.filter(assignment=assignment).select_related("level")}
+    for criterion_id, anchor in agreed.items():
+        own = mine.get(criterion_id)
+        out["rows"].append({"part": anchor.criterion.rubric.part, "criterion": anchor.criterion, "agreed": anchor.level,
+                            "mine": own.level if own else None,
+                            "agrees": own is not None and own.level.position == anchor.level.position})
+    out["matched"], out["criteria"] = sum(1 for r in out["rows"] if r["agrees"]), len(out["rows"])
+    if out["done"]:
+        # The whole round, as services._after_anchor_scored counted it.
+        matched = total = 0
+        anchor_levels = {}
+        for s in AnchorScore.objects.filter(item_id__in=[a.anchor_item_id for a in batch]).select_related("level"):
+            anchor_levels[(s.item_id, s.criterion_id)] = s.level.position
+        own_levels = {(s.assignment_id, s.criterion_id): s.level.position
+                      for s in Score.objects.filter(assignment_id__in=ids).select_related("level")}
+        for a in batch:
+            for (item_id, criterion_id), level in anchor_levels.items():
+                if item_id == a.anchor_item_id:
+                    total += 1
+                    matched += own_levels.get((a.pk, criterion_id)) == level
+        out["round"] = {"matched": matched, "total": total, "agreement": (matched / total) if total else 0,
+                        "passed": bool(total) and matched / total >= float(bar)}
+    return out
 
 
 # --- Issuer dashboard -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from microcred.accounts import policy as authz  # who may do what (local "policy" names are IssuerPolicy rows)
@@ -81,6 +82,7 @@ def _render_item(request, assignment, *, errors=(), entered=None, precheck_form=
         "is_precheck": assignment.role == A.Role.PRECHECK, "open": assignment.state == A.State.ASSIGNED,
         "precheck_form": precheck_form or PrecheckForm(), "release_form": release_form or ReleaseForm(),
         "can_release": assignment.role not in (A.Role.CALIBRATION,),
+        "calibration": selectors.calibration_feedback(assignment),
     }, status=status)
 
 
@@ -100,6 +102,9 @@ def item(request, pk):
         except ValidationError as exc:
             errors = messages_of(exc)
         else:
+            if assignment.role == A.Role.CALIBRATION:  # calibration teaches: show the agreed scores beside these
+                messages.success(request, _("Scores saved. Compare them with the agreed scores below."))
+                return redirect("assessment:item", pk=assignment.pk)
             messages.success(request, "Scores saved. Thank you.")
             return redirect("assessment:queue")
     return _render_item(request, assignment, errors=errors, entered=(levels, comments, feedback))

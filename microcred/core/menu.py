@@ -8,7 +8,9 @@ Each app that has pages to offer puts a ``menu.py`` next to its ``urls.py`` and 
     register(Entry("assess", _("Assess"), "assessment:queue", order=90, allowed=policy.is_assessor))
 
 ``allowed`` is a rule of ``accounts/policy.py`` (the one place that says who may do what): an entry is shown to
-exactly the people the page itself lets in. core finds the ``menu`` modules through Django's app registry when it
+exactly the people the page itself lets in. ``group`` says where base.html draws it: "main" (a person's own work)
+or "manage" (the pages of admins, drawn as a second, labelled row so a long menu never runs off the screen); left
+empty, entries ordered 100 and above are "manage". core finds the ``menu`` modules through Django's app registry when it
 starts (``autodiscover_modules``, as the admin does), so it never imports a higher app.
 """
 from __future__ import annotations
@@ -33,6 +35,14 @@ class Entry:
     url_name: str
     order: int
     allowed: Callable[[object], bool] | None = None
+    group: str = ""
+
+    @property
+    def group_name(self) -> str:
+        return self.group or (MANAGE if self.order >= 100 else MAIN)
+
+
+MAIN, MANAGE = "main", "manage"
 
 
 def register(*entries: Entry) -> None:
@@ -71,7 +81,7 @@ def visible_entries(user) -> list[dict]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        shown.append({"key": entry.key, "label": entry.label, "url": url})
+        shown.append({"key": entry.key, "label": entry.label, "url": url, "group": entry.group_name})
     return shown
 
 
@@ -87,6 +97,16 @@ class _Menu:
         if self._main is None:
             self._main = visible_entries(self._user)
         return self._main
+
+    @property
+    def primary(self) -> list[dict]:
+        """The entries of a person's own work (drawn first)."""
+        return [e for e in self.main if e["group"] != MANAGE]
+
+    @property
+    def manage(self) -> list[dict]:
+        """The admin entries (drawn as their own labelled group)."""
+        return [e for e in self.main if e["group"] == MANAGE]
 
     @property
     def areas(self) -> dict[str, list[str]]:

@@ -16,6 +16,6 @@ register(
     Entry("my_mcs", _("My MCs"), "earning:home", order=30, allowed=policy.is_signed_in),
     # The coaching page answers every signed-in person (their coachees, if any); the menu offers it to coaches.
     Entry("coaching", _("Coaching"), "earning:coaching", order=60, allowed=policy.is_coach),
-    Entry("priorities", _("Priorities"), "earning:priorities", order=70, allowed=may_set_priorities),
-    Entry("sponsorship", _("Sponsorship"), "earning:sponsorship", order=80, allowed=policy.is_sponsor),
+    Entry("priorities", _("Priorities"), "earning:priorities", order=70, group="manage", allowed=may_set_priorities),
+    Entry("sponsorship", _("Sponsorship"), "earning:sponsorship", order=80, group="manage", allowed=policy.is_sponsor),
 )

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
+from tests.browser.nav import log_out, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,15 +22,17 @@ def test_each_role_sees_the_menu_it_may_use(page, world, width):
     nav = page.get_by_role("navigation", name="Main")
 
     log_in(page, "platform_admin", "pw-platform_admin-123")
+    open_menu(page)
     expect(nav.get_by_role("link", name="Audit trail")).to_be_visible()
     expect(nav.get_by_role("link", name="Authoring")).to_be_visible()
     expect(nav.get_by_role("link", name="Assess", exact=True)).to_have_count(0)  # platform admins are not assessors
     nav.get_by_role("link", name="Assessment").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Log out").click()
+    log_out(page)
 
     log_in(page, "assessor", "pw-assessor-123")
+    open_menu(page)
     expect(nav.get_by_role("link", name="Assess", exact=True)).to_be_visible()
     expect(nav.get_by_role("link", name="Audit trail")).to_have_count(0)
     nav.get_by_role("link", name="Assess", exact=True).click()

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
+from tests.browser.nav import nav_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +48,7 @@ def test_district_admin_manages_people(page, district_people, width):
 
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, "district_admin", "pw-district_admin-123")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    nav_link(page, "People").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("People")
     assert_accessible(page, "people search")
 
@@ -63,7 +64,7 @@ def test_district_admin_manages_people(page, district_people, width):
     assert Membership.objects.filter(user=district_people["colleague"], organization=district_people["school"], role="coach").exists()
 
     # Open Maya and assign Omar as her coach.
-    page.get_by_role("link", name="People").first.click()
+    nav_link(page, "People").click()
     page.get_by_label("Name, username or e-mail").fill("holloway")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("status").filter(has_text="1 person")).to_be_visible()

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from microcred.rosters.tests.bundles import teacher, write_bundle, zip_folder
 from tests.browser.axe import assert_accessible
+from tests.browser.nav import nav_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +19,7 @@ def log_in(page, username, password):
 
 
 def import_bundle(page, archive):
-    page.get_by_role("link", name="Rosters").first.click()
+    nav_link(page, "Rosters").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rosters and educator facts")
     page.get_by_label("Organization").select_option(label="Rural District")
     page.get_by_label("What the file holds").select_option("roster")
