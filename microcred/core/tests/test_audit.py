@@ -70,6 +70,9 @@ def test_a_full_flow_leaves_a_complete_trail_with_who_what_when_and_from_where(c
     assert AuditEvent.objects.filter(action="issuer_key.created", target_type="credentials.issuerkey").count() == 2
     client.force_login(admin)
     client.post(reverse("credentials:revoke", args=[credential.pk]), {"reason": "Not the earner's own lesson"}, **BROWSER)
+    assert not AuditEvent.objects.filter(action="credential.revoked").exists()  # a revocation is confirmed first
+    client.post(reverse("credentials:revoke", args=[credential.pk]),
+                {"reason": "Not the earner's own lesson", "confirmed": "yes"}, **BROWSER)
     revoked = AuditEvent.objects.get(action="credential.revoked", target_id=str(credential.pk))
     assert revoked.actor == admin and revoked.ip_address == "203.0.113.7" and revoked.via == "web"
     assert revoked.data["reason"] == "Not the earner's own lesson"
