@@ -73,12 +73,14 @@ def change_name(*, user: User, by: User, first_name: str, last_name: str) -> Use
 
 
 def change_email(*, user: User, by: User, email: str, password: str) -> User:
-    """Change one's own e-mail address, the account's recovery address: only with the current password (a stolen
-    session alone cannot redirect password resets). The old address is told. Audited."""
-    from django.conf import settings
+    """Ask to change one's own e-mail address, the account's recovery address: only with the current password (a
+    stolen session alone cannot redirect password resets). Nothing switches yet: a confirmation link goes to the NEW
+    address and the old one is told (onboarding.request_email_change); the address changes when the link is opened.
+    Audited."""
     from django.core.exceptions import PermissionDenied, ValidationError
-    from django.core.mail import send_mail
     from django.core.validators import validate_email
+
+    from . import onboarding
 
     if not by or by.pk != user.pk:
         raise PermissionDenied("Only the account's owner changes its e-mail address.")
@@ -89,19 +91,7 @@ def change_email(*, user: User, by: User, email: str, password: str) -> User:
         raise ValidationError({"email": ["Enter a valid e-mail address, like name@school.org."]}) from None
     if not user.check_password(password or ""):
         raise ValidationError({"password": ["That is not your current password; the address was not changed."]})
-    if email.lower() == (user.email or "").lower():
-        return user
-    with transaction.atomic():
-        old = user.email
-        user.email = email
-        user.save(update_fields=["email"])
-        audit.record(actor=by, action="account.email_changed", target=user, data={"from": old, "to": email})
-        if old:
-            transaction.on_commit(lambda: send_mail(
-                "Your microcred e-mail address was changed",
-                f"The e-mail address of your microcred account ({user.get_username()}) was changed to {email}. "
-                "If you did not do this, reset your password and tell your administrator.",
-                settings.DEFAULT_FROM_EMAIL, [old], fail_silently=True))
+    onboarding.request_email_change(user=user, email=email)
     return user
 
 
