@@ -315,10 +315,10 @@ def accept_invitation(*, token: str, user: User | None = None, password: str = "
     (Django's password validators) and the name given; its address counts as verified. With an account: ``user``
     must be that account, signed in; the membership is added to it. The role and organization are the invitation's.
     Single use. Refused when the inviter may no longer give the role, or is the one accepting. Audited."""
+    found = invitation_for_token(token)  # outside the transaction: an expired invitation stays marked expired
+    if found is None:
+        raise ValidationError(INVALID_LINK)
     with transaction.atomic():
-        found = invitation_for_token(token)
-        if found is None:
-            raise ValidationError(INVALID_LINK)
         invitation = Invitation.objects.select_for_update().select_related("organization", "invited_by").get(pk=found.pk)
         if invitation.state != Invitation.State.PENDING or invitation.token_hash != token_hash(token):
             raise ValidationError(INVALID_LINK)  # a second tab or a double click got there first
