@@ -43,7 +43,7 @@ __all__ = [
     "can_see_educator_facts", "grantable_roles_at",
     "can_invite", "invitable_roles", "can_manage_invitation", "invitation_admin_organization_ids",
     "can_open_invitations", "can_configure_self_registration", "can_approve_registration",
-    "can_open_registrations", "SELF_REGISTRATION_ROLE", "self_registration_admin_organization_ids",
+    "can_open_registrations", "self_registration_admin_organization_ids",
 ]
 
 # Roles whose misuse reaches many people's records or credentials (two-factor may be required of them).
