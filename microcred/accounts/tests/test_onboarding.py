@@ -463,3 +463,56 @@ def test_list_pages_keep_a_constant_number_of_queries(org_world, sent, client):
     few = counts()
     grow(2, 20)
     assert counts() == few
+
+
+# --- API ----------------------------------------------------------------------------------------------------------
+
+def test_invitations_api(org_world, sent, client):
+    client.force_login(org_world["people"]["district_admin"])
+    with sent():
+        created = client.post("/api/v1/accounts/invitations/", {"organization": "rural-district", "role": "coach",
+                                                                "email": "api@rural.example"}, content_type="application/json")
+    assert created.status_code == 201 and created.json()["state"] == "pending" and "token" not in created.content.decode()
+    assert len(mail.outbox) == 1
+    refused = client.post("/api/v1/accounts/invitations/", {"organization": "rural-district", "role": "platform_admin",
+                                                            "email": "boss@rural.example"}, content_type="application/json")
+    assert refused.status_code == 403
+    bad = client.post("/api/v1/accounts/invitations/", {"organization": "city-district", "role": "earner",
+                                                        "email": "x@rural.example"}, content_type="application/json")
+    assert bad.status_code == 400 and "organization" in bad.json()
+    listed = client.get("/api/v1/accounts/invitations/?limit=5").json()
+    assert listed["count"] == 1 and listed["results"][0]["email"] == "api@rural.example"
+    pk = created.json()["id"]
+    client.force_login(org_world["people"]["city_admin"])
+    assert client.get("/api/v1/accounts/invitations/").json()["count"] == 0
+    assert client.post(f"/api/v1/accounts/invitations/{pk}/revoke/").status_code == 404
+    client.force_login(org_world["people"]["earner"])
+    assert client.get("/api/v1/accounts/invitations/").status_code == 403
+    client.force_login(org_world["people"]["district_admin"])
+    assert client.post(f"/api/v1/accounts/invitations/{pk}/revoke/").json()["state"] == "revoked"
+
+
+# --- command ------------------------------------------------------------------------------------------------------
+
+def test_invite_command_single_and_csv(org_world, sent, tmp_path):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    with sent():
+        call_command("invite", "cmd@rural.example", "--org", "rural-district", "--role", "coach", stdout=out)
+    assert json.loads(out.getvalue().strip().splitlines()[-1]) == {"invited": 1, "errors": []}
+    assert mail.outbox[-1].to == ["cmd@rural.example"]
+    path = tmp_path / "people.csv"
+    path.write_bytes(b"email,role\nc1@rural.example,earner\nbad,earner\nc2@rural.example,platform_admin\n")
+    out, err = StringIO(), StringIO()
+    call_command("invite", "--csv", str(path), "--org", "rural-district", "--by", "district_admin", stdout=out, stderr=err)
+    result = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert result["invited"] == 1 and [(e["row"], e["column"]) for e in result["errors"]] == [(3, "email"), (4, "role")]
+    with pytest.raises(CommandError):
+        call_command("invite", "x@rural.example", "--org", "rural-district", "--role", "platform_admin")
+    with pytest.raises(CommandError):
+        call_command("invite", "x@rural.example", "--org", "nowhere")
