@@ -124,6 +124,9 @@ def load_demo_world() -> dict:
 
         load_rosters_demo()  # the demo district's sample OneRoster bundle, imported once
         load_people_demo()  # the district's people, as its people admin manages them
+        from .onboarding_world import load_onboarding_demo
+
+        load_onboarding_demo()  # self-registration with approval, a waiting registration, pending invitations
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 
