@@ -15,13 +15,11 @@ Three guarantees hold throughout:
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -33,13 +31,14 @@ from django.utils.translation import gettext_lazy
 from microcred.core import audit, ratelimit
 from microcred.core.transitions import ensure_transition
 
-from . import policy
+from . import policy, tasks
 from .models import (EmailVerification, Invitation, Membership, Organization, RegistrationRequest, Role,
                      SelfRegistrationSettings, User)
-from .services import grant_role
+from .services import grant_role, start_verification
+from .tokens import token_hash
 
 INVITATION_DAYS = 14
-VERIFICATION_HOURS = 48
+VERIFICATION_HOURS = tasks.VERIFICATION_HOURS
 MAX_CSV_BYTES = 512 * 1024
 MAX_CSV_ROWS = 1000
 MAX_EMAIL = 254
@@ -59,15 +58,6 @@ REQUEST_MOVES = {
 }
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256((token or "").encode("utf-8", "replace")).hexdigest()
-
-
-def new_token() -> tuple[str, str]:
-    token = secrets.token_urlsafe(32)
-    return token, token_hash(token)
-
-
 def _clean_email(email) -> str:
     email = (email or "").strip()
     if len(email) > MAX_EMAIL:
@@ -84,8 +74,6 @@ def _domain(email: str) -> str:
 
 
 def _enqueue(task_name: str, **kwargs) -> None:
-    from . import tasks
-
     transaction.on_commit(lambda: getattr(tasks, task_name).enqueue(**kwargs))
 
 
@@ -96,7 +84,7 @@ def invite(*, by: User | None, organization: Organization, role: str, email: str
     ``policy.can_invite`` (``by`` None: an operator at the command line, any role but platform admin). Refused for
     one's own address, a pending invitation of the same address there, or someone who already holds the role. Audited."""
     if by is None:
-        if role == Role.PLATFORM_ADMIN or role not in Role.values:
+        if not policy.can_operator_invite(role):
             raise PermissionDenied(_("Platform administrators are named in the administration site, not invited."))
     elif not policy.can_invite(by, organization, role):
         raise PermissionDenied(_("You may not invite people to this role in this organization."))
@@ -135,12 +123,13 @@ def _cell(text: str) -> str:
     return formula_safe(text)
 
 
-def invite_many_from_csv(*, by: User | None, organization: Organization, data: bytes, default_role: str = Role.EARNER) -> CsvResult:
+def invite_many_from_csv(*, by: User | None, organization: Organization, data: bytes, default_role: str = "") -> CsvResult:
     """Invite every row of a CSV file (UTF-8, a header row with ``email`` and, optionally, ``role``) to
     ``organization``. Each bad row is reported with its row number and column and skipped; the good rows are invited
     all the same. Refused whole: a file over MAX_CSV_BYTES, not UTF-8, without an ``email`` column, or with more
     than MAX_CSV_ROWS rows."""
     result = CsvResult()
+    default_role = default_role or policy.default_invitation_role()
     if len(data) > MAX_CSV_BYTES:
         raise ValidationError({"file": [_("The file is too large (at most %(n)d KB).") % {"n": MAX_CSV_BYTES // 1024}]})
     try:
@@ -211,32 +200,8 @@ def expire_overdue_invitations() -> None:
 
 
 def send_invitation(*, invitation_id: int) -> bool:
-    """Make a fresh link for a pending invitation and mail it (the background task's work). A new link replaces any
-    earlier one. Returns whether a mail was sent."""
-    from django.core.mail import send_mail
-    from django.urls import reverse
-
-    with transaction.atomic():
-        invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("organization", "invited_by")
-                      .filter(pk=invitation_id, state=Invitation.State.PENDING).first())
-        if invitation is None:
-            return False
-        token, hashed = new_token()
-        invitation.token_hash, invitation.sent_at = hashed, timezone.now()
-        invitation.send_count += 1
-        invitation.save(update_fields=["token_hash", "sent_at", "send_count"])
-        url = settings.SITE_URL + reverse("accounts:invitation_accept", kwargs={"token": token})
-        inviter = invitation.invited_by.get_full_name() or invitation.invited_by.get_username() if invitation.invited_by else "microcred"
-        send_mail(
-            _("You are invited to %(org)s on microcred") % {"org": invitation.organization.name},
-            _("%(inviter)s invited you to join %(org)s on microcred as %(role)s.\n\n"
-              "Open this link to accept (it works once, until %(until)s):\n%(url)s\n\n"
-              "If you did not expect this invitation, ignore this message.\n")
-            % {"inviter": inviter, "org": invitation.organization.name, "role": invitation.get_role_display(),
-               "until": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M"), "url": url},
-            settings.DEFAULT_FROM_EMAIL, [invitation.email])
-        audit.record(actor=None, action="invitation.sent", target=invitation, data={"send_count": invitation.send_count})
-    return True
+    """Make a fresh link for a pending invitation and mail it (what the background task does). Returns whether sent."""
+    return tasks.deliver_invitation(invitation_id)
 
 
 def resend_invitation(*, by: User, invitation: Invitation) -> Invitation:
@@ -451,42 +416,12 @@ def register(*, organization: Organization, email: str, first_name: str, last_na
         request = RegistrationRequest.objects.create(organization=organization, user=candidate)
         audit.record(actor=candidate, action="registration.created", target=request,
                      data={"organization": organization.slug, "requires_approval": settings_.requires_approval})
-        _start_verification(user=candidate, email=email, purpose=EmailVerification.Purpose.SIGN_UP)
-
-
-def _start_verification(*, user: User, email: str, purpose: str) -> EmailVerification:
-    # An earlier unused link of the same purpose stops working: only the newest counts.
-    EmailVerification.objects.filter(user=user, purpose=purpose, used_at__isnull=True).update(token_hash="")
-    verification = EmailVerification.objects.create(user=user, email=email, purpose=purpose,
-                                                    expires_at=timezone.now() + timedelta(hours=VERIFICATION_HOURS))
-    _enqueue("send_verification", verification_id=verification.pk)
-    return verification
+        start_verification(user=candidate, email=email, purpose=EmailVerification.Purpose.SIGN_UP)
 
 
 def send_verification(*, verification_id: int) -> bool:
-    """Make a fresh link for an unused verification and mail it to its address (the background task's work)."""
-    from django.core.mail import send_mail
-    from django.urls import reverse
-
-    with transaction.atomic():
-        verification = (EmailVerification.objects.select_for_update(of=("self",)).select_related("user")
-                        .filter(pk=verification_id, used_at__isnull=True, expires_at__gt=timezone.now()).first())
-        if verification is None:
-            return False
-        token, hashed = new_token()
-        verification.token_hash = hashed
-        verification.save(update_fields=["token_hash"])
-        url = settings.SITE_URL + reverse("accounts:verify_email", kwargs={"token": token})
-        if verification.purpose == EmailVerification.Purpose.SIGN_UP:
-            subject = _("Confirm your e-mail address for microcred")
-            body = _("Open this link to confirm your address and finish creating your microcred account (it works once, "
-                     "within %(h)d hours):\n%(url)s\n\nIf you did not register, ignore this message.\n")
-        else:
-            subject = _("Confirm your new e-mail address for microcred")
-            body = _("Open this link to make this the e-mail address of your microcred account (it works once, within "
-                     "%(h)d hours):\n%(url)s\n\nIf you did not ask for this, ignore this message; nothing changes.\n")
-        send_mail(subject, body % {"h": VERIFICATION_HOURS, "url": url}, settings.DEFAULT_FROM_EMAIL, [verification.email])
-    return True
+    """Make a fresh link for an unused verification and mail it (what the background task does)."""
+    return tasks.deliver_verification(verification_id)
 
 
 INVALID_VERIFICATION = gettext_lazy("This confirmation link is not valid: it was already used, replaced by a newer one, or it "
@@ -521,20 +456,6 @@ def verify_email(*, token: str) -> EmailVerification:
             audit.record(actor=user, action="account.email_changed", target=user, data={"from": old, "to": verification.email})
             if old:
                 _enqueue("send_notice", kind="email_changed", email=old, user_id=user.pk)
-    return verification
-
-
-def request_email_change(*, user: User, email: str) -> EmailVerification | None:
-    """Send a confirmation link to the new address (the switch happens when it is opened) and a notice to the old
-    one. Returns None when the address is already the account's. (Checks of owner and password: services.change_email.)"""
-    email = _clean_email(email)
-    if email.lower() == (user.email or "").lower():
-        return None
-    with transaction.atomic():
-        verification = _start_verification(user=user, email=email, purpose=EmailVerification.Purpose.CHANGE)
-        audit.record(actor=user, action="account.email_change_requested", target=user, data={"from": user.email, "to": email})
-        if user.email:
-            _enqueue("send_notice", kind="email_change_requested", email=user.email, user_id=user.pk)
     return verification
 
 

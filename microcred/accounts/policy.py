@@ -41,7 +41,7 @@ __all__ = [
     "roster_role", "roster_grantable_roles", "roster_may_touch",
     "can_open_people_pages", "can_deactivate_person", "coach_candidate_ids", "can_assign_coach_to", "can_manage_cohort_member",
     "can_see_educator_facts", "grantable_roles_at",
-    "can_invite", "invitable_roles", "can_manage_invitation", "invitation_admin_organization_ids",
+    "can_invite", "invitable_roles", "can_operator_invite", "can_manage_invitation", "invitation_admin_organization_ids",
     "can_open_invitations", "can_configure_self_registration", "can_approve_registration",
     "can_open_registrations", "self_registration_admin_organization_ids",
 ]
@@ -602,6 +602,17 @@ def grantable_roles_at(user, organization_ids) -> dict[int, tuple[str, ...]]:
 
 # The one role self-registration ever gives: a plain educator. Anything more is given by an admin.
 SELF_REGISTRATION_ROLE = Role.EARNER
+
+
+def default_invitation_role() -> str:
+    """The role of an invitation that names none (a CSV row without a role, the command without --role): earner."""
+    return Role.EARNER
+
+
+def can_operator_invite(role: str) -> bool:
+    """An operator at the command line (no acting admin) invites to any role but platform admin: platform admins
+    are named in Django's admin site only."""
+    return role in Role.values and role != Role.PLATFORM_ADMIN
 
 
 def invitable_roles(user, organization) -> tuple[str, ...]:

@@ -72,15 +72,32 @@ def change_name(*, user: User, by: User, first_name: str, last_name: str) -> Use
     return user
 
 
+def start_verification(*, user: User, email: str, purpose: str):
+    """A new single-use verification link for ``email`` (mailed in the background, where its token is made). An
+    earlier unused link of the same purpose stops working: only the newest counts."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from . import tasks
+    from .models import EmailVerification
+
+    EmailVerification.objects.filter(user=user, purpose=purpose, used_at__isnull=True).update(token_hash="")
+    verification = EmailVerification.objects.create(user=user, email=email, purpose=purpose,
+                                                    expires_at=timezone.now() + timedelta(hours=tasks.VERIFICATION_HOURS))
+    transaction.on_commit(lambda: tasks.send_verification.enqueue(verification_id=verification.pk))
+    return verification
+
+
 def change_email(*, user: User, by: User, email: str, password: str) -> User:
     """Ask to change one's own e-mail address, the account's recovery address: only with the current password (a
     stolen session alone cannot redirect password resets). Nothing switches yet: a confirmation link goes to the NEW
-    address and the old one is told (onboarding.request_email_change); the address changes when the link is opened.
-    Audited."""
+    address and the old one is told; the address changes when the link is opened (onboarding.verify_email). Audited."""
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.core.validators import validate_email
 
-    from . import onboarding
+    from . import tasks
+    from .models import EmailVerification
 
     if not by or by.pk != user.pk:
         raise PermissionDenied("Only the account's owner changes its e-mail address.")
@@ -91,7 +108,14 @@ def change_email(*, user: User, by: User, email: str, password: str) -> User:
         raise ValidationError({"email": ["Enter a valid e-mail address, like name@school.org."]}) from None
     if not user.check_password(password or ""):
         raise ValidationError({"password": ["That is not your current password; the address was not changed."]})
-    onboarding.request_email_change(user=user, email=email)
+    if email.lower() == (user.email or "").lower():
+        return user
+    with transaction.atomic():
+        start_verification(user=user, email=email, purpose=EmailVerification.Purpose.CHANGE)
+        audit.record(actor=by, action="account.email_change_requested", target=user, data={"from": user.email, "to": email})
+        if user.email:
+            old = user.email
+            transaction.on_commit(lambda: tasks.send_notice.enqueue(kind="email_change_requested", email=old, user_id=user.pk))
     return user
 
 

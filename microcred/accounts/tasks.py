@@ -2,8 +2,14 @@
 Each task reads its row again, so a retried or late task does nothing wrong (a revoked invitation is not sent)."""
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
+
+from microcred.core import audit
+
+VERIFICATION_HOURS = 48  # how long a verification link works
 
 NOTICES = {
     "existing_account": (
@@ -30,16 +36,75 @@ NOTICES = {
 
 @task()
 def send_invitation(invitation_id: int) -> bool:
-    from .onboarding import send_invitation as send
-
-    return send(invitation_id=invitation_id)
+    return deliver_invitation(invitation_id)
 
 
 @task()
 def send_verification(verification_id: int) -> bool:
-    from .onboarding import send_verification as send
+    return deliver_verification(verification_id)
 
-    return send(verification_id=verification_id)
+
+def deliver_invitation(invitation_id: int) -> bool:
+    """Make a fresh link for a pending invitation and mail it (the background task's work). A new link replaces any
+    earlier one. Returns whether a mail was sent."""
+    from django.urls import reverse
+
+    from .models import EmailVerification, Invitation
+    from .tokens import new_token
+
+    with transaction.atomic():
+        invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("organization", "invited_by")
+                      .filter(pk=invitation_id, state=Invitation.State.PENDING).first())
+        if invitation is None:
+            return False
+        token, hashed = new_token()
+        invitation.token_hash, invitation.sent_at = hashed, timezone.now()
+        invitation.send_count += 1
+        invitation.save(update_fields=["token_hash", "sent_at", "send_count"])
+        url = settings.SITE_URL + reverse("accounts:invitation_accept", kwargs={"token": token})
+        inviter = invitation.invited_by.get_full_name() or invitation.invited_by.get_username() if invitation.invited_by else "microcred"
+        send_mail(
+            _("You are invited to %(org)s on microcred") % {"org": invitation.organization.name},
+            _("%(inviter)s invited you to join %(org)s on microcred as %(role)s.\n\n"
+              "Open this link to accept (it works once, until %(until)s):\n%(url)s\n\n"
+              "If you did not expect this invitation, ignore this message.\n")
+            % {"inviter": inviter, "org": invitation.organization.name, "role": invitation.get_role_display(),
+               "until": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M"), "url": url},
+            settings.DEFAULT_FROM_EMAIL, [invitation.email])
+        audit.record(actor=None, action="invitation.sent", target=invitation, data={"send_count": invitation.send_count})
+    return True
+
+
+
+
+def deliver_verification(verification_id: int) -> bool:
+    """Make a fresh link for an unused verification and mail it to its address (the background task's work)."""
+    from django.urls import reverse
+
+    from .models import EmailVerification, Invitation
+    from .tokens import new_token
+
+    with transaction.atomic():
+        verification = (EmailVerification.objects.select_for_update(of=("self",)).select_related("user")
+                        .filter(pk=verification_id, used_at__isnull=True, expires_at__gt=timezone.now()).first())
+        if verification is None:
+            return False
+        token, hashed = new_token()
+        verification.token_hash = hashed
+        verification.save(update_fields=["token_hash"])
+        url = settings.SITE_URL + reverse("accounts:verify_email", kwargs={"token": token})
+        if verification.purpose == EmailVerification.Purpose.SIGN_UP:
+            subject = _("Confirm your e-mail address for microcred")
+            body = _("Open this link to confirm your address and finish creating your microcred account (it works once, "
+                     "within %(h)d hours):\n%(url)s\n\nIf you did not register, ignore this message.\n")
+        else:
+            subject = _("Confirm your new e-mail address for microcred")
+            body = _("Open this link to make this the e-mail address of your microcred account (it works once, within "
+                     "%(h)d hours):\n%(url)s\n\nIf you did not ask for this, ignore this message; nothing changes.\n")
+        send_mail(subject, body % {"h": VERIFICATION_HOURS, "url": url}, settings.DEFAULT_FROM_EMAIL, [verification.email])
+    return True
+
+
 
 
 @task()

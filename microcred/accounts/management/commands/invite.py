@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from microcred.accounts import onboarding
+from microcred.accounts import onboarding, policy
 from microcred.accounts.models import Organization, Role, User
 
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("email", nargs="?", help="the address to invite (or use --csv)")
         parser.add_argument("--org", required=True, help="slug of the organization")
-        parser.add_argument("--role", default=Role.EARNER, help="the role (for --csv: of rows without one); default earner")
+        parser.add_argument("--role", default="", help="the role (for --csv: of rows without one); default earner")
         parser.add_argument("--csv", help="a UTF-8 CSV file with an email column (and optionally role)")
         parser.add_argument("--by", help="username of the admin acting (audited in their name; their rights apply)")
 
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         organization = Organization.objects.filter(slug=org).first()
         if organization is None:
             raise CommandError(f"No organization “{org}”.")
+        role = role or policy.default_invitation_role()
         if role not in Role.values:
             raise CommandError(f"No role “{role}”; use one of {', '.join(Role.values)}.")
         admin = None
