@@ -195,8 +195,10 @@ def _expire_overdue(queryset) -> None:
         audit.record(actor=None, action="invitation.expired", target=invitation)
 
 
-def expire_overdue_invitations() -> None:
-    _expire_overdue(Invitation.objects.all())
+def expire_overdue_invitations(queryset=None) -> None:
+    """Mark the overdue pending invitations (of ``queryset``; all when None) expired."""
+    with transaction.atomic():
+        _expire_overdue(Invitation.objects.all() if queryset is None else queryset)
 
 
 def send_invitation(*, invitation_id: int) -> bool:

@@ -71,7 +71,7 @@ def invitations(request):
     elif action is not None:
         messages.error(request, _("Unknown action."))
         status = 400
-    onboarding.expire_overdue_invitations()
+    onboarding.expire_overdue_invitations(selectors.visible_invitations(request.user))
     state = request.GET.get("state", "")
     page = Paginator(selectors.visible_invitations(request.user, state=state), PAGE_SIZE).get_page(request.GET.get("page"))
     may = policy.grantable_roles_at(request.user, {i.organization_id for i in page})
@@ -213,20 +213,22 @@ def registrations(request):
     if request.method == "POST":
         registration = selectors.visible_registration(request.user, request.POST.get("request", ""))
         form = DecisionForm(request.POST)
-        if form.is_valid():
+        if not form.is_valid():
+            messages.error(request, _("Choose approve or decline."))
+            status = 400
+        else:
             approve = form.cleaned_data["decision"] == "approve"
             try:
                 onboarding.decide_registration(by=request.user, request=registration, approve=approve,
                                                reason=form.cleaned_data["reason"])
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
+                status = 400
             else:
                 messages.success(request, (_("%(person)s is now an educator of %(org)s.") if approve else
                                            _("The registration of %(person)s was declined."))
                                  % {"person": registration.user, "org": registration.organization.name})
                 return redirect("accounts:registrations")
-        messages.error(request, _("Choose approve or decline."))
-        status = 400
     return render(request, "accounts/registrations.html", {"page": page}, status=status)
 
 

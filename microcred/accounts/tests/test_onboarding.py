@@ -516,3 +516,16 @@ def test_invite_command_single_and_csv(org_world, sent, tmp_path):
         call_command("invite", "x@rural.example", "--org", "rural-district", "--role", "platform_admin")
     with pytest.raises(CommandError):
         call_command("invite", "x@rural.example", "--org", "nowhere")
+
+
+def test_overdue_invitations_show_as_expired_and_can_be_sent_again(org_world, sent, client):
+    invitation, token = invite(org_world, sent)
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    client.force_login(org_world["people"]["district_admin"])
+    assert "Expired" in client.get("/accounts/invitations/?state=expired").content.decode()
+    assert Invitation.objects.get().state == "expired"
+    with sent():
+        client.post(f"/accounts/invitations/{invitation.pk}/resend/", {"confirmed": "yes"})
+    fresh = Invitation.objects.get()
+    assert fresh.state == "pending" and fresh.expires_at > timezone.now() + timedelta(days=13)
+    assert onboarding.invitation_for_token(token) is None and onboarding.invitation_for_token(token_of(link_in(mail.outbox[-1])))

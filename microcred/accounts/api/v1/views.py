@@ -43,6 +43,7 @@ def invitations(request):
                                        email=data.validated_data["email"])
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
     params = request.query_params
+    onboarding.expire_overdue_invitations(selectors.visible_invitations(request.user))
     found = selectors.visible_invitations(request.user, state=params.get("state", ""))
     limit = bounded_int(params.get("limit"), LIMIT, maximum=MAX_LIMIT) or LIMIT
     offset = bounded_int(params.get("offset"), 0, maximum=10**9)
