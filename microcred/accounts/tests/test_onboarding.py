@@ -529,3 +529,18 @@ def test_overdue_invitations_show_as_expired_and_can_be_sent_again(org_world, se
     fresh = Invitation.objects.get()
     assert fresh.state == "pending" and fresh.expires_at > timezone.now() + timedelta(days=13)
     assert onboarding.invitation_for_token(token) is None and onboarding.invitation_for_token(token_of(link_in(mail.outbox[-1])))
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("first_name", "x" * 151, "at most 150"),
+    ("email", "a" * 250 + "@rural.example", "at most 254"),
+    ("email", "=cmd|' /C calc'!A0@rural.example", "valid e-mail"),
+    ("password2", "something-else-entirely", "differ"),
+])
+def test_hostile_registration_input_is_refused_and_escaped(org_world, client, field, value, message):
+    open_district(org_world)
+    data = {"organization": "rural-district", "email": "ok@rural.example", "first_name": "<b>Sam</b>", "last_name": "S",
+            "password1": PASSWORD, "password2": PASSWORD, field: value}
+    page = client.post("/accounts/register/", data)
+    assert page.status_code == 400 and message in page.content.decode() and "<b>Sam</b>" not in page.content.decode()
+    assert not User.objects.filter(email__iendswith="rural.example").exists() and not mail.outbox
