@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/v1/rosters/", include("microcred.rosters.api.v1.urls")),
     path("api/v1/people/", include("microcred.people.api.v1.urls")),
     path("api/v1/sso/", include("microcred.sso.api.v1.urls")),
+    path("api/v1/accounts/", include("microcred.accounts.api.v1.urls")),
     path("", include("microcred.credentials.urls")),
     path("", include("microcred.core.urls")),
     path("", include("microcred.interop.urls")),

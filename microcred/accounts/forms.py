@@ -68,3 +68,93 @@ class EmailForm(forms.Form):
                              help_text=_("Password resets and notices go to this address."))
     password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
                                label=_("Your current password"), strip=False)
+
+
+# --- invitations and self-registration (issue 14 item 3) -----------------------------------------------------------
+
+class _OrganizationChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+def _role_choices(roles):
+    from .models import Role
+
+    return [(r, Role(r).label) for r in roles]
+
+
+class InvitationForm(forms.Form):
+    """Organization and role limited to what the policy lets this admin give (the service asks it again)."""
+
+    organization = _OrganizationChoice(queryset=Organization.objects.none(), label=_("Organization"))
+    role = forms.ChoiceField(label=_("Role"))
+    email = forms.EmailField(max_length=254, label=_("E-mail address"),
+                             error_messages={"invalid": _("Enter a valid e-mail address, like name@school.org.")})
+
+    def __init__(self, *args, organizations=(), roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        self.fields["role"].choices = _role_choices(roles)
+
+
+class InvitationCsvForm(forms.Form):
+    organization = _OrganizationChoice(queryset=Organization.objects.none(), label=_("Organization"))
+    role = forms.ChoiceField(label=_("Role for rows without one"))
+    file = forms.FileField(label=_("CSV file"),
+                           help_text=_("UTF-8, a header row with an “email” column and optionally “role”; at most 1,000 rows."))
+
+    def __init__(self, *args, organizations=(), roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        self.fields["role"].choices = _role_choices(roles)
+
+
+class _NewPasswordMixin(forms.Form):
+    password1 = forms.CharField(label=_("Password"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("Password again"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
+class AcceptInvitationForm(_NewPasswordMixin):
+    """Only a name and a password: the role and organization come from the invitation, never from this form."""
+
+    first_name = forms.CharField(max_length=150, required=False, label=_("First name"))
+    last_name = forms.CharField(max_length=150, required=False, label=_("Last name"))
+    field_order = ["first_name", "last_name", "password1", "password2"]
+
+
+class RegisterForm(_NewPasswordMixin):
+    organization = _OrganizationChoice(queryset=Organization.objects.none(), label=_("Organization"), to_field_name="slug")
+    first_name = forms.CharField(max_length=150, required=False, label=_("First name"))
+    last_name = forms.CharField(max_length=150, required=False, label=_("Last name"))
+    email = forms.EmailField(max_length=254, label=_("Your work e-mail address"),
+                             error_messages={"invalid": _("Enter a valid e-mail address, like name@school.org.")})
+    field_order = ["organization", "first_name", "last_name", "email", "password1", "password2"]
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+
+class SelfRegistrationForm(forms.Form):
+    organization = _OrganizationChoice(queryset=Organization.objects.none(), label=_("Organization"))
+    enabled = forms.BooleanField(required=False, label=_("People may create their own account (as educators)"))
+    allowed_domains = forms.CharField(max_length=2000, required=False, label=_("E-mail domains"),
+                                      help_text=_("Separated by spaces or commas, e.g. cvs.k12.example"))
+    requires_approval = forms.BooleanField(required=False, label=_("An administrator approves each new account"))
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
+    reason = forms.CharField(max_length=500, required=False, label=_("Reason (sent to the person)"))

@@ -8,3 +8,5 @@ from . import policy
 register_preparer(policy.remember)  # the menu asks a dozen rules: read the person's memberships once
 register(Entry("admin", _("Admin"), "admin:index", order=130, allowed=policy.can_open_admin_site))
 register_area("account", "accounts/_nav_account.html")
+register(Entry("invitations", _("Invitations"), "accounts:invitations", order=106, allowed=policy.can_open_invitations))
+register(Entry("registrations", _("Registrations"), "accounts:registrations", order=107, allowed=policy.can_open_registrations))

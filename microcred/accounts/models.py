@@ -9,6 +9,8 @@ class User(AbstractUser):
     email = models.EmailField("e-mail address", blank=True, db_index=True)
     # The interface language the person chose (a code of settings.LANGUAGES); empty: follow the browser.
     language = models.CharField(max_length=10, blank=True, default="")
+    # When the person proved they read mail at ``email`` (a verification link, or an invitation sent there).
+    email_verified_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -131,3 +133,99 @@ class PersonSourcedId(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sourced_id} at {self.organization}"
+
+
+# --- invitations, self-registration and e-mail verification (issue 14 item 3; docs/decisions/0017) ----------------
+
+class Invitation(models.Model):
+    """An admin's invitation of an e-mail address to a role in an organization. Only the SHA-256 hash of the link's
+    token is kept; role and organization are fixed here and never come from the invitee."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    email = models.EmailField(max_length=254)
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations_sent")
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    expires_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations_accepted")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organization", "state"], name="invitation_org_state")]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} as {self.get_role_display()} at {self.organization}"
+
+
+class SelfRegistrationSettings(models.Model):
+    """Whether people may create their own account in an organization (as earner only), from which e-mail domains,
+    and whether an admin approves each one first."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="self_registration")
+    enabled = models.BooleanField(default=False)
+    allowed_domains = models.JSONField(default=list, blank=True, help_text="e-mail domains, lower case, e.g. cvs.k12.example")
+    requires_approval = models.BooleanField(default=True)
+    updated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Self-registration at {self.organization}"
+
+
+class RegistrationRequest(models.Model):
+    """A self-registered person waiting for (or given) an admin's approval of the earner role in an organization."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="registration_requests")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="registration_requests")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="unique_registration_request")]
+
+    def __str__(self) -> str:
+        return f"Registration of {self.user} at {self.organization}"
+
+
+class EmailVerification(models.Model):
+    """A single-use link proving that a person reads mail at ``email``: a new account's address, or the new address
+    of an e-mail change (which switches only when the link is opened). Only the token's hash is kept."""
+
+    class Purpose(models.TextChoices):
+        SIGN_UP = "sign_up", "New account"
+        CHANGE = "change", "Change of address"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_verifications")
+    email = models.EmailField(max_length=254)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Verification of {self.email}"

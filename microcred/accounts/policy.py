@@ -41,8 +41,11 @@ __all__ = [
     "can_grant_role", "can_import_roster",
     "roster_role", "roster_grantable_roles", "roster_may_touch",
     "can_open_people_pages", "can_deactivate_person", "coach_candidate_ids", "can_assign_coach_to", "can_manage_cohort_member",
-    "can_see_educator_facts", "grantable_roles_at",
+    "can_see_educator_facts", "grantable_roles_at", "help_contact_organization_ids",
     "can_configure_sso", "sso_configurable_organization_ids", "can_open_sso_pages", "sso_may_link", "sso_may_sign_in", "sso_jit_role",
+    "can_invite", "invitable_roles", "can_operator_invite", "can_manage_invitation", "invitation_admin_organization_ids",
+    "can_open_invitations", "can_configure_self_registration", "can_approve_registration",
+    "can_open_registrations", "self_registration_admin_organization_ids",
 ]
 
 # Roles whose misuse reaches many people's records or credentials (two-factor may be required of them).
@@ -624,6 +627,82 @@ def grantable_roles_at(user, organization_ids) -> dict[int, tuple[str, ...]]:
         if roles:
             result[org] = tuple(r for r in Role.values if r in roles)
     return result
+
+
+# --- invitations and self-registration (issue 14 item 3; docs/decisions/0017) -------------------------------------
+
+# The one role self-registration ever gives: a plain educator. Anything more is given by an admin.
+SELF_REGISTRATION_ROLE = Role.EARNER
+
+
+def default_invitation_role() -> str:
+    """The role of an invitation that names none (a CSV row without a role, the command without --role): earner."""
+    return Role.EARNER
+
+
+def can_operator_invite(role: str) -> bool:
+    """An operator at the command line (no acting admin) invites to any role but platform admin: platform admins
+    are named in Django's admin site only."""
+    return role in Role.values and role != Role.PLATFORM_ADMIN
+
+
+def invitable_roles(user, organization) -> tuple[str, ...]:
+    """The roles ``user`` may invite people to at ``organization``: exactly the roles they may grant there
+    (``grantable_roles``; never platform admin, not even for platform admins)."""
+    return grantable_roles(user, organization)
+
+
+def can_invite(user, organization, role: str) -> bool:
+    """Invite an e-mail address to ``role`` at ``organization``: a people admin of that organization, to a role they
+    may grant there (platform admins: any role but platform admin)."""
+    return is_signed_in(user) and role in invitable_roles(user, organization)
+
+
+def invitation_admin_organization_ids(user) -> set[int] | None:
+    """Organizations whose invitations ``user`` sees and revokes (``None``: all, platform admins)."""
+    return people_admin_organization_ids(user)
+
+
+def can_open_invitations(user) -> bool:
+    """The invitations page: anyone who manages the people of some organization."""
+    return can_open_people_pages(user)
+
+
+def can_manage_invitation(user, invitation) -> bool:
+    """See, resend or revoke ``invitation``: whoever may invite to its role at its organization now."""
+    return can_invite(user, invitation.organization_id, invitation.role)
+
+
+def can_configure_self_registration(user, organization) -> bool:
+    """Turn self-registration on or off for ``organization``, set its e-mail domains and approval: its organization
+    admins (or those of an organization above it), and platform admins."""
+    return can_import_roster(user, organization)
+
+
+def can_approve_registration(user, request) -> bool:
+    """Approve or decline a self-registration: whoever configures the organization's self-registration, never for
+    their own request."""
+    if not is_signed_in(user) or request.user_id == user.pk:
+        return False
+    return can_configure_self_registration(user, request.organization_id)
+
+
+def self_registration_admin_organization_ids(user) -> set[int] | None:
+    """Organizations whose self-registration ``user`` configures and whose registrations they decide (``None``: all,
+    platform admins): those where they are organization admin, and those below them."""
+    if is_platform_admin(user):
+        return None
+    ids = _org_ids(user, Role.ORG_ADMIN)
+    frontier = set(ids)
+    while frontier:
+        frontier = set(Organization.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
+        ids |= frontier
+    return ids
+
+
+def can_open_registrations(user) -> bool:
+    """The registration approval queue and the self-registration settings: platform admins and organization admins."""
+    return is_platform_admin(user) or bool(_org_ids(user, Role.ORG_ADMIN))
 
 
 # --- Django's permission API (for apps below accounts) ------------------------------------------------------------

@@ -75,13 +75,32 @@ def change_name(*, user: User, by: User, first_name: str, last_name: str) -> Use
     return user
 
 
+def start_verification(*, user: User, email: str, purpose: str):
+    """A new single-use verification link for ``email`` (mailed in the background, where its token is made). An
+    earlier unused link of the same purpose stops working: only the newest counts."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from . import tasks
+    from .models import EmailVerification
+
+    EmailVerification.objects.filter(user=user, purpose=purpose, used_at__isnull=True).update(token_hash="")
+    verification = EmailVerification.objects.create(user=user, email=email, purpose=purpose,
+                                                    expires_at=timezone.now() + timedelta(hours=tasks.VERIFICATION_HOURS))
+    transaction.on_commit(lambda: tasks.send_verification.enqueue(verification_id=verification.pk))
+    return verification
+
+
 def change_email(*, user: User, by: User, email: str, password: str) -> User:
-    """Change one's own e-mail address, the account's recovery address: only with the current password (a stolen
-    session alone cannot redirect password resets). The old address is told. Audited."""
-    from django.conf import settings
+    """Ask to change one's own e-mail address, the account's recovery address: only with the current password (a
+    stolen session alone cannot redirect password resets). Nothing switches yet: a confirmation link goes to the NEW
+    address and the old one is told; the address changes when the link is opened (onboarding.verify_email). Audited."""
     from django.core.exceptions import PermissionDenied, ValidationError
-    from django.core.mail import send_mail
     from django.core.validators import validate_email
+
+    from . import tasks
+    from .models import EmailVerification
 
     if not by or by.pk != user.pk:
         raise PermissionDenied("Only the account's owner changes its e-mail address.")
@@ -95,16 +114,11 @@ def change_email(*, user: User, by: User, email: str, password: str) -> User:
     if email.lower() == (user.email or "").lower():
         return user
     with transaction.atomic():
-        old = user.email
-        user.email = email
-        user.save(update_fields=["email"])
-        audit.record(actor=by, action="account.email_changed", target=user, data={"from": old, "to": email})
-        if old:
-            transaction.on_commit(lambda: send_mail(
-                "Your microcred e-mail address was changed",
-                f"The e-mail address of your microcred account ({user.get_username()}) was changed to {email}. "
-                "If you did not do this, reset your password and tell your administrator.",
-                settings.DEFAULT_FROM_EMAIL, [old], fail_silently=True))
+        start_verification(user=user, email=email, purpose=EmailVerification.Purpose.CHANGE)
+        audit.record(actor=by, action="account.email_change_requested", target=user, data={"from": user.email, "to": email})
+        if user.email:
+            old = user.email
+            transaction.on_commit(lambda: tasks.send_notice.enqueue(kind="email_change_requested", email=old, user_id=user.pk))
     return user
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import views, views_onboarding
 
 app_name = "accounts"
 urlpatterns = [
@@ -22,4 +22,12 @@ urlpatterns = [
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),
     path("two-factor/recovery-codes/", views.two_factor_recovery_codes, name="two_factor_recovery_codes"),
+    path("invitations/", views_onboarding.invitations, name="invitations"),
+    path("invitations/<int:pk>/revoke/", views_onboarding.invitation_revoke, name="invitation_revoke"),
+    path("invitations/<int:pk>/resend/", views_onboarding.invitation_resend, name="invitation_resend"),
+    path("invitations/accept/<str:token>/", views_onboarding.invitation_accept, name="invitation_accept"),
+    path("register/", views_onboarding.register, name="register"),
+    path("registrations/", views_onboarding.registrations, name="registrations"),
+    path("self-registration/", views_onboarding.self_registration, name="self_registration"),
+    path("verify-email/<str:token>/", views_onboarding.verify_email, name="verify_email"),
 ]

@@ -48,6 +48,9 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "self_registration_open": selectors.self_registration_is_open()}
+
     def post(self, request, *args, **kwargs):
         if throttle.address_is_paused(request):
             return address_paused(request)
@@ -299,7 +302,8 @@ def account(request):
         except ValidationError as error:
             _attach_errors(email_form, error)
         else:
-            messages.success(request, _("Your e-mail address was saved."))
+            messages.success(request, _("A confirmation link was sent to %(email)s. Your address changes when you open it.")
+                             % {"email": email_form.cleaned_data["email"]})
             return redirect("accounts:account")
     elif action == "password" and password_form.is_valid():
         password_form.save()
@@ -310,8 +314,11 @@ def account(request):
     elif action is not None and action not in ACCOUNT_ACTIONS:
         messages.error(request, _("Unknown action."))
     status = 400 if action in ACCOUNT_ACTIONS else 200
+    from .onboarding import pending_email_change
+
     return render(request, "accounts/account.html", {"name_form": name_form, "email_form": email_form,
-                                                     "password_form": password_form}, status=status)
+                                                     "password_form": password_form,
+                                                     "pending_email": pending_email_change(user)}, status=status)
 
 
 @require_POST

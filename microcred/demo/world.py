@@ -130,6 +130,9 @@ def load_demo_world() -> dict:
         from .sso_world import load_sso_demo
 
         load_sso_demo()  # the district's sign-in services (turned off until an operator configures one)
+        from .onboarding_world import load_onboarding_demo
+
+        load_onboarding_demo()  # self-registration with approval, a waiting registration, pending invitations
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 

@@ -705,6 +705,37 @@ ENDPOINTS.update({
     "api/v1/sso/providers/": [GET(only(SSO_CONFIGURERS, others=FORBIDDEN)), POST(expect(NOT_ALLOWED, anonymous=LOGIN), format="json", data={})],
 })
 
+# --- invitations and self-registration (issue 14 item 3): people admins invite (their organizations' invitations
+# only; another organization's is 404); organization admins (none in the matrix world) and platform admins configure
+# self-registration and decide registrations; the links (accept, verify) carry a token: a wrong one is 404 for all.
+INVITATION_MANAGERS = ("issuer_admin", "platform_admin")  # the matrix invitation is issuer-one's, to the assessor role
+REGISTRATION_ADMINS = ("platform_admin",)
+BAD_INVITE = {"action": "invite", "one-organization": Obj("issuer_org"), "one-role": "assessor", "one-email": "not-an-address"}
+ENDPOINTS.update({
+    "accounts/invitations/": [GET(only(PEOPLE_ADMINS, others=FORBIDDEN)), GET(only(PEOPLE_ADMINS, others=FORBIDDEN), query={"state": HOSTILE}),
+                              POST(only(PEOPLE_ADMINS, REFUSED, others=FORBIDDEN), data=BAD_INVITE)],
+    "accounts/invitations/<int:pk>/revoke/": [GET(only(INVITATION_MANAGERS), kwargs={"pk": Obj("invitation")}),
+                                              POST(only(INVITATION_MANAGERS), kwargs={"pk": Obj("invitation")}, data={"confirmed": "yes"})],
+    "accounts/invitations/<int:pk>/resend/": [GET(only(INVITATION_MANAGERS), kwargs={"pk": Obj("invitation")}),
+                                              POST(only(INVITATION_MANAGERS), kwargs={"pk": Obj("invitation")}, data={"confirmed": "yes"})],
+    "accounts/invitations/accept/<str:token>/": [GET(expect(NOT_FOUND, anonymous=NOT_FOUND)),
+                                                 POST(expect(NOT_FOUND, anonymous=NOT_FOUND), data={"password1": "x", "password2": "x"})],
+    "accounts/register/": [GET(EVERYONE), GET(EVERYONE, query={"org": HOSTILE}),
+                           POST(NOBODY_WRITES, data={"organization": "rural-district", "email": "x@example.org",
+                                                     "password1": "a-long-pass-123", "password2": "a-long-pass-123"})],
+    "accounts/registrations/": [GET(only(REGISTRATION_ADMINS, others=FORBIDDEN)),
+                                POST(only(REGISTRATION_ADMINS, NOT_FOUND, others=FORBIDDEN), data={"request": "999999", "decision": "approve"})],
+    "accounts/self-registration/": [GET(only(REGISTRATION_ADMINS, others=FORBIDDEN)),
+                                    POST(only(REGISTRATION_ADMINS, REFUSED, others=FORBIDDEN),
+                                         data={"organization": Obj("recognizer_org"), "enabled": "on", "allowed_domains": ""})],
+    "accounts/verify-email/<str:token>/": [GET(EVERYONE), POST(expect(NOT_FOUND, anonymous=NOT_FOUND))],
+    "api/v1/accounts/invitations/": [GET(only(PEOPLE_ADMINS, others=FORBIDDEN), query={"state": HOSTILE, "limit": "5"}),
+                                     POST(only(PEOPLE_ADMINS, REFUSED, others=FORBIDDEN), format="json",
+                                          data={"organization": "issuer-one", "role": "assessor", "email": "not-an-address"})],
+    "api/v1/accounts/invitations/<int:pk>/revoke/": [POST(only(INVITATION_MANAGERS), kwargs={"pk": Obj("invitation")}, format="json", data={}),
+                                                    GET(expect(NOT_ALLOWED, anonymous=LOGIN), kwargs={"pk": Obj("invitation")})],
+})
+
 # The Django admin: one group declaration. Every admin URL is for staff only; everyone else (every role above,
 # platform admins included: they are a role in an organization, not Django staff) goes to the admin login.
 ADMIN_PREFIX = "admin/"

@@ -198,6 +198,14 @@ def build_matrix_world() -> dict:
                                                protocol="oidc", issuer="http://127.0.0.1:9", client_id="matrix")
     sso_saml = IdentityProvider.objects.create(organization=orgs["district"], slug="matrix-saml", name="Matrix SAML",
                                                protocol="saml")
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from microcred.accounts.models import Invitation  # a pending invitation of issuer-one (its issuer admin made it)
+
+    invitation = Invitation.objects.create(organization=issuer, role="assessor", email="invited@example.org",
+                                           invited_by=people["issuer_admin"], expires_at=timezone.now() + timedelta(days=14))
     draft_evidence = Evidence.objects.filter(response__attempt=draft_attempt, file__isnull=False).first()
     submitted_evidence = Evidence.objects.filter(response__attempt=submitted_attempt, file__isnull=False).first()
     text_evidence = Evidence.objects.filter(response__attempt=draft_attempt, text=MATRIX_DRAFT_ANSWER).first()
@@ -216,7 +224,7 @@ def build_matrix_world() -> dict:
         "plan": plan, "policy": policy, "policy_draft": policy_draft,
         "recognizer_org": orgs["state"],
         "ob_client": ob_client.application, "known_issuer": known_issuer,
-        "roster_run": roster_run, "sso_oidc": sso_oidc, "sso_saml": sso_saml,
+        "roster_run": roster_run, "sso_oidc": sso_oidc, "sso_saml": sso_saml, "invitation": invitation,
         "author": people["author"],  # a person of issuer-one (the people pages: its issuer admin manages them)
     }
     levels = levels_for(submitted_attempt)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_people_at_scale_foundation'),
+        ('accounts', '0004_invitations_and_self_registration'),
     ]
 
     operations = [

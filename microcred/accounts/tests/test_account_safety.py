@@ -249,8 +249,13 @@ def test_account_page_changes_name_email_and_password(client, world, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         page = client.post(ACCOUNT, {"action": "email", "email-email": "ada@school.org",
                                      "email-password": "pw-earner-123"}, follow=True)
-    assert "Your e-mail address was saved." in page.content.decode()
-    assert [m.to for m in mail.outbox] == [["earner@example.org"]]  # the old address is told
+    assert "A confirmation link was sent to ada@school.org" in page.content.decode()
+    # a link to the new address (the switch waits for it), a notice to the old one
+    assert sorted(m.to[0] for m in mail.outbox) == ["ada@school.org", "earner@example.org"]
+    import re
+    link = re.search(r"https?://[^/\s]+(/accounts/verify-email/[^/\s]+/)", [m for m in mail.outbox if m.to == ["ada@school.org"]][0].body)[1]
+    assert User.objects.get(pk=earner.pk).email == "earner@example.org"
+    client.post(link)
     page = client.post(ACCOUNT, {"action": "password", "password-old_password": "pw-earner-123",
                                  "password-new_password1": "a-brand-new-pass-42",
                                  "password-new_password2": "a-brand-new-pass-42"}, follow=True)
@@ -260,7 +265,7 @@ def test_account_page_changes_name_email_and_password(client, world, django_capt
     assert (earner.get_full_name(), earner.email) == ("Ada Lovelace", "ada@school.org")
     assert earner.check_password("a-brand-new-pass-42")
     assert set(AuditEvent.objects.filter(actor=earner, action__startswith="account.").values_list("action", flat=True)) == {
-        "account.name_changed", "account.email_changed", "account.password_changed"}
+        "account.name_changed", "account.email_change_requested", "account.email_changed", "account.password_changed"}
 
 
 @pytest.mark.parametrize("data,message", [
