@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import views, views_privacy
 
 app_name = "accounts"
 urlpatterns = [
@@ -17,6 +17,9 @@ urlpatterns = [
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("profile/", views.profile, name="profile"),
     path("account/", views.account, name="account"),
+    path("account/data/", views_privacy.personal_data, name="personal_data"),
+    path("account/data/<uuid:export_id>/", views_privacy.personal_data_download, name="personal_data_download"),
+    path("account/delete/", views_privacy.delete_account, name="delete_account"),
     path("two-factor/", views.two_factor_home, name="two_factor"),
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),

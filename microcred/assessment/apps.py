@@ -8,3 +8,9 @@ class AssessmentConfig(AppConfig):
 
     def ready(self):
         from . import handlers  # noqa: F401  (subscribes to earning's events)
+
+        from microcred.accounts.data_registry import register
+
+        from . import personal_data
+
+        register(self.label, export=personal_data.export, erase=personal_data.erase)  # download my data; deletion

@@ -118,7 +118,7 @@ def part_states(attempt: Attempt) -> list[dict]:
 
 
 def unread_notifications(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user, read_at__isnull=True)
+    return Notification.objects.filter(user=user, read_at__isnull=True, shown_in_app=True)
 
 
 def shared_attempts_for_coach(coach) -> QuerySet[Attempt]:

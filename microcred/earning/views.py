@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from microcred.accounts import policy
@@ -213,5 +214,20 @@ def notifications(request):
         return redirect("earning:notifications")
     emailed = notices.emailed_kinds(request.user)
     return render(request, "earning/notifications.html", {
-        "notifications": request.user.notifications.all()[:100],
+        "notifications": notices.shown(request.user)[:100],
         "kinds": [(value, label, value in emailed) for value, label in Notification.Kind.choices]})
+
+
+@login_required
+def notification_preferences(request):
+    """Per kind of notification: e-mail on/off and in the app on/off. Account notices cannot be turned off."""
+    if request.method == "POST":
+        try:
+            notices.set_preferences(user=request.user, by=request.user, emailed=request.POST.getlist("email"),
+                                    in_app=request.POST.getlist("in_app"))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your notification choices were saved."))
+        return redirect("earning:notification_preferences")
+    return render(request, "earning/notification_preferences.html", {"rows": notices.preferences(request.user)})
