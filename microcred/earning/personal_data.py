@@ -26,7 +26,7 @@ def _iso(value):
 
 
 def _file_path(f: EvidenceFile) -> str:
-    name = SAFE.sub("_", f.original_name)[-80:].lstrip(".") or "file"
+    name = re.sub(r"\.{2,}", ".", SAFE.sub("_", f.original_name))[-80:].lstrip(".") or "file"
     return f"evidence/{f.pk}-{name}"
 
 
@@ -47,7 +47,7 @@ def export(user) -> Section:
                     f = e.file
                     item["file"] = {"name": f.original_name, "content_type": f.content_type, "size": f.size,
                                     "sha256": f.sha256, "uploaded_at": _iso(f.created_at), "purged_at": _iso(f.purged_at),
-                                    "path": None if f.purged_at else f"files/{_file_path(f)}"}
+                                    "path": None if f.purged_at else f"files/earning/{_file_path(f)}"}
                 evidence.append(item)
             responses.append({"part_id": response.part_id, "evidence": evidence})
         submissions = []
@@ -73,7 +73,7 @@ def export(user) -> Section:
                       for i in plan.items.select_related("micro_credential", "stack")]},
         "attempts": rows,
         "evidence_files": [{"name": f.original_name, "size": f.size, "sha256": f.sha256, "uploaded_at": _iso(f.created_at),
-                            "purged_at": _iso(f.purged_at), "path": None if f.purged_at else f"files/{_file_path(f)}"}
+                            "purged_at": _iso(f.purged_at), "path": None if f.purged_at else f"files/earning/{_file_path(f)}"}
                            for f in EvidenceFile.objects.filter(owner=user).order_by("created_at")],
         "notifications": [{"kind": n.kind, "message": n.message, "created_at": _iso(n.created_at),
                            "read_at": _iso(n.read_at), "emailed_at": _iso(n.emailed_at)}
