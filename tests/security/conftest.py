@@ -192,6 +192,11 @@ def build_matrix_world() -> dict:
     from microcred.rosters.models import ImportRun  # an import of the earner's district (its admins and platform admins see it)
 
     roster_run = ImportRun.objects.create(organization=orgs["district"], kind="roster", source="upload", state="finished")
+    from microcred.accounts import privacy  # the earner's finished "download my data" zip (only the earner downloads it)
+    from microcred.accounts.models import PersonalDataExport
+
+    personal_data_export = PersonalDataExport.objects.create(user=earner)
+    privacy.build_export(personal_data_export.pk)
     draft_evidence = Evidence.objects.filter(response__attempt=draft_attempt, file__isnull=False).first()
     submitted_evidence = Evidence.objects.filter(response__attempt=submitted_attempt, file__isnull=False).first()
     text_evidence = Evidence.objects.filter(response__attempt=draft_attempt, text=MATRIX_DRAFT_ANSWER).first()
@@ -210,7 +215,7 @@ def build_matrix_world() -> dict:
         "plan": plan, "policy": policy, "policy_draft": policy_draft,
         "recognizer_org": orgs["state"],
         "ob_client": ob_client.application, "known_issuer": known_issuer,
-        "roster_run": roster_run,
+        "roster_run": roster_run, "personal_data_export": personal_data_export,
         "author": people["author"],  # a person of issuer-one (the people pages: its issuer admin manages them)
     }
     levels = levels_for(submitted_attempt)
