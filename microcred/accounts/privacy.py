@@ -204,9 +204,9 @@ def open_deletion_request(user) -> DeletionRequest | None:
 
 
 def request_deletion(*, user, by, password: str, reason: str = "") -> DeletionRequest:
-    """Record a request to delete ``user``'s account, confirmed by their current password. Refused (nothing recorded)
-    while policy.deletion_blockers names a reason. Processed after MICROCRED_DELETION_GRACE_DAYS (cancellable
-    until then)."""
+    """Record a request to delete ``user``'s account, confirmed by their current password. Processed after
+    MICROCRED_DELETION_GRACE_DAYS (cancellable until then), and only once policy.deletion_blockers names no reason
+    (a submission under assessment, the last admin of an organization…): the reasons are recorded and shown."""
     if by is None or by.pk != user.pk or not policy.can_request_deletion(by):
         raise PermissionDenied("Only you can ask for your account to be deleted.")
     reason = (reason or "").strip()
@@ -215,15 +215,14 @@ def request_deletion(*, user, by, password: str, reason: str = "") -> DeletionRe
     if not password or not check_password(password, user.password):
         raise ValidationError({"password": ["That is not your current password."]})
     blockers = policy.deletion_blockers(user)
-    if blockers:
-        raise ValidationError(blockers)
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
         existing = open_deletion_request(user)
         if existing is not None:
             return existing
-        request = DeletionRequest.objects.create(user=user, reason=reason)
-        audit.record(actor=by, action="account.deletion_requested", target=request, data={"reason_given": bool(reason)})
+        request = DeletionRequest.objects.create(user=user, reason=reason, outcome={"waiting_for": blockers} if blockers else {})
+        audit.record(actor=by, action="account.deletion_requested", target=request,
+                     data={"reason_given": bool(reason), "blockers": len(blockers)})
         _notice(user.pk, f"We received your request to delete your account. It will be processed after "
                          f"{deletion_grace_days()} days; until then you can cancel it.", reverse("accounts:delete_account"))
     return request

@@ -191,8 +191,13 @@ def test_blockers_are_explained(client, world, published):
     assert any("being assessed" in r for r in reasons)
     client.force_login(earner)
     assert "being assessed" in client.get(DELETE_URL).content.decode()
+    # The request is recorded; its processing waits for the blocker, which the page keeps explaining.
     client.post(DELETE_URL, {"action": "request", "password": "pw-earner-123"})
-    assert not DeletionRequest.objects.exists()
+    request = DeletionRequest.objects.get(user=earner)
+    assert request.state == "requested" and request.outcome["waiting_for"]
+    assert "It is waiting because" in client.get(DELETE_URL).content.decode()
+    DeletionRequest.objects.filter(pk=request.pk).update(requested_at=timezone.now() - dt.timedelta(days=30))
+    assert privacy.process_due_deletions() == {"completed": 0, "waiting": 1, "exports_expired": 0}
     # The only issuer admin of issuer-one; platform admins.
     assert any("only issuer admin" in r for r in policy.deletion_blockers(world["people"]["issuer_admin"]))
     assert any("Platform administrator" in r for r in policy.deletion_blockers(world["people"]["platform_admin"]))
