@@ -287,3 +287,11 @@ def test_pages_keep_a_constant_number_of_queries(client, world, django_assert_ma
         assert client.get(DATA_URL).status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get(DELETE_URL).status_code == 200
+
+
+def test_every_app_with_personal_data_is_registered():
+    from microcred.accounts import data_registry
+
+    apps = [c.app for c in data_registry.contributors()]
+    assert apps[:1] == ["accounts"] and {"accounts", "earning", "assessment", "credentials", "recognition"} <= set(apps)
+    assert all(c.erase is not None for c in data_registry.contributors())
