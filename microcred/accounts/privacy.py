@@ -86,7 +86,8 @@ def write_zip(user, target) -> int:
 
 
 def request_export(*, user, by) -> PersonalDataExport:
-    """Record a request and queue its building. One per MICROCRED_PERSONAL_DATA_EXPORT_INTERVAL_SECONDS (an hour)."""
+    """Record a request (the caller queues tasks.build_personal_data_export after commit: this module does not import
+    tasks, which import it). One per MICROCRED_PERSONAL_DATA_EXPORT_INTERVAL_SECONDS (an hour)."""
     if by is None or not user.is_active or by.pk != user.pk:
         raise PermissionDenied("Only you can download your data.")
     with transaction.atomic():
@@ -98,13 +99,6 @@ def request_export(*, user, by) -> PersonalDataExport:
                                   f"listed here when it is ready; you can ask again later.")
         export = PersonalDataExport.objects.create(user=user)
         audit.record(actor=by, action="personal_data.export_requested", target=export)
-
-        def enqueue():
-            from .tasks import build_personal_data_export
-
-            build_personal_data_export.enqueue(export_id=str(export.pk))
-
-        transaction.on_commit(enqueue)
     return export
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from . import policy, privacy
+from .tasks import build_personal_data_export
 from .models import DeletionRequest, PersonalDataExport
 
 
@@ -30,7 +32,8 @@ def personal_data(request):
     """Your data downloads (newest first) and "Prepare a download of my data" (POST)."""
     if request.method == "POST":
         try:
-            privacy.request_export(user=request.user, by=request.user)
+            export = privacy.request_export(user=request.user, by=request.user)
+            transaction.on_commit(lambda: build_personal_data_export.enqueue(export_id=str(export.pk)))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
