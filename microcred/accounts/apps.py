@@ -8,3 +8,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import sessions, throttle  # noqa: F401  (idle sessions; failed log-ins per address: password spraying)
+
+        from .data_registry import register
+
+        from . import personal_data
+
+        register(self.label, export=personal_data.export, erase=personal_data.erase)  # download my data; deletion

@@ -1,4 +1,6 @@
 """People, the organizations they work in, and the roles they hold there."""
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -229,3 +231,54 @@ class EmailVerification(models.Model):
 
     def __str__(self) -> str:
         return f"Verification of {self.email}"
+class PersonalDataExport(models.Model):
+    """A "download my data" zip (data.json + files/), built in the background, kept privately for a limited time
+    and downloadable only by its person (docs/privacy.md#download-my-data)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired (deleted)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="personal_data_exports")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    storage_name = models.CharField(max_length=200, blank=True)
+    size = models.BigIntegerField(null=True, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Personal data export of {self.user} ({self.requested_at:%Y-%m-%d %H:%M})" if self.requested_at else "Personal data export"
+
+
+class DeletionRequest(models.Model):
+    """A person's request to delete their account: recorded, then processed (deactivate, erase or anonymize what
+    the retention rules allow; issued credentials stay valid), or cancelled (docs/privacy.md#deleting-your-account)."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="deletion_requests")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
+    reason = models.TextField(blank=True, max_length=2000)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.JSONField(default=dict, blank=True, help_text="What each app erased or kept, by the processing.")
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [models.UniqueConstraint(fields=["user"], condition=models.Q(state="requested"),
+                                               name="one_open_deletion_request_per_user")]
+
+    def __str__(self) -> str:
+        return f"Deletion request #{self.pk} ({self.state})"

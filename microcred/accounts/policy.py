@@ -46,6 +46,7 @@ __all__ = [
     "can_invite", "invitable_roles", "can_operator_invite", "can_manage_invitation", "invitation_admin_organization_ids",
     "can_open_invitations", "can_configure_self_registration", "can_approve_registration",
     "can_open_registrations", "self_registration_admin_organization_ids",
+    "can_download_export", "can_request_deletion", "can_cancel_deletion", "deletion_blockers",
 ]
 
 # Roles whose misuse reaches many people's records or credentials (two-factor may be required of them).
@@ -796,3 +797,59 @@ def sso_jit_role() -> str:
     """The role a just-in-time account gets in the provider's organization: earner, whatever was configured
     (single sign-on never grants a staff role)."""
     return Role.EARNER
+
+
+# --- one's own personal data: export and account deletion (issue 14 item 6; docs/privacy.md) -----------------------
+
+def can_download_export(user, export) -> bool:
+    """A personal data export is downloaded only by the person it is about: not by staff, not by platform admins
+    (they run `microcred export_personal_data` on the server when the law requires it)."""
+    return is_signed_in(user) and export is not None and export.user_id == user.pk
+
+
+def can_request_deletion(user) -> bool:
+    """Any signed-in person may ask for their own account to be deleted (blockers may hold the processing)."""
+    return is_signed_in(user)
+
+
+def can_cancel_deletion(user, deletion_request) -> bool:
+    """Only the person who asked, while the request is still waiting."""
+    return (is_signed_in(user) and deletion_request.user_id == user.pk
+            and deletion_request.state == deletion_request.State.REQUESTED)
+
+
+# Roles an organization cannot be left without: the last holder must hand over before their account goes.
+HANDOVER_ROLES = (Role.ORG_ADMIN, Role.ISSUER_ADMIN, Role.RECOGNIZER_ADMIN)
+
+
+def deletion_blockers(user) -> list[str]:
+    """Why ``user``'s account cannot be deleted yet (empty: it can). Each reason says what to do:
+
+    - Django staff and platform admins are closed by another platform administrator, not by self-service;
+    - work under assessment (a submitted attempt) must be decided or withdrawn first;
+    - an assessor's open assignments must be finished or released first;
+    - the only holder of an organization's administrator role (people, issuer, recognizer) hands it over first.
+    Read through the user's reverse relations, so this module imports nothing above accounts."""
+    if not is_signed_in(user):
+        return []
+    reasons: list[str] = []
+    if user.is_staff or user.is_superuser or is_platform_admin(user):
+        reasons.append("Platform administrator and staff accounts are closed by another platform administrator; "
+                       "ask them.")
+    attempts = getattr(user, "attempts", None)
+    if attempts is not None:
+        for title in attempts.filter(state="submitted").values_list("version__title", flat=True)[:5]:
+            reasons.append(f"Your submission of “{title}” is being assessed. Wait for the decision or withdraw it first.")
+    assignments = getattr(user, "assessment_assignments", None)
+    if assignments is not None:
+        open_count = assignments.filter(state="assigned", review__isnull=False).count()
+        if open_count:
+            reasons.append(f"You have {open_count} assessment(s) assigned to you. Score them or ask the issuer to "
+                           f"release them first.")
+    held = Membership.objects.filter(user=user, role__in=HANDOVER_ROLES).select_related("organization")
+    for m in held:
+        others = Membership.objects.filter(organization_id=m.organization_id, role=m.role, user__is_active=True).exclude(user=user)
+        if not others.exists():
+            reasons.append(f"You are the only {m.get_role_display().lower()} of {m.organization.name}. "
+                           f"Ask someone to take the role over first.")
+    return reasons

@@ -1,4 +1,5 @@
-"""Background work of accounts (django-tasks): the mails of invitations, e-mail verification and account notices.
+"""Background work of accounts (django-tasks): the mails of invitations, e-mail verification and account notices;
+personal data exports and due account deletions.
 Each task reads its row again, so a retried or late task does nothing wrong (a revoked invitation is not sent)."""
 from django.conf import settings
 from django.core.mail import send_mail
@@ -119,3 +120,21 @@ def send_notice(kind: str, email: str, user_id: int | None = None, organization_
     send_mail(_(subject), _(body).format(org=org.name if org else "microcred", site=settings.SITE_URL),
               settings.DEFAULT_FROM_EMAIL, [email])
     return True
+
+
+
+@task()
+def build_personal_data_export(export_id: str) -> str | None:
+    """Build one "download my data" zip (idempotent: a finished export is left alone)."""
+    from .privacy import build_export
+
+    export = build_export(export_id)
+    return export.state if export else None
+
+
+@task()
+def process_deletion_requests() -> dict:
+    """Daily: process account deletion requests past their grace period; delete expired exports."""
+    from .privacy import process_due_deletions
+
+    return process_due_deletions()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views, views_onboarding
+from . import views, views_onboarding, views_privacy
 
 app_name = "accounts"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("language/", views.choose_language, name="language"),
     path("profile/", views.profile, name="profile"),
     path("account/", views.account, name="account"),
+    path("account/data/", views_privacy.personal_data, name="personal_data"),
+    path("account/data/<uuid:export_id>/", views_privacy.personal_data_download, name="personal_data_download"),
+    path("account/delete/", views_privacy.delete_account, name="delete_account"),
     path("two-factor/", views.two_factor_home, name="two_factor"),
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),

@@ -13,3 +13,9 @@ class AssessmentConfig(AppConfig):
         from .selectors import promised_turnaround
 
         register_turnaround_source(promised_turnaround)  # the issuer's promise on earning's attempt pages
+
+        from microcred.accounts.data_registry import register
+
+        from . import personal_data
+
+        register(self.label, export=personal_data.export, erase=personal_data.erase)  # download my data; deletion

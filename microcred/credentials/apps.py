@@ -9,3 +9,9 @@ class CredentialsConfig(AppConfig):
 
     def ready(self):
         from . import checks, handlers  # noqa: F401  (site URL check; subscribes to earning's attempt_earned and core's secret re-encryption)
+
+        from microcred.accounts.data_registry import register
+
+        from . import personal_data
+
+        register(self.label, export=personal_data.export, erase=personal_data.erase)  # download my data; deletion

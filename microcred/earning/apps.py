@@ -13,3 +13,9 @@ class EarningConfig(AppConfig):
 
         # Stack pages show progress from the MCs this person has earned here.
         register_earned_provider(selectors.earned_micro_credential_ids)
+
+        from microcred.accounts.data_registry import register
+
+        from . import handlers, personal_data  # noqa: F401  (handlers: account notices from accounts' events)
+
+        register(self.label, export=personal_data.export, erase=personal_data.erase)  # download my data; deletion

@@ -331,6 +331,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     dedupe_key = models.CharField(max_length=120, blank=True, db_index=True)
+    shown_in_app = models.BooleanField(
+        default=True, help_text="False when the person turned this kind off in the app (the row is kept for its e-mail).")
 
     class Meta:
         ordering = ["-created_at"]
@@ -377,3 +379,15 @@ class CredentialStanding(models.Model):
     def counts(self) -> bool:
         """A revoked credential no longer counts towards stacks and pathways."""
         return self.state != self.State.REVOKED
+class NotificationInAppOptOut(models.Model):
+    """A kind of notification a person does not want shown in the app (it may still be e-mailed). No row: shown."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_in_app_opt_outs")
+    kind = models.CharField(max_length=15, choices=Notification.Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_in_app_opt_out_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: not in the app: {self.kind}"

@@ -1,25 +1,43 @@
-"""In-app notifications, e-mailed in the background."""
+"""In-app notifications, e-mailed in the background; each person chooses, per kind, e-mail and in-app.
+
+Preferences (docs/privacy.md#notification-preferences): every kind is shown in the app and e-mailed until the
+person turns one off. The two channels are independent: a kind turned off in the app but still e-mailed is stored
+with ``shown_in_app=False`` (never listed, never counted as unread) so its e-mail can go and its dedupe key still
+holds; a kind turned off on both channels is not stored at all. Account and security notices (kind ``account``:
+password and e-mail changes, exports, deletion requests) cannot be turned off on either channel.
+"""
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from microcred.core import audit
 
-from .models import Notification, NotificationEmailOptOut
+from .models import Notification, NotificationEmailOptOut, NotificationInAppOptOut
+
+# Kinds a person cannot turn off: they tell them about their own account's safety and their privacy requests.
+ALWAYS_ON = frozenset({Notification.Kind.ACCOUNT.value})
 
 
 def notify(*, user, kind: str, message: str, url: str = "", dedupe_key: str = "") -> Notification | None:
-    """Create an in-app notice and queue its e-mail after commit. With a dedupe_key, at most one per key and user."""
+    """Create a notice and queue its e-mail after commit, as ``user`` chose for ``kind``. With a dedupe_key, at
+    most one per key and user. Returns None when nothing was stored (a duplicate, or both channels off)."""
     if dedupe_key and Notification.objects.filter(user=user, dedupe_key=dedupe_key).exists():
         return None
-    notification = Notification.objects.create(user=user, kind=kind, message=message[:500], url=url[:300], dedupe_key=dedupe_key[:120])
+    in_app, emailed = kind in shown_kinds(user), kind in emailed_kinds(user)
+    if not in_app and not emailed:
+        return None
+    notification = Notification.objects.create(user=user, kind=kind, message=message[:500], url=url[:300],
+                                               dedupe_key=dedupe_key[:120], shown_in_app=in_app)
 
-    def enqueue():
-        from .tasks import email_notification
+    if emailed:
+        def enqueue():
+            from .tasks import email_notification
 
-        email_notification.enqueue(notification_id=notification.pk)
+            email_notification.enqueue(notification_id=notification.pk)
 
-    transaction.on_commit(enqueue)
+        transaction.on_commit(enqueue)
     return notification
 
 
@@ -36,6 +54,10 @@ def notify_many(notices: list[dict]) -> list[Notification]:
         seen = set(Notification.objects.filter(user_id__in={n["user_id"] for n in keyed},
                                                dedupe_key__in={n["dedupe_key"][:120] for n in keyed})
                    .values_list("user_id", "dedupe_key"))
+    users = {n["user_id"] for n in notices}
+    # The people's channel choices, read once for the whole batch (as notify() honours them one by one).
+    hidden = set(NotificationInAppOptOut.objects.filter(user_id__in=users).values_list("user_id", "kind"))
+    unmailed = set(NotificationEmailOptOut.objects.filter(user_id__in=users).values_list("user_id", "kind"))
     rows = []
     for n in notices:
         key = (n.get("dedupe_key") or "")[:120]
@@ -43,8 +65,11 @@ def notify_many(notices: list[dict]) -> list[Notification]:
             continue
         if key:
             seen.add((n["user_id"], key))
+        in_app = n["kind"] in ALWAYS_ON or (n["user_id"], n["kind"]) not in hidden
+        if not in_app and (n["user_id"], n["kind"]) in unmailed and n["kind"] not in ALWAYS_ON:
+            continue  # neither shown nor e-mailed: nothing to keep
         rows.append(Notification(user_id=n["user_id"], kind=n["kind"], message=str(n["message"])[:500],
-                                 url=(n.get("url") or "")[:300], dedupe_key=key))
+                                 url=(n.get("url") or "")[:300], dedupe_key=key, shown_in_app=in_app))
     created = Notification.objects.bulk_create(rows, batch_size=500)
     ids = [n.pk for n in created if n.pk is not None]
     if not ids:  # a database that does not return the keys of bulk inserts: find them by what was written
@@ -61,39 +86,73 @@ def notify_many(notices: list[dict]) -> list[Notification]:
     return created
 
 
+def shown(user):
+    """The notices ``user`` sees in the app, newest first."""
+    return Notification.objects.filter(user=user, shown_in_app=True)
+
+
 def mark_read(*, user, notification_ids: list[int] | None = None) -> int:
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
-    from django.utils import timezone
-
     return qs.update(read_at=timezone.now())
 
 
 def emailed_kinds(user) -> set[str]:
-    """The kinds of notification ``user`` wants e-mailed (every kind unless opted out); all show in the app."""
+    """The kinds of notification ``user`` wants e-mailed (every kind unless opted out; ALWAYS_ON always)."""
     out = set(NotificationEmailOptOut.objects.filter(user=user).values_list("kind", flat=True))
-    return set(Notification.Kind.values) - out
+    return (set(Notification.Kind.values) - out) | ALWAYS_ON
+
+
+def shown_kinds(user) -> set[str]:
+    """The kinds of notification ``user`` wants shown in the app (every kind unless opted out; ALWAYS_ON always)."""
+    out = set(NotificationInAppOptOut.objects.filter(user=user).values_list("kind", flat=True))
+    return (set(Notification.Kind.values) - out) | ALWAYS_ON
+
+
+def preferences(user) -> list[dict]:
+    """One row per kind: {kind, label, email, in_app, locked} (locked: cannot be turned off)."""
+    emailed, in_app = emailed_kinds(user), shown_kinds(user)
+    return [{"kind": value, "label": label, "email": value in emailed, "in_app": value in in_app,
+             "locked": value in ALWAYS_ON} for value, label in Notification.Kind.choices]
+
+
+def _check(user, by, kinds) -> set[str]:
+    if by is None or by.pk != user.pk:
+        raise PermissionDenied("Only you choose how you get your notifications.")
+    try:
+        kinds = {str(k) for k in kinds}
+    except TypeError:
+        raise ValidationError("Unknown kind of notification.") from None
+    if kinds - set(Notification.Kind.values):
+        raise ValidationError("Unknown kind of notification.")
+    return kinds | ALWAYS_ON
+
+
+def _replace(model, user, keep: set[str]) -> None:
+    model.objects.filter(user=user, kind__in=keep).delete()
+    for kind in set(Notification.Kind.values) - keep:
+        model.objects.get_or_create(user=user, kind=kind)
 
 
 def set_emailed_kinds(*, user, by, kinds) -> set[str]:
     """Choose which kinds of notification are e-mailed to ``user`` (only ``user`` chooses). Unknown kinds are
-    refused; in-app notices are always kept. Audited when it changes."""
-    from django.core.exceptions import PermissionDenied, ValidationError
+    refused; ALWAYS_ON kinds stay on. Audited when it changes."""
+    return set_preferences(user=user, by=by, emailed=kinds, in_app=shown_kinds(user))
 
-    if by is None or by.pk != user.pk:
-        raise PermissionDenied("Only you choose which notifications you get by e-mail.")
-    kinds = set(kinds)
-    unknown = kinds - set(Notification.Kind.values)
-    if unknown:
-        raise ValidationError("Unknown kind of notification.")
+
+def set_preferences(*, user, by, emailed, in_app) -> dict[str, set[str]]:
+    """Choose both channels at once: ``emailed`` and ``in_app`` are the kinds to keep on. Only ``user`` chooses;
+    unknown kinds are refused (nothing changes); ALWAYS_ON kinds stay on whatever is sent. Audited when it changes."""
+    emailed, in_app = _check(user, by, emailed), _check(user, by, in_app)
     with transaction.atomic():
-        before = emailed_kinds(user)
-        if before == kinds:
-            return kinds
-        NotificationEmailOptOut.objects.filter(user=user, kind__in=kinds).delete()
-        for kind in set(Notification.Kind.values) - kinds:
-            NotificationEmailOptOut.objects.get_or_create(user=user, kind=kind)
-        audit.record(actor=by, action="notifications.email_preferences_set", target=user,
-                     data={"emailed": sorted(kinds)})
-    return kinds
+        before_email, before_app = emailed_kinds(user), shown_kinds(user)
+        if before_email != emailed:
+            _replace(NotificationEmailOptOut, user, emailed)
+            audit.record(actor=by, action="notifications.email_preferences_set", target=user,
+                         data={"emailed": sorted(emailed)})
+        if before_app != in_app:
+            _replace(NotificationInAppOptOut, user, in_app)
+            audit.record(actor=by, action="notifications.in_app_preferences_set", target=user,
+                         data={"in_app": sorted(in_app)})
+    return {"emailed": emailed, "in_app": in_app}

@@ -198,7 +198,7 @@ def submit_problems(attempt: Attempt, errors: dict[str, list[str]]) -> list[dict
 
 
 def unread_notifications(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user, read_at__isnull=True)
+    return Notification.objects.filter(user=user, read_at__isnull=True, shown_in_app=True)
 
 
 def shared_attempts_for_coach(coach) -> QuerySet[Attempt]:

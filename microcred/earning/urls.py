@@ -15,6 +15,7 @@ urlpatterns = [
     path("files/<uuid:file_id>/", views_files.download_evidence, name="evidence_file"),
     path("coaching/", views.coaching, name="coaching"),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/preferences/", views.notification_preferences, name="notification_preferences"),
     path("plan/", views_plans.my_plan, name="plan"),
     path("plan/<int:earner_id>/", views_plans.plan_for_earner, name="plan_for_earner"),
     path("priorities/", views_plans.priorities, name="priorities"),

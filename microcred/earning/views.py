@@ -255,6 +255,21 @@ def notifications(request):
     emailed = notices.emailed_kinds(request.user)
     unread_count = selectors.unread_notifications(request.user).count()
     return render(request, "earning/notifications.html", {
-        "notifications": request.user.notifications.all()[:100], "unread_count": unread_count,
+        "notifications": notices.shown(request.user)[:100], "unread_count": unread_count,
         "unread_label": selectors.notification_count_label(unread_count),
         "kinds": [(value, label, value in emailed) for value, label in Notification.Kind.choices]})
+
+
+@login_required
+def notification_preferences(request):
+    """Per kind of notification: e-mail on/off and in the app on/off. Account notices cannot be turned off."""
+    if request.method == "POST":
+        try:
+            notices.set_preferences(user=request.user, by=request.user, emailed=request.POST.getlist("email"),
+                                    in_app=request.POST.getlist("in_app"))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your notification choices were saved."))
+        return redirect("earning:notification_preferences")
+    return render(request, "earning/notification_preferences.html", {"rows": notices.preferences(request.user)})

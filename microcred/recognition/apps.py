@@ -9,3 +9,9 @@ class RecognitionConfig(AppConfig):
 
     def ready(self):
         from . import handlers  # noqa: F401  (re-evaluates an educator when their credentials change)
+
+        from microcred.accounts.data_registry import register
+
+        from . import personal_data
+
+        register(self.label, export=personal_data.export, erase=personal_data.erase)  # download my data; deletion

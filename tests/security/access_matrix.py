@@ -98,6 +98,7 @@ URL_KWARGS: dict[str, Obj | Literal | None] = {
     "uidb64": Literal("MQ"),
     "token": Literal("set-password-not-a-real-token"),
     "application_id": Obj("ob_client"),
+    "export_id": Obj("personal_data_export"),
 }
 
 
@@ -575,6 +576,17 @@ ENDPOINTS.update({
     "accounts/two-factor/setup/": [GET(SIGNED_IN_OWN), POST(expect(REFUSED, anonymous=LOGIN), data={"code": "000000"})],
     "accounts/two-factor/disable/": [GET(SIGNED_IN_NOT_ALLOWED), POST(expect(REFUSED, anonymous=LOGIN), data={"code": "000000"})],
     "accounts/two-factor/recovery-codes/": [GET(SIGNED_IN_NOT_ALLOWED), POST(expect(REFUSED, anonymous=LOGIN), data={"code": "000000"})],
+
+    # --- one's own personal data (issue 14 item 6): each person their own; nobody else downloads an export --------
+    "earn/notifications/preferences/": [GET(SIGNED_IN_OWN), POST(SIGNED_IN_OWN, data={"email": ["plan"], "in_app": ["plan"]})],
+    "api/v1/earning/notification-preferences/": [
+        GET(SIGNED_IN_OWN), PUT(SIGNED_IN_OWN, format="json", data={"email": ["plan"], "in_app": ["decision"]})],
+    "accounts/account/data/": [GET(SIGNED_IN_OWN), POST(SIGNED_IN_OWN)],
+    # The earner's export: 404 to everyone else, platform admins included (they use the command on the server).
+    "accounts/account/data/<uuid:export_id>/": [GET(only(("earner",))), POST(SIGNED_IN_NOT_ALLOWED)],
+    # Asking for deletion needs the current password: a wrong one records nothing.
+    "accounts/account/delete/": [GET(SIGNED_IN_OWN),
+                                 POST(expect(REFUSED, anonymous=LOGIN), data={"action": "request", "password": "not-the-password"})],
 })
 
 

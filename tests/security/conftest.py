@@ -206,6 +206,11 @@ def build_matrix_world() -> dict:
 
     invitation = Invitation.objects.create(organization=issuer, role="assessor", email="invited@example.org",
                                            invited_by=people["issuer_admin"], expires_at=timezone.now() + timedelta(days=14))
+    from microcred.accounts import privacy  # the earner's finished "download my data" zip (only the earner downloads it)
+    from microcred.accounts.models import PersonalDataExport
+
+    personal_data_export = PersonalDataExport.objects.create(user=earner)
+    privacy.build_export(personal_data_export.pk)
     draft_evidence = Evidence.objects.filter(response__attempt=draft_attempt, file__isnull=False).first()
     submitted_evidence = Evidence.objects.filter(response__attempt=submitted_attempt, file__isnull=False).first()
     text_evidence = Evidence.objects.filter(response__attempt=draft_attempt, text=MATRIX_DRAFT_ANSWER).first()
@@ -224,7 +229,7 @@ def build_matrix_world() -> dict:
         "plan": plan, "policy": policy, "policy_draft": policy_draft,
         "recognizer_org": orgs["state"],
         "ob_client": ob_client.application, "known_issuer": known_issuer,
-        "roster_run": roster_run, "sso_oidc": sso_oidc, "sso_saml": sso_saml, "invitation": invitation,
+        "roster_run": roster_run, "sso_oidc": sso_oidc, "sso_saml": sso_saml, "invitation": invitation, "personal_data_export": personal_data_export,
         "author": people["author"],  # a person of issuer-one (the people pages: its issuer admin manages them)
     }
     levels = levels_for(submitted_attempt)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_invitations_and_self_registration'),
+        ('accounts', '0005_personal_data_exports_and_deletion_requests'),
     ]
 
     operations = [

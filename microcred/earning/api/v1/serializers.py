@@ -178,3 +178,20 @@ class NotificationOutSerializer(serializers.Serializer):
 
     def get_read(self, notification) -> bool:
         return notification.read_at is not None
+
+
+class NotificationPreferenceRowSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    email = serializers.BooleanField()
+    in_app = serializers.BooleanField()
+    locked = serializers.BooleanField(help_text="Account and security notices cannot be turned off.")
+
+
+class NotificationPreferencesSerializer(serializers.Serializer):
+    """In: the kinds to keep on for each channel (every kind not listed is turned off, except the locked ones).
+    Out: the same lists, and one row per kind."""
+
+    email = serializers.ListField(child=serializers.CharField(max_length=15), max_length=50)
+    in_app = serializers.ListField(child=serializers.CharField(max_length=15), max_length=50)
+    kinds = NotificationPreferenceRowSerializer(many=True, read_only=True)

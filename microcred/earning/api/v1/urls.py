@@ -12,4 +12,5 @@ urlpatterns = [
     path("attempts/<int:pk>/withdraw/", views.withdraw, name="api-earning-withdraw"),
     path("recommendations/", views.recommendations, name="api-earning-recommendations"),
     path("notifications/", views.notifications, name="api-earning-notifications"),
+    path("notification-preferences/", views.notification_preferences, name="api-earning-notification-preferences"),
 ]

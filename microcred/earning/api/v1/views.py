@@ -13,9 +13,11 @@ from microcred.core.api import ERROR_RESPONSES
 from microcred.catalog import selectors as catalog_selectors
 from microcred.catalog.models import MicroCredential, Prompt
 
+from ... import notifications as notices
 from ... import plans, selectors, services
 from ...models import Evidence
 from .serializers import (AnswerSerializer, AttemptDetailSerializer, AttemptSummarySerializer, NotificationOutSerializer,
+                          NotificationPreferenceRowSerializer, NotificationPreferencesSerializer,
                           RecommendationSerializer, StartAttemptSerializer, SubmitSerializer, UploadSerializer)
 
 
@@ -138,6 +140,29 @@ def recommendations(request):
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def notifications(request):
-    return Response(NotificationOutSerializer(request.user.notifications.all()[:200], many=True).data)
+    return Response(NotificationOutSerializer(notices.shown(request.user)[:200], many=True).data)
 
 
+
+
+def _preferences_out(user) -> dict:
+    rows = notices.preferences(user)
+    return {"email": [r["kind"] for r in rows if r["email"]], "in_app": [r["kind"] for r in rows if r["in_app"]],
+            "kinds": NotificationPreferenceRowSerializer(rows, many=True).data}
+
+
+@extend_schema(methods=["GET"], responses={200: NotificationPreferencesSerializer, **ERROR_RESPONSES},
+               operation_id="earning_notification_preferences")
+@extend_schema(methods=["PUT"], request=NotificationPreferencesSerializer,
+               responses={200: NotificationPreferencesSerializer, **ERROR_RESPONSES},
+               operation_id="earning_notification_preferences_set")
+@api_view(["GET", "PUT"])
+@permission_classes([IsAuthenticated])
+def notification_preferences(request):
+    """Your own notification choices: per kind, e-mail and in-app. Account notices are always on."""
+    if request.method == "PUT":
+        serializer = NotificationPreferencesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        notices.set_preferences(user=request.user, by=request.user, emailed=serializer.validated_data["email"],
+                                in_app=serializer.validated_data["in_app"])
+    return Response(_preferences_out(request.user))
