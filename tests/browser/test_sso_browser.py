@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
+from tests.browser.nav import open_menu
 from tests.idp.servers import OidcIdp, SamlIdp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,6 +56,8 @@ def _provider(district, **fields):
 
 
 def _signed_in_as_maya(page):
+    page.wait_for_load_state()
+    open_menu(page)  # folded behind "Menu" on a phone
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     from microcred.sso.models import SsoIdentity
 

@@ -101,7 +101,8 @@ def test_hostile_uploads_through_the_page_are_refused_with_a_message(earner_clie
                                   {"file": SimpleUploadedFile(name, data, content_type="image/png")}, follow=True)
     body = response.content.decode()
     assert response.status_code == 200
-    shown = re.findall(r'<li class="error"[^>]*>(.*?)</li>', body, re.S)
+    # Shown next to the upload control it is about (issue 15 finding 6), as an alert.
+    shown = re.findall(r'<p id="upload-result-\d+"[^>]*class="inline-message error"[^>]*role="alert">(.*?)</p>', body, re.S)
     assert shown and message in " ".join(shown), (case, shown)
     assert not EvidenceFile.objects.exists() and not stored_files(tmp_path / "evidence")
 
