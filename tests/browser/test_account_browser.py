@@ -36,13 +36,25 @@ def test_educator_changes_name_email_and_password(page, world, width):
 
     page.get_by_label("New e-mail address").fill("ada@school.org")
     page.get_by_label("Your current password").fill("not-my-password")
-    page.get_by_role("button", name="Save e-mail address").click()
+    page.get_by_role("button", name="Send a confirmation link").click()
     expect(page.get_by_text("That is not your current password")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("New e-mail address").fill("ada@school.org")
     page.get_by_label("Your current password").fill("pw-earner-123")
-    page.get_by_role("button", name="Save e-mail address").click()
-    expect(page.get_by_text("Your e-mail address was saved.")).to_be_visible()
+    page.get_by_role("button", name="Send a confirmation link").click()
+    expect(page.get_by_text("A confirmation link was sent to ada@school.org.")).to_be_visible()
+    assert User.objects.get(username="earner").email != "ada@school.org"  # not until the new address confirms it
+    # The new address's owner opens the link from the mail and confirms.
+    import re
+
+    from django.core import mail
+
+    sent = next(m for m in mail.outbox if "ada@school.org" in m.to)
+    link = re.search(r"https?://\S+/accounts/verify-email/\S+", sent.body).group(0)
+    page.goto(link[link.index("/accounts/"):])
+    page.get_by_role("button", name="Confirm my address").click()
+    expect(page.get_by_text("Your e-mail address is now ada@school.org.")).to_be_visible()
+    page.goto("/accounts/account/")
 
     page.get_by_label("Old password").fill("pw-earner-123")
     page.get_by_label("New password", exact=True).fill("a-brand-new-pass-42")
