@@ -286,7 +286,7 @@ def accept_invitation(*, token: str, user: User | None = None, password: str = "
     if found is None:
         raise ValidationError(INVALID_LINK)
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().select_related("organization", "invited_by").get(pk=found.pk)
+        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("organization", "invited_by").get(pk=found.pk)
         if invitation.state != Invitation.State.PENDING or invitation.token_hash != token_hash(token):
             raise ValidationError(INVALID_LINK)  # a second tab or a double click got there first
         inviter = invitation.invited_by
