@@ -21,8 +21,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from microcred.core import audit
+from microcred.core.i18n import Later, When
 from microcred.core.transitions import ensure_transition
 
 from . import data_registry, policy
@@ -46,7 +48,7 @@ def deletion_grace_days() -> int:
     return int(getattr(settings, "MICROCRED_DELETION_GRACE_DAYS", 7))
 
 
-def _notice(user_id: int, message: str, url: str = "") -> None:
+def _notice(user_id: int, message: Later, url: str = "") -> None:
     transaction.on_commit(lambda: account_notice.send(sender=User, user_id=user_id, message=message, url=url))
 
 
@@ -132,7 +134,8 @@ def build_export(export_id) -> PersonalDataExport | None:
         export.ready_at, export.expires_at = now, now + dt.timedelta(days=export_days())
         export.save(update_fields=["state", "storage_name", "size", "ready_at", "expires_at"])
         audit.record(actor=None, action="personal_data.export_ready", target=export, data={"files": files, "size": size})
-        _notice(export.user_id, f"Your data is ready to download until {export.expires_at:%B %-d, %Y}.",
+        _notice(export.user_id, Later(gettext_noop("Your data is ready to download until %(date)s."),
+                                      date=When(timezone.localtime(export.expires_at), "DATE_FORMAT")),
                 reverse("accounts:personal_data"))
     expire_exports()
     return export
@@ -217,8 +220,9 @@ def request_deletion(*, user, by, password: str, reason: str = "") -> DeletionRe
         request = DeletionRequest.objects.create(user=user, reason=reason, outcome={"waiting_for": blockers} if blockers else {})
         audit.record(actor=by, action="account.deletion_requested", target=request,
                      data={"reason_given": bool(reason), "blockers": len(blockers)})
-        _notice(user.pk, f"We received your request to delete your account. It will be processed after "
-                         f"{deletion_grace_days()} days; until then you can cancel it.", reverse("accounts:delete_account"))
+        _notice(user.pk, Later(gettext_noop("We received your request to delete your account. It will be processed "
+                                            "after %(days)s days; until then you can cancel it."), days=deletion_grace_days()),
+                reverse("accounts:delete_account"))
     return request
 
 
@@ -231,7 +235,7 @@ def cancel_deletion(*, deletion_request: DeletionRequest, by) -> DeletionRequest
         deletion_request.state, deletion_request.cancelled_at = DeletionRequest.State.CANCELLED, timezone.now()
         deletion_request.save(update_fields=["state", "cancelled_at"])
         audit.record(actor=by, action="account.deletion_cancelled", target=deletion_request)
-        _notice(deletion_request.user_id, "Your account deletion request was cancelled; your account stays.")
+        _notice(deletion_request.user_id, Later(gettext_noop("Your account deletion request was cancelled; your account stays.")))
     return deletion_request
 
 

@@ -5,33 +5,36 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from microcred.core import audit
+from microcred.core.i18n import in_language_of
 
 VERIFICATION_HOURS = 48  # how long a verification link works
 
 NOTICES = {
     "existing_account": (
-        "Someone tried to register on microcred with your address",
-        "Someone (perhaps you) tried to create a microcred account for {org} with this e-mail address, which already "
+        gettext_noop("Someone tried to register on microcred with your address"),
+        gettext_noop("Someone (perhaps you) tried to create a microcred account for {org} with this e-mail address, which already "
         "has an account. Sign in at {site}/accounts/login/ — or reset your password there if you forgot it. If it was "
-        "not you, ignore this message."),
+        "not you, ignore this message.")),
     "email_change_requested": (
-        "A change of your microcred e-mail address was requested",
-        "Someone signed in to your microcred account asked to change its e-mail address. The change happens only when "
-        "the link sent to the new address is opened. If it was not you, reset your password and tell your administrator."),
+        gettext_noop("A change of your microcred e-mail address was requested"),
+        gettext_noop("Someone signed in to your microcred account asked to change its e-mail address. The change happens only when "
+        "the link sent to the new address is opened. If it was not you, reset your password and tell your administrator.")),
     "email_changed": (
-        "Your microcred e-mail address was changed",
-        "The e-mail address of your microcred account was changed; password resets and notices now go to the new "
-        "address. If you did not do this, tell your administrator."),
+        gettext_noop("Your microcred e-mail address was changed"),
+        gettext_noop("The e-mail address of your microcred account was changed; password resets and notices now go to the new "
+        "address. If you did not do this, tell your administrator.")),
     "registration_approved": (
-        "Your microcred registration was approved",
-        "An administrator of {org} approved your registration. Sign in at {site}/accounts/login/."),
+        gettext_noop("Your microcred registration was approved"),
+        gettext_noop("An administrator of {org} approved your registration. Sign in at {site}/accounts/login/.")),
     "registration_declined": (
-        "Your microcred registration was declined",
-        "An administrator of {org} declined your registration. Ask them if you think this is a mistake."),
+        gettext_noop("Your microcred registration was declined"),
+        gettext_noop("An administrator of {org} declined your registration. Ask them if you think this is a mistake.")),
 }
 
 
@@ -64,14 +67,15 @@ def deliver_invitation(invitation_id: int) -> bool:
         invitation.save(update_fields=["token_hash", "sent_at", "send_count"])
         url = settings.SITE_URL + reverse("accounts:invitation_accept", kwargs={"token": token})
         inviter = invitation.invited_by.get_full_name() or invitation.invited_by.get_username() if invitation.invited_by else "microcred"
-        send_mail(
-            _("You are invited to %(org)s on microcred") % {"org": invitation.organization.name},
-            _("%(inviter)s invited you to join %(org)s on microcred as %(role)s.\n\n"
-              "Open this link to accept (it works once, until %(until)s):\n%(url)s\n\n"
-              "If you did not expect this invitation, ignore this message.\n")
-            % {"inviter": inviter, "org": invitation.organization.name, "role": invitation.get_role_display(),
-               "until": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M"), "url": url},
-            settings.DEFAULT_FROM_EMAIL, [invitation.email])
+        # The invitee has no account (and no language) yet: write in the inviter's, who knows their people.
+        with in_language_of(invitation.invited_by):
+            subject = _("You are invited to %(org)s on microcred") % {"org": invitation.organization.name}
+            body = (_("%(inviter)s invited you to join %(org)s on microcred as %(role)s.\n\n"
+                      "Open this link to accept (it works once, until %(until)s):\n%(url)s\n\n"
+                      "If you did not expect this invitation, ignore this message.\n")
+                    % {"inviter": inviter, "org": invitation.organization.name, "role": invitation.get_role_display(),
+                       "until": date_format(timezone.localtime(invitation.expires_at), "DATETIME_FORMAT"), "url": url})
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
         audit.record(actor=None, action="invitation.sent", target=invitation, data={"send_count": invitation.send_count})
     return True
 
@@ -94,15 +98,18 @@ def deliver_verification(verification_id: int) -> bool:
         verification.token_hash = hashed
         verification.save(update_fields=["token_hash"])
         url = settings.SITE_URL + reverse("accounts:verify_email", kwargs={"token": token})
-        if verification.purpose == EmailVerification.Purpose.SIGN_UP:
-            subject = _("Confirm your e-mail address for microcred")
-            body = _("Open this link to confirm your address and finish creating your microcred account (it works once, "
-                     "within %(h)d hours):\n%(url)s\n\nIf you did not register, ignore this message.\n")
-        else:
-            subject = _("Confirm your new e-mail address for microcred")
-            body = _("Open this link to make this the e-mail address of your microcred account (it works once, within "
-                     "%(h)d hours):\n%(url)s\n\nIf you did not ask for this, ignore this message; nothing changes.\n")
-        send_mail(subject, body % {"h": VERIFICATION_HOURS, "url": url}, settings.DEFAULT_FROM_EMAIL, [verification.email])
+        with in_language_of(verification.user):
+            if verification.purpose == EmailVerification.Purpose.SIGN_UP:
+                subject = _("Confirm your e-mail address for microcred")
+                body = _("Open this link to confirm your address and finish creating your microcred account (it works "
+                         "once, within %(h)d hours):\n%(url)s\n\nIf you did not register, ignore this message.\n")
+            else:
+                subject = _("Confirm your new e-mail address for microcred")
+                body = _("Open this link to make this the e-mail address of your microcred account (it works once, "
+                         "within %(h)d hours):\n%(url)s\n\nIf you did not ask for this, ignore this message; nothing "
+                         "changes.\n")
+            body = body % {"h": VERIFICATION_HOURS, "url": url}
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [verification.email])
     return True
 
 
@@ -111,14 +118,16 @@ def deliver_verification(verification_id: int) -> bool:
 @task()
 def send_notice(kind: str, email: str, user_id: int | None = None, organization_id: int | None = None) -> bool:
     """One fixed notice (NOTICES) to one address."""
-    from .models import Organization
+    from .models import Organization, User
 
     if kind not in NOTICES or not email:
         return False
     org = Organization.objects.filter(pk=organization_id).first() if organization_id else None
+    person = User.objects.filter(pk=user_id).only("pk", "language").first() if user_id else None
     subject, body = NOTICES[kind]
-    send_mail(_(subject), _(body).format(org=org.name if org else "microcred", site=settings.SITE_URL),
-              settings.DEFAULT_FROM_EMAIL, [email])
+    with in_language_of(person):
+        subject, body = _(subject), _(body).format(org=org.name if org else "microcred", site=settings.SITE_URL)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
     return True
 
 

@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from microcred.accounts import policy
 from microcred.core import audit
+from microcred.core.i18n import Later
 from microcred.core.transitions import ensure_transition
 from microcred.earning.models import Attempt, CredentialStanding, Decision
 from microcred.earning.notifications import notify
@@ -76,8 +78,9 @@ def issue_for_attempt(attempt: Attempt, *, valid_until=None) -> IssuedCredential
             audit.record(actor=None, action="credential.issued", target=issued,
                          data={"attempt": attempt.pk, "issuer": issuer.slug, "status_index": index})
             _tell_earner(issued, CredentialStanding.State.ACTIVE, at=now, kind="credential",
-                         message=_("Your credential for “%(title)s” has been issued. Open it to share or download it.")
-                         % {"title": attempt.version.title}, dedupe_key=f"credential-issued-{issued.pk}")
+                         message=Later(gettext_noop("Your credential for “%(title)s” has been issued. Open it to share or "
+                                                    "download it."), title=attempt.version.title),
+                         dedupe_key=f"credential-issued-{issued.pk}")
             send_after_commit(credential_issued, credential_id=str(issued.pk), earner_id=issued.earner_id)
     except IntegrityError:
         # Another worker issued it between our check and our insert: theirs is the one.
@@ -88,7 +91,7 @@ def issue_for_attempt(attempt: Attempt, *, valid_until=None) -> IssuedCredential
     return issued
 
 
-def _tell_earner(credential: IssuedCredential, state: str, *, at, kind: str, message: str, reason: str = "",
+def _tell_earner(credential: IssuedCredential, state: str, *, at, kind: str, message, reason: str = "",
                  dedupe_key: str = "") -> None:
     """Inside the caller's transaction: record the credential's standing on the earner's side (earning shows it on
     "My MCs" and the attempt, and stops counting a revoked one) and send the earner a notice (e-mailed after commit
@@ -151,8 +154,8 @@ def suspend(credential: IssuedCredential, *, by, reason: str) -> IssuedCredentia
         credential.save(update_fields=["suspended_at", "suspended_by", "suspension_reason"])
         audit.record(actor=by, action="credential.suspended", target=credential, data={"reason": reason})
         _tell_earner(credential, CredentialStanding.State.SUSPENDED, at=credential.suspended_at, reason=reason,
-                     kind="revocation", message=_("Your credential for “%(title)s” was suspended: %(reason)s")
-                     % {"title": credential.version.title, "reason": reason})
+                     kind="revocation", message=Later(gettext_noop("Your credential for “%(title)s” was suspended: %(reason)s"),
+                                   title=credential.version.title, reason=reason))
     return credential
 
 
@@ -176,8 +179,8 @@ def unsuspend(credential: IssuedCredential, *, by, reason: str) -> IssuedCredent
         audit.record(actor=by, action="credential.unsuspended", target=credential,
                      data={"reason": reason, "suspension_reason": previous})
         _tell_earner(credential, CredentialStanding.State.ACTIVE, at=timezone.now(), kind="revocation",
-                     message=_("The suspension of your credential for “%(title)s” was lifted: it is active again.")
-                     % {"title": credential.version.title})
+                     message=Later(gettext_noop("The suspension of your credential for “%(title)s” was lifted: it is active "
+                                                "again."), title=credential.version.title))
     return credential
 
 
@@ -199,8 +202,8 @@ def revoke(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential
         audit.record(actor=by, action="credential.revoked", target=credential, data={"reason": credential.revocation_reason})
         _tell_earner(credential, CredentialStanding.State.REVOKED, at=credential.revoked_at,
                      reason=credential.revocation_reason, kind="revocation",
-                     message=_("Your credential for “%(title)s” was revoked: %(reason)s")
-                     % {"title": credential.version.title, "reason": credential.revocation_reason},
+                     message=Later(gettext_noop("Your credential for “%(title)s” was revoked: %(reason)s"),
+                                   title=credential.version.title, reason=credential.revocation_reason),
                      dedupe_key=f"credential-revoked-{credential.pk}")
         send_after_commit(credential_revoked, credential_id=str(credential.pk), earner_id=credential.earner_id,
                           reason=credential.revocation_reason)

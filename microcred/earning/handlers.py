@@ -8,7 +8,7 @@ from .notifications import notify
 
 
 @receiver(account_notice, dispatch_uid="earning.handlers.account_notice")
-def on_account_notice(sender, *, user_id: int, message: str, url: str = "", **kwargs):
+def on_account_notice(sender, *, user_id: int, message, url: str = "", **kwargs):
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is not None:
         notify(user=user, kind="account", message=message, url=url)

@@ -312,16 +312,16 @@ class Notification(models.Model):
     """In-app notice (also e-mailed by a background task)."""
 
     class Kind(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        DECISION = "decision", "Decision"
-        FEEDBACK = "feedback", "Feedback"
-        COACH_COMMENT = "coach_comment", "Coach comment"
-        DEADLINE = "deadline", "Deadline approaching"
-        PLAN = "plan", "Growth plan"
-        CREDENTIAL = "credential", "Credential issued"
-        REVOCATION = "revocation", "Credential revoked or suspended"
-        AWARD = "award", "Recognition award"
-        ACCOUNT = "account", "Account and privacy"
+        SUBMITTED = "submitted", _("Submitted")
+        DECISION = "decision", _("Decision")
+        FEEDBACK = "feedback", _("Feedback")
+        COACH_COMMENT = "coach_comment", _("Coach comment")
+        DEADLINE = "deadline", _("Deadline approaching")
+        PLAN = "plan", _("Growth plan")
+        CREDENTIAL = "credential", _("Credential issued")
+        REVOCATION = "revocation", _("Credential revoked or suspended")
+        AWARD = "award", _("Recognition award")
+        ACCOUNT = "account", _("Account and privacy")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=15, choices=Kind.choices)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from microcred.core import audit
+from microcred.core.i18n import language_of, render
 
 from .models import Notification, NotificationEmailOptOut, NotificationInAppOptOut
 
@@ -22,13 +23,14 @@ ALWAYS_ON = frozenset({Notification.Kind.ACCOUNT.value})
 
 def notify(*, user, kind: str, message: str, url: str = "", dedupe_key: str = "") -> Notification | None:
     """Create a notice and queue its e-mail after commit, as ``user`` chose for ``kind``. With a dedupe_key, at
-    most one per key and user. Returns None when nothing was stored (a duplicate, or both channels off)."""
+    most one per key and user. Returns None when nothing was stored (a duplicate, or both channels off).
+    ``message`` is best a ``core.i18n.Later``: it is written in ``user``'s language, not the actor's."""
     if dedupe_key and Notification.objects.filter(user=user, dedupe_key=dedupe_key).exists():
         return None
     in_app, emailed = kind in shown_kinds(user), kind in emailed_kinds(user)
     if not in_app and not emailed:
         return None
-    notification = Notification.objects.create(user=user, kind=kind, message=message[:500], url=url[:300],
+    notification = Notification.objects.create(user=user, kind=kind, message=render(message, language_of(user))[:500], url=url[:300],
                                                dedupe_key=dedupe_key[:120], shown_in_app=in_app)
 
     if emailed:
@@ -55,6 +57,7 @@ def notify_many(notices: list[dict]) -> list[Notification]:
                                                dedupe_key__in={n["dedupe_key"][:120] for n in keyed})
                    .values_list("user_id", "dedupe_key"))
     users = {n["user_id"] for n in notices}
+    languages = _languages(users)
     # The people's channel choices, read once for the whole batch (as notify() honours them one by one).
     hidden = set(NotificationInAppOptOut.objects.filter(user_id__in=users).values_list("user_id", "kind"))
     unmailed = set(NotificationEmailOptOut.objects.filter(user_id__in=users).values_list("user_id", "kind"))
@@ -68,7 +71,7 @@ def notify_many(notices: list[dict]) -> list[Notification]:
         in_app = n["kind"] in ALWAYS_ON or (n["user_id"], n["kind"]) not in hidden
         if not in_app and (n["user_id"], n["kind"]) in unmailed and n["kind"] not in ALWAYS_ON:
             continue  # neither shown nor e-mailed: nothing to keep
-        rows.append(Notification(user_id=n["user_id"], kind=n["kind"], message=str(n["message"])[:500],
+        rows.append(Notification(user_id=n["user_id"], kind=n["kind"], message=render(n["message"], languages.get(n["user_id"]))[:500],
                                  url=(n.get("url") or "")[:300], dedupe_key=key, shown_in_app=in_app))
     created = Notification.objects.bulk_create(rows, batch_size=500)
     ids = [n.pk for n in created if n.pk is not None]
@@ -84,6 +87,14 @@ def notify_many(notices: list[dict]) -> list[Notification]:
     if ids:
         transaction.on_commit(enqueue)
     return created
+
+
+def _languages(user_ids) -> dict[int, str]:
+    """Each person's language for the notices written to them, in one query."""
+    from django.contrib.auth import get_user_model
+
+    return {pk: language_of(person) for pk, person in
+            get_user_model().objects.filter(pk__in=user_ids).only("pk", "language").in_bulk().items()}
 
 
 def shown(user):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from microcred.accounts import policy
 from microcred.accounts.models import EducatorProfile, Membership, Organization, User
@@ -19,6 +20,7 @@ from microcred.catalog import selectors as catalog_selectors
 from microcred.catalog.coverage import UNKNOWN, coverage_for
 from microcred.catalog.models import MicroCredential, MicroCredentialVersion, Stack
 from microcred.core import audit
+from microcred.core.i18n import Later
 
 from .models import Attempt, CoachAssignment, GrowthPlan, PlanItem, PriorityMicroCredential
 from .notifications import notify
@@ -126,7 +128,7 @@ def set_supervisor(*, plan: GrowthPlan, by, supervisor) -> GrowthPlan:
                      data={"supervisor": supervisor.username if supervisor else None})
         if supervisor is not None:
             notify(user=supervisor, kind="plan", url=reverse("earning:plan_for_earner", args=[plan.earner_id]),
-                   message=f"{_name(plan.earner)} named you as supervisor of their growth plan.")
+                   message=Later(gettext_noop("%(name)s named you as supervisor of their growth plan."), name=_name(plan.earner)))
     return plan
 
 
@@ -173,7 +175,7 @@ def propose_item(*, plan: GrowthPlan, by, micro_credential: MicroCredential | No
         audit.record(actor=by, action="plan.item_proposed", target=plan, data={"item": item.pk, "what": label, "guided": guided})
         if guided:
             notify(user=plan.earner, kind="plan", url=reverse("earning:plan"),
-                   message=f"{_name(by)} suggested “{label}” for your growth plan.")
+                   message=Later(gettext_noop("%(name)s suggested “%(what)s” for your growth plan."), name=_name(by), what=label))
     return item
 
 
@@ -193,9 +195,9 @@ def decide_item(*, item: PlanItem, by, approve: bool) -> PlanItem:
         item.save(update_fields=["state", "decided_by"])
         label = _item_label(item)
         audit.record(actor=by, action=f"plan.item_{state}", target=plan, data={"item": item.pk, "what": label})
-        verb = "approved" if approve else "declined"
-        notify(user=plan.earner, kind="plan", url=reverse("earning:plan"),
-               message=f"{_name(by)} {verb} “{label}” on your growth plan.")
+        said = (gettext_noop("%(name)s approved “%(what)s” on your growth plan.") if approve
+                else gettext_noop("%(name)s declined “%(what)s” on your growth plan."))
+        notify(user=plan.earner, kind="plan", url=reverse("earning:plan"), message=Later(said, name=_name(by), what=label))
     return item
 
 

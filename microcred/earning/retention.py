@@ -11,8 +11,11 @@ import logging
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
+
 
 from microcred.accounts.models import Organization
+from microcred.core.i18n import Later, When as _When
 
 from .models import Attempt, Cohort, EvidenceFile
 from .notifications import notify
@@ -89,8 +92,8 @@ def send_deadline_reminders(*, now: dt.datetime | None = None, days: int = 3) ->
         for group in by_earner.values():
             first = group[0]
             titles = ", ".join(f"“{a.version.title}”" for a in group)
-            message = (f"{cohort.name}: submissions close {deadline:%B %-d, %Y at %-I:%M %p}. "
-                       f"Finish and submit {titles}.")
+            message = Later(gettext_noop("%(cohort)s: submissions close %(deadline)s. Finish and submit %(titles)s."),
+                            cohort=cohort.name, deadline=_When(deadline), titles=titles)
             if notify(user=first.earner, kind="deadline", message=message, url=reverse("earning:attempt", args=[first.pk]),
                       dedupe_key=f"cohort-deadline:{cohort.pk}"):
                 sent += 1

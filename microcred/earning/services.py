@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from microcred.accounts import policy
 from microcred.accounts.selectors import member_organization_ids
@@ -15,6 +16,7 @@ from microcred.catalog import selectors as catalog_selectors
 from microcred.catalog.models import EvidenceType, MicroCredential, MicroCredentialVersion, Part, Prompt
 from microcred.catalog.rubrics import passes as rubric_passes
 from microcred.core import audit
+from microcred.core.i18n import Later
 
 from . import selectors
 from .models import (Attempt, CoachAssignment, CoachComment, CoachConversation, Cohort, CriterionResult, Decision, Evidence, EvidenceFile,
@@ -272,7 +274,8 @@ def submit_attempt(*, attempt: Attempt, by, note_to_assessor: str = "") -> Attem
         attempt.save(update_fields=["state", "submitted_at", "updated_at"])
         audit.record(actor=by, action="attempt.submitted", target=attempt, data={"submission": number})
         notify(user=attempt.earner, kind="submitted", url=_attempt_url(attempt),
-               message=f"Submitted “{attempt.version.title}” (submission {number}). You will hear back after assessment.")
+               message=Later(gettext_noop("Submitted “%(title)s” (submission %(number)s). You will hear back after assessment."),
+                             title=attempt.version.title, number=number))
         transaction.on_commit(lambda: attempt_submitted.send(sender=Attempt, attempt_id=attempt.pk, submission_id=submission.pk))
     return attempt
 
@@ -332,7 +335,8 @@ def return_incomplete(*, submission: Submission, by, reason: str) -> Submission:
         attempt.save(update_fields=["state", "updated_at"])
         audit.record(actor=by, action="submission.returned_incomplete", target=attempt, data={"reason": reason.strip()[:2000]})
         notify(user=attempt.earner, kind="feedback", url=_attempt_url(attempt),
-               message=f"Your submission of “{attempt.version.title}” was returned as incomplete: {reason.strip()[:300]}")
+               message=Later(gettext_noop("Your submission of “%(title)s” was returned as incomplete: %(reason)s"),
+                             title=attempt.version.title, reason=reason.strip()[:300]))
     return submission
 
 
@@ -388,9 +392,10 @@ def record_decision(*, submission: Submission, by, levels: dict[int, int], part_
         PartResponse.objects.filter(attempt=attempt, part_id__in=[pid for pid, ok in part_passed.items() if ok]).update(locked=True)
         audit.record(actor=by, action=f"attempt.{decision.result}", target=attempt, data={"submission": submission.number})
         if earned:
-            message = f"You earned “{attempt.version.title}”. Congratulations!"
+            message = Later(gettext_noop("You earned “%(title)s”. Congratulations!"), title=attempt.version.title)
         else:
-            message = f"“{attempt.version.title}”: not yet. Read the feedback, revise the parts that need it and resubmit."
+            message = Later(gettext_noop("“%(title)s”: not yet. Read the feedback, revise the parts that need it and resubmit."),
+                            title=attempt.version.title)
         notify(user=attempt.earner, kind="decision", message=message, url=_attempt_url(attempt))
         result = decision.result
         transaction.on_commit(lambda: attempt_decided.send(sender=Attempt, attempt_id=attempt.pk, submission_id=submission.pk, result=result))
@@ -414,7 +419,8 @@ def add_coach_comment(*, attempt: Attempt, by, text: str, part: Part | None = No
     comment = CoachComment.objects.create(attempt=attempt, author=by, text=text, part=part)
     if not is_earner:
         notify(user=attempt.earner, kind="coach_comment", url=_attempt_url(attempt),
-               message=f"{by.get_full_name() or by.username} commented on “{attempt.version.title}”.")
+               message=Later(gettext_noop("%(name)s commented on “%(title)s”."), name=by.get_full_name() or by.username,
+                             title=attempt.version.title))
     return comment
 
 

@@ -2,8 +2,12 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
+
+from microcred.core.i18n import in_language_of
 
 
 @task()
@@ -27,7 +31,10 @@ def email_notification(notification_id: int) -> None:
         if NotificationEmailOptOut.objects.filter(user_id=n.user_id, kind=n.kind).exists():
             return  # the person chose to see this kind in the app only
         url = f"{settings.SITE_URL}{n.url}" if n.url else settings.SITE_URL
-        send_mail(subject=f"microcred: {n.get_kind_display()}", message=f"{n.message}\n\n{url}\n",
-                  from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[n.user.email])
+        with in_language_of(n.user):  # the notice was written in their language; so is its e-mail
+            subject = _("microcred: %(kind)s") % {"kind": n.get_kind_display()}
+            body = _("%(message)s\n\n%(url)s\n\nChoose which notices you get by e-mail: %(preferences)s\n") % {
+                "message": n.message, "url": url, "preferences": f"{settings.SITE_URL}{reverse('earning:notification_preferences')}"}
+        send_mail(subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[n.user.email])
         n.emailed_at = timezone.now()
         n.save(update_fields=["emailed_at"])

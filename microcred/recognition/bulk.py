@@ -23,9 +23,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 
 from microcred.accounts.models import EducatorProfile, Membership, Organization
 from microcred.catalog.models import Criterion, MicroCredentialVersion
+from microcred.core.i18n import Later
 from microcred.core.models import AuditEvent
 from microcred.credentials.models import ExternalCredential, IssuedCredential
 from microcred.earning.notifications import notify_many
@@ -480,13 +483,13 @@ def _notices(events: list[tuple[str, Award, dict]]) -> list[dict]:
             continue  # not written (another worker granted it first)
         if action == "award.granted":
             out.append({"user_id": award.educator_id, "kind": "award", "url": url, "dedupe_key": f"award-{award.pk}",
-                        "message": _("You have been recognised: “%(name)s”. See what your work is worth.")
-                        % {"name": award.name}})
+                        "message": Later(gettext_noop("You have been recognised: “%(name)s”. See what your work is worth."),
+                                         name=award.name)})
         elif action == "award.withdrawn" and not award.withdrawn_reason.startswith("superseded by"):
             out.append({"user_id": award.educator_id, "kind": "award", "url": url,
                         "dedupe_key": f"award-withdrawn-{award.pk}",
-                        "message": _("Your recognition “%(name)s” was withdrawn: %(reason)s")
-                        % {"name": award.name, "reason": award.withdrawn_reason}})
+                        "message": Later(gettext_noop("Your recognition “%(name)s” was withdrawn: %(reason)s"),
+                                         name=award.name, reason=award.withdrawn_reason)})
     return out
 
 
