@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from microcred.accounts.models import User
 
@@ -24,14 +27,16 @@ def parse_scores(data, parts: list[dict]) -> tuple[dict[int, int], dict[int, str
                 try:
                     levels[c.pk] = int(raw)
                 except ValueError:
-                    errors.append(f"“{c.title}” ({p['part'].title}): choose one of the rubric's levels.")
+                    errors.append(_("“%(criterion)s” (%(part)s): choose one of the rubric's levels.") % {"criterion": c.title, "part": p["part"].title})
             text = data.get(f"comment-{c.pk}") or ""
             if len(text) > COMMENT_MAX:
-                errors.append(f"“{c.title}” ({p['part'].title}): keep the comment under {COMMENT_MAX:,} characters.")
+                errors.append(_("“%(criterion)s” (%(part)s): keep the comment under %(max)s characters.") % {
+                    "criterion": c.title, "part": p["part"].title, "max": number_format(COMMENT_MAX, force_grouping=True)})
             comments[c.pk] = text
         text = data.get(f"feedback-{p['part'].pk}") or ""
         if len(text) > FEEDBACK_MAX:
-            errors.append(f"{p['part'].title}: keep the feedback under {FEEDBACK_MAX:,} characters.")
+            errors.append(_("%(part)s: keep the feedback under %(max)s characters.") % {
+                "part": p["part"].title, "max": number_format(FEEDBACK_MAX, force_grouping=True)})
         feedback[p["part"].pk] = text
     return levels, comments, feedback, errors
 
@@ -47,27 +52,27 @@ def keep_entered(parts: list[dict], levels: dict, comments: dict, feedback: dict
 
 
 class ReleaseForm(forms.Form):
-    reason = forms.CharField(max_length=300, label="Why are you giving this item back?",
-                             error_messages={"required": "Say why you release the item (e.g. a conflict of interest you know of)."})
+    reason = forms.CharField(max_length=300, label=gettext_lazy("Why are you giving this item back?"),
+                             error_messages={"required": gettext_lazy("Say why you release the item (e.g. a conflict of interest you know of).")})
 
 
 class PrecheckForm(forms.Form):
-    complete = forms.TypedChoiceField(choices=[("1", "Complete"), ("0", "Incomplete")], coerce=lambda v: v == "1")
+    complete = forms.TypedChoiceField(choices=[("1", gettext_lazy("Complete")), ("0", gettext_lazy("Incomplete"))], coerce=lambda v: v == "1")
     reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-                             label="What is missing (sent to the earner)")
+                             label=gettext_lazy("What is missing (sent to the earner)"))
 
     def clean(self):
         data = super().clean()
         if data.get("complete") is False and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Say what is missing; the earner reads this.")
+            self.add_error("reason", _("Say what is missing; the earner reads this."))
         return data
 
 
 class ReassignForm(forms.Form):
-    to = forms.ModelChoiceField(queryset=User.objects.none(), label="Reassign to", empty_label="Choose an eligible assessor",
-                                error_messages={"required": "Choose an eligible assessor.",
-                                                "invalid_choice": "That assessor is not eligible for this item."})
-    reason = forms.CharField(max_length=280, error_messages={"required": "Say why the item is reassigned."})
+    to = forms.ModelChoiceField(queryset=User.objects.none(), label=gettext_lazy("Reassign to"), empty_label=gettext_lazy("Choose an eligible assessor"),
+                                error_messages={"required": gettext_lazy("Choose an eligible assessor."),
+                                                "invalid_choice": gettext_lazy("That assessor is not eligible for this item.")})
+    reason = forms.CharField(max_length=280, label=gettext_lazy("Reason"), error_messages={"required": gettext_lazy("Say why the item is reassigned.")})
 
     def __init__(self, *args, eligible=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,10 +81,10 @@ class ReassignForm(forms.Form):
 
 
 class PoolForm(forms.Form):
-    assessor = forms.ModelChoiceField(queryset=User.objects.none(), empty_label="Choose an assessor",
-                                      error_messages={"required": "Choose an assessor of the organization.",
-                                                      "invalid_choice": "That person is not an assessor of the organization, or is already in the pool."})
-    senior = forms.BooleanField(required=False, label="Senior (may adjudicate)")
+    assessor = forms.ModelChoiceField(queryset=User.objects.none(), label=gettext_lazy("Assessor"), empty_label=gettext_lazy("Choose an assessor"),
+                                      error_messages={"required": gettext_lazy("Choose an assessor of the organization."),
+                                                      "invalid_choice": gettext_lazy("That person is not an assessor of the organization, or is already in the pool.")})
+    senior = forms.BooleanField(required=False, label=gettext_lazy("Senior (may adjudicate)"))
 
     def __init__(self, *args, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,5 +93,5 @@ class PoolForm(forms.Form):
 
 
 class AnchorForm(forms.Form):
-    title = forms.CharField(max_length=200, help_text="For the calibration-set manager; never shown while scoring.",
-                            error_messages={"required": "Give the anchor a title."})
+    title = forms.CharField(max_length=200, label=gettext_lazy("Title"), help_text=gettext_lazy("For the calibration-set manager; never shown while scoring."),
+                            error_messages={"required": gettext_lazy("Give the anchor a title.")})

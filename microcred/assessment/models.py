@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.models import Organization
 from microcred.catalog.models import Criterion, MicroCredential, MicroCredentialVersion, Part, RubricLevel
@@ -49,9 +50,9 @@ class Qualification(models.Model):
     """An assessor in the pool of one MC: trained, then certified by calibration; paused when drifting."""
 
     class Status(models.TextChoices):
-        TRAINING = "training", "In training (not yet certified)"
-        CERTIFIED = "certified", "Certified"
-        PAUSED = "paused", "Paused — recalibration needed"
+        TRAINING = "training", _("In training (not yet certified)")
+        CERTIFIED = "certified", _("Certified")
+        PAUSED = "paused", _("Paused — recalibration needed")
 
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="qualifications")
     micro_credential = models.ForeignKey(MicroCredential, on_delete=models.CASCADE, related_name="qualifications")
@@ -100,13 +101,13 @@ class Review(models.Model):
     """One submission's way through assessment."""
 
     class Stage(models.TextChoices):
-        PRECHECK = "precheck", "Pre-check"
-        FIRST = "first", "First scoring"
-        SECOND = "second", "Second scoring"
-        ADJUDICATION = "adjudication", "Adjudication"
-        DECIDED = "decided", "Decided"
-        RETURNED = "returned", "Returned incomplete"
-        WITHDRAWN = "withdrawn", "Withdrawn by the earner"
+        PRECHECK = "precheck", _("Pre-check")
+        FIRST = "first", _("First scoring")
+        SECOND = "second", _("Second scoring")
+        ADJUDICATION = "adjudication", _("Adjudication")
+        DECIDED = "decided", _("Decided")
+        RETURNED = "returned", _("Returned incomplete")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the earner")
 
     submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="review")
     micro_credential = models.ForeignKey(MicroCredential, on_delete=models.PROTECT, related_name="reviews")
@@ -124,17 +125,17 @@ class Review(models.Model):
 
 class Assignment(models.Model):
     class Role(models.TextChoices):
-        PRECHECK = "precheck", "Pre-check"
-        FIRST = "first", "First"
-        SECOND = "second", "Second"
-        ADJUDICATOR = "adjudicator", "Adjudicator"
-        CHECK = "check", "Check (seeded, known scores)"
-        CALIBRATION = "calibration", "Calibration"
+        PRECHECK = "precheck", _("Pre-check")
+        FIRST = "first", _("First")
+        SECOND = "second", _("Second")
+        ADJUDICATOR = "adjudicator", _("Adjudicator")
+        CHECK = "check", _("Check (seeded, known scores)")
+        CALIBRATION = "calibration", _("Calibration")
 
     class State(models.TextChoices):
-        ASSIGNED = "assigned", "Assigned"
-        SCORED = "scored", "Scored"
-        RELEASED = "released", "Released"
+        ASSIGNED = "assigned", _("Assigned")
+        SCORED = "scored", _("Scored")
+        RELEASED = "released", _("Released")
 
     review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.CASCADE, related_name="assignments")
     anchor_item = models.ForeignKey(AnchorItem, null=True, blank=True, on_delete=models.CASCADE, related_name="assignments")

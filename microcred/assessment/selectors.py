@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from microcred.accounts import policy as authz  # who may do what (local "policy" names are IssuerPolicy rows)
-from microcred.catalog.models import MicroCredentialVersion
+from microcred.catalog import translation as content_translation
+from microcred.catalog.models import MicroCredentialVersion, Part
 from microcred.earning.selectors import neutral_file_name
 
 from .models import AnchorItem, AnchorScore, Assignment, DriftFlag, IssuerPolicy, Qualification, Review, Score, ScoringPolicy
@@ -46,13 +49,33 @@ def assignment_for(*, user, assignment_id: int) -> Assignment:
     return a
 
 
-def blind_view(assignment: Assignment) -> dict:
-    """What an assessor sees: the MC's parts, prompts, rubric and the evidence — never who, where, or others' scores."""
+def _reader_language(language: str | None = None) -> str:
+    return (language or get_language() or content_translation.SOURCE_LANGUAGE).split("-")[0]
+
+
+def localized_title(version, language: str | None = None) -> tuple[str, str]:
+    """(title, language it is in) of ``version`` for the reader: its translation's title where there is one. Reads
+    ``version.translations`` (prefetch it) and never the parts, so a list of versions costs no query per row."""
+    language = _reader_language(language)
+    if language != content_translation.SOURCE_LANGUAGE:
+        for t in version.translations.all():
+            title = content_translation.value_at(t.content or {}, ("title",)) if t.language == language else ""
+            if title:
+                return title, language
+    return version.title, content_translation.SOURCE_LANGUAGE
+
+
+def blind_view(assignment: Assignment, language: str | None = None) -> dict:
+    """What an assessor sees: the MC's parts, prompts, rubric and the evidence — never who, where, or others' scores.
+    The MC's content is in the reader's language where the MC is translated (``content_language`` on each object)."""
     snapshot = assignment.review.submission.snapshot if assignment.review_id else assignment.anchor_item.snapshot
     version = assignment.review.version if assignment.review_id else assignment.anchor_item.version
+    prefetch_related_objects([version], "translations", Prefetch("parts", queryset=Part.objects.prefetch_related(
+        "prompts", "rubric__levels", "rubric__criteria__descriptors")))
+    content_translation.localize(version, _reader_language(language))
     by_part = {p["part_id"]: p for p in snapshot.get("parts", [])}
     parts = []
-    for part in version.parts.prefetch_related("prompts", "rubric__levels", "rubric__criteria__descriptors"):
+    for part in version.parts.all():
         snap = by_part.get(part.pk, {"evidence": [], "locked": False})
         prompts = []
         for prompt in part.prompts.all():
@@ -63,13 +86,17 @@ def blind_view(assignment: Assignment) -> dict:
         levels = list(part.rubric.levels.all())
         criteria = []
         for c in part.rubric.criteria.all():
-            texts = {d.level_id: d.text for d in c.descriptors.all()}
-            criteria.append({"criterion": c, "cells": [{"level": lvl, "text": texts.get(lvl.pk, "")} for lvl in levels]})
+            texts = {d.level_id: d for d in c.descriptors.all()}
+            criteria.append({"criterion": c, "cells": [
+                {"level": lvl, "text": texts[lvl.pk].text if lvl.pk in texts else "",
+                 "lang": getattr(texts.get(lvl.pk), "content_language", content_translation.SOURCE_LANGUAGE)}
+                for lvl in levels]})
         parts.append({"part": part, "prompts": prompts, "locked": snap.get("locked", False), "levels": levels, "criteria": criteria,
                       "quiz": snap.get("quiz")})
     note = assignment.review.submission.note_to_assessor if assignment.review_id else ""
-    return {"title": version.title, "version": version.number, "parts": parts, "note_to_assessor": note,
-            "role": assignment.get_role_display() if assignment.role not in ("check",) else "First"}
+    return {"title": version.title, "title_lang": version.content_language, "version": version.number, "parts": parts,
+            "note_to_assessor": note,
+            "role": assignment.get_role_display() if assignment.role not in ("check",) else _("First")}
 
 
 def my_queue(user):
@@ -111,8 +138,9 @@ def item_summary(assignment: Assignment, now=None) -> dict:
     now = now or timezone.now()
     version = assignment.review.version if assignment.review_id else assignment.anchor_item.version
     due = _due_at(assignment)
-    role = "First" if assignment.role == Assignment.Role.CHECK else assignment.get_role_display()
-    return {"assignment": assignment, "id": assignment.pk, "role": role, "title": version.title,
+    role = _("First") if assignment.role == Assignment.Role.CHECK else assignment.get_role_display()
+    title, title_lang = localized_title(version)
+    return {"assignment": assignment, "id": assignment.pk, "role": role, "title": title, "title_lang": title_lang,
             "micro_credential": version.micro_credential.slug, "due_at": due, "overdue": due < now,
             "precheck": assignment.role == Assignment.Role.PRECHECK, "state": assignment.state}
 
@@ -121,7 +149,8 @@ def queue_rows(user) -> list[dict]:
     """The assessor's open items (calibration items are listed with their pool instead)."""
     now = timezone.now()
     items = my_queue(user).exclude(role=Assignment.Role.CALIBRATION).select_related(
-        "review__version__micro_credential", "anchor_item__version__micro_credential", "anchor_item__micro_credential")
+        "review__version__micro_credential", "anchor_item__version__micro_credential", "anchor_item__micro_credential") \
+        .prefetch_related("review__version__translations", "anchor_item__version__translations")
     return [item_summary(a, now) for a in items]
 
 
@@ -130,15 +159,18 @@ def pools_for(user) -> list[dict]:
     rows = []
     # The MC's scoring policy comes in the same query (the certification bar shown beside the last agreement).
     quals = Qualification.objects.filter(assessor=user).select_related(
-        "micro_credential__current_version", "micro_credential__scoring_policy").order_by("micro_credential__slug")
+        "micro_credential__current_version", "micro_credential__scoring_policy").order_by("micro_credential__slug") \
+        .prefetch_related("micro_credential__current_version__translations")
     default_bar = ScoringPolicy._meta.get_field("certification_bar").default
     for q in quals:
         scoring = getattr(q.micro_credential, "scoring_policy", None)  # none yet: the model default applies
         calibration = list(Assignment.objects.filter(assessor=user, role=Assignment.Role.CALIBRATION, state=Assignment.State.ASSIGNED,
                                                      anchor_item__micro_credential=q.micro_credential).order_by("id"))
+        title, title_lang = (localized_title(q.micro_credential.current_version) if q.micro_credential.current_version_id
+                             else (q.micro_credential.slug, ""))
         rows.append({"qualification": q, "micro_credential": q.micro_credential, "certified": is_certified(q),
                      "calibration_items": calibration, "bar": scoring.certification_bar if scoring else default_bar,
-                     "title": q.micro_credential.current_version.title if q.micro_credential.current_version_id else q.micro_credential.slug})
+                     "title": title, "title_lang": title_lang})
     return rows
 
 
@@ -153,6 +185,28 @@ def _calibration_batch(assignment: Assignment) -> tuple[Qualification | None, li
     if q is not None and q.calibration_started_at:
         batch = batch.filter(assigned_at__gte=q.calibration_started_at)
     return q, list(batch.order_by("id"))
+
+
+def _localize_rows(rows: list[dict], version_id: int) -> None:
+    """The calibration comparison's part, criterion and level names in the reader's language (one query)."""
+    language = _reader_language()
+    content = {}
+    if language != content_translation.SOURCE_LANGUAGE:
+        from microcred.catalog.models import VersionTranslation
+
+        found = VersionTranslation.objects.filter(version_id=version_id, language=language).first()
+        content = (found.content if found else None) or {}
+    value_at = content_translation.value_at
+    for r in rows:
+        p, c = str(r["part"].position), str(r["criterion"].position)
+        shown = [(r["part"], "title", ("parts", p, "title")), (r["criterion"], "title", ("rubrics", p, "criteria", c, "title"))]
+        shown += [(lvl, "name", ("rubrics", p, "levels", str(lvl.position))) for lvl in (r["agreed"], r["mine"]) if lvl is not None]
+        for obj, attribute, path in shown:
+            text = value_at(content, path)
+            if text:
+                setattr(obj, attribute, text)
+                obj._localized_language = language  # display only: catalog.translation refuses to save it
+            obj.content_language = language if text else content_translation.SOURCE_LANGUAGE
 
 
 def calibration_feedback(assignment: Assignment) -> dict | None:
@@ -181,6 +235,7 @@ def calibration_feedback(assignment: Assignment) -> dict | None:
         out["rows"].append({"part": anchor.criterion.rubric.part, "criterion": anchor.criterion, "agreed": anchor.level,
                             "mine": own.level if own else None,
                             "agrees": own is not None and own.level.position == anchor.level.position})
+    _localize_rows(out["rows"], assignment.anchor_item.version_id)
     out["matched"], out["criteria"] = sum(1 for r in out["rows"] if r["agrees"]), len(out["rows"])
     if out["done"]:
         # The whole round, as services._after_anchor_scored counted it.

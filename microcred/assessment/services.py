@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from microcred.accounts import policy as authz  # who may do what (local "policy" names are IssuerPolicy rows)
 from microcred.accounts.models import Membership, Organization
@@ -30,12 +31,12 @@ _random = random.SystemRandom()
 # --- Policies ----------------------------------------------------------------------------------
 
 def scoring_policy(micro_credential: MicroCredential) -> ScoringPolicy:
-    policy, _ = ScoringPolicy.objects.get_or_create(micro_credential=micro_credential)
+    policy, _created = ScoringPolicy.objects.get_or_create(micro_credential=micro_credential)
     return policy
 
 
 def issuer_policy(micro_credential: MicroCredential) -> IssuerPolicy:
-    policy, _ = IssuerPolicy.objects.get_or_create(organization=micro_credential.owner)
+    policy, _created = IssuerPolicy.objects.get_or_create(organization=micro_credential.owner)
     return policy
 
 
@@ -45,7 +46,7 @@ def add_to_pool(*, assessor, micro_credential: MicroCredential, organization: Or
     """Put an assessor in an MC's pool (in training until calibrated). Issuer admins of the MC's owner only."""
     _check_issuer_admin(by, micro_credential)
     if not authz.is_assessor_of(assessor, organization):
-        raise ValidationError({"assessor": [f"{assessor} is not an assessor of {organization}."]})
+        raise ValidationError({"assessor": [_("%(assessor)s is not an assessor of %(organization)s.") % {"assessor": assessor, "organization": organization}]})
     q, created = Qualification.objects.get_or_create(assessor=assessor, micro_credential=micro_credential,
                                                      defaults={"organization": organization, "senior": senior})
     if not created and q.senior != senior:
@@ -178,9 +179,9 @@ def claim(*, review: Review, by) -> Assignment:
         review = Review.objects.select_for_update().get(pk=review.pk)
         role = _needed_role(review)
         if role is None:
-            raise ValidationError("Someone already has this item.")
+            raise ValidationError(_("Someone already has this item."))
         if by not in eligible_assessors(review, role=role):
-            raise PermissionDenied("You are not eligible for this item (certification, seniority or a conflict of interest).")
+            raise PermissionDenied(_("You are not eligible for this item (certification, seniority or a conflict of interest)."))
         assignment = Assignment.objects.create(review=review, assessor=by, role=role)
         audit.record(actor=by, action="assignment.claimed", target=review, data={"role": role})
     return assignment
@@ -193,7 +194,7 @@ def release(*, assignment: Assignment, by, reason: str = "") -> Assignment:
         if assignment.assessor_id != by.pk:
             _check_issuer_admin(by, assignment.review.micro_credential if assignment.review else assignment.anchor_item.micro_credential)
         if assignment.state != A.State.ASSIGNED:
-            raise ValidationError("Only an item not yet scored can be released.")
+            raise ValidationError(_("Only an item not yet scored can be released."))
         assignment.state, assignment.released_reason = A.State.RELEASED, reason.strip()[:300]
         assignment.save(update_fields=["state", "released_reason"])
         audit.record(actor=by, action="assignment.released", target=assignment.review or assignment.anchor_item,
@@ -206,17 +207,17 @@ def release(*, assignment: Assignment, by, reason: str = "") -> Assignment:
 def reassign(*, assignment: Assignment, to, by, reason: str) -> Assignment:
     """An issuer admin moves an item to a named eligible assessor (e.g. overdue)."""
     if not reason.strip():
-        raise ValidationError({"reason": ["Say why the item is reassigned."]})
+        raise ValidationError({"reason": [_("Say why the item is reassigned.")]})
     review = assignment.review
     _check_issuer_admin(by, review.micro_credential)
     with transaction.atomic():
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if assignment.state != A.State.ASSIGNED:
-            raise ValidationError("Only an item not yet scored can be reassigned.")
+            raise ValidationError(_("Only an item not yet scored can be reassigned."))
         assignment.state, assignment.released_reason = A.State.RELEASED, f"reassigned: {reason.strip()[:280]}"
         assignment.save(update_fields=["state", "released_reason"])
         if to not in eligible_assessors(review, role=assignment.role):
-            raise ValidationError({"to": [f"{to} is not eligible (certification, seniority or a conflict of interest)."]})
+            raise ValidationError({"to": [_("%(assessor)s is not eligible (certification, seniority or a conflict of interest).") % {"assessor": to}]})
         new = Assignment.objects.create(review=review, assessor=to, role=assignment.role)
         audit.record(actor=by, action="assignment.reassigned", target=review, data={"from": assignment.assessor_id, "to": to.pk, "reason": reason.strip()[:300]})
     return new
@@ -280,16 +281,16 @@ def submit_scores(*, assignment: Assignment, by, levels: dict[int, int], comment
         if assignment.state == A.State.SCORED:
             return assignment  # double click
         if assignment.state != A.State.ASSIGNED:
-            raise ValidationError("This item was released or reassigned; it is no longer yours to score.")
+            raise ValidationError(_("This item was released or reassigned; it is no longer yours to score."))
         if assignment.role == A.Role.PRECHECK:
-            raise ValidationError("A pre-check is completed with complete / incomplete, not scores.")
+            raise ValidationError(_("A pre-check is completed with complete / incomplete, not scores."))
         rows = []
         for part, criterion in _criteria_to_score(assignment):
             position = levels.get(criterion.pk)
             level = next((lvl for lvl in part.rubric.levels.all() if lvl.position == position), None) \
                 if isinstance(position, int) and not isinstance(position, bool) else None
             if level is None:
-                raise ValidationError({"levels": [f"“{criterion.title}” ({part.title}): choose one of the rubric's levels."]})
+                raise ValidationError({"levels": [_("“%(criterion)s” (%(part)s): choose one of the rubric's levels.") % {"criterion": criterion.title, "part": part.title}]})
             rows.append(Score(assignment=assignment, criterion=criterion, level=level, comment=(comments.get(criterion.pk) or "")[:5000]))
         Score.objects.bulk_create(rows)
         PartNote.objects.bulk_create([PartNote(assignment=assignment, part_id=pid, feedback=text[:20000])
@@ -395,7 +396,7 @@ def precheck(*, assignment: Assignment, by, complete: bool, reason: str = "") ->
         if assignment.assessor_id != by.pk or assignment.role != A.Role.PRECHECK:
             raise PermissionDenied("This pre-check is assigned to someone else.")
         if assignment.state != A.State.ASSIGNED:
-            raise ValidationError("This pre-check is already done.")
+            raise ValidationError(_("This pre-check is already done."))
         review = Review.objects.select_for_update().get(pk=assignment.review_id)
         assignment.state, assignment.scored_at = A.State.SCORED, timezone.now()
         assignment.save(update_fields=["state", "scored_at"])
@@ -432,7 +433,7 @@ def start_calibration(*, assessor, micro_credential: MicroCredential) -> list[As
         raise PermissionDenied("You are not in the assessor pool of this micro-credential.")
     items = list(AnchorItem.objects.filter(micro_credential=micro_credential, in_calibration_set=True))
     if not items:
-        raise ValidationError("This micro-credential has no calibration set yet; ask its issuer.")
+        raise ValidationError(_("This micro-credential has no calibration set yet; ask its issuer."))
     with transaction.atomic():
         Assignment.objects.filter(assessor=assessor, role=A.Role.CALIBRATION, state=A.State.ASSIGNED,
                                   anchor_item__micro_credential=micro_credential).update(state=A.State.RELEASED, released_reason="restarted")
@@ -527,7 +528,7 @@ def create_anchor_from_submission(*, submission: Submission, by, title: str, lev
     mc = submission.attempt.micro_credential
     _check_issuer_admin(by, mc)
     if not title.strip():
-        raise ValidationError({"title": ["Give the anchor a title."]})
+        raise ValidationError({"title": [_("Give the anchor a title.")]})
     from .models import AnchorScore
 
     with transaction.atomic():
@@ -537,7 +538,7 @@ def create_anchor_from_submission(*, submission: Submission, by, title: str, lev
             for c in part.rubric.criteria.all():
                 level = next((lvl for lvl in part.rubric.levels.all() if lvl.position == levels.get(c.pk)), None)
                 if level is None:
-                    raise ValidationError({"levels": [f"“{c.title}”: give the agreed level."]})
+                    raise ValidationError({"levels": [_("“%(criterion)s”: give the agreed level.") % {"criterion": c.title}]})
                 AnchorScore.objects.create(item=item, criterion=c, level=level)
         audit.record(actor=by, action="anchor.created", target=item)
     return item

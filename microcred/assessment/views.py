@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from microcred.accounts import policy as authz  # who may do what (local "policy" names are IssuerPolicy rows)
@@ -15,7 +16,7 @@ from microcred.catalog.models import MicroCredential
 from microcred.core.validation import messages_of
 from . import selectors, services
 from .forms import AnchorForm, PoolForm, PrecheckForm, ReassignForm, ReleaseForm, keep_entered, parse_scores
-from .models import Assignment, Review
+from .models import Assignment, Qualification, Review
 
 A = Assignment
 
@@ -44,7 +45,7 @@ def next_item(request):
     _require_assessor(request.user)
     assignment = services.next_item(assessor=request.user)
     if assignment is None:
-        messages.info(request, "Nothing to score right now. Check back later.")
+        messages.info(request, _("Nothing to score right now. Check back later."))
         return redirect("assessment:queue")
     return redirect("assessment:item", pk=assignment.pk)
 
@@ -61,8 +62,10 @@ def start_calibration(request, slug):
         for m in messages_of(exc):
             messages.error(request, m)
         return redirect("assessment:queue")
-    messages.success(request, f"Calibration started: {len(made)} item{'s' if len(made) != 1 else ''} to score. "
-                              "You are certified when your scores agree with the agreed scores often enough.")
+    messages.success(request, ngettext(
+        "Calibration started: %(n)s item to score. You are certified when your scores agree with the agreed scores often enough.",
+        "Calibration started: %(n)s items to score. You are certified when your scores agree with the agreed scores often enough.",
+        len(made)) % {"n": len(made)})
     return redirect("assessment:item", pk=made[0].pk)
 
 
@@ -93,7 +96,7 @@ def item(request, pk):
     if request.method != "POST":
         return _render_item(request, assignment)
     if assignment.role == A.Role.PRECHECK:
-        return _render_item(request, assignment, errors=["A pre-check is completed with complete / incomplete, not scores."])
+        return _render_item(request, assignment, errors=[_("A pre-check is completed with complete / incomplete, not scores.")])
     parts = selectors.blind_view(assignment)["parts"]
     levels, comments, feedback, errors = parse_scores(request.POST, parts)
     if not errors:
@@ -105,7 +108,7 @@ def item(request, pk):
             if assignment.role == A.Role.CALIBRATION:  # calibration teaches: show the agreed scores beside these
                 messages.success(request, _("Scores saved. Compare them with the agreed scores below."))
                 return redirect("assessment:item", pk=assignment.pk)
-            messages.success(request, "Scores saved. Thank you.")
+            messages.success(request, _("Scores saved. Thank you."))
             return redirect("assessment:queue")
     return _render_item(request, assignment, errors=errors, entered=(levels, comments, feedback))
 
@@ -121,7 +124,7 @@ def release(request, pk):
         services.release(assignment=assignment, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
         return _render_item(request, assignment, errors=messages_of(exc), release_form=form)
-    messages.success(request, "Item released; it goes to another assessor.")
+    messages.success(request, _("Item released; it goes to another assessor."))
     return redirect("assessment:queue")
 
 
@@ -139,15 +142,16 @@ def precheck(request, pk):
         services.precheck(assignment=assignment, by=request.user, complete=complete, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
         return _render_item(request, assignment, errors=messages_of(exc), precheck_form=form)
-    messages.success(request, "Sent to scoring." if complete else "Returned to the earner with your reason.")
+    messages.success(request, _("Sent to scoring.") if complete else _("Returned to the earner with your reason."))
     return redirect("assessment:queue")
 
 
 # --- Issuer ----------------------------------------------------------------------------------------
 
-FIGURES = [("exact_agreement", "Exact agreement"), ("adjacent_agreement", "Adjacent agreement (within one level)"),
-           ("cohen_kappa", "Cohen's kappa"), ("quadratic_weighted_kappa", "Quadratic weighted kappa"),
-           ("krippendorff_alpha", "Krippendorff's alpha (ordinal)"), ("gwet_ac1", "Gwet's AC1"), ("pass_rate", "Pass rate")]
+FIGURES = [("exact_agreement", gettext_lazy("Exact agreement")), ("adjacent_agreement", gettext_lazy("Adjacent agreement (within one level)")),
+           ("cohen_kappa", gettext_lazy("Cohen's kappa")), ("quadratic_weighted_kappa", gettext_lazy("Quadratic weighted kappa")),
+           ("krippendorff_alpha", gettext_lazy("Krippendorff's alpha (ordinal)")), ("gwet_ac1", gettext_lazy("Gwet's AC1")),
+           ("pass_rate", gettext_lazy("Pass rate"))]
 
 
 def _require_issuer(user) -> None:
@@ -174,7 +178,9 @@ def _section(mc) -> dict:
     # n: criterion pairs for agreement statistics, double-scored reviews for AC1 (pass/fail), decided reviews for the pass rate.
     n_of = {"gwet_ac1": raw.get("n_reviews"), "pass_rate": health["decided"]}
     figures = [{"label": label, "value": raw.get(key), "n": n_of.get(key, raw.get("n_pairs"))} for key, label in FIGURES]
-    per_assessor = [{**row, "name": names.get(row["assessor_id"], ""), "flag": flags.get(row["assessor_id"])}
+    statuses = dict(Qualification.Status.choices)
+    per_assessor = [{**row, "name": names.get(row["assessor_id"], ""), "flag": flags.get(row["assessor_id"]),
+                     "status": statuses.get(row["status"], _("not in the pool"))}
                     for row in reliability.per_assessor(micro_credential=mc)]
     overdue = [{"assignment": a, "form": ReassignForm(eligible=services.eligible_assessors(a.review, role=a.role), prefix=f"r{a.pk}")}
                for a in selectors.overdue_assignments(mc)]
@@ -217,7 +223,7 @@ def reassign(request, pk):
         for m in messages_of(exc):
             messages.error(request, m)
         return redirect("assessment:issuer_mc", slug=mc.slug)
-    messages.success(request, "Item reassigned.")
+    messages.success(request, _("Item reassigned."))
     return redirect("assessment:issuer_mc", slug=mc.slug)
 
 
@@ -237,7 +243,8 @@ def add_to_pool(request, slug):
         for m in messages_of(exc):
             messages.error(request, m)
         return redirect("assessment:issuer_mc", slug=mc.slug)
-    messages.success(request, f"{q.assessor.get_full_name() or q.assessor.username} is in the pool; they score once calibrated.")
+    messages.success(request, _("%(name)s is in the pool; they score once calibrated.") % {
+        "name": q.assessor.get_full_name() or q.assessor.username})
     return redirect("assessment:issuer_mc", slug=mc.slug)
 
 
@@ -259,7 +266,7 @@ def anchor_new(request, pk):
                 if raw.isdigit():
                     levels[row["criterion"].pk] = int(raw)
                 elif raw:
-                    errors.append(f"“{row['criterion'].title}”: give the agreed level.")
+                    errors.append(_("“%(criterion)s”: give the agreed level.") % {"criterion": row["criterion"].title})
         if form.is_valid() and not errors:
             try:
                 services.create_anchor_from_submission(submission=review.submission, by=request.user, title=form.cleaned_data["title"],
@@ -267,7 +274,7 @@ def anchor_new(request, pk):
             except ValidationError as exc:
                 errors = messages_of(exc)
             else:
-                messages.success(request, f"Anchor “{form.cleaned_data['title']}” added to the calibration set.")
+                messages.success(request, _("Anchor “%(title)s” added to the calibration set.") % {"title": form.cleaned_data["title"]})
                 return redirect("assessment:issuer_mc", slug=mc.slug)
         errors = _form_errors(form) + errors
         grid = selectors.rubric_grid(review.version, levels)

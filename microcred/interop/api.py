@@ -10,6 +10,7 @@ import logging
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -56,7 +57,7 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
 class InsufficientScope(exceptions.PermissionDenied):
     def __init__(self, scope: str):
-        super().__init__(f"The access token does not grant the scope this operation needs: {scope}")
+        super().__init__(_("The access token does not grant the scope this operation needs: %(scope)s") % {"scope": scope})
         self.scope = scope
 
 
@@ -111,7 +112,7 @@ class OB3View(APIView):
             content_type = (request.content_type or "").split(";")[0].strip().lower()
             if content_type not in allowed:  # never hand a form or multipart body to the token check
                 raise exceptions.UnsupportedMediaType(content_type or "none", detail=(
-                    f"Send the body as {' or '.join(allowed)}."))
+                    _("Send the body as %(types)s.") % {"types": " or ".join(allowed)}))
             _body(request, limit)
         super().initial(request, *args, **kwargs)
 
@@ -120,7 +121,7 @@ class OB3View(APIView):
         if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
             supplied = self.request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer ")
             challenge = realm + (', error="invalid_token"' if supplied else "")
-            return _error(401, "A valid access token is required (Authorization: Bearer …).", ob3.UNAUTHORIZED,
+            return _error(401, _("A valid access token is required (Authorization: Bearer …)."), ob3.UNAUTHORIZED,
                           {"WWW-Authenticate": challenge})
         if isinstance(exc, InsufficientScope):
             return _error(403, str(exc.detail), ob3.FORBIDDEN,
@@ -136,13 +137,13 @@ class OB3View(APIView):
         if isinstance(exc, (exceptions.ParseError, exceptions.ValidationError)):
             return _error(400, str(exc.detail), ob3.INVALID_DATA)
         if isinstance(exc, DjangoValidationError):
-            return _error(400, " ".join(exc.messages) or "The request is not valid.", ob3.INVALID_DATA)
+            return _error(400, " ".join(exc.messages) or _("The request is not valid."), ob3.INVALID_DATA)
         if isinstance(exc, (Http404, exceptions.NotFound)):
-            return _error(404, "Not found.", ob3.NOT_FOUND)
+            return _error(404, _("Not found."), ob3.NOT_FOUND)
         if isinstance(exc, exceptions.Throttled):
             return _error(429, str(exc.detail), "server_busy")
         log.exception("Open Badges API request failed")
-        return _error(500, "The server could not answer this request.", ob3.INTERNAL)
+        return _error(500, _("The server could not answer this request."), ob3.INTERNAL)
 
 
 def _int(request, name: str, default: int, minimum: int, maximum: int | None = None) -> int:
@@ -192,15 +193,15 @@ class CredentialsView(OB3View):
         if content_type == "text/plain":
             text = body.decode("utf-8", errors="replace").strip()
             if text.startswith("{"):
-                raise exceptions.ParseError("A text/plain body must be a compact JWS (VC-JWT); send JSON as "
-                                            "application/json.")
+                raise exceptions.ParseError(_("A text/plain body must be a compact JWS (VC-JWT); send JSON as "
+                                              "application/json."))
         else:
             try:
                 echoed = json.loads(body.decode("utf-8-sig"))
             except (UnicodeDecodeError, ValueError, RecursionError):
-                raise exceptions.ParseError("The body is not JSON; send a VC-JWT as text/plain.") from None
+                raise exceptions.ParseError(_("The body is not JSON; send a VC-JWT as text/plain.")) from None
             if not isinstance(echoed, dict):
-                raise exceptions.ParseError("The body must be a credential (a JSON object).")
+                raise exceptions.ParseError(_("The body must be a credential (a JSON object)."))
         record, created = services.upsert_credential(earner=request.user, data=body)
         status = 201 if created else 200
         if content_type == "text/plain":
@@ -214,12 +215,12 @@ def _body(request, limit: int) -> bytes:
     except ValueError:
         declared = 0
     if declared > limit:
-        raise PayloadTooLarge(f"The request body is larger than {limit:,} bytes.")
+        raise PayloadTooLarge(_("The request body is larger than %(limit)s bytes.") % {"limit": f"{limit:,}"})
     body = request._request.body
     if len(body) > limit:
-        raise PayloadTooLarge(f"The request body is larger than {limit:,} bytes.")
+        raise PayloadTooLarge(_("The request body is larger than %(limit)s bytes.") % {"limit": f"{limit:,}"})
     if not body.strip():
-        raise exceptions.ParseError("The request body is empty.")
+        raise exceptions.ParseError(_("The request body is empty."))
     return body
 
 

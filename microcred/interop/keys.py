@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from microcred.accounts import policy
 from microcred.core import audit
@@ -70,7 +71,7 @@ def _generate(algorithm: str) -> tuple[dict, bytes]:
         jwk = {"kty": "EC", "crv": "P-256", "x": _b64url(_int_bytes(numbers.x, 32)),
                "y": _b64url(_int_bytes(numbers.y, 32))}
     else:
-        raise ValidationError(f"Unknown algorithm “{algorithm}”: use RS256 or ES256.")
+        raise ValidationError(_("Unknown algorithm “%(algorithm)s”: use RS256 or ES256.") % {"algorithm": algorithm})
     raw = private.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
     return jwk, raw
@@ -78,12 +79,13 @@ def _generate(algorithm: str) -> tuple[dict, bytes]:
 
 def _check(by) -> None:
     if not policy.can_manage_integration_keys(by):
-        raise PermissionDenied("Only platform admins manage integration keys.")
+        raise PermissionDenied(_("Only platform admins manage integration keys."))
 
 
 def _purpose(value: str) -> str:
     if value not in IntegrationKey.Purpose.values:
-        raise ValidationError(f"Unknown purpose “{value}”: use one of {', '.join(IntegrationKey.Purpose.values)}.")
+        raise ValidationError(_("Unknown purpose “%(purpose)s”: use one of %(known)s.") % {
+            "purpose": value, "known": ", ".join(IntegrationKey.Purpose.values)})
     return value
 
 
@@ -141,7 +143,7 @@ def revoke_key(*, key: IntegrationKey, by, reason: str) -> IntegrationKey:
     _check(by)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("Say why the key is revoked.")
+        raise ValidationError(_("Say why the key is revoked."))
     with transaction.atomic():
         key = IntegrationKey.objects.select_for_update().get(pk=key.pk)
         if key.status == S.REVOKED:
@@ -170,7 +172,7 @@ def active_key(purpose: str) -> IntegrationKey | None:
 def private_key(key: IntegrationKey):
     """The decrypted private key of an active key, for the integration that signs with it (never served)."""
     if key.status != S.ACTIVE:
-        raise ValidationError(f"Integration key {key.kid} is {key.status} and may not sign.")
+        raise ValidationError(_("Integration key %(kid)s is %(status)s and may not sign.") % {"kid": key.kid, "status": key.status})
     return serialization.load_der_private_key(decrypt_secret(key.encrypted_private_key, purpose=KEY_PURPOSE),
                                               password=None)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import Application
 
 
@@ -45,18 +46,18 @@ class IntegrationKey(models.Model):
     ``/interop/jwks.json`` while the key is active or replaced-but-published."""
 
     class Purpose(models.TextChoices):
-        LTI = "lti", "LTI 1.3 tool"
-        WEBHOOK = "webhook", "Webhook signing"
+        LTI = "lti", _("LTI 1.3 tool")
+        WEBHOOK = "webhook", _("Webhook signing")
 
     class Algorithm(models.TextChoices):
         RS256 = "RS256", "RS256 (RSA 2048, PKCS#1 v1.5 with SHA-256)"
         ES256 = "ES256", "ES256 (P-256 with SHA-256)"
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active: signs, published"
-        REPLACED = "replaced", "Replaced by a rotation: signs nothing, still published"
-        RETIRED = "retired", "Retired: signs nothing, no longer published"
-        REVOKED = "revoked", "Revoked: compromised, no longer published"
+        ACTIVE = "active", _("Active: signs, published")
+        REPLACED = "replaced", _("Replaced by a rotation: signs nothing, still published")
+        RETIRED = "retired", _("Retired: signs nothing, no longer published")
+        REVOKED = "revoked", _("Revoked: compromised, no longer published")
 
     # The RFC 7638 thumbprint of the public JWK: stable, unique, and says nothing about the installation.
     kid = models.CharField(max_length=64, unique=True)

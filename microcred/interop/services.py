@@ -6,6 +6,7 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from oauth2_provider.generators import generate_client_id, generate_client_secret
 from oauth2_provider.models import (get_access_token_model, get_application_model, get_grant_model,
                                     get_refresh_token_model)
@@ -76,7 +77,7 @@ def revoke_client_access(*, user, application_id) -> int:
     """End every grant and token ``user`` gave the client. Other people's tokens are untouched. Safe to repeat:
     a second call revokes nothing and records nothing. Returns how many tokens and grants ended."""
     if not policy.can_revoke_client_access(user, application_id):
-        raise PermissionDenied("Sign in to manage your connected apps.")
+        raise PermissionDenied(_("Sign in to manage your connected apps."))
     application = get_application_model().objects.filter(pk=application_id).first()
     if application is None:
         return 0
@@ -102,7 +103,7 @@ def upsert_credential(*, earner, data) -> tuple[object, bool]:
     try:
         kind, value = parse_input(data)
     except ValueError as error:
-        raise ValidationError({"document": [f"Not a credential: {error}"]}) from None
+        raise ValidationError({"document": [_("Not a credential: %(error)s") % {"error": error}]}) from None
     own = _own_issued(earner, kind, value)
     if own is not None:
         return own, False
@@ -141,16 +142,16 @@ def update_profile(*, earner, document) -> object:
     and any change of e-mail address (it is the account's recovery address: it changes only on the account page,
     where the person proves it is theirs). Other Profile properties are not stored and are not echoed back."""
     if not isinstance(document, dict):
-        raise ValidationError("The body must be an Open Badges Profile (a JSON object).")
+        raise ValidationError(_("The body must be an Open Badges Profile (a JSON object)."))
     types = document.get("type")
     types = [types] if isinstance(types, str) else types
     if not isinstance(types, list) or "Profile" not in types:
-        raise ValidationError('The body must be a Profile: its "type" must include "Profile".')
+        raise ValidationError(_('The body must be a Profile: its "type" must include "Profile".'))
     if "id" in document and document["id"] != profile_id(earner):
-        raise ValidationError("The profile id does not match the profile of this access token.")
+        raise ValidationError(_("The profile id does not match the profile of this access token."))
     email = document.get("email")
     if email is not None and (not isinstance(email, str) or email.strip().lower() != (earner.email or "").lower()):
-        raise ValidationError("The e-mail address cannot be changed through this API; change it on the account page.")
+        raise ValidationError(_("The e-mail address cannot be changed through this API; change it on the account page."))
     given, family = document.get("givenName"), document.get("familyName")
     if given is not None or family is not None:
         first, last = _name(given, "givenName"), _name(family or "", "familyName", allow_empty=True)
@@ -170,10 +171,10 @@ def update_profile(*, earner, document) -> object:
 
 def _name(value, field: str, *, allow_empty: bool = False) -> str:
     if not isinstance(value, str) or (not value.strip() and not allow_empty):
-        raise ValidationError(f'"{field}" must be a non-empty string.')
+        raise ValidationError(_('"%(field)s" must be a non-empty string.') % {"field": field})
     value = " ".join(value.split())
     if len(value) > 150:
-        raise ValidationError(f'"{field}" is longer than 150 characters.')
+        raise ValidationError(_('"%(field)s" is longer than 150 characters.') % {"field": field})
     if _CONTROL.search(value) or "<" in value or ">" in value:
-        raise ValidationError(f'"{field}" contains characters a name cannot have.')
+        raise ValidationError(_('"%(field)s" contains characters a name cannot have.') % {"field": field})
     return value

@@ -6,6 +6,9 @@ import json
 import math
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .policy import PolicyErrors, parse_document
 
@@ -33,36 +36,36 @@ def read_document(raw) -> dict:
         try:
             raw = bytes(raw).decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise PolicyErrors({"$": ["The document is not UTF-8 text."]}) from None
+            raise PolicyErrors({"$": [_("The document is not UTF-8 text.")]}) from None
     try:
         size = len(raw.encode("utf-8")) if isinstance(raw, str) else len(json.dumps(raw, ensure_ascii=False).encode("utf-8"))
     except (TypeError, ValueError, RecursionError):
-        raise PolicyErrors({"$": ["The document could not be read as JSON."]}) from None
+        raise PolicyErrors({"$": [_("The document could not be read as JSON.")]}) from None
     if size > MAX_DOCUMENT_BYTES:
-        raise PolicyErrors({"$": [f"The policy document is too large ({size // 1024:,} KB); the limit is "
-                                  f"{MAX_DOCUMENT_BYTES // 1024} KB. Policies are short: split very long lists "
-                                  "into stacks or issuers."]})
+        raise PolicyErrors({"$": [_("The policy document is too large (%(size)s KB); the limit is %(limit)s KB. Policies are short: split "
+                                    "very long lists into stacks or issuers.") % {"size": f"{size // 1024:,}",
+                                                                                  "limit": MAX_DOCUMENT_BYTES // 1024}]})
     if isinstance(raw, str):
         if not raw.strip():
-            raise PolicyErrors({"$": ["The document is empty: paste or type a policy in YAML or JSON."]})
+            raise PolicyErrors({"$": [_("The document is empty: paste or type a policy in YAML or JSON.")]})
         if "\x00" in raw:
-            raise PolicyErrors({"$": ["The document contains a NUL character; it must be plain text."]})
+            raise PolicyErrors({"$": [_("The document contains a NUL character; it must be plain text.")]})
         if _has_yaml_aliases(raw):
-            raise PolicyErrors({"$": ["YAML anchors and aliases (& and *) are not accepted in policy documents; "
-                                      "write each value out."]})
+            raise PolicyErrors({"$": [_("YAML anchors and aliases (& and *) are not accepted in policy documents; "
+                                        "write each value out.")]})
     elif not isinstance(raw, dict):
-        raise PolicyErrors({"$": ["A policy document is an object (mapping) at the top level."]})
+        raise PolicyErrors({"$": [_("A policy document is an object (mapping) at the top level.")]})
     try:
         return _plain(parse_document(raw), "")
     except RecursionError:
-        raise PolicyErrors({"$": ["The document is nested too deeply."]}) from None
+        raise PolicyErrors({"$": [_("The document is nested too deeply.")]}) from None
 
 
 def _plain(value, path: str, depth: int = 0):
     """Only what JSON can hold: YAML dates become YYYY-MM-DD text (as the schema expects), sets become lists;
     NaN and infinities are refused by path (they would pass "greater than 0" checks and break PostgreSQL)."""
     if depth > 50:
-        raise PolicyErrors({path or "$": ["The document is nested too deeply."]})
+        raise PolicyErrors({path or "$": [_("The document is nested too deeply.")]})
     if isinstance(value, dict):
         return {str(k): _plain(v, f"{path}.{k}" if path else str(k), depth + 1) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -71,12 +74,12 @@ def _plain(value, path: str, depth: int = 0):
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, float) and not math.isfinite(value):
-        raise PolicyErrors({path or "$": ["Expected a finite number."]})
+        raise PolicyErrors({path or "$": [_("Expected a finite number.")]})
     if isinstance(value, (bytes, bytearray)):
-        raise PolicyErrors({path or "$": ["Binary values are not accepted; use text."]})
+        raise PolicyErrors({path or "$": [_("Binary values are not accepted; use text.")]})
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
-    raise PolicyErrors({path or "$": [f"Unsupported value of type {type(value).__name__}."]})
+    raise PolicyErrors({path or "$": [_("Unsupported value of type %(type)s.") % {"type": type(value).__name__}]})
 
 
 def document_text(document: dict) -> str:
@@ -92,17 +95,18 @@ class PolicyDocumentForm(forms.Form):
     document = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false", "aria-describedby": "document-help",
                                      "style": "font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .9rem"}),
-        strip=False, label="Policy document (YAML or JSON)",
+        strip=False, label=gettext_lazy("Policy document (YAML or JSON)"),
         # The size is checked in read_document so the message names the limit in KB; this only stops absurd posts.
         max_length=MAX_DOCUMENT_BYTES * 4,
-        error_messages={"required": "The document is empty: paste or type a policy in YAML or JSON.",
-                        "max_length": f"The policy document is too large; the limit is {MAX_DOCUMENT_BYTES // 1024} KB."})
+        error_messages={"required": gettext_lazy("The document is empty: paste or type a policy in YAML or JSON."),
+                        "max_length": format_lazy(gettext_lazy("The policy document is too large; the limit is {limit} KB."),
+                                                  limit=MAX_DOCUMENT_BYTES // 1024)})
 
 
 class FactForm(forms.Form):
-    username = forms.CharField(max_length=150, label="Educator (username)")
-    key = forms.SlugField(max_length=60, label="Fact", help_text="As declared under “facts” in the policy, e.g. years_licensed")
-    value = forms.CharField(max_length=200, label="Value", help_text="A number, true/false, or text such as effective")
+    username = forms.CharField(max_length=150, label=gettext_lazy("Educator (username)"))
+    key = forms.SlugField(max_length=60, label=gettext_lazy("Fact"), help_text=gettext_lazy("As declared under “facts” in the policy, e.g. years_licensed"))
+    value = forms.CharField(max_length=200, label=gettext_lazy("Value"), help_text=gettext_lazy("A number, true/false, or text such as effective"))
 
     def clean_value(self):
         """Numbers and true/false are typed values, as eligibility rules compare them; anything else is text."""

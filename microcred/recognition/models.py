@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.models import Organization
 
@@ -11,9 +12,9 @@ class Policy(models.Model):
     """One version of a recognizer's policy. A published version is immutable; edits make a new draft."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        RETIRED = "retired", "Retired"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
 
     recognizer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="recognition_policies")
     slug = models.SlugField(max_length=120)
@@ -61,8 +62,8 @@ class Award(models.Model):
     """An outcome an educator achieved under one exact policy version, with the credentials that counted."""
 
     class State(models.TextChoices):
-        ACTIVE = "active", "Active"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        ACTIVE = "active", _("Active")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="awards")
     educator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recognition_awards")

@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 FORMAT = "microcred.policy/1"
 RULE_KINDS = ("convert", "cap", "cycle_window", "threshold", "stack", "count_in_topic", "eligibility", "evidence")
@@ -129,23 +130,23 @@ def parse_document(raw: str | bytes | dict) -> dict:
         try:
             raw = bytes(raw).decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise PolicyErrors({"$": ["The document is not UTF-8 text."]}) from None
+            raise PolicyErrors({"$": [_("The document is not UTF-8 text.")]}) from None
     if not isinstance(raw, str):
-        raise PolicyErrors({"$": ["A policy document is JSON or YAML text, or an object (mapping)."]})
+        raise PolicyErrors({"$": [_("A policy document is JSON or YAML text, or an object (mapping).")]})
     try:
         data = json.loads(raw)
     except RecursionError:
-        raise PolicyErrors({"$": ["The document is nested too deeply."]}) from None
+        raise PolicyErrors({"$": [_("The document is nested too deeply.")]}) from None
     except ValueError:
         yaml, loader = _yaml_loader()
         try:
             data = yaml.load(raw, Loader=loader)  # noqa: S506 — a SafeLoader subclass
         except RecursionError:
-            raise PolicyErrors({"$": ["The document is nested too deeply."]}) from None
+            raise PolicyErrors({"$": [_("The document is nested too deeply.")]}) from None
         except yaml.YAMLError as yaml_error:
-            raise PolicyErrors({"$": [f"Neither valid JSON nor valid YAML: {yaml_error}"]}) from None
+            raise PolicyErrors({"$": [_("Neither valid JSON nor valid YAML: %(error)s") % {"error": yaml_error}]}) from None
     if not isinstance(data, dict):
-        raise PolicyErrors({"$": ["A policy document is an object (mapping) at the top level."]})
+        raise PolicyErrors({"$": [_("A policy document is an object (mapping) at the top level.")]})
     return data
 
 
@@ -174,20 +175,20 @@ class _Checker:
     def fields(self, obj: dict, spec: dict, prefix: str) -> None:
         for key in obj:
             if key not in spec:
-                self.add(f"{prefix}{key}", f"Unknown field “{key}”; expected one of: {', '.join(spec)}.")
+                self.add(f"{prefix}{key}", _("Unknown field “%(key)s”; expected one of: %(known)s.") % {"key": key, "known": ", ".join(spec)})
         for key, required in spec.items():
             if required and key not in obj:
-                self.add(f"{prefix}{key}", "This field is required.")
+                self.add(f"{prefix}{key}", _("This field is required."))
 
     def text(self, obj: dict, key: str, path: str, *, slug=False) -> str | None:
         value = obj.get(key)
         if key not in obj:
             return None
         if not isinstance(value, str) or not value.strip():
-            self.add(path, "Expected a non-empty string.")
+            self.add(path, _("Expected a non-empty string."))
             return None
         if slug and not SLUG.match(value):
-            self.add(path, "Expected a slug (letters, digits, - and _).")
+            self.add(path, _("Expected a slug (letters, digits, - and _)."))
             return None
         return value.strip()
 
@@ -196,13 +197,13 @@ class _Checker:
             return None
         value = obj[key]
         if not (_is_int(value) if integer else _is_number(value)):
-            self.add(path, f"Expected {'a whole number' if integer else 'a number'}, got {type(value).__name__}.")
+            self.add(path, (_("Expected a whole number, got %(type)s.") if integer else _("Expected a number, got %(type)s.")) % {"type": type(value).__name__})
             return None
         if value <= 0:
-            self.add(path, "Must be greater than 0.")
+            self.add(path, _("Must be greater than 0."))
             return None
         if value > MAX_QUANTITY:
-            self.add(path, f"Must be at most {MAX_QUANTITY:,}.")
+            self.add(path, _("Must be at most %(max)s.") % {"max": f"{MAX_QUANTITY:,}"})
             return None
         return value
 
@@ -213,12 +214,12 @@ class _Checker:
             return None
         value = obj[key]
         if not isinstance(value, str):
-            self.add(path, "Expected a date, YYYY-MM-DD.")
+            self.add(path, _("Expected a date, YYYY-MM-DD."))
             return None
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            self.add(path, f"“{value}” is not a date (YYYY-MM-DD).")
+            self.add(path, _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value})
             return None
 
 
@@ -232,63 +233,65 @@ def validate_policy(document: Any, *, references: References | None = None,
     c = _Checker()
     c.fields(document, _TOP, "")
     if "format" in document and document["format"] != FORMAT:
-        c.add("format", f"Expected “{FORMAT}”.")
+        c.add("format", _("Expected “%(format)s”.") % {"format": FORMAT})
     c.text(document, "slug", "slug", slug=True)
     c.text(document, "title", "title")
     if "description" in document and not isinstance(document["description"], str):
-        c.add("description", "Expected a string.")
+        c.add("description", _("Expected a string."))
     recognizer = c.text(document, "recognizer", "recognizer", slug=True)
     if recognizer and recognizer not in refs.organizations:
-        c.add("recognizer", f"Unknown organization “{recognizer}”.")
+        c.add("recognizer", _("Unknown organization “%(slug)s”.") % {"slug": recognizer})
     start = c.date(document, "effective_from", "effective_from")
     until = c.date(document, "effective_until", "effective_until")
     if start and until and until < start:
-        c.add("effective_until", "Ends before it starts (effective_from).")
+        c.add("effective_until", _("Ends before it starts (effective_from)."))
 
     # Approved set.
     approved = document.get("approved")
     if "approved" in document:
         if not isinstance(approved, dict):
-            c.add("approved", "Expected an object.")
+            c.add("approved", _("Expected an object."))
         else:
             c.fields(approved, {k: False for k in _APPROVED}, "approved.")
-            known = {"micro_credentials": (refs.micro_credentials, "micro-credential"), "stacks": (refs.stack_sizes, "stack"),
-                     "issuers": (refs.organizations, "organization"), "reciprocity": (refs.policies, "published policy")}
+            known = {"micro_credentials": (refs.micro_credentials, _("Unknown micro-credential “%(slug)s”.")),
+                     "stacks": (refs.stack_sizes, _("Unknown stack “%(slug)s”.")),
+                     "issuers": (refs.organizations, _("Unknown organization “%(slug)s”.")),
+                     "reciprocity": (refs.policies, _("Unknown published policy “%(slug)s”."))}
             for key in ("micro_credentials", "stacks", "issuers", "tags", "reciprocity"):
                 if key not in approved:
                     continue
                 values = approved[key]
                 if not isinstance(values, list):
-                    c.add(f"approved.{key}", "Expected a list of strings.")
+                    c.add(f"approved.{key}", _("Expected a list of strings."))
                     continue
                 for i, value in enumerate(values):
                     if not isinstance(value, str) or not value.strip():
-                        c.add(f"approved.{key}[{i}]", "Expected a non-empty string.")
+                        c.add(f"approved.{key}[{i}]", _("Expected a non-empty string."))
                     elif key in known and value not in known[key][0]:
-                        c.add(f"approved.{key}[{i}]", f"Unknown {known[key][1]} “{value}”.")
+                        c.add(f"approved.{key}[{i}]", known[key][1] % {"slug": value})
                     elif key == "reciprocity" and value == document.get("slug"):
-                        c.add(f"approved.{key}[{i}]", "A policy cannot accept its own approved set.")
+                        c.add(f"approved.{key}[{i}]", _("A policy cannot accept its own approved set."))
             if "external" in approved and not isinstance(approved["external"], bool):
-                c.add("approved.external", "Expected true or false.")
+                c.add("approved.external", _("Expected true or false."))
             if not any(approved.get(k) for k in ("micro_credentials", "stacks", "issuers", "tags", "reciprocity")):
-                c.add("approved", "The approved set is empty: no credential could ever count.")
+                c.add("approved", _("The approved set is empty: no credential could ever count."))
 
     # Facts the recognizer supplies.
     facts = document.get("facts", {})
     fact_types: dict[str, Any] = {}
     if not isinstance(facts, dict):
-        c.add("facts", "Expected an object mapping fact names to types.")
+        c.add("facts", _("Expected an object mapping fact names to types."))
     else:
         for name, kind in facts.items():
             path = f"facts.{name}"
             if not SLUG.match(str(name)):
-                c.add(path, "A fact name is letters, digits, - and _.")
+                c.add(path, _("A fact name is letters, digits, - and _."))
             elif isinstance(kind, str) and kind in FACT_TYPES:
                 fact_types[name] = kind
             elif isinstance(kind, list) and kind and all(isinstance(v, str) for v in kind) and len(set(kind)) == len(kind):
                 fact_types[name] = list(kind)
             else:
-                c.add(path, "Expected “number”, “text”, “boolean”, or an ordered list of distinct values.")
+                c.add(path, _("Expected “number”, “text”, “boolean”, or an ordered list of distinct values."))
 
     # Rules.
     rules = document.get("rules")
@@ -297,22 +300,22 @@ def validate_policy(document: Any, *, references: References | None = None,
     thresholds: list[tuple[int, str, float]] = []
     credit_units_path: list[tuple[str, str]] = []
     if "rules" in document and not isinstance(rules, list):
-        c.add("rules", "Expected a list of rules.")
+        c.add("rules", _("Expected a list of rules."))
         rules = []
     rules = rules or []
     seen_kinds: dict[str, int] = {}
     for i, rule in enumerate(rules):
         p = f"rules[{i}]"
         if not isinstance(rule, dict):
-            c.add(p, "Expected an object with a “kind”.")
+            c.add(p, _("Expected an object with a “kind”."))
             continue
         kind = rule.get("kind")
         if kind not in RULE_KINDS:
-            c.add(f"{p}.kind", f"Unknown rule kind “{kind}”; expected one of: {', '.join(RULE_KINDS)}.")
+            c.add(f"{p}.kind", _("Unknown rule kind “%(kind)s”; expected one of: %(known)s.") % {"kind": kind, "known": ", ".join(RULE_KINDS)})
             continue
         c.fields(rule, {"kind": True, **_RULE_FIELDS[kind]}, f"{p}.")
         if kind in ("cycle_window", "evidence") and kind in seen_kinds:
-            c.add(p, f"A second {kind} rule contradicts rules[{seen_kinds[kind]}].")
+            c.add(p, _("A second %(kind)s rule contradicts rules[%(i)s].") % {"kind": kind, "i": seen_kinds[kind]})
         seen_kinds.setdefault(kind, i)
         category = c.text(rule, "category", f"{p}.category") if "category" in rule else None
         if kind == "convert":
@@ -324,16 +327,16 @@ def validate_policy(document: Any, *, references: References | None = None,
             unit, cap = c.text(rule, "unit", f"{p}.unit"), c.positive(rule, "max", f"{p}.max")
             if unit and cap is not None:
                 if (unit, category) in caps:
-                    c.add(p, f"A second cap on {unit}{' in ' + category if category else ''} contradicts the first.")
+                    c.add(p, (_("A second cap on %(unit)s in %(category)s contradicts the first.") if category else _("A second cap on %(unit)s contradicts the first.")) % {"unit": unit, "category": category})
                 caps[(unit, category)] = cap
                 if unit not in converts:
-                    c.add(f"{p}.unit", f"No earlier convert rule produces “{unit}”.")
+                    c.add(f"{p}.unit", _("No earlier convert rule produces “%(unit)s”.") % {"unit": unit})
                 elif category is not None and category not in converts[unit]:
-                    c.add(f"{p}.category", f"No convert rule produces {unit} in category “{category}”.")
+                    c.add(f"{p}.category", _("No convert rule produces %(unit)s in category “%(category)s”.") % {"unit": unit, "category": category})
         elif kind == "cycle_window":
             years = c.positive(rule, "years", f"{p}.years", integer=True)
             if years and years > 50:
-                c.add(f"{p}.years", "At most 50 years.")
+                c.add(f"{p}.years", _("At most 50 years."))
         elif kind == "threshold":
             unit, minimum = c.text(rule, "unit", f"{p}.unit"), c.positive(rule, "min", f"{p}.min")
             if unit and minimum is not None:
@@ -341,17 +344,17 @@ def validate_policy(document: Any, *, references: References | None = None,
         elif kind == "stack":
             slug = c.text(rule, "stack", f"{p}.stack")
             if slug and slug not in refs.stack_sizes:
-                c.add(f"{p}.stack", f"Unknown stack “{slug}”.")
+                c.add(f"{p}.stack", _("Unknown stack “%(slug)s”.") % {"slug": slug})
             logic = rule.get("logic", "as_defined")
             if isinstance(logic, dict):
                 if set(logic) != {"n_of"}:
-                    c.add(f"{p}.logic", "Expected {\"n_of\": N}.")
+                    c.add(f"{p}.logic", _("Expected {\"n_of\": N}."))
                 elif not _is_int(logic["n_of"]) or logic["n_of"] < 1:
-                    c.add(f"{p}.logic.n_of", "Expected a whole number of at least 1.")
+                    c.add(f"{p}.logic.n_of", _("Expected a whole number of at least 1."))
                 elif slug in refs.stack_sizes and logic["n_of"] > refs.stack_sizes[slug]:
-                    c.add(f"{p}.logic.n_of", f"The stack has only {refs.stack_sizes[slug]} items; {logic['n_of']} can never be reached.")
+                    c.add(f"{p}.logic.n_of", _("The stack has only %(size)s items; %(n)s can never be reached.") % {"size": refs.stack_sizes[slug], "n": logic["n_of"]})
             elif logic not in STACK_LOGIC:
-                c.add(f"{p}.logic", "Expected “as_defined”, “all_of” or {\"n_of\": N}.")
+                c.add(f"{p}.logic", _("Expected “as_defined”, “all_of” or {\"n_of\": N}."))
         elif kind == "count_in_topic":
             c.text(rule, "tag", f"{p}.tag")
             c.positive(rule, "min", f"{p}.min", integer=True)
@@ -359,49 +362,49 @@ def validate_policy(document: Any, *, references: References | None = None,
             _check_eligibility(c, rule, p, fact_types, facts if isinstance(facts, dict) else {})
         elif kind == "evidence":
             if "requires" in rule and rule["requires"] not in EVIDENCE_KINDS:
-                c.add(f"{p}.requires", f"Unknown evidence condition; expected one of: {', '.join(EVIDENCE_KINDS)}.")
+                c.add(f"{p}.requires", _("Unknown evidence condition; expected one of: %(known)s.") % {"known": ", ".join(EVIDENCE_KINDS)})
     for i, unit, minimum in thresholds:
         if unit not in converts:
-            c.add(f"rules[{i}].unit", f"No convert rule produces “{unit}”: the threshold could never be reached.")
+            c.add(f"rules[{i}].unit", _("No convert rule produces “%(unit)s”: the threshold could never be reached.") % {"unit": unit})
             continue
         reachable = _max_reachable(unit, converts[unit], caps)
         if reachable is not None and reachable < minimum:
-            c.add(f"rules[{i}].min", f"The caps allow at most {reachable:g} {unit}; {minimum:g} can never be reached.")
+            c.add(f"rules[{i}].min", _("The caps allow at most %(max)s %(unit)s; %(min)s can never be reached.") % {"max": f"{reachable:g}", "unit": unit, "min": f"{minimum:g}"})
     if isinstance(document.get("rules"), list) and not any(isinstance(r, dict) and r.get("kind") in REQUIREMENT_KINDS for r in rules):
-        c.add("rules", f"Add at least one requirement ({', '.join(REQUIREMENT_KINDS)}); otherwise any credential would earn every outcome.")
+        c.add("rules", _("Add at least one requirement (%(kinds)s); otherwise any credential would earn every outcome.") % {"kinds": ", ".join(REQUIREMENT_KINDS)})
 
     # Outcomes.
     outcomes = document.get("outcomes")
     if "outcomes" in document:
         if not isinstance(outcomes, list) or not outcomes:
-            c.add("outcomes", "Expected a non-empty list of outcomes.")
+            c.add("outcomes", _("Expected a non-empty list of outcomes."))
         else:
             keys: set[str] = set()
             for i, outcome in enumerate(outcomes):
                 p = f"outcomes[{i}]"
                 if not isinstance(outcome, dict):
-                    c.add(p, "Expected an object.")
+                    c.add(p, _("Expected an object."))
                     continue
                 c.fields(outcome, _OUTCOME_FIELDS, f"{p}.")
                 key = c.text(outcome, "key", f"{p}.key", slug=True)
                 if key in keys:
-                    c.add(f"{p}.key", f"Another outcome already uses the key “{key}”.")
+                    c.add(f"{p}.key", _("Another outcome already uses the key “%(key)s”.") % {"key": key})
                 keys.add(key)
                 c.text(outcome, "name", f"{p}.name")
                 if "kind" in outcome and outcome["kind"] not in OUTCOME_KINDS:
-                    c.add(f"{p}.kind", f"Unknown outcome kind “{outcome['kind']}”; expected one of: {', '.join(OUTCOME_KINDS)}.")
+                    c.add(f"{p}.kind", _("Unknown outcome kind “%(kind)s”; expected one of: %(known)s.") % {"kind": outcome["kind"], "known": ", ".join(OUTCOME_KINDS)})
                 if "amount" in outcome:
                     c.positive(outcome, "amount", f"{p}.amount")
                 unit = c.text(outcome, "unit", f"{p}.unit")
                 c.positive(outcome, "expires_after_years", f"{p}.expires_after_years", integer=True)
                 if outcome.get("kind") == "pay" and not unit:
-                    c.add(p, "A pay outcome needs an amount and a unit (e.g. USD), or the unit a convert rule produces.")
+                    c.add(p, _("A pay outcome needs an amount and a unit (e.g. USD), or the unit a convert rule produces."))
                 if outcome.get("kind") in ("credits", "graduate_credit", "pay") and "amount" not in outcome and unit:
                     # Without a fixed amount the award is the converted total (e.g. USD 100 per MC, capped).
                     if unit not in converts:
-                        c.add(f"{p}.unit", f"No convert rule produces “{unit}”.")
+                        c.add(f"{p}.unit", _("No convert rule produces “%(unit)s”.") % {"unit": unit})
                 elif outcome.get("kind") in ("credits", "graduate_credit") and "amount" not in outcome:
-                    c.add(f"{p}.unit", "Without an amount, say which converted unit the outcome credits.")
+                    c.add(f"{p}.unit", _("Without an amount, say which converted unit the outcome credits."))
     if c.errors:
         raise PolicyErrors(c.errors)
     clean = copy.deepcopy(document)
@@ -419,34 +422,34 @@ def validate_policy(document: Any, *, references: References | None = None,
 def _check_eligibility(c: _Checker, rule: dict, p: str, fact_types: dict, facts: dict) -> None:
     name, op = rule.get("fact"), rule.get("op")
     if "fact" in rule and not isinstance(name, str):
-        c.add(f"{p}.fact", "Expected the name of a fact this policy declares under “facts”.")
+        c.add(f"{p}.fact", _("Expected the name of a fact this policy declares under “facts”."))
         return
     if "fact" in rule and name not in facts:
-        c.add(f"{p}.fact", f"“{name}” is not a fact this policy declares under “facts”.")
+        c.add(f"{p}.fact", _("“%(name)s” is not a fact this policy declares under “facts”.") % {"name": name})
         return
     if name not in fact_types:
         return  # its own declaration is already reported
     if "op" in rule and op not in OPS:
-        c.add(f"{p}.op", f"Unknown operator; expected one of: {', '.join(OPS)}.")
+        c.add(f"{p}.op", _("Unknown operator; expected one of: %(known)s.") % {"known": ", ".join(OPS)})
         return
     if "value" not in rule or "op" not in rule:
         return
     kind, value = fact_types[name], rule["value"]
     values = value if op == "in" else [value]
     if op == "in" and not (isinstance(value, list) and value):
-        c.add(f"{p}.value", "“in” needs a non-empty list.")
+        c.add(f"{p}.value", _("“in” needs a non-empty list."))
         return
     for v in values:
         if kind == "number" and not _is_number(v):
-            c.add(f"{p}.value", f"“{name}” is a number; got {type(v).__name__}.")
+            c.add(f"{p}.value", _("“%(name)s” is a number; got %(type)s.") % {"name": name, "type": type(v).__name__})
         elif kind == "text" and not isinstance(v, str):
-            c.add(f"{p}.value", f"“{name}” is text; got {type(v).__name__}.")
+            c.add(f"{p}.value", _("“%(name)s” is text; got %(type)s.") % {"name": name, "type": type(v).__name__})
         elif kind == "boolean" and not isinstance(v, bool):
-            c.add(f"{p}.value", f"“{name}” is true or false; got {type(v).__name__}.")
+            c.add(f"{p}.value", _("“%(name)s” is true or false; got %(type)s.") % {"name": name, "type": type(v).__name__})
         elif isinstance(kind, list) and v not in kind:
-            c.add(f"{p}.value", f"“{v}” is not one of the declared values of “{name}”: {', '.join(kind)}.")
+            c.add(f"{p}.value", _("“%(value)s” is not one of the declared values of “%(name)s”: %(known)s.") % {"value": v, "name": name, "known": ", ".join(kind)})
     if kind in ("text", "boolean") and op in (">=", ">", "<=", "<"):
-        c.add(f"{p}.op", f"“{name}” has no order; use ==, != or in.")
+        c.add(f"{p}.op", _("“%(name)s” has no order; use ==, != or in.") % {"name": name})
 
 
 def _max_reachable(unit: str, categories: list[str | None], caps: dict) -> float | None:
@@ -473,7 +476,7 @@ def resolve_approved(document: dict, lookup: Callable[[str], dict | None], *, _s
             continue
         other = lookup(slug)
         if other is None:
-            raise PolicyErrors({"approved.reciprocity": [f"Policy “{slug}” is not published."]})
+            raise PolicyErrors({"approved.reciprocity": [_("Policy “%(slug)s” is not published.") % {"slug": slug}]})
         theirs = resolve_approved(other, lookup, _seen=seen)
         for key in ("micro_credentials", "stacks", "issuers", "tags"):
             result[key] |= theirs[key]

@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from microcred.accounts import policy as authz
 from microcred.accounts.models import EducatorProfile, Membership, Organization
+from microcred.catalog import translation as content_translation
 from microcred.catalog.models import Criterion, Stack, StackItem
 from microcred.credentials.models import ExternalCredential, IssuedCredential
 
@@ -219,14 +222,40 @@ def evaluate_without_saving(policies, educator_ids, *, as_of=None) -> dict[tuple
     return out
 
 
-def credential_labels(educator) -> dict[str, str]:
-    """Credential id → what the educator calls it ("Title, issued Mar 3, 2025"), for provenance."""
+@dataclass(frozen=True)
+class CredentialName:
+    """How a page names one of the educator's credentials: its title (in ``lang``: the MC's translation where there is
+    one; "" for an imported credential's own name, whose language is unknown; None for our own interface words) and
+    a note (when it was issued, or its format and issuer)."""
+
+    title: str
+    lang: str | None
+    note: str
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.note})"
+
+
+def credential_names(educator) -> dict[str, CredentialName]:
+    """Credential id → its name in the reader's language, for provenance on pages. Two queries."""
+    language = (get_language() or content_translation.SOURCE_LANGUAGE).split("-")[0]
     out = {}
-    for c in IssuedCredential.objects.filter(earner=educator).select_related("version"):
-        out[str(c.pk)] = f"{c.version.title} (issued {c.issued_at:%b} {c.issued_at.day}, {c.issued_at.year})"
+    for c in IssuedCredential.objects.filter(earner=educator).select_related("version").prefetch_related("version__translations"):
+        title, lang = c.version.title, content_translation.SOURCE_LANGUAGE
+        if language != content_translation.SOURCE_LANGUAGE:
+            found = next((content_translation.value_at(t.content or {}, ("title",)) for t in c.version.translations.all()
+                          if t.language == language), "")
+            title, lang = (found, language) if found else (title, lang)
+        out[str(c.pk)] = CredentialName(title, lang, _("issued %(date)s") % {"date": date_format(c.issued_at, "DATE_FORMAT")})
     for e in ExternalCredential.objects.filter(earner=educator):
-        out[str(e.pk)] = f"{e.achievement_name or 'Imported credential'} ({e.format_label}, {e.issuer_name or e.issuer_id})"
+        title, lang = (e.achievement_name, "") if e.achievement_name else (_("Imported credential"), None)
+        out[str(e.pk)] = CredentialName(title, lang, f"{e.format_label}, {e.issuer_name or e.issuer_id}")
     return out
+
+
+def credential_labels(educator) -> dict[str, str]:
+    """Credential id → what the educator calls it ("Title (issued March 3, 2025)"), as plain text (the API's label)."""
+    return {pk: str(name) for pk, name in credential_names(educator).items()}
 
 
 @dataclass
@@ -239,12 +268,27 @@ class _CatalogIndex:
     stacks: dict
 
 
+def _localize_title(version, language: str) -> None:
+    """The version's title in ``language`` where its MC is translated (``content_language`` says which); display only."""
+    version.content_language = content_translation.SOURCE_LANGUAGE
+    if language == content_translation.SOURCE_LANGUAGE:
+        return
+    title = next((content_translation.value_at(t.content or {}, ("title",)) for t in version.translations.all()
+                  if t.language == language), "")
+    if title:
+        version.title, version.content_language = title, language
+        version._localized_language = language  # catalog.translation refuses to save a localized copy
+
+
 def _catalog_index(user) -> _CatalogIndex:
     from microcred.catalog.selectors import catalog_versions
 
     stacks_of = _stacks_of_mcs()
     entries = []
-    for v in catalog_versions(user).select_related("micro_credential").prefetch_related("organization_roles__organization"):
+    language = (get_language() or content_translation.SOURCE_LANGUAGE).split("-")[0]
+    for v in catalog_versions(user).select_related("micro_credential").prefetch_related("organization_roles__organization",
+                                                                                        "translations"):
+        _localize_title(v, language)
         entries.append((v, v.micro_credential.slug, {str(t).lower() for t in (v.tags or [])},
                         {r.organization.slug for r in v.organization_roles.all() if r.role == "issuer"},
                         stacks_of.get(v.micro_credential_id, frozenset())))

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from microcred.accounts import policy as authz  # who may do what (recognition's own .policy is the rule documents)
 from microcred.accounts.models import Organization
@@ -25,7 +26,7 @@ WITHDRAWING_EXCLUSIONS = bulk.WITHDRAWING_EXCLUSIONS
 
 def _check_can_manage(by, recognizer: Organization) -> None:
     if not authz.can_manage_recognizer(by, recognizer):
-        raise PermissionDenied("Only the recognizer's admins may edit or publish its policies.")
+        raise PermissionDenied(_("Only the recognizer's admins may edit or publish its policies."))
 
 
 def create_or_update_draft(*, recognizer: Organization, document, by) -> Policy:
@@ -37,11 +38,11 @@ def create_or_update_draft(*, recognizer: Organization, document, by) -> Policy:
     raw = parse_document(document)
     clean = validate_policy(raw, references=References.from_database(exclude_policy=raw.get("slug")))
     if clean["recognizer"] != recognizer.slug:
-        raise PolicyErrors({"recognizer": [f"This policy belongs to “{recognizer.slug}”, not “{clean['recognizer']}”."]})
+        raise PolicyErrors({"recognizer": [_("This policy belongs to “%(mine)s”, not “%(other)s”.") % {"mine": recognizer.slug, "other": clean["recognizer"]}]})
     with transaction.atomic():
         others = Policy.objects.select_for_update().filter(slug=clean["slug"])
         if others.exclude(recognizer=recognizer).exists():
-            raise PolicyErrors({"slug": [f"Another recognizer already uses the policy slug “{clean['slug']}”."]})
+            raise PolicyErrors({"slug": [_("Another recognizer already uses the policy slug “%(slug)s”.") % {"slug": clean["slug"]}]})
         fields = {"title": clean["title"], "document": clean, "effective_from": dt.date.fromisoformat(clean["effective_from"]),
                   "effective_until": dt.date.fromisoformat(clean["effective_until"]) if clean["effective_until"] else None}
         draft = others.filter(state=Policy.State.DRAFT).first()
@@ -77,7 +78,7 @@ def publish(*, policy: Policy, by) -> Policy:
 def set_educator_fact(*, recognizer: Organization, educator, key: str, value, by) -> EducatorFact:
     """Record a fact the recognizer holds about an educator (replacing the previous value)."""
     _check_can_manage(by, recognizer)
-    fact, _ = EducatorFact.objects.update_or_create(recognizer=recognizer, educator=educator, key=key,
+    fact, _created = EducatorFact.objects.update_or_create(recognizer=recognizer, educator=educator, key=key,
                                                     defaults={"value": value})
     audit.record(actor=by, action="recognition.fact_set", target=fact, data={"key": key})
     return fact
@@ -190,17 +191,17 @@ def record_educator_fact(*, recognizer: Organization, educator, key: str, value,
     _check_can_manage(by, recognizer)
     errors = {}
     if educator is None or educator.pk not in selectors.jurisdiction_educator_ids(recognizer):
-        errors["educator"] = [f"No educator with that username in the jurisdiction of {recognizer.name}."]
+        errors["educator"] = [_("No educator with that username in the jurisdiction of %(recognizer)s.") % {"recognizer": recognizer.name}]
     if not isinstance(key, str) or not key or len(key) > 60 or not key.replace("-", "").replace("_", "").isalnum() or not key.isascii():
-        errors["key"] = ["Give the fact's name as a slug (letters, digits, - and _; at most 60 characters)."]
+        errors["key"] = [_("Give the fact's name as a slug (letters, digits, - and _; at most 60 characters).")]
     if isinstance(value, str):
         value = value.strip()
         if not value or len(value) > FACT_VALUE_MAX:
-            errors["value"] = [f"Give a value of 1 to {FACT_VALUE_MAX} characters."]
+            errors["value"] = [_("Give a value of 1 to %(max)s characters.") % {"max": FACT_VALUE_MAX}]
     elif isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        errors["value"] = ["Give a finite number."]
+        errors["value"] = [_("Give a finite number.")]
     elif not isinstance(value, (bool, int, float)):
-        errors["value"] = ["Give a number, true/false or short text."]
+        errors["value"] = [_("Give a number, true/false or short text.")]
     if errors:
         raise ValidationError(errors)
     fact = set_educator_fact(recognizer=recognizer, educator=educator, key=key, value=value, by=by)

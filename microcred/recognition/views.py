@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from microcred.accounts import policy as authz
@@ -27,8 +28,8 @@ from .models import Award, Policy
 @login_required
 def worth(request):
     """What my work is worth: progress under every policy of my own state and district, and my awards."""
-    labels = selectors.credential_labels(request.user)
-    awards = [(a, [labels.get(c, f"credential {c}") for c in a.provenance.get("credentials", [])])
+    labels = selectors.credential_names(request.user)
+    awards = [(a, [labels.get(c, _("credential %(id)s") % {"id": c}) for c in a.provenance.get("credentials", [])])
               for a in selectors.all_awards_for(request.user)]
     return render(request, "recognition/worth.html", {
         "rows": _progress_rows(selectors.educator_progress(request.user), labels), "awards": awards})
@@ -43,7 +44,7 @@ def _progress_rows(progress, labels) -> list[dict]:
 def portability(request):
     """What the same credentials would count for under other recognizers' published policies (nothing saved)."""
     return render(request, "recognition/portability.html", {
-        "rows": _progress_rows(selectors.portability(request.user), selectors.credential_labels(request.user))})
+        "rows": _progress_rows(selectors.portability(request.user), selectors.credential_names(request.user))})
 
 
 # --- Recognizer ----------------------------------------------------------------------------------------------------
@@ -51,14 +52,14 @@ def portability(request):
 def _recognizers(user):
     recognizers = list(selectors.managed_recognizers(user))
     if not recognizers:
-        raise PermissionDenied("Recognition policies are managed by the recognizer admins of a state, district or university.")
+        raise PermissionDenied(_("Recognition policies are managed by the recognizer admins of a state, district or university."))
     return recognizers
 
 
 def _managed_recognizer(user, slug: str) -> Organization:
     recognizer = get_object_or_404(Organization, slug=slug)
     if not authz.can_manage_recognizer(user, recognizer):
-        raise PermissionDenied(f"Only the recognizer admins of {recognizer.name} manage its policies.")
+        raise PermissionDenied(_("Only the recognizer admins of %(recognizer)s manage its policies.") % {"recognizer": recognizer.name})
     return recognizer
 
 
@@ -78,7 +79,7 @@ def _save_draft(request, recognizer: Organization, form: PolicyDocumentForm):
     except ValidationError as exc:
         return None, _errors(exc)
     except RecursionError:
-        return None, [("$", "The document is nested too deeply.")]
+        return None, [("$", _("The document is nested too deeply."))]
 
 
 @require_GET
@@ -111,7 +112,8 @@ def policy_new(request, recognizer):
         form = PolicyDocumentForm(request.POST)
         draft, errors = _save_draft(request, recognizer, form)
         if draft:
-            messages.success(request, f"Draft version {draft.version} of “{draft.title}” saved. Dry-run it before publishing.")
+            messages.success(request, _("Draft version %(n)s of “%(title)s” saved. Dry-run it before publishing.") % {
+                "n": draft.version, "title": draft.title})
             return redirect("recognition:policy", slug=draft.slug)
     else:
         form = PolicyDocumentForm(initial={"document": starter_document(recognizer)})
@@ -131,7 +133,8 @@ def policy(request, slug):
         form = PolicyDocumentForm(request.POST)
         draft, errors = _save_draft(request, recognizer, form)
         if draft:
-            messages.success(request, f"Draft version {draft.version} of “{draft.title}” saved. Dry-run it before publishing.")
+            messages.success(request, _("Draft version %(n)s of “%(title)s” saved. Dry-run it before publishing.") % {
+                "n": draft.version, "title": draft.title})
             return redirect("recognition:policy", slug=draft.slug)
     else:
         form = PolicyDocumentForm(initial={"document": document_text(versions[0].document)})
@@ -189,7 +192,8 @@ def publish(request, slug, version):
         for path, message in _errors(exc):
             messages.error(request, f"{path}: {message}" if path else message)
         return redirect("recognition:policy", slug=slug)
-    messages.success(request, f"Version {published.version} of “{published.title}” is published; educators are being re-evaluated.")
+    messages.success(request, _("Version %(n)s of “%(title)s” is published; educators are being re-evaluated.") % {
+        "n": published.version, "title": published.title})
     return redirect("recognition:qualifiers", slug=slug)
 
 
@@ -217,7 +221,8 @@ def facts(request, recognizer):
                 for m in msgs:
                     form.add_error(field if field in form.fields else ("username" if field == "educator" else None), m)
         else:
-            messages.success(request, f"Saved {form.cleaned_data['key']} for {educator.get_full_name() or educator.username}.")
+            messages.success(request, _("Saved %(fact)s for %(name)s.") % {"fact": form.cleaned_data["key"],
+                                                                           "name": educator.get_full_name() or educator.username})
             return redirect("recognition:facts", recognizer=recognizer.slug)
     return render(request, "recognition/facts.html", {"recognizer": recognizer, "form": form},
                   status=400 if form.is_bound and form.errors else 200)

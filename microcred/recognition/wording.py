@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 # Units written as money; anything else is the recognizer's own word ("PDP", "renewal credit", "PD hour").
@@ -15,15 +16,15 @@ CURRENCIES = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "$", "AUD": "$", "MX
 # The names our policies and imports use for educator facts, in words; a recognizer's own fact names are shown with
 # their underscores turned into spaces.
 FACT_NAMES = {
-    "license_type": "your license type",
-    "license_number": "your license number",
-    "years_licensed": "your years licensed",
-    "years_experience": "your years of experience",
-    "evaluation_rating": "your latest evaluation rating",
-    "national_board": "National Board certification",
-    "rank": "your rank",
-    "position": "your position",
-    "career_stage": "your career stage",
+    "license_type": gettext_lazy("your license type"),
+    "license_number": gettext_lazy("your license number"),
+    "years_licensed": gettext_lazy("your years licensed"),
+    "years_experience": gettext_lazy("your years of experience"),
+    "evaluation_rating": gettext_lazy("your latest evaluation rating"),
+    "national_board": gettext_lazy("National Board certification"),
+    "rank": gettext_lazy("your rank"),
+    "position": gettext_lazy("your position"),
+    "career_stage": gettext_lazy("your career stage"),
 }
 
 
@@ -45,18 +46,19 @@ def amount(value, unit: str) -> str:
     return f"{_number(value)} {unit}"
 
 
-OUTCOME_KINDS = {"credits": "renewal credit", "endorsement": "endorsement", "designation": "designation",
-                 "role": "career role", "pay": "pay", "graduate_credit": "graduate credit"}
+OUTCOME_KINDS = {"credits": gettext_lazy("renewal credit"), "endorsement": gettext_lazy("endorsement"),
+                 "designation": gettext_lazy("designation"), "role": gettext_lazy("career role"), "pay": gettext_lazy("pay"),
+                 "graduate_credit": gettext_lazy("graduate credit")}
 
 
 def outcome_kind(kind: str) -> str:
     known = OUTCOME_KINDS.get(kind)
-    return _(known) if known else kind.replace("_", " ")
+    return str(known) if known else kind.replace("_", " ")
 
 
 def fact_name(name: str) -> str:
     known = FACT_NAMES.get(name)
-    return _(known) if known else name.replace("_", " ")
+    return str(known) if known else name.replace("_", " ")
 
 
 def _value(value) -> str:
@@ -126,3 +128,13 @@ def describe_all(evaluation, document: dict, stack_titles: dict[str, str]) -> li
     rules = document.get("rules", [])
     return [describe(r, rules[r.rule], document, stack_titles) if r.rule < len(rules) else (r.label, r.missing)
             for r in evaluation.requirements]
+
+
+CHANGE_ACTIONS = {"award": gettext_lazy("award"), "supersede": gettext_lazy("supersede"), "update": gettext_lazy("update"),
+                  "keep": gettext_lazy("keep"), "withdraw": gettext_lazy("withdraw")}
+
+
+def change_action(action: str) -> str:
+    """What a dry run would do to an award, in words ("award", "withdraw"…)."""
+    known = CHANGE_ACTIONS.get(action)
+    return str(known) if known else action

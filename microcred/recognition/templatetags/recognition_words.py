@@ -14,3 +14,8 @@ def amount(value, unit):
 @register.filter
 def outcome_kind(kind):
     return wording.outcome_kind(kind or "")
+
+
+@register.filter
+def change_action(action):
+    return wording.change_action(action or "")

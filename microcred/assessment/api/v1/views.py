@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
@@ -52,7 +53,7 @@ def next_item(request):
     """Your next item: your oldest open one, else one claimed from the queue. `item` is null when there is nothing."""
     assignment = services.next_item(assessor=request.user)
     if assignment is None:
-        return Response(NextItemSerializer({"item": None, "message": "Nothing to score right now."}).data)
+        return Response(NextItemSerializer({"item": None, "message": _("Nothing to score right now.")}).data)
     return Response(NextItemSerializer({"item": selectors.item_summary(assignment), "message": ""}).data)
 
 
@@ -100,7 +101,7 @@ def scores(request, pk):
     assignment = _item(request, pk)
     data = request.data
     if not isinstance(data, dict) or hasattr(data, "getlist"):
-        return Response({"detail": "Send a JSON object: {levels: {criterion_id: level_index}, comments: {…}, part_feedback: {…}}."}, status=400)
+        return Response({"detail": _("Send a JSON object: {levels: {criterion_id: level_index}, comments: {…}, part_feedback: {…}}.")}, status=400)
     parts = [p for p in selectors.blind_view(assignment)["parts"] if not p["locked"]]
     criteria = {c["criterion"].pk for p in parts for c in p["criteria"]}
     part_ids = {p["part"].pk for p in parts}
@@ -108,11 +109,11 @@ def scores(request, pk):
     if isinstance(data.get("levels"), dict):
         levels, errors["levels"] = _id_map(data["levels"], "levels", criteria, int, "criterion")
     else:
-        levels, errors["levels"] = {}, ["Give levels as an object: {criterion id: level index}."]
+        levels, errors["levels"] = {}, [_("Give levels as an object: {criterion id: level index}.")]
     comments, errors["comments"] = _id_map(data.get("comments"), "comments", criteria, str, "criterion")
     feedback, errors["part_feedback"] = _id_map(data.get("part_feedback"), "part_feedback", part_ids, str, "part")
-    errors["comments"] += [f"Criterion {k}: keep the comment under {COMMENT_MAX:,} characters." for k, v in comments.items() if len(v) > COMMENT_MAX]
-    errors["part_feedback"] += [f"Part {k}: keep the feedback under {FEEDBACK_MAX:,} characters." for k, v in feedback.items() if len(v) > FEEDBACK_MAX]
+    errors["comments"] += [_("Criterion %(id)s: keep the comment under %(max)s characters.") % {"id": k, "max": f"{COMMENT_MAX:,}"} for k, v in comments.items() if len(v) > COMMENT_MAX]
+    errors["part_feedback"] += [_("Part %(id)s: keep the feedback under %(max)s characters.") % {"id": k, "max": f"{FEEDBACK_MAX:,}"} for k, v in feedback.items() if len(v) > FEEDBACK_MAX]
     errors = {k: v for k, v in errors.items() if v}
     if errors:
         return Response(errors, status=400)
@@ -134,7 +135,7 @@ def _moment(raw: str | None, field: str):
     except ValueError:
         value = None
     if value is None:
-        raise ValidationError({field: ["Give a date (YYYY-MM-DD) or an ISO 8601 date-time."]})
+        raise ValidationError({field: [_("Give a date (YYYY-MM-DD) or an ISO 8601 date-time.")]})
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
@@ -150,10 +151,10 @@ def reliability(request):
 
     slug = request.query_params.get("mc")
     if not slug:
-        return Response({"mc": ["Give the slug of a micro-credential: ?mc=SLUG."]}, status=400)
+        return Response({"mc": [_("Give the slug of a micro-credential: ?mc=SLUG.")]}, status=400)
     mc = get_object_or_404(MicroCredential, slug=slug)
     if not authz.can_manage_assessment(request.user, mc):
-        raise PermissionDenied("Only issuer admins of this micro-credential's organization see its reliability figures.")
+        raise PermissionDenied(_("Only issuer admins of this micro-credential's organization see its reliability figures."))
     try:
         since, until = _moment(request.query_params.get("since"), "since"), _moment(request.query_params.get("until"), "until")
     except ValidationError as exc:

@@ -5,6 +5,7 @@ from itertools import islice
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, permission_classes
@@ -32,13 +33,13 @@ def _chosen(versions: list[Policy], raw, *, default_state=None) -> Policy:
     if raw in (None, ""):
         found = next((v for v in versions if v.state == default_state), None) if default_state else versions[0]
         if found is None:
-            raise ValidationError({"version": [f"There is no {default_state} version; give a version number."]})
+            raise ValidationError({"version": [_("There is no %(state)s version; give a version number.") % {"state": default_state}]})
         return found
     if isinstance(raw, bool) or not (isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit())):
-        raise ValidationError({"version": ["Give the version as a whole number."]})
+        raise ValidationError({"version": [_("Give the version as a whole number.")]})
     found = next((v for v in versions if v.version == int(raw)), None)
     if found is None:
-        raise ValidationError({"version": [f"There is no version {raw}."]})
+        raise ValidationError({"version": [_("There is no version %(n)s.") % {"n": raw}]})
     return found
 
 
@@ -83,7 +84,7 @@ def policies(request):
     document and save it as its policy's draft (400 maps exact paths such as ``rules[2].per_mc`` to messages)."""
     recognizers = list(selectors.managed_recognizers(request.user))
     if not recognizers:
-        raise PermissionDenied("Recognition policies are managed by the recognizer admins of a state, district or university.")
+        raise PermissionDenied(_("Recognition policies are managed by the recognizer admins of a state, district or university."))
     if request.method == "GET":
         return Response(RecognitionPolicyVersionSerializer(selectors.policies_of(recognizers), many=True).data)
     data = request.data
@@ -92,11 +93,11 @@ def policies(request):
     try:
         document = read_document(data.get("document"))
     except RecursionError:
-        return Response({"$": ["The document is nested too deeply."]}, status=400)
+        return Response({"$": [_("The document is nested too deeply.")]}, status=400)
     slug = document.get("recognizer")
     recognizer = Organization.objects.filter(slug=slug).first() if isinstance(slug, str) and slug else None
     if recognizer is None:
-        return Response({"recognizer": ["Name the recognizer by its organization slug, e.g. “state-agency”."]}, status=400)
+        return Response({"recognizer": [_("Name the recognizer by its organization slug, e.g. “state-agency”.")]}, status=400)
     draft = services.create_or_update_draft(recognizer=recognizer, document=document, by=request.user)
     return Response(RecognitionPolicyVersionDetailSerializer(draft).data, status=status.HTTP_201_CREATED)
 
@@ -156,13 +157,13 @@ def awards(request):
     systems (the same columns as the CSV export), oldest first."""
     slug = request.query_params.get("recognizer")
     if not slug:
-        return Response({"recognizer": ["Give the recognizer's slug: ?recognizer=SLUG."]}, status=400)
+        return Response({"recognizer": [_("Give the recognizer's slug: ?recognizer=SLUG.")]}, status=400)
     recognizer = Organization.objects.filter(slug=slug).first()
     if recognizer is None or not authz.can_manage_recognizer(request.user, recognizer):
-        raise PermissionDenied("Only the recognizer's admins export its awards.")
+        raise PermissionDenied(_("Only the recognizer's admins export its awards."))
     state = request.query_params.get("state", Award.State.ACTIVE)
     if state not in (*Award.State.values, "all"):
-        return Response({"state": ["Give active, withdrawn or all."]}, status=400)
+        return Response({"state": [_("Give active, withdrawn or all.")]}, status=400)
     limit = bounded_int(request.query_params.get("limit"), EXPORT_LIMIT, maximum=EXPORT_MAX) or EXPORT_LIMIT
     offset = bounded_int(request.query_params.get("offset"), 0, maximum=10**9)
     rows = selectors.awards_export(recognizer, policy_slug=request.query_params.get("policy") or None,
@@ -181,13 +182,13 @@ def facts(request):
     """Set a fact your organization keeps about an educator in its jurisdiction (used by eligibility rules);
     the educator is re-evaluated in the background."""
     data = request.data if hasattr(request.data, "get") else {}
-    errors = {f: ["This field is required."] for f in ("recognizer", "educator", "key", "value") if f not in data}
+    errors = {f: [_("This field is required.")] for f in ("recognizer", "educator", "key", "value") if f not in data}
     if errors:
         return Response(errors, status=400)
     slug = data.get("recognizer")
     recognizer = Organization.objects.filter(slug=slug).first() if isinstance(slug, str) else None
     if recognizer is None or not authz.can_manage_recognizer(request.user, recognizer):
-        raise PermissionDenied("Only the recognizer's admins record facts about its educators.")
+        raise PermissionDenied(_("Only the recognizer's admins record facts about its educators."))
     username = data.get("educator")
     educator = get_user_model().objects.filter(username=username).first() if isinstance(username, str) else None
     fact = services.record_educator_fact(recognizer=recognizer, educator=educator, key=data.get("key"),
