@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from microcred.core import audit
 from microcred.core.transitions import ensure_transition
@@ -95,8 +96,8 @@ def request_export(*, user, by) -> PersonalDataExport:
         since = timezone.now() - dt.timedelta(seconds=export_interval_seconds())
         if PersonalDataExport.objects.filter(user=user, requested_at__gte=since).exists():
             minutes = max(1, export_interval_seconds() // 60)
-            raise ValidationError(f"You asked for your data less than {minutes} minutes ago. Its download will be "
-                                  f"listed here when it is ready; you can ask again later.")
+            raise ValidationError(_("You asked for your data less than %(minutes)s minutes ago. Its download will be "
+                                    "listed here when it is ready; you can ask again later.") % {"minutes": minutes})
         export = PersonalDataExport.objects.create(user=user)
         audit.record(actor=by, action="personal_data.export_requested", target=export)
     return export
@@ -171,10 +172,10 @@ def export_for_download(*, user, export_id) -> PersonalDataExport:
         expire_export(export)
         export.refresh_from_db()
     if export.state == PersonalDataExport.State.EXPIRED:
-        raise ValidationError(f"This download expired (downloads are kept for {export_days()} days) and was deleted. "
-                              f"Ask for your data again to get a new one.")
+        raise ValidationError(_("This download expired (downloads are kept for %(days)s days) and was deleted. "
+                                "Ask for your data again to get a new one.") % {"days": export_days()})
     if export.state != PersonalDataExport.State.READY:
-        raise ValidationError("This download is not ready yet (or could not be built). Reload the page in a minute.")
+        raise ValidationError(_("This download is not ready yet (or could not be built). Reload the page in a minute."))
     audit.record(actor=user, action="personal_data.export_downloaded", target=export)
     return export
 
@@ -189,7 +190,7 @@ TRANSITIONS = {
 
 
 def _move(request: DeletionRequest, to: str) -> None:
-    ensure_transition(request.state, to, TRANSITIONS, what="The deletion request",
+    ensure_transition(request.state, to, TRANSITIONS, what=_("The deletion request"),
                       labels=dict(DeletionRequest.State.choices))
 
 
@@ -205,9 +206,9 @@ def request_deletion(*, user, by, password: str, reason: str = "") -> DeletionRe
         raise PermissionDenied("Only you can ask for your account to be deleted.")
     reason = (reason or "").strip()
     if len(reason) > 2000:
-        raise ValidationError({"reason": ["Keep the reason under 2,000 characters."]})
+        raise ValidationError({"reason": [_("Keep the reason under 2,000 characters.")]})
     if not password or not check_password(password, user.password):
-        raise ValidationError({"password": ["That is not your current password."]})
+        raise ValidationError({"password": [_("That is not your current password.")]})
     blockers = policy.deletion_blockers(user)
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()

@@ -64,9 +64,9 @@ def change_name(*, user: User, by: User, first_name: str, last_name: str) -> Use
         raise PermissionDenied("You can only change your own name.")
     first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
     if not first_name and not last_name:
-        raise ValidationError({"first_name": ["Give at least a first or a last name."]})
+        raise ValidationError({"first_name": [_("Give at least a first or a last name.")]})
     if len(first_name) > MAX_NAME or len(last_name) > MAX_NAME:
-        raise ValidationError({"first_name": [f"Keep each name under {MAX_NAME} characters."]})
+        raise ValidationError({"first_name": [_("Keep each name under %(max)s characters.") % {"max": MAX_NAME}]})
     with transaction.atomic():
         before = user.get_full_name()
         user.first_name, user.last_name = first_name, last_name
@@ -108,9 +108,9 @@ def change_email(*, user: User, by: User, email: str, password: str) -> User:
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({"email": ["Enter a valid e-mail address, like name@school.org."]}) from None
+        raise ValidationError({"email": [_("Enter a valid e-mail address, like name@school.org.")]}) from None
     if not user.check_password(password or ""):
-        raise ValidationError({"password": ["That is not your current password; the address was not changed."]})
+        raise ValidationError({"password": [_("That is not your current password; the address was not changed.")]})
     if email.lower() == (user.email or "").lower():
         return user
     with transaction.atomic():
