@@ -21,12 +21,14 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from microcred.core import audit
 from microcred.core.transitions import ensure_transition
 
-from . import data_registry, policy
+from . import data_registry, policy, selectors
 from .models import DeletionRequest, PersonalDataExport, User
 from .signals import account_notice
 
@@ -90,7 +92,7 @@ def request_export(*, user, by) -> PersonalDataExport:
     """Record a request (the caller queues tasks.build_personal_data_export after commit: this module does not import
     tasks, which import it). One per MICROCRED_PERSONAL_DATA_EXPORT_INTERVAL_SECONDS (an hour)."""
     if by is None or not user.is_active or by.pk != user.pk:
-        raise PermissionDenied("Only you can download your data.")
+        raise PermissionDenied(_("Only you can download your data."))
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()  # two clicks at once: one export
         since = timezone.now() - dt.timedelta(seconds=export_interval_seconds())
@@ -121,7 +123,9 @@ def build_export(export_id) -> PersonalDataExport | None:
                 size = default_storage.size(stored)
         except Exception:
             logger.exception("Personal data export %s failed", export.pk)
-            export.state, export.message = PersonalDataExport.State.FAILED, "The export could not be built; ask again."
+            with translation.override(selectors.language_of(export.user)):
+                export.message = _("The export could not be built; ask again.")
+            export.state = PersonalDataExport.State.FAILED
             export.save(update_fields=["state", "message"])
             audit.record(actor=None, action="personal_data.export_failed", target=export)
             return export
@@ -133,8 +137,9 @@ def build_export(export_id) -> PersonalDataExport | None:
         export.ready_at, export.expires_at = now, now + dt.timedelta(days=export_days())
         export.save(update_fields=["state", "storage_name", "size", "ready_at", "expires_at"])
         audit.record(actor=None, action="personal_data.export_ready", target=export, data={"files": files, "size": size})
-        _notice(export.user_id, f"Your data is ready to download until {export.expires_at:%B %-d, %Y}.",
-                reverse("accounts:personal_data"))
+        with translation.override(selectors.language_of(export.user)):
+            _notice(export.user_id, _("Your data is ready to download until %(date)s.")
+                    % {"date": date_format(export.expires_at, "DATE_FORMAT")}, reverse("accounts:personal_data"))
     expire_exports()
     return export
 
@@ -203,7 +208,7 @@ def request_deletion(*, user, by, password: str, reason: str = "") -> DeletionRe
     MICROCRED_DELETION_GRACE_DAYS (cancellable until then), and only once policy.deletion_blockers names no reason
     (a submission under assessment, the last admin of an organization…): the reasons are recorded and shown."""
     if by is None or by.pk != user.pk or not policy.can_request_deletion(by):
-        raise PermissionDenied("Only you can ask for your account to be deleted.")
+        raise PermissionDenied(_("Only you can ask for your account to be deleted."))
     reason = (reason or "").strip()
     if len(reason) > 2000:
         raise ValidationError({"reason": [_("Keep the reason under 2,000 characters.")]})
@@ -227,12 +232,12 @@ def cancel_deletion(*, deletion_request: DeletionRequest, by) -> DeletionRequest
     with transaction.atomic():
         deletion_request = DeletionRequest.objects.select_for_update().get(pk=deletion_request.pk)
         if deletion_request.user_id != getattr(by, "pk", None):
-            raise PermissionDenied("Only you can cancel your deletion request.")
+            raise PermissionDenied(_("Only you can cancel your deletion request."))
         _move(deletion_request, DeletionRequest.State.CANCELLED)
         deletion_request.state, deletion_request.cancelled_at = DeletionRequest.State.CANCELLED, timezone.now()
         deletion_request.save(update_fields=["state", "cancelled_at"])
         audit.record(actor=by, action="account.deletion_cancelled", target=deletion_request)
-        _notice(deletion_request.user_id, "Your account deletion request was cancelled; your account stays.")
+        _notice(deletion_request.user_id, _("Your account deletion request was cancelled; your account stays."))
     return deletion_request
 
 

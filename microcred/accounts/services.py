@@ -34,13 +34,13 @@ def update_educator_profile(*, user: User, by: User, **fields) -> EducatorProfil
     from . import policy
 
     if not policy.can_edit_profile(by, user):
-        raise PermissionDenied("You can only change your own profile.")
+        raise PermissionDenied(_("You can only change your own profile."))
     allowed = {"state", "district", "school", "position", "career_stage", "license_number"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"Unknown profile fields: {', '.join(sorted(unknown))}")
     with transaction.atomic():
-        profile, _ = EducatorProfile.objects.get_or_create(user=user)
+        profile, _created = EducatorProfile.objects.get_or_create(user=user)
         for name, value in fields.items():
             setattr(profile, name, value)
         profile.full_clean()
@@ -61,7 +61,7 @@ def change_name(*, user: User, by: User, first_name: str, last_name: str) -> Use
     from . import policy
 
     if not policy.can_edit_profile(by, user):
-        raise PermissionDenied("You can only change your own name.")
+        raise PermissionDenied(_("You can only change your own name."))
     first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
     if not first_name and not last_name:
         raise ValidationError({"first_name": [_("Give at least a first or a last name.")]})
@@ -103,7 +103,7 @@ def change_email(*, user: User, by: User, email: str, password: str) -> User:
     from .models import EmailVerification
 
     if not by or by.pk != user.pk:
-        raise PermissionDenied("Only the account's owner changes its e-mail address.")
+        raise PermissionDenied(_("Only the account's owner changes its e-mail address."))
     email = (email or "").strip()
     try:
         validate_email(email)
@@ -193,11 +193,11 @@ def _deactivation_refusal(by: User, person: User) -> str:
     from . import policy
 
     if by.pk == person.pk:
-        return "You cannot deactivate your own account."
+        return _("You cannot deactivate your own account.")
     if policy.is_platform_admin(person) or policy.can_open_admin_site(person):
-        return "Platform administrators and staff accounts are managed in the administration site, not here."
-    return ("This person also belongs to organizations (or holds roles) you do not manage, so their account stays "
-            "active; you can end their memberships in your organizations instead.")
+        return _("Platform administrators and staff accounts are managed in the administration site, not here.")
+    return _("This person also belongs to organizations (or holds roles) you do not manage, so their account stays "
+             "active; you can end their memberships in your organizations instead.")
 
 
 def end_memberships(*, person: User, by: User) -> list[Membership]:
@@ -209,7 +209,7 @@ def end_memberships(*, person: User, by: User) -> list[Membership]:
     from . import policy
 
     if not policy.can_manage_person(by, person):
-        raise PermissionDenied("You do not manage this person's organizations.")
+        raise PermissionDenied(_("You do not manage this person's organizations."))
     ended = []
     with transaction.atomic():
         for membership in Membership.objects.filter(user=person).select_related("organization").select_for_update():

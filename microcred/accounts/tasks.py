@@ -12,6 +12,8 @@ from django_tasks import task
 
 from microcred.core import audit
 
+from . import selectors
+
 VERIFICATION_HOURS = 48  # how long a verification link works
 
 NOTICES = {  # (subject, body), translated when sent; %(org)s and %(site)s are filled in
@@ -98,7 +100,7 @@ def deliver_verification(verification_id: int) -> bool:
         verification.token_hash = hashed
         verification.save(update_fields=["token_hash"])
         url = settings.SITE_URL + reverse("accounts:verify_email", kwargs={"token": token})
-        with translation.override(_language_of(verification.user)):
+        with translation.override(selectors.language_of(verification.user)):
             subject, body = _verification_mail(verification)
         send_mail(subject, body % {"h": VERIFICATION_HOURS, "url": url}, settings.DEFAULT_FROM_EMAIL, [verification.email])
     return True
@@ -128,16 +130,10 @@ def send_notice(kind: str, email: str, user_id: int | None = None, organization_
     org = Organization.objects.filter(pk=organization_id).first() if organization_id else None
     person = User.objects.filter(pk=user_id).first() if user_id else None
     subject, body = NOTICES[kind]
-    with translation.override(_language_of(person)):
+    with translation.override(selectors.language_of(person)):
         send_mail(_(subject), _(body) % {"org": org.name if org else "microcred", "site": settings.SITE_URL},
                   settings.DEFAULT_FROM_EMAIL, [email])
     return True
-
-
-def _language_of(user) -> str:
-    """The language a person chose for the interface (their mail follows it), or the site's."""
-    language = getattr(user, "language", "") or ""
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 

@@ -121,7 +121,7 @@ def available_moves(credential: IssuedCredential) -> dict[str, bool]:
 
 def _require_issuer_admin(by, credential: IssuedCredential, action: str) -> None:
     if not policy.can_revoke(by, credential):
-        raise PermissionDenied(f"Only issuer admins of the issuing organization may {action} this credential.")
+        raise PermissionDenied(_("Only issuer admins of the issuing organization may change this credential's status."))
 
 
 def _required_reason(reason, message: str) -> str:
@@ -187,7 +187,7 @@ def revoke(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential
     """Revoke a credential: sets its bit in the issuer's revocation list. Issuer admins of the issuing
     organization only; a reason is required; audited. Revoking twice keeps the first revocation."""
     if not policy.can_revoke(by, credential):
-        raise PermissionDenied("Only issuer admins of the issuing organization may revoke this credential.")
+        raise PermissionDenied(_("Only issuer admins of the issuing organization may revoke this credential."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why the credential is revoked; the earner will see it.")]})
@@ -212,7 +212,7 @@ def revoke(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential
 def set_visibility(credential: IssuedCredential, *, by, visibility: str) -> IssuedCredential:
     """The earner chooses who may see the credential at its URL."""
     if credential.earner_id != getattr(by, "pk", None):
-        raise PermissionDenied("Only the earner may change who sees this credential.")
+        raise PermissionDenied(_("Only the earner may change who sees this credential."))
     if visibility not in IssuedCredential.Visibility.values:
         raise ValidationError({"visibility": [_("Choose private, link or public.")]})
     credential.visibility = visibility
@@ -296,7 +296,7 @@ def import_external_credential(*, earner, data) -> ExternalCredential:
     issued by this platform are refused (they are already the earner's); importing the same credential twice
     returns the first import; audited."""
     if not policy.can_import_credential(earner):
-        raise PermissionDenied("Log in to import a credential.")
+        raise PermissionDenied(_("Log in to import a credential."))
     if isinstance(data, (bytes, bytearray)) and len(data) > MAX_BYTES:
         raise ValidationError({"document": [_("The file is larger than %(size)s bytes (2 MB).") % {"size": f"{MAX_BYTES:,}"}]})
     container = None
@@ -410,7 +410,7 @@ def register_known_issuer(*, by, identifier, name, key_documents=None, note: str
     Imports already made from that issuer are re-verified and relabelled. ValidationError on bad input or an
     identifier registered already."""
     if not policy.can_register_known_issuer(by):
-        raise PermissionDenied("Only platform admins and recognizer admins may register known issuers.")
+        raise PermissionDenied(_("Only platform admins and recognizer admins may register known issuers."))
     identifier = _clean_identifier(identifier)
     name = name.strip()[:300] if isinstance(name, str) else ""
     if not name:
@@ -434,7 +434,7 @@ def remove_known_issuer(known: KnownIssuer, *, by) -> None:
     """Forget a known issuer: its credentials are "signed by an issuer this platform does not know" again and stop
     counting for recognition. Platform and recognizer admins only; audited."""
     if not policy.can_remove_known_issuer(by, known):
-        raise PermissionDenied("Only platform admins and recognizer admins may remove known issuers.")
+        raise PermissionDenied(_("Only platform admins and recognizer admins may remove known issuers."))
     identifier = known.identifier
     with transaction.atomic():
         audit.record(actor=by, action="known_issuer.removed", target=known,

@@ -171,7 +171,7 @@ def revoke(request, credential_id):
     found = get_object_or_404(IssuedCredential.objects.select_related("issuer", "earner", "version__micro_credential"),
                               pk=credential_id)
     if not policy.can_revoke(request.user, found):
-        raise PermissionDenied("Only issuer admins of the issuing organization may revoke this credential.")
+        raise PermissionDenied(_("Only issuer admins of the issuing organization may revoke this credential."))
     if not services.available_moves(found)["revoke"]:
         messages.info(request, _("This credential is already revoked."))
         return redirect(found_url(found))
@@ -198,7 +198,7 @@ def _change_status(request, credential_id, *, form_class, service, missing_reaso
     """Suspend or lift a suspension from the credential page: issuer admins only, with a reason."""
     found = get_object_or_404(IssuedCredential.objects.select_related("issuer"), pk=credential_id)
     if not policy.can_revoke(request.user, found):
-        raise PermissionDenied("Only issuer admins of the issuing organization may change this credential's status.")
+        raise PermissionDenied(_("Only issuer admins of the issuing organization may change this credential's status."))
     form = form_class(request.POST)
     if not form.is_valid():
         messages.error(request, missing_reason)
@@ -249,7 +249,7 @@ def mine(request):
 def set_visibility(request, credential_id):
     found = get_object_or_404(IssuedCredential, pk=credential_id)
     if found.earner_id != request.user.pk:
-        raise PermissionDenied("Only the earner may change who sees this credential.")
+        raise PermissionDenied(_("Only the earner may change who sees this credential."))
     form = VisibilityForm(request.POST, prefix=str(found.pk))
     if not form.is_valid():
         messages.error(request, _("Choose private, link or public."))
