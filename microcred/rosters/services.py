@@ -15,9 +15,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from microcred.accounts import policy
+from microcred.accounts import selectors as accounts_selectors
 from microcred.accounts.models import Organization
 from microcred.core import audit
 from microcred.core.transitions import ensure_transition
@@ -68,8 +70,8 @@ def execute(*, kind: str, path: Path, organization: Organization, dry_run: bool,
                         protect_user_id=protect_user_id)
         result = roster.import_bundle(path) if is_oneroster(path) else roster.import_simple_csv(path)
         if result.organizations_created or result.organizations_updated:
-            result.message = (f"Organizations: {result.organizations_created} created, "
-                              f"{result.organizations_updated} updated.")
+            result.message = _("Organizations: %(created)s created, %(updated)s updated.") % {
+                "created": result.organizations_created, "updated": result.organizations_updated}
     progress(result)
     return result
 
@@ -110,14 +112,16 @@ def run_queued(run_id: int) -> ImportRun | None:
         if by is None or not policy.can_import_roster(by, run.organization):
             raise PermissionDenied(_("The person who started this import may no longer import for this organization."))
         grantable = policy.roster_grantable_roles(by, run.organization)
-        return _finish(run, execute(kind=run.kind, path=Path(run.upload_path), organization=run.organization,
-                                    dry_run=run.dry_run, grantable=grantable, run=run, protect_user_id=by.pk))
+        with translation.override(accounts_selectors.language_of(by)):  # problems are written for who started it
+            return _finish(run, execute(kind=run.kind, path=Path(run.upload_path), organization=run.organization,
+                                        dry_run=run.dry_run, grantable=grantable, run=run, protect_user_id=by.pk))
     except (BundleError, PermissionDenied, OSError) as error:
         return _fail(run, str(error))
     except Exception:
         logger.exception("roster import %s failed", run.pk)
-        _fail(run, "The import stopped because of an internal error; what it had imported stays. Run it again, or "
-                   "tell the operator.")
+        with translation.override(accounts_selectors.language_of(by)):
+            _fail(run, _("The import stopped because of an internal error; what it had imported stays. Run it again, "
+                         "or tell the operator."))
         raise
     finally:
         Path(run.upload_path).unlink(missing_ok=True)  # the file held personal data: not kept after the run
