@@ -11,10 +11,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from microcred.accounts import policy
+from microcred.accounts import selectors as accounts_selectors
 from microcred.core import audit
 from microcred.core.transitions import ensure_transition
 from microcred.earning.models import Attempt, CredentialStanding, Decision
@@ -77,8 +79,9 @@ def issue_for_attempt(attempt: Attempt, *, valid_until=None) -> IssuedCredential
             audit.record(actor=None, action="credential.issued", target=issued,
                          data={"attempt": attempt.pk, "issuer": issuer.slug, "status_index": index})
             _tell_earner(issued, CredentialStanding.State.ACTIVE, at=now, kind="credential",
-                         message=_("Your credential for “%(title)s” has been issued. Open it to share or download it.")
-                         % {"title": attempt.version.title}, dedupe_key=f"credential-issued-{issued.pk}")
+                         message=gettext_lazy("Your credential for “%(title)s” has been issued. Open it to share or "
+                                              "download it."),
+                         values={"title": attempt.version.title}, dedupe_key=f"credential-issued-{issued.pk}")
             send_after_commit(credential_issued, credential_id=str(issued.pk), earner_id=issued.earner_id)
     except IntegrityError:
         # Another worker issued it between our check and our insert: theirs is the one.
@@ -89,15 +92,17 @@ def issue_for_attempt(attempt: Attempt, *, valid_until=None) -> IssuedCredential
     return issued
 
 
-def _tell_earner(credential: IssuedCredential, state: str, *, at, kind: str, message: str, reason: str = "",
+def _tell_earner(credential: IssuedCredential, state: str, *, at, kind: str, message, values: dict, reason: str = "",
                  dedupe_key: str = "") -> None:
     """Inside the caller's transaction: record the credential's standing on the earner's side (earning shows it on
     "My MCs" and the attempt, and stops counting a revoked one) and send the earner a notice (e-mailed after commit
-    by earning's background task)."""
+    by earning's background task), written in the earner's language (``message``: a lazy text with ``values``)."""
     url = reverse("credentials:credential", args=[credential.pk])
     record_credential_standing(attempt_id=credential.attempt_id, credential_id=credential.pk, url=url, state=state,
                                at=at, reason=reason)
-    notify(user=credential.earner, kind=kind, message=message, url=url, dedupe_key=dedupe_key)
+    with translation.override(accounts_selectors.language_of(credential.earner)):
+        text = str(message) % values
+    notify(user=credential.earner, kind=kind, message=text, url=url, dedupe_key=dedupe_key)
 
 
 # Credential states (IssuedCredential.state). Revocation is final; a suspension can be lifted.
@@ -153,8 +158,8 @@ def suspend(credential: IssuedCredential, *, by, reason: str) -> IssuedCredentia
         credential.save(update_fields=["suspended_at", "suspended_by", "suspension_reason"])
         audit.record(actor=by, action="credential.suspended", target=credential, data={"reason": reason})
         _tell_earner(credential, CredentialStanding.State.SUSPENDED, at=credential.suspended_at, reason=reason,
-                     kind="revocation", message=_("Your credential for “%(title)s” was suspended: %(reason)s")
-                     % {"title": credential.version.title, "reason": reason})
+                     kind="revocation", message=gettext_lazy("Your credential for “%(title)s” was suspended: %(reason)s"),
+                     values={"title": credential.version.title, "reason": reason})
     return credential
 
 
@@ -178,8 +183,9 @@ def unsuspend(credential: IssuedCredential, *, by, reason: str) -> IssuedCredent
         audit.record(actor=by, action="credential.unsuspended", target=credential,
                      data={"reason": reason, "suspension_reason": previous})
         _tell_earner(credential, CredentialStanding.State.ACTIVE, at=timezone.now(), kind="revocation",
-                     message=_("The suspension of your credential for “%(title)s” was lifted: it is active again.")
-                     % {"title": credential.version.title})
+                     message=gettext_lazy("The suspension of your credential for “%(title)s” was lifted: it is active "
+                                          "again."),
+                     values={"title": credential.version.title})
     return credential
 
 
@@ -201,8 +207,8 @@ def revoke(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential
         audit.record(actor=by, action="credential.revoked", target=credential, data={"reason": credential.revocation_reason})
         _tell_earner(credential, CredentialStanding.State.REVOKED, at=credential.revoked_at,
                      reason=credential.revocation_reason, kind="revocation",
-                     message=_("Your credential for “%(title)s” was revoked: %(reason)s")
-                     % {"title": credential.version.title, "reason": credential.revocation_reason},
+                     message=gettext_lazy("Your credential for “%(title)s” was revoked: %(reason)s"),
+                     values={"title": credential.version.title, "reason": credential.revocation_reason},
                      dedupe_key=f"credential-revoked-{credential.pk}")
         send_after_commit(credential_revoked, credential_id=str(credential.pk), earner_id=credential.earner_id,
                           reason=credential.revocation_reason)

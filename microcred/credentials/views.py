@@ -117,7 +117,7 @@ def credential(request, credential_id):
     elif wanted == "pdf":
         report = selectors.live_verification(found)
         note = (_("verified") if report.verified
-                else _("NOT verified (%(why)s)") % {"why": "; ".join(c.message for c in report.errors)})
+                else _("NOT verified (%(why)s)") % {"why": "; ".join(c["message"] for c in presentation.shown_checks(report.errors))})
         response = HttpResponse(presentation.certificate_pdf(found, viewer=request.user, verification=note),
                                 content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="credential-{found.pk}.pdf"'

@@ -79,3 +79,15 @@ def test_a_refusal_is_in_the_readers_language(world, issued, language, expected)
     with translation.override(language), pytest.raises(ValidationError) as refused:
         services.revoke(issued, by=world["people"]["issuer_admin"], reason="  ")
     assert refused.value.message_dict["reason"][0].startswith(expected)
+
+
+def test_the_earners_notice_of_a_revocation_is_in_the_earners_language(world, issued):
+    from microcred.earning.models import Notification
+
+    earner = world["people"]["earner"]
+    earner.language = "es"
+    earner.save(update_fields=["language"])
+    with translation.override("en"):  # the issuer admin reads English
+        services.revoke(issued, by=world["people"]["issuer_admin"], reason="Plagio")
+    notice = Notification.objects.filter(user=earner).order_by("-pk").first()
+    assert notice.message.startswith("Se revocó su credencial de “") and notice.message.endswith("”: Plagio")
