@@ -97,7 +97,7 @@ def audit_export(request):
     elif fmt == "csv":
         response = StreamingHttpResponse(audit.csv_lines(qs), content_type="text/csv; charset=utf-8")
     else:
-        form.add_error(None, "Export format must be csv or json.")
+        form.add_error(None, _("Export format must be csv or json."))
         return render(request, "core/audit.html", {"form": form, "page": None, "query": ""}, status=400)
     response["Content-Disposition"] = f'attachment; filename="microcred-audit-{stamp}.{fmt}"'
     return response
