@@ -8,6 +8,7 @@ from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 
 class MicrocredAdminSite(admin.AdminSite):
@@ -39,7 +40,7 @@ class MicrocredAdminSite(admin.AdminSite):
                 return redirect(f"{reverse('accounts:login_code')}?{urlencode({'next': next_url})}")
             if two_factor.requires_two_factor(user):
                 return redirect("accounts:two_factor")
-        raise PermissionDenied("Your account does not have access to the administration site.")
+        raise PermissionDenied(_("Your account does not have access to the administration site."))
 
 
 class MicrocredAdminConfig(AdminConfig):

@@ -12,7 +12,9 @@ class EducatorProfileForm(forms.ModelForm):
     class Meta:
         model = EducatorProfile
         fields = ["state", "district", "school", "position", "career_stage", "license_number"]
-        help_texts = {"license_number": "Optional. Used only by recognizers you choose to share it with."}
+        labels = {"state": _("State (postal code)"), "district": _("District"), "school": _("School"),
+                  "position": _("Position"), "career_stage": _("Career stage"), "license_number": _("License number")}
+        help_texts = {"license_number": _("Optional. Used only by recognizers you choose to share it with.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,27 +24,27 @@ class EducatorProfileForm(forms.ModelForm):
     def clean_state(self):
         state = self.cleaned_data["state"].strip().upper()
         if state and (len(state) != 2 or not state.isalpha()):
-            raise forms.ValidationError("Use the two-letter postal code, e.g. TN.")
+            raise forms.ValidationError(_("Use the two-letter postal code, e.g. TN."))
         return state
 
     def clean_license_number(self):
         value = self.cleaned_data["license_number"].strip()
         if value and not all(c.isalnum() or c in "-_ /" for c in value):
-            raise forms.ValidationError("Use letters, digits, spaces, dashes or slashes only.")
+            raise forms.ValidationError(_("Use letters, digits, spaces, dashes or slashes only."))
         return value
 
 
 class TwoFactorCodeForm(forms.Form):
     code = forms.CharField(
-        label="Code", max_length=32, strip=True,
+        label=_("Code"), max_length=32, strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True,
                                       "autocapitalize": "off", "spellcheck": "false"}),
-        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.")
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."))
 
     def clean_code(self):
         code = self.cleaned_data["code"]
         if not all(c.isalnum() or c in " -" for c in code):
-            raise forms.ValidationError("Enter the digits from your app, or a recovery code (letters and digits).")
+            raise forms.ValidationError(_("Enter the digits from your app, or a recovery code (letters and digits)."))
         return code
 
 

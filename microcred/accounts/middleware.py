@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from . import two_factor
 
@@ -35,8 +36,8 @@ class RequireTwoFactorMiddleware:
             return None
         enabled = two_factor.is_enabled(user)
         if request.path.startswith("/api/"):
-            message = ("Enter your two-factor code at /accounts/login/code/ first." if enabled else
-                       "Your role requires two-factor authentication: set it up at /accounts/two-factor/ first.")
+            message = (_("Enter your two-factor code at /accounts/login/code/ first.") if enabled else
+                       _("Your role requires two-factor authentication: set it up at /accounts/two-factor/ first."))
             return JsonResponse({"detail": message}, status=403)
         if enabled:
             return redirect(f"{reverse('accounts:login_code')}?{urlencode({'next': request.get_full_path()})}")

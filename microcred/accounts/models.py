@@ -3,6 +3,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -20,20 +21,20 @@ class User(AbstractUser):
 
 class Organization(models.Model):
     class Kind(models.TextChoices):
-        STATE_AGENCY = "state_agency", "State education agency"
-        DISTRICT = "district", "District (LEA)"
-        SCHOOL = "school", "School"
-        HIGHER_ED = "higher_ed", "Higher-education institution"
-        NONPROFIT = "nonprofit", "Nonprofit / vendor"
-        UNION = "union", "Union / professional association"
+        STATE_AGENCY = "state_agency", _("State education agency")
+        DISTRICT = "district", _("District (LEA)")
+        SCHOOL = "school", _("School")
+        HIGHER_ED = "higher_ed", _("Higher-education institution")
+        NONPROFIT = "nonprofit", _("Nonprofit / vendor")
+        UNION = "union", _("Union / professional association")
 
     class Locale(models.TextChoices):
         # NCES locale; the equity figures of later issues compare rural and urban educators.
-        CITY = "city", "City"
-        SUBURB = "suburb", "Suburb"
-        TOWN = "town", "Town"
-        RURAL = "rural", "Rural"
-        NONE = "", "Not applicable"
+        CITY = "city", _("City")
+        SUBURB = "suburb", _("Suburb")
+        TOWN = "town", _("Town")
+        RURAL = "rural", _("Rural")
+        NONE = "", _("Not applicable")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
@@ -57,15 +58,15 @@ class Organization(models.Model):
 
 
 class Role(models.TextChoices):
-    EARNER = "earner", "Earner (educator)"
-    COACH = "coach", "Coach / mentor"
-    ASSESSOR = "assessor", "Assessor"
-    AUTHOR = "author", "Author"
-    ISSUER_ADMIN = "issuer_admin", "Issuer admin"
-    RECOGNIZER_ADMIN = "recognizer_admin", "Recognizer admin"
+    EARNER = "earner", _("Earner (educator)")
+    COACH = "coach", _("Coach / mentor")
+    ASSESSOR = "assessor", _("Assessor")
+    AUTHOR = "author", _("Author")
+    ISSUER_ADMIN = "issuer_admin", _("Issuer admin")
+    RECOGNIZER_ADMIN = "recognizer_admin", _("Recognizer admin")
     # A district's, school's or state agency's people administrator: rosters, invitations, roles, coaches.
-    ORG_ADMIN = "org_admin", "Organization admin (people)"
-    PLATFORM_ADMIN = "platform_admin", "Platform admin"
+    ORG_ADMIN = "org_admin", _("Organization admin (people)")
+    PLATFORM_ADMIN = "platform_admin", _("Platform admin")
 
 
 class Membership(models.Model):
@@ -86,18 +87,18 @@ class Membership(models.Model):
 
 class EducatorProfile(models.Model):
     class Position(models.TextChoices):
-        TEACHER = "teacher", "Teacher"
-        PRINCIPAL = "principal", "Principal / school leader"
-        COUNSELOR = "counselor", "Counselor"
-        PARAPROFESSIONAL = "paraprofessional", "Paraprofessional"
-        ASPIRING_TEACHER = "aspiring_teacher", "Aspiring teacher"
-        COACH = "coach", "Instructional coach"
-        OTHER = "other", "Other"
+        TEACHER = "teacher", _("Teacher")
+        PRINCIPAL = "principal", _("Principal / school leader")
+        COUNSELOR = "counselor", _("Counselor")
+        PARAPROFESSIONAL = "paraprofessional", _("Paraprofessional")
+        ASPIRING_TEACHER = "aspiring_teacher", _("Aspiring teacher")
+        COACH = "coach", _("Instructional coach")
+        OTHER = "other", _("Other")
 
     class CareerStage(models.TextChoices):
-        ASPIRING = "aspiring", "Aspiring"
-        NEW = "new", "New (first years)"
-        EXPERIENCED = "experienced", "Experienced"
+        ASPIRING = "aspiring", _("Aspiring")
+        NEW = "new", _("New (first years)")
+        EXPERIENCED = "experienced", _("Experienced")
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="educator_profile")
     state = models.CharField("state (postal code)", max_length=2, blank=True)
@@ -144,10 +145,10 @@ class Invitation(models.Model):
     token is kept; role and organization are fixed here and never come from the invitee."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        REVOKED = "revoked", "Revoked"
-        EXPIRED = "expired", "Expired"
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
     role = models.CharField(max_length=20, choices=Role.choices)
@@ -190,9 +191,9 @@ class RegistrationRequest(models.Model):
     """A self-registered person waiting for (or given) an admin's approval of the earner role in an organization."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="registration_requests")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="registration_requests")
@@ -215,8 +216,8 @@ class EmailVerification(models.Model):
     of an e-mail change (which switches only when the link is opened). Only the token's hash is kept."""
 
     class Purpose(models.TextChoices):
-        SIGN_UP = "sign_up", "New account"
-        CHANGE = "change", "Change of address"
+        SIGN_UP = "sign_up", _("New account")
+        CHANGE = "change", _("Change of address")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_verifications")
     email = models.EmailField(max_length=254)
@@ -236,10 +237,10 @@ class PersonalDataExport(models.Model):
     and downloadable only by its person (docs/privacy.md#download-my-data)."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Being prepared"
-        READY = "ready", "Ready to download"
-        FAILED = "failed", "Failed"
-        EXPIRED = "expired", "Expired (deleted)"
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired (deleted)")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="personal_data_exports")
@@ -263,9 +264,9 @@ class DeletionRequest(models.Model):
     the retention rules allow; issued credentials stay valid), or cancelled (docs/privacy.md#deleting-your-account)."""
 
     class State(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
+        REQUESTED = "requested", _("Requested")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="deletion_requests")
     state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)

@@ -20,6 +20,8 @@ their reverse relations, never by importing those apps. Every function accepts a
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import Membership, Organization, Role
 
@@ -839,17 +841,20 @@ def deletion_blockers(user) -> list[str]:
     attempts = getattr(user, "attempts", None)
     if attempts is not None:
         for title in attempts.filter(state="submitted").values_list("version__title", flat=True)[:5]:
-            reasons.append(f"Your submission of “{title}” is being assessed. Wait for the decision or withdraw it first.")
+            reasons.append(_("Your submission of “%(title)s” is being assessed. Wait for the decision or withdraw it first.")
+                           % {"title": title})
     assignments = getattr(user, "assessment_assignments", None)
     if assignments is not None:
         open_count = assignments.filter(state="assigned", review__isnull=False).count()
         if open_count:
-            reasons.append(f"You have {open_count} assessment(s) assigned to you. Score them or ask the issuer to "
-                           f"release them first.")
+            reasons.append(ngettext("You have %(count)s assessment assigned to you. Score it or ask the issuer to "
+                                    "release it first.",
+                                    "You have %(count)s assessments assigned to you. Score them or ask the issuer to "
+                                    "release them first.", open_count) % {"count": open_count})
     held = Membership.objects.filter(user=user, role__in=HANDOVER_ROLES).select_related("organization")
     for m in held:
         others = Membership.objects.filter(organization_id=m.organization_id, role=m.role, user__is_active=True).exclude(user=user)
         if not others.exists():
-            reasons.append(f"You are the only {m.get_role_display().lower()} of {m.organization.name}. "
-                           f"Ask someone to take the role over first.")
+            reasons.append(_("You are the only %(role)s of %(organization)s. Ask someone to take the role over first.")
+                           % {"role": m.get_role_display().lower(), "organization": m.organization.name})
     return reasons

@@ -22,12 +22,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from microcred.core import audit
 from microcred.core.i18n import Later, When
 from microcred.core.transitions import ensure_transition
 
-from . import data_registry, policy
+from . import data_registry, policy, selectors
 from .models import DeletionRequest, PersonalDataExport, User
 from .signals import account_notice
 
@@ -91,14 +94,14 @@ def request_export(*, user, by) -> PersonalDataExport:
     """Record a request (the caller queues tasks.build_personal_data_export after commit: this module does not import
     tasks, which import it). One per MICROCRED_PERSONAL_DATA_EXPORT_INTERVAL_SECONDS (an hour)."""
     if by is None or not user.is_active or by.pk != user.pk:
-        raise PermissionDenied("Only you can download your data.")
+        raise PermissionDenied(_("Only you can download your data."))
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()  # two clicks at once: one export
         since = timezone.now() - dt.timedelta(seconds=export_interval_seconds())
         if PersonalDataExport.objects.filter(user=user, requested_at__gte=since).exists():
             minutes = max(1, export_interval_seconds() // 60)
-            raise ValidationError(f"You asked for your data less than {minutes} minutes ago. Its download will be "
-                                  f"listed here when it is ready; you can ask again later.")
+            raise ValidationError(_("You asked for your data less than %(minutes)s minutes ago. Its download will be "
+                                    "listed here when it is ready; you can ask again later.") % {"minutes": minutes})
         export = PersonalDataExport.objects.create(user=user)
         audit.record(actor=by, action="personal_data.export_requested", target=export)
     return export
@@ -122,7 +125,9 @@ def build_export(export_id) -> PersonalDataExport | None:
                 size = default_storage.size(stored)
         except Exception:
             logger.exception("Personal data export %s failed", export.pk)
-            export.state, export.message = PersonalDataExport.State.FAILED, "The export could not be built; ask again."
+            with translation.override(selectors.language_of(export.user)):
+                export.message = _("The export could not be built; ask again.")
+            export.state = PersonalDataExport.State.FAILED
             export.save(update_fields=["state", "message"])
             audit.record(actor=None, action="personal_data.export_failed", target=export)
             return export
@@ -174,10 +179,10 @@ def export_for_download(*, user, export_id) -> PersonalDataExport:
         expire_export(export)
         export.refresh_from_db()
     if export.state == PersonalDataExport.State.EXPIRED:
-        raise ValidationError(f"This download expired (downloads are kept for {export_days()} days) and was deleted. "
-                              f"Ask for your data again to get a new one.")
+        raise ValidationError(_("This download expired (downloads are kept for %(days)s days) and was deleted. "
+                                "Ask for your data again to get a new one.") % {"days": export_days()})
     if export.state != PersonalDataExport.State.READY:
-        raise ValidationError("This download is not ready yet (or could not be built). Reload the page in a minute.")
+        raise ValidationError(_("This download is not ready yet (or could not be built). Reload the page in a minute."))
     audit.record(actor=user, action="personal_data.export_downloaded", target=export)
     return export
 
@@ -192,7 +197,7 @@ TRANSITIONS = {
 
 
 def _move(request: DeletionRequest, to: str) -> None:
-    ensure_transition(request.state, to, TRANSITIONS, what="The deletion request",
+    ensure_transition(request.state, to, TRANSITIONS, what=_("The deletion request"),
                       labels=dict(DeletionRequest.State.choices))
 
 
@@ -205,12 +210,12 @@ def request_deletion(*, user, by, password: str, reason: str = "") -> DeletionRe
     MICROCRED_DELETION_GRACE_DAYS (cancellable until then), and only once policy.deletion_blockers names no reason
     (a submission under assessment, the last admin of an organization…): the reasons are recorded and shown."""
     if by is None or by.pk != user.pk or not policy.can_request_deletion(by):
-        raise PermissionDenied("Only you can ask for your account to be deleted.")
+        raise PermissionDenied(_("Only you can ask for your account to be deleted."))
     reason = (reason or "").strip()
     if len(reason) > 2000:
-        raise ValidationError({"reason": ["Keep the reason under 2,000 characters."]})
+        raise ValidationError({"reason": [_("Keep the reason under 2,000 characters.")]})
     if not password or not check_password(password, user.password):
-        raise ValidationError({"password": ["That is not your current password."]})
+        raise ValidationError({"password": [_("That is not your current password.")]})
     blockers = policy.deletion_blockers(user)
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
@@ -230,7 +235,7 @@ def cancel_deletion(*, deletion_request: DeletionRequest, by) -> DeletionRequest
     with transaction.atomic():
         deletion_request = DeletionRequest.objects.select_for_update().get(pk=deletion_request.pk)
         if deletion_request.user_id != getattr(by, "pk", None):
-            raise PermissionDenied("Only you can cancel your deletion request.")
+            raise PermissionDenied(_("Only you can cancel your deletion request."))
         _move(deletion_request, DeletionRequest.State.CANCELLED)
         deletion_request.state, deletion_request.cancelled_at = DeletionRequest.State.CANCELLED, timezone.now()
         deletion_request.save(update_fields=["state", "cancelled_at"])

@@ -1,6 +1,7 @@
 """Reads about people and their memberships. Who may do what is answered by policy.py, not here."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from . import policy
@@ -125,3 +126,8 @@ def self_registration_is_open() -> bool:
     from .models import SelfRegistrationSettings
 
     return SelfRegistrationSettings.objects.filter(enabled=True).exists()
+
+
+def language_of(user) -> str:
+    """The interface language a person chose (what is written to them follows it), or the site's."""
+    return i18n.language_of(user)

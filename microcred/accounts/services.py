@@ -34,13 +34,13 @@ def update_educator_profile(*, user: User, by: User, **fields) -> EducatorProfil
     from . import policy
 
     if not policy.can_edit_profile(by, user):
-        raise PermissionDenied("You can only change your own profile.")
+        raise PermissionDenied(_("You can only change your own profile."))
     allowed = {"state", "district", "school", "position", "career_stage", "license_number"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"Unknown profile fields: {', '.join(sorted(unknown))}")
     with transaction.atomic():
-        profile, _ = EducatorProfile.objects.get_or_create(user=user)
+        profile, _created = EducatorProfile.objects.get_or_create(user=user)
         for name, value in fields.items():
             setattr(profile, name, value)
         profile.full_clean()
@@ -61,12 +61,12 @@ def change_name(*, user: User, by: User, first_name: str, last_name: str) -> Use
     from . import policy
 
     if not policy.can_edit_profile(by, user):
-        raise PermissionDenied("You can only change your own name.")
+        raise PermissionDenied(_("You can only change your own name."))
     first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
     if not first_name and not last_name:
-        raise ValidationError({"first_name": ["Give at least a first or a last name."]})
+        raise ValidationError({"first_name": [_("Give at least a first or a last name.")]})
     if len(first_name) > MAX_NAME or len(last_name) > MAX_NAME:
-        raise ValidationError({"first_name": [f"Keep each name under {MAX_NAME} characters."]})
+        raise ValidationError({"first_name": [_("Keep each name under %(max)s characters.") % {"max": MAX_NAME}]})
     with transaction.atomic():
         before = user.get_full_name()
         user.first_name, user.last_name = first_name, last_name
@@ -103,14 +103,14 @@ def change_email(*, user: User, by: User, email: str, password: str) -> User:
     from .models import EmailVerification
 
     if not by or by.pk != user.pk:
-        raise PermissionDenied("Only the account's owner changes its e-mail address.")
+        raise PermissionDenied(_("Only the account's owner changes its e-mail address."))
     email = (email or "").strip()
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({"email": ["Enter a valid e-mail address, like name@school.org."]}) from None
+        raise ValidationError({"email": [_("Enter a valid e-mail address, like name@school.org.")]}) from None
     if not user.check_password(password or ""):
-        raise ValidationError({"password": ["That is not your current password; the address was not changed."]})
+        raise ValidationError({"password": [_("That is not your current password; the address was not changed.")]})
     if email.lower() == (user.email or "").lower():
         return user
     with transaction.atomic():
@@ -193,11 +193,11 @@ def _deactivation_refusal(by: User, person: User) -> str:
     from . import policy
 
     if by.pk == person.pk:
-        return "You cannot deactivate your own account."
+        return _("You cannot deactivate your own account.")
     if policy.is_platform_admin(person) or policy.can_open_admin_site(person):
-        return "Platform administrators and staff accounts are managed in the administration site, not here."
-    return ("This person also belongs to organizations (or holds roles) you do not manage, so their account stays "
-            "active; you can end their memberships in your organizations instead.")
+        return _("Platform administrators and staff accounts are managed in the administration site, not here.")
+    return _("This person also belongs to organizations (or holds roles) you do not manage, so their account stays "
+             "active; you can end their memberships in your organizations instead.")
 
 
 def end_memberships(*, person: User, by: User) -> list[Membership]:
@@ -209,7 +209,7 @@ def end_memberships(*, person: User, by: User) -> list[Membership]:
     from . import policy
 
     if not policy.can_manage_person(by, person):
-        raise PermissionDenied("You do not manage this person's organizations.")
+        raise PermissionDenied(_("You do not manage this person's organizations."))
     ended = []
     with transaction.atomic():
         for membership in Membership.objects.filter(user=person).select_related("organization").select_for_update():

@@ -6,6 +6,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tasks import task
@@ -13,28 +14,32 @@ from django_tasks import task
 from microcred.core import audit
 from microcred.core.i18n import in_language_of
 
+from . import selectors
+
 VERIFICATION_HOURS = 48  # how long a verification link works
 
-NOTICES = {
+NOTICES = {  # (subject, body), translated when sent; %(org)s and %(site)s are filled in
     "existing_account": (
         gettext_noop("Someone tried to register on microcred with your address"),
-        gettext_noop("Someone (perhaps you) tried to create a microcred account for {org} with this e-mail address, which already "
-        "has an account. Sign in at {site}/accounts/login/ — or reset your password there if you forgot it. If it was "
-        "not you, ignore this message.")),
+        gettext_noop("Someone (perhaps you) tried to create a microcred account for %(org)s with this e-mail address, "
+                     "which already has an account. Sign in at %(site)s/accounts/login/ — or reset your password there if "
+                     "you forgot it. If it was not you, ignore this message.")),
     "email_change_requested": (
         gettext_noop("A change of your microcred e-mail address was requested"),
-        gettext_noop("Someone signed in to your microcred account asked to change its e-mail address. The change happens only when "
-        "the link sent to the new address is opened. If it was not you, reset your password and tell your administrator.")),
+        gettext_noop("Someone signed in to your microcred account asked to change its e-mail address. The change "
+                     "happens only when the link sent to the new address is opened. If it was not you, reset your "
+                     "password and tell your administrator.")),
     "email_changed": (
         gettext_noop("Your microcred e-mail address was changed"),
-        gettext_noop("The e-mail address of your microcred account was changed; password resets and notices now go to the new "
-        "address. If you did not do this, tell your administrator.")),
+        gettext_noop("The e-mail address of your microcred account was changed; password resets and notices now go to "
+                     "the new address. If you did not do this, tell your administrator.")),
     "registration_approved": (
         gettext_noop("Your microcred registration was approved"),
-        gettext_noop("An administrator of {org} approved your registration. Sign in at {site}/accounts/login/.")),
+        gettext_noop("An administrator of %(org)s approved your registration. Sign in at %(site)s/accounts/login/.")),
     "registration_declined": (
         gettext_noop("Your microcred registration was declined"),
-        gettext_noop("An administrator of {org} declined your registration. Ask them if you think this is a mistake.")),
+        gettext_noop("An administrator of %(org)s declined your registration. Ask them if you think this is a "
+                     "mistake.")),
 }
 
 
@@ -98,19 +103,22 @@ def deliver_verification(verification_id: int) -> bool:
         verification.token_hash = hashed
         verification.save(update_fields=["token_hash"])
         url = settings.SITE_URL + reverse("accounts:verify_email", kwargs={"token": token})
-        with in_language_of(verification.user):
-            if verification.purpose == EmailVerification.Purpose.SIGN_UP:
-                subject = _("Confirm your e-mail address for microcred")
-                body = _("Open this link to confirm your address and finish creating your microcred account (it works "
-                         "once, within %(h)d hours):\n%(url)s\n\nIf you did not register, ignore this message.\n")
-            else:
-                subject = _("Confirm your new e-mail address for microcred")
-                body = _("Open this link to make this the e-mail address of your microcred account (it works once, "
-                         "within %(h)d hours):\n%(url)s\n\nIf you did not ask for this, ignore this message; nothing "
-                         "changes.\n")
-            body = body % {"h": VERIFICATION_HOURS, "url": url}
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [verification.email])
+        with translation.override(selectors.language_of(verification.user)):
+            subject, body = _verification_mail(verification)
+        send_mail(subject, body % {"h": VERIFICATION_HOURS, "url": url}, settings.DEFAULT_FROM_EMAIL, [verification.email])
     return True
+
+
+def _verification_mail(verification) -> tuple[str, str]:
+    from .models import EmailVerification
+
+    if verification.purpose == EmailVerification.Purpose.SIGN_UP:
+        return (_("Confirm your e-mail address for microcred"),
+                _("Open this link to confirm your address and finish creating your microcred account (it works once, "
+                  "within %(h)d hours):\n%(url)s\n\nIf you did not register, ignore this message.\n"))
+    return (_("Confirm your new e-mail address for microcred"),
+            _("Open this link to make this the e-mail address of your microcred account (it works once, within "
+              "%(h)d hours):\n%(url)s\n\nIf you did not ask for this, ignore this message; nothing changes.\n"))
 
 
 
@@ -123,11 +131,11 @@ def send_notice(kind: str, email: str, user_id: int | None = None, organization_
     if kind not in NOTICES or not email:
         return False
     org = Organization.objects.filter(pk=organization_id).first() if organization_id else None
-    person = User.objects.filter(pk=user_id).only("pk", "language").first() if user_id else None
+    person = User.objects.filter(pk=user_id).first() if user_id else None
     subject, body = NOTICES[kind]
-    with in_language_of(person):
-        subject, body = _(subject), _(body).format(org=org.name if org else "microcred", site=settings.SITE_URL)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+    with translation.override(selectors.language_of(person)):
+        send_mail(_(subject), _(body) % {"org": org.name if org else "microcred", "site": settings.SITE_URL},
+                  settings.DEFAULT_FROM_EMAIL, [email])
     return True
 
 

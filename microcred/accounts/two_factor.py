@@ -12,6 +12,7 @@ import segno
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -52,7 +53,7 @@ def _normalize(code: str) -> str:
 def start_enrolment(*, user: User) -> TOTPDevice:
     """A new, unconfirmed authenticator with a fresh secret (replacing an unfinished one). Refused when on."""
     if is_enabled(user):
-        raise ValidationError("Two-factor authentication is already on. Turn it off first to use another authenticator app.")
+        raise ValidationError(_("Two-factor authentication is already on. Turn it off first to use another authenticator app."))
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         return TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
@@ -81,9 +82,9 @@ def confirm_enrolment(*, user: User, code: str) -> list[str]:
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
         if device is None:
-            raise ValidationError("Start the set-up again: no authenticator is waiting to be confirmed.")
+            raise ValidationError(_("Start the set-up again: no authenticator is waiting to be confirmed."))
         if not device.verify_token(_normalize(code)):
-            raise ValidationError("That code does not match. Check that the app shows microcred and enter the current 6-digit code.")
+            raise ValidationError(_("That code does not match. Check that the app shows microcred and enter the current 6-digit code."))
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _replace_recovery_codes(user)
@@ -123,7 +124,7 @@ def verify_code(*, user: User, code: str):
 
 def _require_code(user: User, code: str):
     if verify_code(user=user, code=code) is None:
-        raise ValidationError("That code is not right (or was already used). Enter the current code from your app, or a recovery code.")
+        raise ValidationError(_("That code is not right (or was already used). Enter the current code from your app, or a recovery code."))
 
 
 def new_recovery_codes(*, user: User, code: str) -> list[str]:

@@ -13,6 +13,8 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -35,7 +37,7 @@ def profile(request):
     form = EducatorProfileForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         services.update_educator_profile(user=request.user, by=request.user, **{k: form.cleaned_data[k] for k in form.Meta.fields})
-        messages.success(request, "Your profile was saved.")
+        messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form, "memberships": selectors.memberships_for(request.user),
                                                      "two_factor_on": two_factor.is_enabled(request.user)})
@@ -99,7 +101,7 @@ def login_code(request):
         pending = _pending(request)
         user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first() if pending else None
         if user is None:
-            messages.error(request, "Your log-in took too long or was not started. Please log in again.")
+            messages.error(request, _("Your log-in took too long or was not started. Please log in again."))
             return redirect("accounts:login")
         next_url = _safe_next(request, pending.get("next"))
 
@@ -120,7 +122,10 @@ def login_code(request):
                 otp_login(request, device)
             if device.name == two_factor.RECOVERY_NAME:
                 left = two_factor.remaining_recovery_codes(user)
-                messages.warning(request, f"You used a recovery code; {left} left. Make new ones on your two-factor page if you are running low.")
+                messages.warning(request, ngettext(
+                    "You used a recovery code; %(left)s left. Make new ones on your two-factor page if you are running low.",
+                    "You used a recovery code; %(left)s left. Make new ones on your two-factor page if you are running low.",
+                    left) % {"left": left})
             return redirect(next_url)
         # A wrong code counts as a failed login for the lockout, like a wrong password.
         user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
@@ -129,9 +134,9 @@ def login_code(request):
             request.session[PENDING_LOGIN] = pending
             if pending["failures"] >= MAX_CODE_FAILURES:
                 request.session.pop(PENDING_LOGIN, None)
-                messages.error(request, "Too many wrong codes. Please log in again.")
+                messages.error(request, _("Too many wrong codes. Please log in again."))
                 return redirect("accounts:login")
-        form.add_error("code", "That code is not right (or was already used). Enter the current code from your app, or a recovery code.")
+        form.add_error("code", _("That code is not right (or was already used). Enter the current code from your app, or a recovery code."))
     return render(request, "accounts/login_code.html", {"form": form, "next": next_url}, status=400 if form.errors else 200)
 
 
@@ -140,9 +145,9 @@ def locked_out(request, original_response=None, credentials=None):
     minutes = max(1, round(float(settings.AXES_COOLOFF_TIME or 0) * 60))
     if hasattr(request, "session"):
         request.session.pop(PENDING_LOGIN, None)
-    messages.error(request, f"Too many failed log-in attempts for this account from your network. For your security, "
-                            f"log-in is paused for {minutes} minutes. Try again later, reset your password, or ask an "
-                            f"administrator to unlock your account.")
+    messages.error(request, _("Too many failed log-in attempts for this account from your network. For your security, "
+                              "log-in is paused for %(minutes)s minutes. Try again later, reset your password, or ask an "
+                              "administrator to unlock your account.") % {"minutes": minutes})
     return render(request, "registration/login.html", {
         "form": AuthenticationForm(request), "next": _safe_next(request, request.POST.get("next") or request.GET.get("next")),
     }, status=429)
@@ -154,8 +159,9 @@ def address_paused(request):
     minutes = max(1, int(settings.MICROCRED_LOGIN_ADDRESS_WINDOW_MINUTES))
     if hasattr(request, "session"):
         request.session.pop(PENDING_LOGIN, None)
-    messages.error(request, f"Too many failed log-in attempts from your network. For your security, log-in from "
-                            f"here is paused for up to {minutes} minutes. Try again later or reset your password.")
+    messages.error(request, _("Too many failed log-in attempts from your network. For your security, log-in from "
+                              "here is paused for up to %(minutes)s minutes. Try again later or reset your password.")
+                   % {"minutes": minutes})
     return render(request, "registration/login.html", {
         "form": AuthenticationForm(request), "next": _safe_next(request, request.POST.get("next") or request.GET.get("next")),
     }, status=429)
@@ -200,7 +206,7 @@ def two_factor_setup(request):
             from django_otp import login as otp_login
 
             otp_login(request, two_factor.TOTPDevice.objects.get(pk=device.pk))  # this session already proved it
-            messages.success(request, "Two-factor authentication is on. You will be asked for a code when you log in.")
+            messages.success(request, _("Two-factor authentication is on. You will be asked for a code when you log in."))
             return render(request, "accounts/recovery_codes.html", {"codes": codes})
     return render(request, "accounts/two_factor_setup.html", {
         "form": form, "qr_svg": two_factor.qr_svg(device), "secret": two_factor.secret_for_display(device),
@@ -216,9 +222,9 @@ def two_factor_disable(request):
             raise ValidationError(list(form.errors["code"]))
         two_factor.disable(user=request.user, code=form.cleaned_data["code"])
     except ValidationError as exc:
-        messages.error(request, "Two-factor is still on: " + " ".join(exc.messages))
+        messages.error(request, _("Two-factor is still on: %(reason)s") % {"reason": " ".join(exc.messages)})
     else:
-        messages.success(request, "Two-factor authentication is off.")
+        messages.success(request, _("Two-factor authentication is off."))
     return redirect("accounts:two_factor")
 
 
@@ -232,7 +238,7 @@ def two_factor_recovery_codes(request):
             raise ValidationError(list(form.errors["code"]))
         codes = two_factor.new_recovery_codes(user=request.user, code=form.cleaned_data["code"])
     except ValidationError as exc:
-        messages.error(request, "No new codes: " + " ".join(exc.messages))
+        messages.error(request, _("No new codes: %(reason)s") % {"reason": " ".join(exc.messages)})
         return redirect("accounts:two_factor")
     return render(request, "accounts/recovery_codes.html", {"codes": codes})
 
@@ -240,9 +246,9 @@ def two_factor_recovery_codes(request):
 def csrf_failure(request, reason=""):
     """A form without (or with an expired) security token: a clear page, not Django's technical one."""
     return render(request, "core/error.html", {
-        "title": "Form expired",
-        "message": "This form could not be accepted because its security check failed (the page was open too long, "
-                   "or cookies are blocked). Go back, reload the page and try again; nothing was changed.",
+        "title": _("Form expired"),
+        "message": _("This form could not be accepted because its security check failed (the page was open too long, "
+                     "or cookies are blocked). Go back, reload the page and try again; nothing was changed."),
     }, status=403)
 
 
@@ -279,7 +285,6 @@ def account(request):
     a failed one re-renders with its message and the others keep what is saved."""
     from django.contrib.auth import update_session_auth_hash
     from django.contrib.auth.forms import PasswordChangeForm
-    from django.utils.translation import gettext as _
 
     user = request.user
     action = request.POST.get("action") if request.method == "POST" else None

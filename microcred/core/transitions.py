@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class InvalidTransition(ValidationError):
@@ -12,8 +13,8 @@ def ensure_transition(current: str, to: str, table: dict[str, set[str]], *, what
     """Raise InvalidTransition unless `current -> to` is in `table`."""
     labels = labels or {}
     if to not in table.get(current, set()):
-        allowed = ", ".join(sorted(labels.get(s, s) for s in table.get(current, set()))) or "none"
+        allowed = ", ".join(sorted(str(labels.get(s, s)) for s in table.get(current, set()))) or _("none")
         raise InvalidTransition(
-            f"{what} cannot move from “{labels.get(current, current)}” to “{labels.get(to, to)}”. "
-            f"Allowed next states: {allowed}."
+            _("%(what)s cannot move from “%(current)s” to “%(to)s”. Allowed next states: %(allowed)s.")
+            % {"what": what, "current": labels.get(current, current), "to": labels.get(to, to), "allowed": allowed}
         )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -24,19 +25,19 @@ def healthz(request):
 
 
 def page_not_found(request, exception=None):
-    return render(request, "core/error.html", {"title": "Not found", "message": "We could not find that page, or you do not have access to it."}, status=404)
+    return render(request, "core/error.html", {"title": _("Not found"), "message": _("We could not find that page, or you do not have access to it.")}, status=404)
 
 
 def server_error(request):
-    return render(request, "core/error.html", {"title": "Something went wrong", "message": "The error has been logged. Nothing you had already saved was lost; please try again."}, status=500)
+    return render(request, "core/error.html", {"title": _("Something went wrong"), "message": _("The error has been logged. Nothing you had already saved was lost; please try again.")}, status=500)
 
 
 def permission_denied(request, exception=None):
-    return render(request, "core/error.html", {"title": "Not allowed", "message": str(exception) or "You do not have permission to do that."}, status=403)
+    return render(request, "core/error.html", {"title": _("Not allowed"), "message": str(exception or "") or _("You do not have permission to do that.")}, status=403)
 
 
 def bad_request(request, exception=None):
-    return render(request, "core/error.html", {"title": "Bad request", "message": "The request could not be understood."}, status=400)
+    return render(request, "core/error.html", {"title": _("Bad request"), "message": _("The request could not be understood.")}, status=400)
 
 FAVICON = Path(__file__).resolve().parent / "static" / "microcred" / "favicon.ico"
 

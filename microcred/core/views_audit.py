@@ -12,31 +12,34 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from . import audit
 
 PAGE_SIZE = 50
-VIA_CHOICES = [("", "Any"), ("web", "Web page"), ("api", "API"), ("command", "Command"), ("task", "Background task")]
+VIA_CHOICES = [("", _l("Any")), ("web", _l("Web page")), ("api", "API"), ("command", _l("Command")),
+               ("task", _l("Background task"))]
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(required=False, max_length=150, help_text="Username, or “system” for automatic changes.")
-    action = forms.CharField(required=False, max_length=80,
-                             help_text="An action (credential.revoked) or a prefix ending in a dot (credential.).")
-    target_type = forms.ChoiceField(required=False, label="Target type")
-    target_id = forms.CharField(required=False, max_length=64, label="Target id")
-    via = forms.ChoiceField(required=False, choices=VIA_CHOICES, label="From")
-    since = forms.DateField(required=False, label="From date", widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, label="To date (inclusive)", widget=forms.DateInput(attrs={"type": "date"}))
+    actor = forms.CharField(required=False, max_length=150, label=_l("Who"), help_text=_l("Username, or “system” for automatic changes."))
+    action = forms.CharField(required=False, max_length=80, label=_l("Action"),
+                             help_text=_l("An action (credential.revoked) or a prefix ending in a dot (credential.)."))
+    target_type = forms.ChoiceField(required=False, label=_l("Target type"))
+    target_id = forms.CharField(required=False, max_length=64, label=_l("Target id"))
+    via = forms.ChoiceField(required=False, choices=VIA_CHOICES, label=_l("From"))
+    since = forms.DateField(required=False, label=_l("From date"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label=_l("To date (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target_type"].choices = [("", "Any")] + [(t, t) for t in audit.target_types()]
+        self.fields["target_type"].choices = [("", _("Any"))] + [(t, t) for t in audit.target_types()]
 
     def clean(self):
         data = super().clean()
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            raise forms.ValidationError("The “from” date is after the “to” date.")
+            raise forms.ValidationError(_("The “from” date is after the “to” date."))
         return data
 
     def filters(self) -> dict:
@@ -59,7 +62,7 @@ def _require_platform_admin(request) -> None:
     # The audit trail names every person and what they did: platform admins only (not issuer or org admins).
     # core sits below accounts, so it asks through Django's permission API, answered by accounts.policy.
     if not request.user.has_perm("core.view_audit_trail"):
-        raise PermissionDenied("Only platform administrators can see the audit trail.")
+        raise PermissionDenied(_("Only platform administrators can see the audit trail."))
 
 
 @never_cache
@@ -94,7 +97,7 @@ def audit_export(request):
     elif fmt == "csv":
         response = StreamingHttpResponse(audit.csv_lines(qs), content_type="text/csv; charset=utf-8")
     else:
-        form.add_error(None, "Export format must be csv or json.")
+        form.add_error(None, _("Export format must be csv or json."))
         return render(request, "core/audit.html", {"form": form, "page": None, "query": ""}, status=400)
     response["Content-Disposition"] = f'attachment; filename="microcred-audit-{stamp}.{fmt}"'
     return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from .models import IssuedCredential
 from .verify import MAX_BYTES
@@ -13,30 +13,32 @@ from .verify import MAX_BYTES
 class RevokeForm(forms.Form):
     reason = forms.CharField(max_length=500, strip=True, widget=forms.Textarea(attrs={"rows": 2}),
                              label=_("Reason for revoking"),
-                             help_text="Required. The earner and anyone checking the credential will see it.")
+                             help_text=_("Required. The earner and anyone checking the credential will see it."))
     # The confirmation step (decision 0019): a revocation is final, so the first POST shows what will happen.
     confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class SuspendForm(forms.Form):
     reason = forms.CharField(max_length=500, strip=True, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text="Required. The earner sees it; verifiers see the credential as suspended "
-                                       "until you lift the suspension.")
+                             label=_("Reason"),
+                             help_text=_("Required. The earner sees it; verifiers see the credential as suspended "
+                                         "until you lift the suspension."))
 
 
 class UnsuspendForm(forms.Form):
     reason = forms.CharField(max_length=500, strip=True, widget=forms.Textarea(attrs={"rows": 2}),
-                             label="Reason for lifting the suspension",
-                             help_text="Required. Kept in the audit trail.")
+                             label=_("Reason for lifting the suspension"),
+                             help_text=_("Required. Kept in the audit trail."))
 
 
 class VisibilityForm(forms.Form):
-    visibility = forms.ChoiceField(choices=IssuedCredential.Visibility.choices, label="Who can see it")
+    visibility = forms.ChoiceField(choices=IssuedCredential.Visibility.choices, label=_("Who can see it"))
 
     def __init__(self, *args, title: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         # One select per table row: its accessible name says which credential it is for.
-        self.fields["visibility"].widget.attrs["aria-label"] = f"Who can see “{title}”" if title else "Who can see it"
+        self.fields["visibility"].widget.attrs["aria-label"] = (
+            gettext("Who can see “%(title)s”") % {"title": title} if title else gettext("Who can see it"))
 
 
 class ImportForm(forms.Form):
@@ -50,13 +52,13 @@ class ImportForm(forms.Form):
     def clean_document(self):
         upload = self.cleaned_data.get("document")
         if upload and upload.size > MAX_BYTES:
-            raise forms.ValidationError(f"The file is larger than {MAX_BYTES:,} bytes (2 MB).")
+            raise forms.ValidationError(_("The file is larger than %(size)s bytes (2 MB).") % {"size": f"{MAX_BYTES:,}"})
         return upload
 
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not cleaned.get("document") and not (cleaned.get("text") or "").strip():
-            raise forms.ValidationError("Choose a file or paste the credential.")
+            raise forms.ValidationError(_("Choose a file or paste the credential."))
         return cleaned
 
     def document_bytes(self) -> bytes:
@@ -70,15 +72,15 @@ class ImportForm(forms.Form):
 class KnownIssuerForm(forms.Form):
     """Register an external issuer as known: its id, name, and the key or controller document obtained from it."""
 
-    identifier = forms.CharField(max_length=1000, label="Issuer id",
-                                 help_text="Exactly as its credentials name it: an https URL, a did:web or a did:key.")
-    name = forms.CharField(max_length=300, label="Name")
+    identifier = forms.CharField(max_length=1000, label=_("Issuer id"),
+                                 help_text=_("Exactly as its credentials name it: an https URL, a did:web or a did:key."))
+    name = forms.CharField(max_length=300, label=_("Name"))
     key_documents = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}),
-                                    label="Key or controller document (JSON)", max_length=256 * 1024,
-                                    help_text="The issuer's controller, DID or key document, as you obtained it from "
-                                              "the issuer itself. Not needed for a did:key.")
-    note = forms.CharField(required=False, max_length=500, label="How you obtained the keys",
-                           help_text="Kept in the audit trail, e.g. “from the issuer's website, checked by phone”.")
+                                    label=_("Key or controller document (JSON)"), max_length=256 * 1024,
+                                    help_text=_("The issuer's controller, DID or key document, as you obtained it from "
+                                                "the issuer itself. Not needed for a did:key."))
+    note = forms.CharField(required=False, max_length=500, label=_("How you obtained the keys"),
+                           help_text=_("Kept in the audit trail, e.g. “from the issuer's website, checked by phone”."))
 
     def clean_key_documents(self):
         text = (self.cleaned_data.get("key_documents") or "").strip()
@@ -87,7 +89,7 @@ class KnownIssuerForm(forms.Form):
         try:
             return json.loads(text)
         except (ValueError, RecursionError):
-            raise forms.ValidationError("The key document is not JSON.") from None
+            raise forms.ValidationError(_("The key document is not JSON.")) from None
 
 
 class IssuedSearchForm(forms.Form):

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from microcred.accounts import policy
 from microcred.accounts.models import Organization
@@ -139,7 +140,7 @@ def public_jwk(key: IssuerKey) -> dict:
 
 def _check_issuer_admin(organization: Organization, by) -> None:
     if not policy.can_manage_keys(by, organization):
-        raise PermissionDenied("Only issuer admins of this organization may manage its signing keys.")
+        raise PermissionDenied(_("Only issuer admins of this organization may manage its signing keys."))
 
 
 def active_key(organization: Organization, algorithm: str) -> IssuerKey:
@@ -188,7 +189,7 @@ def revoke_key(key: IssuerKey, *, by, reason: str) -> IssuerKey:
     _check_issuer_admin(key.organization, by)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["Say why the key is revoked."]})
+        raise ValidationError({"reason": [_("Say why the key is revoked.")]})
     with transaction.atomic():
         key = IssuerKey.objects.select_for_update().select_related("organization").get(pk=key.pk)
         if key.status == IssuerKey.Status.REVOKED:

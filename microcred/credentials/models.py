@@ -8,6 +8,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.models import Organization
 from microcred.catalog.models import MicroCredentialVersion
@@ -24,9 +26,9 @@ class IssuerKey(models.Model):
         P256 = "P-256", "P-256 (VC-JWT ES256)"
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active: signs new credentials"
-        RETIRED = "retired", "Retired: no longer signs, still verifies"
-        REVOKED = "revoked", "Revoked: credentials it signed no longer verify"
+        ACTIVE = "active", _("Active: signs new credentials")
+        RETIRED = "retired", _("Retired: no longer signs, still verifies")
+        REVOKED = "revoked", _("Revoked: credentials it signed no longer verify")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="issuer_keys")
@@ -56,8 +58,8 @@ class StatusList(models.Model):
     """A W3C BitstringStatusList of one organization for one purpose; bit i is credential index i."""
 
     class Purpose(models.TextChoices):
-        REVOCATION = "revocation", "Revocation"
-        SUSPENSION = "suspension", "Suspension"
+        REVOCATION = "revocation", _("Revocation")
+        SUSPENSION = "suspension", _("Suspension")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="status_lists")
     purpose = models.CharField(max_length=10, choices=Purpose.choices)
@@ -79,9 +81,9 @@ class IssuedCredential(models.Model):
     """An OpenBadgeCredential issued for one earned attempt (at most one per attempt, enforced by the database)."""
 
     class Visibility(models.TextChoices):
-        PRIVATE = "private", "Private: only the earner"
-        LINK = "link", "Anyone with the link"
-        PUBLIC = "public", "Public"
+        PRIVATE = "private", _("Private: only the earner")
+        LINK = "link", _("Anyone with the link")
+        PUBLIC = "public", _("Public")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     attempt = models.OneToOneField(Attempt, on_delete=models.PROTECT, related_name="issued_credential")
@@ -106,9 +108,9 @@ class IssuedCredential(models.Model):
     suspension_reason = models.CharField(max_length=500, blank=True)
 
     class State(models.TextChoices):
-        ACTIVE = "active", "Active"
-        SUSPENDED = "suspended", "Suspended"
-        REVOKED = "revoked", "Revoked"
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        REVOKED = "revoked", _("Revoked")
 
     class Meta:
         ordering = ["-issued_at"]
@@ -156,11 +158,18 @@ class ExternalCredential(models.Model):
     STATUS_OB2_SIGNED = "OB 2.0, issuer's signature verified"
     STATUS_OB2_HOSTED = "OB 2.0, confirmed with its issuer"
     STATUS_OB2_UNCONFIRMED = "OB 2.0, not verifiable offline"
-    FORMAT_LABELS = {"json": "JSON", "jwt": "VC-JWT", "jws": "signed (JWS)", "png": "baked PNG", "svg": "baked SVG",
-                     "url": "hosted (URL)"}
+    FORMAT_LABELS = {"json": "JSON", "jwt": "VC-JWT", "jws": _("signed (JWS)"), "png": _("baked PNG"),
+                     "svg": _("baked SVG"), "url": _("hosted (URL)")}
 
     STATUS_VERIFIED = "external, verified"  # signed by its issuer, and the issuer is known to this platform
     STATUS_UNKNOWN_ISSUER = "external, unknown issuer"  # signed by its issuer, who is not known to this platform
+    STATUS_LABELS = {  # the stored status is a code; people read these
+        STATUS_OB2_SIGNED: _("OB 2.0, issuer's signature verified"),
+        STATUS_OB2_HOSTED: _("OB 2.0, confirmed with its issuer"),
+        STATUS_OB2_UNCONFIRMED: _("OB 2.0, not verifiable offline"),
+        STATUS_VERIFIED: _("external, verified"),
+        STATUS_UNKNOWN_ISSUER: _("external, unknown issuer"),
+    }
 
     objects = ExternalCredentialQuerySet.as_manager()
 
@@ -198,7 +207,12 @@ class ExternalCredential(models.Model):
     @property
     def format_label(self) -> str:
         """What earners and recognizers see: "Open Badges 2.0, imported (baked PNG)"."""
-        return f"{self.get_standard_display()}, imported ({self.FORMAT_LABELS.get(self.format, self.format)})"
+        return gettext("%(standard)s, imported (%(format)s)") % {
+            "standard": self.get_standard_display(), "format": self.FORMAT_LABELS.get(self.format, self.format)}
+
+    @property
+    def status_label(self) -> str:
+        return str(self.STATUS_LABELS.get(self.status, self.status))
 
     @property
     def issuer_confirmed(self) -> bool:

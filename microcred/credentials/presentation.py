@@ -5,6 +5,7 @@ the signed document says.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from urllib.parse import quote, urlencode
 
@@ -12,12 +13,13 @@ import segno
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from fpdf import FPDF
 
 from microcred.accounts import policy
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
-HOLDER = "the credential holder"
+HOLDER = gettext_lazy("the credential holder")
 
 
 def _as_list(value) -> list:
@@ -40,7 +42,7 @@ def earner_name(issued, viewer=None) -> str:
     the issuer's admins, platform admins: policy.can_see_credential_earner); others read "the credential holder"."""
     if policy.can_see_credential_earner(viewer, issued):
         return issued.earner.get_full_name() or issued.earner.get_username()
-    return HOLDER
+    return str(HOLDER)
 
 
 def summary(document: dict) -> dict:
@@ -61,6 +63,8 @@ def summary(document: dict) -> dict:
     issuer = document.get("issuer") or {}
     return {
         "title": achievement.get("name") or document.get("name", ""),
+        "language": next((x for x in (achievement.get("inLanguage"), document.get("inLanguage"))
+                          if isinstance(x, str) and x), "en"),
         "version": achievement.get("version", ""),
         "competency": achievement.get("description", ""),
         "criteria": (achievement.get("criteria") or {}).get("narrative", ""),
@@ -73,6 +77,97 @@ def summary(document: dict) -> dict:
         "evidence": [{"name": e.get("name", ""), "url": e.get("id", ""), "narrative": e.get("narrative", "")}
                      for e in _as_list(document.get("evidence")) if isinstance(e, dict)],
     }
+
+
+CHECK_NAMES = {
+    "parse": gettext_lazy("Reading"), "schema": gettext_lazy("Structure"), "proof": gettext_lazy("Signature"),
+    "status": gettext_lazy("Status"), "validity": gettext_lazy("Dates"), "internal": gettext_lazy("Internal error"),
+    # Open Badges 2.0 imports
+    "structure": gettext_lazy("Structure"), "recipient": gettext_lazy("Recipient"),
+    "signature": gettext_lazy("Signature"), "hosted": gettext_lazy("Hosted copy"),
+    "origin": gettext_lazy("Origin"), "revocation": gettext_lazy("Revocation"), "expiry": gettext_lazy("Expiry"),
+}
+CHECK_STATUSES = {
+    "passed": pgettext_lazy("verification check", "passed"), "failed": pgettext_lazy("verification check", "failed"),
+    "skipped": pgettext_lazy("verification check", "skipped"),
+    "not_checked": pgettext_lazy("verification check", "not checked"),
+}
+# The verifier (standards/verify.py, without Django) words its findings in English; the usual ones are shown in the
+# reader's language here. Anything else (a technical reason) is shown as the verifier wrote it, marked as English.
+_CHECK_MESSAGES = [
+    (re.compile(r"a JSON credential"), gettext_lazy("a JSON credential")),
+    (re.compile(r"a VC-JWT"), gettext_lazy("a VC-JWT")),
+    (re.compile(r"valid against the OB 3\.0 AchievementCredential JSON Schema"),
+     gettext_lazy("valid against the Open Badges 3.0 AchievementCredential JSON Schema")),
+    (re.compile(r"valid against the CLR 2\.0 ClrCredential JSON Schema"),
+     gettext_lazy("valid against the CLR 2.0 ClrCredential JSON Schema")),
+    (re.compile(r"has the required OB 3\.0 AchievementCredential structure"),
+     gettext_lazy("has the required Open Badges 3.0 AchievementCredential structure")),
+    (re.compile(r"eddsa-rdfc-2022 proof verifies with a key of the issuer (?P<issuer>.+)"),
+     gettext_lazy("the eddsa-rdfc-2022 proof verifies with a key of the issuer %(issuer)s")),
+    (re.compile(r"ES256 JWT signature verifies with a key of the issuer (?P<issuer>.+)"),
+     gettext_lazy("the ES256 JWT signature verifies with a key of the issuer %(issuer)s")),
+    (re.compile(r"not revoked; not suspended"), gettext_lazy("not revoked; not suspended")),
+    (re.compile(r"not revoked"), gettext_lazy("not revoked")),
+    (re.compile(r"no credentialStatus: the credential cannot be revoked"),
+     gettext_lazy("no status entry: the credential cannot be revoked")),
+    (re.compile(r"the credential has been revoked by its issuer"),
+     gettext_lazy("the credential has been revoked by its issuer")),
+    (re.compile(r"the credential has been suspended by its issuer"),
+     gettext_lazy("the credential has been suspended by its issuer")),
+    (re.compile(r"valid from (?P<start>\S+) until (?P<end>\S+)"),
+     gettext_lazy("valid from %(start)s until %(end)s")),
+    (re.compile(r"valid from (?P<start>\S+), no expiry"), gettext_lazy("valid from %(start)s, no expiry")),
+    (re.compile(r"expired: validUntil (?P<end>\S+) has passed"), gettext_lazy("expired: it was valid until %(end)s")),
+    (re.compile(r"not valid yet: validFrom (?P<start>\S+) is in the future"),
+     gettext_lazy("not valid yet: it is valid from %(start)s")),
+    (re.compile(r"not checked: an earlier check failed"), gettext_lazy("not checked: an earlier check failed")),
+    (re.compile(r"An Open Badges 2\.0 assertion with an id, recipient, badge and issue date\."),
+     gettext_lazy("An Open Badges 2.0 assertion with an id, recipient, badge and issue date.")),
+    (re.compile(r"Not expired\."), gettext_lazy("Not expired.")),
+    (re.compile(r"It does not expire\."), gettext_lazy("It does not expire.")),
+    (re.compile(r"Issued to your e-mail address\."), gettext_lazy("Issued to your e-mail address.")),
+    (re.compile(r"Its address is on its issuer's site\."), gettext_lazy("Its address is on its issuer's site.")),
+    (re.compile(r"Its address is where its issuer allows\."), gettext_lazy("Its address is where its issuer allows.")),
+    (re.compile(r"Hosted assertion not compared with the copy its issuer publishes: online checking is off, so it "
+                r"could not be verified offline\."),
+     gettext_lazy("Hosted assertion not compared with the copy its issuer publishes: online checking is off, so it "
+                  "could not be verified offline.")),
+    (re.compile(r"Signature not verifiable offline: the issuer's public key \((?P<key>.*)\) is not registered with "
+                r"this platform\.", re.S),
+     gettext_lazy("Signature not verifiable offline: the issuer's public key (%(key)s) is not registered with this "
+                  "platform.")),
+    (re.compile(r"Signed with its issuer's key \((?P<source>.*)\)\.", re.S),
+     gettext_lazy("Signed with its issuer's key (%(source)s).")),
+    (re.compile(r"Its issuer revoked it \(its address answers 410 Gone\)\."),
+     gettext_lazy("Its issuer revoked it (its address answers 410 Gone).")),
+]
+
+
+def _moment(text: str) -> str:
+    moment = parse_time(text)
+    return date_format(moment, "DATETIME_FORMAT") if moment else text
+
+
+def shown_checks(checks) -> list[dict]:
+    """A verification report's checks (CheckResult objects or their dicts) as shown to people: the check's name and
+    result in the reader's language, and its message too when it is one of the usual ones (``translated``)."""
+    shown = []
+    for check in checks or []:
+        if isinstance(check, dict):
+            name, status, message = check.get("check", ""), check.get("status", ""), str(check.get("message", ""))
+        else:
+            name, status, message = check.check, check.status, check.message
+        translated = False
+        for pattern, wording in _CHECK_MESSAGES:
+            match = pattern.fullmatch(message)
+            if match:
+                values = {k: (_moment(v) if k in ("start", "end") else v) for k, v in match.groupdict().items()}
+                message, translated = str(wording) % values if values else str(wording), True
+                break
+        shown.append({"check": str(CHECK_NAMES.get(name, name)), "status": str(CHECK_STATUSES.get(status, status)),
+                      "message": message, "translated": translated})
+    return shown
 
 
 def qr_svg(url: str) -> str:

@@ -5,6 +5,7 @@ import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from microcred.accounts import policy
 from microcred.catalog.models import MicroCredentialVersion
@@ -104,7 +105,7 @@ STATES = ("", "active", "suspended", "revoked")
 def require_issued_list(user) -> set[int] | None:
     """The issuers whose credentials ``user`` lists (None: all); PermissionDenied for everyone else."""
     if not policy.can_list_issued_credentials(user):
-        raise PermissionDenied("The list of issued credentials is for the issuer admins of an issuing organization.")
+        raise PermissionDenied(_("The list of issued credentials is for the issuer admins of an issuing organization."))
     return policy.issued_credential_issuer_ids(user)
 
 
@@ -119,14 +120,14 @@ def issued_credentials(user, *, q: str = "", micro_credential: str = "", state: 
     errors: dict[str, list[str]] = {}
     q = (q or "").strip()
     if len(q) > MAX_QUERY or "\x00" in q:
-        errors["q"] = [f"Keep the search under {MAX_QUERY} characters of ordinary text."]
+        errors["q"] = [_("Keep the search under %(max)s characters of ordinary text.") % {"max": MAX_QUERY}]
     terms = q.split()
     if len(terms) > MAX_TERMS:
-        errors["q"] = [f"Search with at most {MAX_TERMS} words."]
+        errors["q"] = [_("Search with at most %(max)s words.") % {"max": MAX_TERMS}]
     if state not in STATES:
-        errors["state"] = ["Choose active, suspended, revoked or any."]
+        errors["state"] = [_("Choose active, suspended, revoked or any.")]
     if issued_from and issued_to and issued_from > issued_to:
-        errors["issued_to"] = ["The end date is before the start date."]
+        errors["issued_to"] = [_("The end date is before the start date.")]
     if errors:
         raise ValidationError(errors)
     found = IssuedCredential.objects.all()

@@ -11,10 +11,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from microcred.accounts import policy
+from microcred.accounts import selectors as accounts_selectors
 from microcred.core import audit
 from microcred.core.i18n import Later
 from microcred.core.transitions import ensure_transition
@@ -22,7 +24,7 @@ from microcred.earning.models import Attempt, CredentialStanding, Decision
 from microcred.earning.notifications import notify
 from microcred.earning.services import record_credential_standing
 
-from . import builder, keys, status
+from . import builder, keys, presentation, status
 from .standards import dataintegrity, images, ob2, vcjwt
 from .standards import fetch as remote
 from .signals import credential_imported, credential_issued, credential_revoked, send_after_commit
@@ -95,7 +97,7 @@ def _tell_earner(credential: IssuedCredential, state: str, *, at, kind: str, mes
                  dedupe_key: str = "") -> None:
     """Inside the caller's transaction: record the credential's standing on the earner's side (earning shows it on
     "My MCs" and the attempt, and stops counting a revoked one) and send the earner a notice (e-mailed after commit
-    by earning's background task)."""
+    by earning's background task), written in the earner's language (``message``: a ``core.i18n.Later``)."""
     url = reverse("credentials:credential", args=[credential.pk])
     record_credential_standing(attempt_id=credential.attempt_id, credential_id=credential.pk, url=url, state=state,
                                at=at, reason=reason)
@@ -108,7 +110,8 @@ STATE_MOVES = {
     IssuedCredential.State.SUSPENDED: {IssuedCredential.State.ACTIVE, IssuedCredential.State.REVOKED},
     IssuedCredential.State.REVOKED: set(),
 }
-STATE_LABELS = {"active": "active", "suspended": "suspended", "revoked": "revoked (final)"}
+STATE_LABELS = {"active": gettext_lazy("active"), "suspended": gettext_lazy("suspended"),
+                "revoked": gettext_lazy("revoked (final)")}
 
 
 def available_moves(credential: IssuedCredential) -> dict[str, bool]:
@@ -122,7 +125,7 @@ def available_moves(credential: IssuedCredential) -> dict[str, bool]:
 
 def _require_issuer_admin(by, credential: IssuedCredential, action: str) -> None:
     if not policy.can_revoke(by, credential):
-        raise PermissionDenied(f"Only issuer admins of the issuing organization may {action} this credential.")
+        raise PermissionDenied(_("Only issuer admins of the issuing organization may change this credential's status."))
 
 
 def _required_reason(reason, message: str) -> str:
@@ -138,17 +141,17 @@ def suspend(credential: IssuedCredential, *, by, reason: str) -> IssuedCredentia
     reason is required; audited. Suspending a suspended credential keeps the first suspension. A revoked
     credential, or one issued without a suspension status entry, cannot be suspended (ValidationError)."""
     _require_issuer_admin(by, credential, "suspend")
-    reason = _required_reason(reason, "Say why the credential is suspended; the earner will see it.")
+    reason = _required_reason(reason, _("Say why the credential is suspended; the earner will see it."))
     with transaction.atomic():
         credential = (IssuedCredential.objects.select_for_update(of=("self",))
                       .select_related("suspension_list__organization", "issuer").get(pk=credential.pk))
         if credential.state == IssuedCredential.State.SUSPENDED:
             return credential  # double click, second tab: the first suspension stands
-        ensure_transition(credential.state, IssuedCredential.State.SUSPENDED, STATE_MOVES, what="The credential",
+        ensure_transition(credential.state, IssuedCredential.State.SUSPENDED, STATE_MOVES, what=_("The credential"),
                           labels=STATE_LABELS)
         if not credential.can_be_suspended:
-            raise ValidationError("This credential was issued without a suspension status entry, so verifiers "
-                                  "could not see a suspension. Revoke it if it must stop verifying.")
+            raise ValidationError(_("This credential was issued without a suspension status entry, so verifiers "
+                                    "could not see a suspension. Revoke it if it must stop verifying."))
         status.set_bit(credential.suspension_list, credential.suspension_index, True)
         credential.suspended_at, credential.suspended_by, credential.suspension_reason = timezone.now(), by, reason
         credential.save(update_fields=["suspended_at", "suspended_by", "suspension_reason"])
@@ -170,7 +173,7 @@ def unsuspend(credential: IssuedCredential, *, by, reason: str) -> IssuedCredent
                       .select_related("suspension_list__organization", "issuer").get(pk=credential.pk))
         if credential.state == IssuedCredential.State.ACTIVE:
             return credential
-        ensure_transition(credential.state, IssuedCredential.State.ACTIVE, STATE_MOVES, what="The credential",
+        ensure_transition(credential.state, IssuedCredential.State.ACTIVE, STATE_MOVES, what=_("The credential"),
                           labels=STATE_LABELS)
         status.set_bit(credential.suspension_list, credential.suspension_index, False)
         previous = credential.suspension_reason
@@ -188,10 +191,10 @@ def revoke(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential
     """Revoke a credential: sets its bit in the issuer's revocation list. Issuer admins of the issuing
     organization only; a reason is required; audited. Revoking twice keeps the first revocation."""
     if not policy.can_revoke(by, credential):
-        raise PermissionDenied("Only issuer admins of the issuing organization may revoke this credential.")
+        raise PermissionDenied(_("Only issuer admins of the issuing organization may revoke this credential."))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["Say why the credential is revoked; the earner will see it."]})
+        raise ValidationError({"reason": [_("Say why the credential is revoked; the earner will see it.")]})
     with transaction.atomic():
         credential = IssuedCredential.objects.select_for_update().select_related("status_list__organization").get(pk=credential.pk)
         if credential.revoked_at:
@@ -213,9 +216,9 @@ def revoke(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential
 def set_visibility(credential: IssuedCredential, *, by, visibility: str) -> IssuedCredential:
     """The earner chooses who may see the credential at its URL."""
     if credential.earner_id != getattr(by, "pk", None):
-        raise PermissionDenied("Only the earner may change who sees this credential.")
+        raise PermissionDenied(_("Only the earner may change who sees this credential."))
     if visibility not in IssuedCredential.Visibility.values:
-        raise ValidationError({"visibility": ["Choose private, link or public."]})
+        raise ValidationError({"visibility": [_("Choose private, link or public.")]})
     credential.visibility = visibility
     credential.save(update_fields=["visibility"])
     audit.record(actor=by, action="credential.visibility", target=credential, data={"visibility": visibility})
@@ -229,8 +232,8 @@ def _text(value, limit: int) -> str:
 def _first_failure(report) -> str:
     failed = report.errors
     if not failed:
-        return "the credential did not pass every check"
-    return "; ".join(f"{check.check}: {check.message}" for check in failed)
+        return _("the credential did not pass every check")
+    return "; ".join(f"{c['check']}: {c['message']}" for c in presentation.shown_checks(failed))
 
 
 def _as_text(data) -> str | None:
@@ -265,8 +268,8 @@ def _import_ob2(*, earner, payload: str, container: str) -> ExternalCredential:
         trusted_keys=_known_ob2_keys(),
         fetch=remote.fetch_json if settings.MICROCRED_OB2_ONLINE else None)
     if report.refused:
-        reasons = "; ".join(c.message.rstrip(".") for c in report.errors) or "it could not be read"
-        raise ValidationError({"document": [f"Not imported (Open Badges 2.0): {reasons}."]})
+        reasons = "; ".join(c.message.rstrip(".") for c in report.errors) or _("it could not be read")
+        raise ValidationError({"document": [_("Not imported (Open Badges 2.0): %(reasons)s.") % {"reasons": reasons}]})
     info = ob2.summary(report)
     with transaction.atomic():
         existing = ExternalCredential.objects.filter(earner=earner, credential_id=info["credential_id"]).first()
@@ -297,15 +300,15 @@ def import_external_credential(*, earner, data) -> ExternalCredential:
     issued by this platform are refused (they are already the earner's); importing the same credential twice
     returns the first import; audited."""
     if not policy.can_import_credential(earner):
-        raise PermissionDenied("Log in to import a credential.")
+        raise PermissionDenied(_("Log in to import a credential."))
     if isinstance(data, (bytes, bytearray)) and len(data) > MAX_BYTES:
-        raise ValidationError({"document": [f"The file is larger than {MAX_BYTES:,} bytes (2 MB)."]})
+        raise ValidationError({"document": [_("The file is larger than %(size)s bytes (2 MB).") % {"size": f"{MAX_BYTES:,}"}]})
     container = None
     if isinstance(data, (bytes, bytearray)):
         try:
             baked = images.unbake(bytes(data))
         except images.BakingError as error:
-            raise ValidationError({"document": [f"Not imported: {error}"]}) from None
+            raise ValidationError({"document": [_("Not imported: %(error)s") % {"error": error}]}) from None
         if baked is not None:
             if baked.standard == "ob2":
                 return _import_ob2(earner=earner, payload=baked.payload, container=baked.container)
@@ -315,13 +318,13 @@ def import_external_credential(*, earner, data) -> ExternalCredential:
         return _import_ob2(earner=earner, payload=text, container="json")
     report = verify_credential(data)
     if not report.verified:
-        raise ValidationError({"document": [f"Not imported: it did not verify — {_first_failure(report)}"]})
+        raise ValidationError({"document": [_("Not imported: it did not verify — %(reason)s") % {"reason": _first_failure(report)}]})
     credential = report.credential or {}
     issuer = credential.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
     if isinstance(issuer_id, str) and issuer_id.startswith(f"{keys.site_url()}/issuers/"):
-        raise ValidationError({"document": ["This credential was issued by this platform; it is already listed "
-                                            "with your credentials (if it is yours)."]})
+        raise ValidationError({"document": [_("This credential was issued by this platform; it is already listed "
+                                              "with your credentials (if it is yours).")]})
     subject = credential.get("credentialSubject")
     subject = subject[0] if isinstance(subject, list) and subject else subject
     achievement = subject.get("achievement") if isinstance(subject, dict) else None
@@ -357,17 +360,17 @@ MAX_KEY_DOCUMENTS_BYTES = 256 * 1024
 def _clean_identifier(identifier) -> str:
     identifier = identifier.strip() if isinstance(identifier, str) else ""
     if not identifier or len(identifier) > 1000 or any(c.isspace() for c in identifier):
-        raise ValidationError({"identifier": ["Give the issuer's id exactly as its credentials name it (an https "
-                                              "URL, a did:web or a did:key), without spaces."]})
+        raise ValidationError({"identifier": [_("Give the issuer's id exactly as its credentials name it (an https "
+                                                "URL, a did:web or a did:key), without spaces.")]})
     if keys.organization_for_issuer_id(identifier) is not None or identifier.startswith(f"{keys.site_url()}/"):
-        raise ValidationError({"identifier": ["That is one of this platform's own issuers; it is known already."]})
+        raise ValidationError({"identifier": [_("That is one of this platform's own issuers; it is known already.")]})
     if not identifier.startswith(("https://", "did:web:", "did:key:")):
-        raise ValidationError({"identifier": ["The issuer id must be an https URL, a did:web or a did:key."]})
+        raise ValidationError({"identifier": [_("The issuer id must be an https URL, a did:web or a did:key.")]})
     if identifier.startswith("did:key:"):
         try:
             dataintegrity.resolve_did_key(f"{identifier}#{identifier[len('did:key:'):]}")
         except ValueError:
-            raise ValidationError({"identifier": ["That did:key is not an Ed25519 public key."]}) from None
+            raise ValidationError({"identifier": [_("That did:key is not an Ed25519 public key.")]}) from None
     return identifier
 
 
@@ -380,26 +383,28 @@ def _clean_key_documents(identifier: str, documents) -> list[dict]:
     if isinstance(documents, dict):
         documents = [documents]
     if not isinstance(documents, list) or not all(isinstance(d, dict) for d in documents):
-        raise ValidationError({"key_documents": ["Key documents must be JSON objects (or a list of them)."]})
+        raise ValidationError({"key_documents": [_("Key documents must be JSON objects (or a list of them).")]})
     if _value_depth_exceeds(documents, MAX_DEPTH):
-        raise ValidationError({"key_documents": [f"Key documents nest deeper than {MAX_DEPTH} levels."]})
+        raise ValidationError({"key_documents": [_("Key documents nest deeper than %(depth)s levels.") % {"depth": MAX_DEPTH}]})
     if len(json.dumps(documents)) > MAX_KEY_DOCUMENTS_BYTES:
-        raise ValidationError({"key_documents": [f"Key documents are limited to {MAX_KEY_DOCUMENTS_BYTES:,} bytes."]})
+        raise ValidationError({"key_documents": [_("Key documents are limited to %(size)s bytes.") % {"size": f"{MAX_KEY_DOCUMENTS_BYTES:,}"}]})
     methods = _Documents(documents).methods
     # Open Badges 2.0 issuers publish CryptographicKey objects (publicKeyPem) owned by the issuer profile.
     ob2_keys = [d for d in documents if d.get("publicKeyPem")]
     for key in ob2_keys:
         if key.get("owner") != identifier:
             raise ValidationError({"key_documents": [
-                f"The key {str(key.get('id', ''))[:200]} is owned by {str(key.get('owner'))[:200]}, not by {identifier[:200]}."]})
+                _("The key %(key)s is owned by %(owner)s, not by %(issuer)s.") % {
+                    "key": str(key.get("id", ""))[:200], "owner": str(key.get("owner"))[:200], "issuer": identifier[:200]}]})
     for method_id, (method, controller) in methods.items():
         if controller is not None and not _controller_matches(controller, identifier):
             raise ValidationError({"key_documents": [
-                f"The key {method_id[:200]} is controlled by {controller[:200]}, not by {identifier[:200]}."]})
+                _("The key %(key)s is controlled by %(controller)s, not by %(issuer)s.") % {
+                    "key": method_id[:200], "controller": controller[:200], "issuer": identifier[:200]}]})
         if not (method.get("publicKeyMultibase") or method.get("publicKeyJwk") or method.get("kty")):
-            raise ValidationError({"key_documents": [f"The key {method_id[:200]} has no public key."]})
+            raise ValidationError({"key_documents": [_("The key %(key)s has no public key.") % {"key": method_id[:200]}]})
     if not methods and not ob2_keys and not identifier.startswith("did:key:") and documents:
-        raise ValidationError({"key_documents": ["These documents list no key (verificationMethod)."]})
+        raise ValidationError({"key_documents": [_("These documents list no key (verificationMethod).")]})
     return documents
 
 
@@ -409,18 +414,18 @@ def register_known_issuer(*, by, identifier, name, key_documents=None, note: str
     Imports already made from that issuer are re-verified and relabelled. ValidationError on bad input or an
     identifier registered already."""
     if not policy.can_register_known_issuer(by):
-        raise PermissionDenied("Only platform admins and recognizer admins may register known issuers.")
+        raise PermissionDenied(_("Only platform admins and recognizer admins may register known issuers."))
     identifier = _clean_identifier(identifier)
     name = name.strip()[:300] if isinstance(name, str) else ""
     if not name:
-        raise ValidationError({"name": ["Give the issuer's name."]})
+        raise ValidationError({"name": [_("Give the issuer's name.")]})
     documents = _clean_key_documents(identifier, key_documents)
     if not documents and not identifier.startswith("did:key:") and not online_enabled():
-        raise ValidationError({"key_documents": ["Give the issuer's key or controller document: online lookup is "
-                                                 "off, so its keys could not be found otherwise."]})
+        raise ValidationError({"key_documents": [_("Give the issuer's key or controller document: online lookup is "
+                                                   "off, so its keys could not be found otherwise.")]})
     with transaction.atomic():
         if KnownIssuer.objects.filter(identifier=identifier).exists():
-            raise ValidationError({"identifier": ["That issuer is registered already."]})
+            raise ValidationError({"identifier": [_("That issuer is registered already.")]})
         known = KnownIssuer.objects.create(identifier=identifier, name=name, key_documents=documents,
                                            registered_by=by, note=_text(note, 500))
         audit.record(actor=by, action="known_issuer.registered", target=known,
@@ -433,7 +438,7 @@ def remove_known_issuer(known: KnownIssuer, *, by) -> None:
     """Forget a known issuer: its credentials are "signed by an issuer this platform does not know" again and stop
     counting for recognition. Platform and recognizer admins only; audited."""
     if not policy.can_remove_known_issuer(by, known):
-        raise PermissionDenied("Only platform admins and recognizer admins may remove known issuers.")
+        raise PermissionDenied(_("Only platform admins and recognizer admins may remove known issuers."))
     identifier = known.identifier
     with transaction.atomic():
         audit.record(actor=by, action="known_issuer.removed", target=known,

@@ -117,7 +117,7 @@ def credential(request, credential_id):
     elif wanted == "pdf":
         report = selectors.live_verification(found)
         note = (_("verified") if report.verified
-                else _("NOT verified (%(why)s)") % {"why": "; ".join(c.message for c in report.errors)})
+                else _("NOT verified (%(why)s)") % {"why": "; ".join(c["message"] for c in presentation.shown_checks(report.errors))})
         response = HttpResponse(presentation.certificate_pdf(found, viewer=request.user, verification=note),
                                 content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="credential-{found.pk}.pdf"'
@@ -145,6 +145,8 @@ def _credential_page(request, found):
         "info": presentation.summary(found.credential),
         "earner_name": presentation.earner_name(found, request.user),
         "report": report,
+        "checks": presentation.shown_checks(report.checks),
+        "earner_is_name": policy.can_see_credential_earner(request.user, found),
         "is_earner": is_earner,
         "can_revoke": policy.can_revoke(request.user, found),
         "moves": services.available_moves(found),
@@ -169,7 +171,7 @@ def revoke(request, credential_id):
     found = get_object_or_404(IssuedCredential.objects.select_related("issuer", "earner", "version__micro_credential"),
                               pk=credential_id)
     if not policy.can_revoke(request.user, found):
-        raise PermissionDenied("Only issuer admins of the issuing organization may revoke this credential.")
+        raise PermissionDenied(_("Only issuer admins of the issuing organization may revoke this credential."))
     if not services.available_moves(found)["revoke"]:
         messages.info(request, _("This credential is already revoked."))
         return redirect(found_url(found))
@@ -196,7 +198,7 @@ def _change_status(request, credential_id, *, form_class, service, missing_reaso
     """Suspend or lift a suspension from the credential page: issuer admins only, with a reason."""
     found = get_object_or_404(IssuedCredential.objects.select_related("issuer"), pk=credential_id)
     if not policy.can_revoke(request.user, found):
-        raise PermissionDenied("Only issuer admins of the issuing organization may change this credential's status.")
+        raise PermissionDenied(_("Only issuer admins of the issuing organization may change this credential's status."))
     form = form_class(request.POST)
     if not form.is_valid():
         messages.error(request, missing_reason)
@@ -214,16 +216,16 @@ def _change_status(request, credential_id, *, form_class, service, missing_reaso
 @require_POST
 def suspend(request, credential_id):
     return _change_status(request, credential_id, form_class=SuspendForm, service=services.suspend,
-                          missing_reason="Say why the credential is suspended; the earner will see it.",
-                          done="The credential is suspended. Verifiers will see it as suspended until you lift it.")
+                          missing_reason=_("Say why the credential is suspended; the earner will see it."),
+                          done=_("The credential is suspended. Verifiers will see it as suspended until you lift it."))
 
 
 @login_required
 @require_POST
 def unsuspend(request, credential_id):
     return _change_status(request, credential_id, form_class=UnsuspendForm, service=services.unsuspend,
-                          missing_reason="Say why the suspension is lifted.",
-                          done="The suspension is lifted. The credential verifies again.")
+                          missing_reason=_("Say why the suspension is lifted."),
+                          done=_("The suspension is lifted. The credential verifies again."))
 
 
 def found_url(found) -> str:
@@ -236,8 +238,10 @@ def mine(request):
     issued = selectors.credentials_for_earner(request.user).select_related("version__micro_credential")
     rows = [{"credential": c, "form": VisibilityForm(initial={"visibility": c.visibility}, prefix=str(c.pk),
                                                      title=c.version.title)} for c in issued]
-    return render(request, "credentials/mine.html", {
-        "rows": rows, "external": selectors.external_credentials_for_earner(request.user)})
+    external = list(selectors.external_credentials_for_earner(request.user))
+    for imported in external:
+        imported.shown_checks = presentation.shown_checks((imported.verification or {}).get("checks"))
+    return render(request, "credentials/mine.html", {"rows": rows, "external": external})
 
 
 @login_required
@@ -245,13 +249,14 @@ def mine(request):
 def set_visibility(request, credential_id):
     found = get_object_or_404(IssuedCredential, pk=credential_id)
     if found.earner_id != request.user.pk:
-        raise PermissionDenied("Only the earner may change who sees this credential.")
+        raise PermissionDenied(_("Only the earner may change who sees this credential."))
     form = VisibilityForm(request.POST, prefix=str(found.pk))
     if not form.is_valid():
-        messages.error(request, "Choose private, link or public.")
+        messages.error(request, _("Choose private, link or public."))
         return redirect("credentials:mine")
     services.set_visibility(found, by=request.user, visibility=form.cleaned_data["visibility"])
-    messages.success(request, f"“{found.version.title}” is now: {found.get_visibility_display()}.")
+    messages.success(request, _("“%(title)s” is now: %(visibility)s.") % {
+        "title": found.version.title, "visibility": found.get_visibility_display()})
     return redirect("credentials:mine")
 
 
@@ -273,7 +278,7 @@ def import_credential(request):
             try:
                 imported = services.import_external_credential(earner=request.user, data=form.document_bytes())
             except ValidationError as error:
-                form.add_error(None, error.messages[0] if error.messages else "Not imported.")
+                form.add_error(None, error.messages[0] if error.messages else _("Not imported."))
             else:
                 if not imported.issuer_known:
                     messages.warning(request, _("Imported, but not as from a known issuer: %(credential)s (%(format)s) "

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from microcred.accounts import policy
 from microcred.accounts.models import EducatorProfile, Membership, Organization, Role, User
@@ -19,8 +20,8 @@ STATUSES = ("", "active", "inactive")
 def require_people_admin(user) -> set[int] | None:
     """The organizations whose people ``user`` manages (None: all); PermissionDenied for everyone else."""
     if not policy.can_open_people_pages(user):
-        raise PermissionDenied("The people pages are for the people administrators of a district, school, state agency, "
-                               "issuer or recognizer.")
+        raise PermissionDenied(_("The people pages are for the people administrators of a district, school, state "
+                                 "agency, issuer or recognizer."))
     return policy.people_admin_organization_ids(user)
 
 
@@ -39,12 +40,12 @@ def search_terms(q: str) -> list[str]:
     """The words of a search, each matched on its own; refuses an oversized or NUL-bearing search."""
     q = (q or "").strip()
     if len(q) > MAX_QUERY:
-        raise ValidationError({"q": [f"Keep the search under {MAX_QUERY} characters."]})
+        raise ValidationError({"q": [_("Keep the search under %(max)s characters.") % {"max": MAX_QUERY}]})
     if "\x00" in q:
-        raise ValidationError({"q": ["The search contains a character that cannot be searched for."]})
+        raise ValidationError({"q": [_("The search contains a character that cannot be searched for.")]})
     terms = q.split()
     if len(terms) > MAX_TERMS:
-        raise ValidationError({"q": [f"Search with at most {MAX_TERMS} words."]})
+        raise ValidationError({"q": [_("Search with at most %(max)s words.") % {"max": MAX_TERMS}]})
     return terms
 
 
@@ -56,11 +57,11 @@ def search_people(user, *, q: str = "", organization: Organization | None = None
     profile: a page of any size costs the same three queries (count, rows, memberships)."""
     ids = require_people_admin(user)
     if organization is not None and ids is not None and organization.pk not in ids:
-        raise ValidationError({"organization": ["Choose one of the organizations whose people you manage."]})
+        raise ValidationError({"organization": [_("Choose one of the organizations whose people you manage.")]})
     if role and role not in Role.values:
-        raise ValidationError({"role": ["Choose one of the roles in the list."]})
+        raise ValidationError({"role": [_("Choose one of the roles in the list.")]})
     if status not in STATUSES:
-        raise ValidationError({"status": ["Choose active, inactive or any."]})
+        raise ValidationError({"status": [_("Choose active, inactive or any.")]})
     people = User.objects.all()
     if ids is not None or organization is not None or role:
         memberships = Membership.objects.all() if ids is None else Membership.objects.filter(organization_id__in=ids or [])
@@ -136,16 +137,16 @@ def deactivation_plan(user, person: User) -> dict:
     """What "Deactivate" would do for ``person``: ``deactivate`` the account, ``end_memberships`` (they also belong
     to organizations ``user`` does not manage: only the memberships listed end), or ``refused`` with the reason."""
     if person.pk == user.pk:
-        return {"kind": "refused", "reason": "You cannot deactivate your own account."}
+        return {"kind": "refused", "reason": _("You cannot deactivate your own account.")}
     if not policy.can_manage_person(user, person):
-        return {"kind": "refused", "reason": "You do not manage this person's organizations."}
+        return {"kind": "refused", "reason": _("You do not manage this person's organizations.")}
     if policy.is_platform_admin(person) or policy.can_open_admin_site(person):
         return {"kind": "refused",
-                "reason": "Platform administrators and staff accounts are managed in the administration site, not here."}
+                "reason": _("Platform administrators and staff accounts are managed in the administration site, not here.")}
     if policy.can_deactivate_person(user, person):
         return {"kind": "deactivate", "memberships": []}
     removable = [m for m in Membership.objects.filter(user=person).select_related("organization")
                  if policy.can_grant_role(user, person, m.organization, m.role)]
     if not removable:
-        return {"kind": "refused", "reason": "None of this person's roles in your organizations is one you may take away."}
+        return {"kind": "refused", "reason": _("None of this person's roles in your organizations is one you may take away.")}
     return {"kind": "end_memberships", "memberships": removable}

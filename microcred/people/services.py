@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from microcred.accounts import policy
 from microcred.accounts import services as accounts
@@ -15,22 +17,31 @@ from microcred.earning.models import Cohort
 from . import selectors
 
 
+OWN_CHANGE_REFUSED = {
+    "roles": gettext_lazy("You cannot change your own roles; ask another administrator."),
+    "coaches": gettext_lazy("You cannot change your own coaches; ask another administrator."),
+    "cohorts": gettext_lazy("You cannot change your own cohorts; ask another administrator."),
+}
+
+
 def _check_person(by: User, person: User, what: str) -> None:
     if person.pk == by.pk:
-        raise PermissionDenied(f"You cannot change your own {what}; ask another administrator.")
+        raise PermissionDenied(str(OWN_CHANGE_REFUSED[what]))
     if not policy.can_manage_person(by, person):
-        raise PermissionDenied("You do not manage this person's organizations.")
+        raise PermissionDenied(_("You do not manage this person's organizations."))
 
 
 def change_role(*, by: User, person: User, organization: Organization, role: str, grant: bool) -> Membership | None:
     """Give (``grant``) or take away ``role`` at ``organization``: only a role ``by`` may grant there
     (``policy.can_grant_role``: never to oneself, never platform admin). Idempotent; audited by accounts."""
     if role not in Role.values:
-        raise ValidationError({"role": ["Choose one of the roles in the list."]})
+        raise ValidationError({"role": [_("Choose one of the roles in the list.")]})
     _check_person(by, person, "roles")
     if not policy.can_grant_role(by, person, organization, role):
         label = Role(role).label
-        raise PermissionDenied(f"You may not {'give' if grant else 'take away'} the role “{label}” at {organization.name}.")
+        refusal = (_("You may not give the role “%(role)s” at %(organization)s.") if grant
+                   else _("You may not take away the role “%(role)s” at %(organization)s."))
+        raise PermissionDenied(refusal % {"role": label, "organization": organization.name})
     if grant:
         return accounts.grant_role(user=person, organization=organization, role=role, by=by)
     accounts.revoke_role(user=person, organization=organization, role=role, by=by)
@@ -82,5 +93,5 @@ def deactivate(*, by: User, person: User) -> Deactivation:
 def reactivate(*, by: User, person: User) -> User:
     """Let a deactivated account sign in again (the rule of ``deactivate``). Audited."""
     if person.pk == by.pk:
-        raise PermissionDenied("You cannot reactivate your own account.")
+        raise PermissionDenied(_("You cannot reactivate your own account."))
     return accounts.reactivate_person(person=person, by=by)

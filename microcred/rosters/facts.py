@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from microcred.accounts.models import EducatorProfile, Membership, Organization, PersonSourcedId, User
 
@@ -57,10 +58,10 @@ def import_facts(path: Path, *, owner: Organization, dry_run: bool = False,
             v = row.values
             key = next((k for k in PERSON_KEYS if v.get(k)), None)
             if key is None:
-                problem(FILE, row.number, "sourced_id", "no person: give sourced_id, email or username")
+                problem(FILE, row.number, "sourced_id", _("no person: give sourced_id, email or username"))
                 continue
             if (key, v[key].lower()) in seen:
-                problem(FILE, row.number, key, "the same person twice (the first row was kept)")
+                problem(FILE, row.number, key, _("the same person twice (the first row was kept)"))
                 continue
             seen.add((key, v[key].lower()))
             facts, bad = {}, None
@@ -68,25 +69,26 @@ def import_facts(path: Path, *, owner: Organization, dry_run: bool = False,
                 value = v.get(column, "")
                 if value:
                     if len(value) > limit or looks_like_formula(value):
-                        bad = (column, f"longer than {limit} characters or starts with = + - @")
+                        bad = (column, _("longer than %(max)s characters or starts with = + - @") % {"max": limit})
                         break
                     facts[column] = value
             if bad is None and v.get("years_experience"):
                 text = v["years_experience"]
                 if not text.isdigit() or int(text) > 80:
-                    bad = ("years_experience", "a whole number of years from 0 to 80")
+                    bad = ("years_experience", _("a whole number of years from 0 to 80"))
                 else:
                     facts["years_experience"] = int(text)
             if bad is None and v.get("evaluation_growth_areas"):
                 areas = [a.strip() for a in v["evaluation_growth_areas"].split(";") if a.strip()]
                 if len(areas) > MAX_AREAS or any(len(a) > AREA_LIMIT or looks_like_formula(a) for a in areas):
-                    bad = ("evaluation_growth_areas", f"at most {MAX_AREAS} areas of {AREA_LIMIT} characters, separated by ;")
+                    bad = ("evaluation_growth_areas", _("at most %(areas)s areas of %(chars)s characters, separated by ;")
+                           % {"areas": MAX_AREAS, "chars": AREA_LIMIT})
                 else:
                     facts["evaluation_growth_areas"] = areas
             if bad is None and v.get("school"):
                 school = schools.get(v["school"])
                 if school is None:
-                    bad = ("school", "unknown school (a sourcedId of your roster or a slug of your schools)")
+                    bad = ("school", _("unknown school (a sourcedId of your roster or a slug of your schools)"))
                 else:
                     facts["school_id"] = school
                     if parents.get(school):
@@ -95,7 +97,7 @@ def import_facts(path: Path, *, owner: Organization, dry_run: bool = False,
                 problem(FILE, row.number, *bad)
                 continue
             if not facts:
-                problem(FILE, row.number, "", "no fact to import on this row")
+                problem(FILE, row.number, "", _("no fact to import on this row"))
                 continue
             if facts.get("district_id", 0) is None:
                 facts.pop("district_id")
@@ -125,10 +127,10 @@ def _apply(rows, *, owner, org_ids, result, problem, dry_run) -> None:
     for number, key, value, facts in rows:
         user_id = found.get((key, value.lower()))
         if not user_id or user_id not in allowed:
-            problem(FILE, number, key, "unknown person (not one of your organization's people)")
+            problem(FILE, number, key, _("unknown person (not one of your organization's people)"))
             continue
         if user_id in targets:
-            problem(FILE, number, key, "the same person twice (the first row was kept)")
+            problem(FILE, number, key, _("the same person twice (the first row was kept)"))
             continue
         targets[user_id] = facts
     profiles = {p.user_id: p for p in EducatorProfile.objects.filter(user_id__in=targets)}

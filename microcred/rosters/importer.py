@@ -20,6 +20,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from microcred.accounts import policy
 from microcred.accounts.models import EducatorProfile, Membership, Organization, PersonSourcedId, User
@@ -124,7 +125,7 @@ class Roster:
                     self._orgs(stream)
             self._load_kinds()
             if not bundle.has("users.csv"):
-                self.problem("users.csv", None, "", "the bundle has no users.csv: no person was imported")
+                self.problem("users.csv", None, "", _("the bundle has no users.csv: no person was imported"))
                 return self.result
             with bundle.open("users.csv") as stream:
                 self.result.total = count_rows(stream)
@@ -152,7 +153,7 @@ class Roster:
                 values[row.values["propertyName"].lower()] = row.values["value"].lower()
         version = values.get("oneroster.version", "")
         if version and version not in ("1.0", "1.1", "1.2"):
-            self.problem("manifest.csv", None, "oneroster.version", f"OneRoster version {version[:20]} is not supported")
+            self.problem("manifest.csv", None, "oneroster.version", _("OneRoster version %(version)s is not supported") % {"version": version[:20]})
         return "delta" if values.get("file.users") == "delta" else "bulk"
 
     def _orgs(self, stream) -> None:
@@ -163,11 +164,11 @@ class Roster:
             column = ("sourcedId" if not sid or len(sid) > ID_LIMIT else "name" if not name or len(name) > 200
                       or looks_like_formula(name) else "type" if kind not in ORG_KINDS else "")
             if column:
-                self.problem("orgs.csv", row.number, column, f"the {column} is missing, too long or not allowed"
-                             if column != "type" else f"unknown organization type “{v['type'][:40]}”")
+                self.problem("orgs.csv", row.number, column, _("the %(column)s is missing, too long or not allowed") % {"column": column}
+                             if column != "type" else _("unknown organization type “%(type)s”") % {"type": v["type"][:40]})
                 continue
             if sid in rows:
-                self.problem("orgs.csv", row.number, "sourcedId", "duplicate sourcedId (first one kept)")
+                self.problem("orgs.csv", row.number, "sourcedId", _("duplicate sourcedId (first one kept)"))
                 continue
             rows[sid] = (name, ORG_KINDS[kind], v.get("parentSourcedId", ""), row.number)
         # The bundle's top organization of the owner's own kind is the owner itself (a district importing its
@@ -182,8 +183,8 @@ class Roster:
         while pending:
             ready = {s: r for s, r in pending.items() if r[2] not in pending or r[2] == s}
             if not ready:  # a cycle of parents: reported, left out
-                for sid, (*_, number) in pending.items():
-                    self.problem("orgs.csv", number, "parentSourcedId", "the parents of this organization form a cycle")
+                for sid, (*_rest, number) in pending.items():
+                    self.problem("orgs.csv", number, "parentSourcedId", _("the parents of this organization form a cycle"))
                 break
             for sid, (name, kind, parent, number) in ready.items():
                 pending.pop(sid)
@@ -231,7 +232,7 @@ class Roster:
                 continue
             org_id = self.org_ids.get(v["orgSourcedId"])
             if org_id is None:
-                self.problem("roles.csv", row.number, "orgSourcedId", "unknown organization (not in orgs.csv)")
+                self.problem("roles.csv", row.number, "orgSourcedId", _("unknown organization (not in orgs.csv)"))
                 self.rejected.add(v["userSourcedId"])
                 continue
             staff.setdefault(v["userSourcedId"], set()).add((org_id, granted))
@@ -240,10 +241,10 @@ class Roster:
     def _granted(self, role: str, file: str, number: int) -> str | None:
         granted = policy.roster_role(role)
         if granted is None:
-            self.problem(file, number, "role", f"unknown role “{role[:40]}”")
+            self.problem(file, number, "role", _("unknown role “%(role)s”") % {"role": role[:40]})
             return None
         if granted not in self.grantable:
-            self.problem(file, number, "role", f"you may not give the role “{granted}” in this organization")
+            self.problem(file, number, "role", _("you may not give the role “%(role)s” in this organization") % {"role": granted})
             return None
         return granted
 
@@ -282,7 +283,7 @@ class Roster:
                         memberships.add((org_id, granted))
                 if unknown or not memberships:
                     self.seen.add(sid)
-                    self.problem("users.csv", row.number, "orgSourcedIds", "unknown organization (not in orgs.csv)")
+                    self.problem("users.csv", row.number, "orgSourcedIds", _("unknown organization (not in orgs.csv)"))
                     continue
                 memberships = sorted([list(m) for m in memberships])
             if v.get("status", "").lower() == "tobedeleted" or v.get("enabledUser", "true").lower() == "false":
@@ -319,7 +320,7 @@ class Roster:
                     continue
                 if org_id is None:
                     self.seen.add(v["sourced_id"])
-                    self.problem("roster.csv", row.number, "org", "unknown organization (a sourcedId of your roster or a slug of your organizations)")
+                    self.problem("roster.csv", row.number, "org", _("unknown organization (a sourcedId of your roster or a slug of your organizations)"))
                     continue
                 self._person(row, "roster.csv", v["sourced_id"], v["given_name"], v["family_name"], v["email"], "",
                              [[org_id, granted]], id_column="sourced_id")
@@ -334,18 +335,18 @@ class Roster:
                 memberships: list, *, id_column: str) -> None:
         names = {"givenName": given, "familyName": family} if file == "users.csv" else {"given_name": given, "family_name": family}
         if not sid or len(sid) > ID_LIMIT:
-            self.problem(file, row.number, id_column, "the sourcedId is missing or longer than 255 characters")
+            self.problem(file, row.number, id_column, _("the sourcedId is missing or longer than 255 characters"))
             return
         if sid in self.seen:
-            self.problem(file, row.number, id_column, "duplicate sourcedId (the first row was kept)")
+            self.problem(file, row.number, id_column, _("duplicate sourcedId (the first row was kept)"))
             return
         self.seen.add(sid)
         for column, value in names.items():
             if not value or len(value) > NAME_LIMIT:
-                self.problem(file, row.number, column, f"the name is missing or longer than {NAME_LIMIT} characters")
+                self.problem(file, row.number, column, _("the name is missing or longer than %(max)s characters") % {"max": NAME_LIMIT})
                 return
             if looks_like_formula(value):
-                self.problem(file, row.number, column, "the text starts with = + - or @ (a spreadsheet formula): refused")
+                self.problem(file, row.number, column, _("the text starts with = + - or @ (a spreadsheet formula): refused"))
                 return
         if email:
             try:
@@ -353,7 +354,7 @@ class Roster:
                     raise ValidationError("too long")
                 validate_email(email)
             except ValidationError:
-                self.problem(file, row.number, "email", "not a valid e-mail address")
+                self.problem(file, row.number, "email", _("not a valid e-mail address"))
                 return
         if looks_like_formula(username) or len(username) > NAME_LIMIT:
             username = ""

@@ -3,6 +3,7 @@
 Nothing about students, parents or guardians is ever stored, and demographics are never read."""
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.models import Organization
 
@@ -45,19 +46,19 @@ class ImportRun(models.Model):
     """One import (or dry run) of a roster or of educator facts, with its counts; its problems are ImportProblems."""
 
     class Kind(models.TextChoices):
-        ROSTER = "roster", "Roster"
-        FACTS = "facts", "Educator facts"
+        ROSTER = "roster", _("Roster")
+        FACTS = "facts", _("Educator facts")
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        FINISHED = "finished", "Finished"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+        FAILED = "failed", _("Failed")
 
     class Source(models.TextChoices):
-        UPLOAD = "upload", "Uploaded on the site"
-        COMMAND = "command", "Command line"
-        SYNC = "sync", "Scheduled sync"
+        UPLOAD = "upload", _("Uploaded on the site")
+        COMMAND = "command", _("Command line")
+        SYNC = "sync", _("Scheduled sync")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="import_runs")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 MAX_LINE_BYTES = 64 * 1024
 MAX_FIELD_CHARS = 1000
 # A zip whose members claim to unpack to more than this is refused before reading (a "zip bomb").
@@ -42,15 +44,15 @@ class Bundle:
                 self._zip = zipfile.ZipFile(self.path)
                 infos = self._zip.infolist()
             except (zipfile.BadZipFile, OSError) as error:
-                raise BundleError(f"The zip file cannot be read ({error}).") from None
+                raise BundleError(_("The zip file cannot be read (%(error)s).") % {"error": error}) from None
             if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-                raise BundleError("The zip file unpacks to more than the allowed size; nothing was imported.")
+                raise BundleError(_("The zip file unpacks to more than the allowed size; nothing was imported."))
             for info in infos:
                 name = info.filename.rsplit("/", 1)[-1].lower()
                 if name in ONEROSTER_FILES and info.filename.count("/") <= 1 and name not in self._members:
                     self._members[name] = info.filename
         else:
-            raise BundleError("Expected a folder or a .zip file holding a OneRoster bundle.")
+            raise BundleError(_("Expected a folder or a .zip file holding a OneRoster bundle."))
 
     def has(self, name: str) -> bool:
         return name in self._members
@@ -99,7 +101,7 @@ def _lines(stream, flagged: dict[int, str]) -> Iterator[str]:
         if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
             while raw and not raw.endswith(b"\n"):  # skip the rest of the line without holding it
                 raw = stream.readline(MAX_LINE_BYTES + 1)
-            flagged[number] = f"the row is longer than {MAX_LINE_BYTES:,} bytes"
+            flagged[number] = _("the row is longer than %(max)s bytes") % {"max": f"{MAX_LINE_BYTES:,}"}
             yield "\n"
             continue
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
@@ -107,7 +109,7 @@ def _lines(stream, flagged: dict[int, str]) -> Iterator[str]:
         try:
             yield raw.decode("utf-8")
         except UnicodeDecodeError:
-            flagged[number] = "the row is not UTF-8 text (save the file as UTF-8)"
+            flagged[number] = _("the row is not UTF-8 text (save the file as UTF-8)")
             yield "\n"
 
 
@@ -120,10 +122,10 @@ def read_rows(stream, file: str, problem: Problem, *, required: tuple[str, ...] 
     try:
         header = next(reader)
     except StopIteration:
-        problem(file, 1, "", "the file is empty")
+        problem(file, 1, "", _("the file is empty"))
         return
     except csv.Error as error:
-        problem(file, 1, "", f"the header cannot be read ({error})")
+        problem(file, 1, "", _("the header cannot be read (%(error)s)") % {"error": error})
         return
     if 1 in flagged:
         problem(file, 1, "", flagged[1])
@@ -133,7 +135,7 @@ def read_rows(stream, file: str, problem: Problem, *, required: tuple[str, ...] 
     missing = [c for c in required if c not in columns]
     if missing:
         for column in missing:
-            problem(file, 1, column, f"the column “{column}” is missing")
+            problem(file, 1, column, _("the column “%(column)s” is missing") % {"column": column})
         return
     previous = reader.line_num
     while True:
@@ -142,7 +144,7 @@ def read_rows(stream, file: str, problem: Problem, *, required: tuple[str, ...] 
         except StopIteration:
             return
         except csv.Error as error:
-            problem(file, reader.line_num, "", f"the row cannot be read as CSV ({error})")
+            problem(file, reader.line_num, "", _("the row cannot be read as CSV (%(error)s)") % {"error": error})
             previous = reader.line_num
             continue
         number = reader.line_num
@@ -154,11 +156,11 @@ def read_rows(stream, file: str, problem: Problem, *, required: tuple[str, ...] 
         if not cells or cells == [""]:
             continue
         if len(cells) != len(columns):
-            problem(file, number, "", f"the row has {len(cells)} cells, the header {len(columns)}")
+            problem(file, number, "", _("the row has %(cells)s cells, the header %(columns)s") % {"cells": len(cells), "columns": len(columns)})
             continue
         too_long = next((c for c, v in zip(columns, cells) if len(v) > MAX_FIELD_CHARS), None)
         if too_long:
-            problem(file, number, too_long, f"the value is longer than {MAX_FIELD_CHARS} characters")
+            problem(file, number, too_long, _("the value is longer than %(max)s characters") % {"max": MAX_FIELD_CHARS})
             continue
         yield Row(number, {c: v.strip() for c, v in zip(columns, cells)})
 

@@ -15,8 +15,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from microcred.accounts import policy
+from microcred.accounts import selectors as accounts_selectors
 from microcred.accounts.models import Organization
 from microcred.core import audit
 from microcred.core.transitions import ensure_transition
@@ -67,8 +70,8 @@ def execute(*, kind: str, path: Path, organization: Organization, dry_run: bool,
                         protect_user_id=protect_user_id)
         result = roster.import_bundle(path) if is_oneroster(path) else roster.import_simple_csv(path)
         if result.organizations_created or result.organizations_updated:
-            result.message = (f"Organizations: {result.organizations_created} created, "
-                              f"{result.organizations_updated} updated.")
+            result.message = _("Organizations: %(created)s created, %(updated)s updated.") % {
+                "created": result.organizations_created, "updated": result.organizations_updated}
     progress(result)
     return result
 
@@ -77,12 +80,12 @@ def start_upload(*, organization: Organization, kind: str, upload, dry_run: bool
     """Keep the uploaded file server-side and record a queued run; the caller enqueues ``tasks.run_import_task``
     after commit (the run page shows its progress)."""
     if not policy.can_import_roster(by, organization):
-        raise PermissionDenied("You may not import people into this organization.")
+        raise PermissionDenied(_("You may not import people into this organization."))
     if kind not in ImportRun.Kind.values:
-        raise ValidationError("Unknown kind of import.")
+        raise ValidationError(_("Unknown kind of import."))
     if upload.size > settings.MICROCRED_ROSTER_MAX_UPLOAD_BYTES:
-        raise ValidationError(f"The file is too large ({upload.size:,} bytes; at most "
-                              f"{settings.MICROCRED_ROSTER_MAX_UPLOAD_BYTES:,}).")
+        raise ValidationError(_("The file is too large (%(size)s bytes; at most %(max)s).")
+                              % {"size": f"{upload.size:,}", "max": f"{settings.MICROCRED_ROSTER_MAX_UPLOAD_BYTES:,}"})
     name = os.path.basename(upload.name or "upload")[:200]
     suffix = ".zip" if name.lower().endswith(".zip") else ".csv"
     target = upload_dir() / f"{uuid.uuid4().hex}{suffix}"
@@ -107,16 +110,18 @@ def run_queued(run_id: int) -> ImportRun | None:
     by = run.by
     try:
         if by is None or not policy.can_import_roster(by, run.organization):
-            raise PermissionDenied("The person who started this import may no longer import for this organization.")
+            raise PermissionDenied(_("The person who started this import may no longer import for this organization."))
         grantable = policy.roster_grantable_roles(by, run.organization)
-        return _finish(run, execute(kind=run.kind, path=Path(run.upload_path), organization=run.organization,
-                                    dry_run=run.dry_run, grantable=grantable, run=run, protect_user_id=by.pk))
+        with translation.override(accounts_selectors.language_of(by)):  # problems are written for who started it
+            return _finish(run, execute(kind=run.kind, path=Path(run.upload_path), organization=run.organization,
+                                        dry_run=run.dry_run, grantable=grantable, run=run, protect_user_id=by.pk))
     except (BundleError, PermissionDenied, OSError) as error:
         return _fail(run, str(error))
     except Exception:
         logger.exception("roster import %s failed", run.pk)
-        _fail(run, "The import stopped because of an internal error; what it had imported stays. Run it again, or "
-                   "tell the operator.")
+        with translation.override(accounts_selectors.language_of(by)):
+            _fail(run, _("The import stopped because of an internal error; what it had imported stays. Run it again, "
+                         "or tell the operator."))
         raise
     finally:
         Path(run.upload_path).unlink(missing_ok=True)  # the file held personal data: not kept after the run
@@ -130,7 +135,7 @@ def import_path(*, path, organization: Organization, kind: str = ImportRun.Kind.
     gives a failed run, whose message says why)."""
     path = Path(path)
     if not path.exists():
-        raise ValidationError(f"{path} does not exist.")
+        raise ValidationError(_("%(path)s does not exist.") % {"path": path})
     grantable = policy.roster_grantable_roles(by, organization)
     if dry_run:
         try:
@@ -183,10 +188,10 @@ def allowed_folder(folder: str) -> Path:
     followed first, so a link cannot lead outside)."""
     roots = [Path(r).resolve() for r in settings.MICROCRED_ROSTER_SYNC_ROOTS]
     if not roots:
-        raise ValidationError("Folder syncs are off on this server (the operator has allowed no folder).")
+        raise ValidationError(_("Folder syncs are off on this server (the operator has allowed no folder)."))
     path = Path(folder).resolve()
     if not any(path == root or root in path.parents for root in roots):
-        raise ValidationError("That folder is outside the folders the operator allows for roster syncs.")
+        raise ValidationError(_("That folder is outside the folders the operator allows for roster syncs."))
     return path
 
 
@@ -195,10 +200,10 @@ def configure_sync(*, organization: Organization, folder: str = "", url: str = "
     """Set the organization's scheduled sync: exactly one of a server folder (under an allowed root) or an HTTPS
     URL; ``microcred sync_rosters`` runs it every ``every_hours`` hours."""
     if not policy.can_import_roster(by, organization):
-        raise PermissionDenied("You may not import people into this organization.")
+        raise PermissionDenied(_("You may not import people into this organization."))
     folder, url = folder.strip(), url.strip()
     if bool(folder) == bool(url):
-        raise ValidationError("Give either a server folder or an https:// address (one of them).")
+        raise ValidationError(_("Give either a server folder or an https:// address (one of them)."))
     if folder:
         folder = str(allowed_folder(folder))
     else:
@@ -207,9 +212,9 @@ def configure_sync(*, organization: Organization, folder: str = "", url: str = "
         except fetch.FetchError as error:
             raise ValidationError(str(error)) from None
     if not 1 <= every_hours <= 24 * 31:
-        raise ValidationError("Every 1 to 744 hours.")
+        raise ValidationError(_("Every 1 to 744 hours."))
     with transaction.atomic():
-        sync, _ = RosterSync.objects.update_or_create(organization=organization, defaults={
+        sync, _created = RosterSync.objects.update_or_create(organization=organization, defaults={
             "folder": folder, "url": url, "every_hours": every_hours, "enabled": enabled, "by": by,
             "next_run_at": timezone.now()})
         audit.record(actor=by, action="rosters.sync_configured", target=sync,
@@ -235,7 +240,7 @@ def _sync_once(sync: RosterSync) -> ImportRun:
     if by is None or not policy.can_import_roster(by, org):
         run = ImportRun.objects.create(organization=org, kind=ImportRun.Kind.ROSTER, source=ImportRun.Source.SYNC,
                                        file_name=(sync.folder or sync.url)[:255])
-        return _fail(run, "The admin who set up this sync may no longer import for this organization; set it up again.")
+        return _fail(run, _("The admin who set up this sync may no longer import for this organization; set it up again."))
     workdir = Path(tempfile.mkdtemp(prefix="roster-sync-", dir=upload_dir()))
     try:
         if sync.folder:

@@ -3,6 +3,7 @@ admins read it; exports are complete and spreadsheet-safe."""
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -297,3 +298,15 @@ def test_export_audit_command_refuses_bad_input_clearly(tmp_path):
         call_command("export_audit", str(tmp_path / "a.csv"), "--since", "last week")
     with pytest.raises(CommandError, match="Could not write"):
         call_command("export_audit", str(tmp_path / "no-such-dir" / "a.csv"))
+
+
+def test_the_trail_and_the_error_pages_are_in_spanish(admin_client, world):
+    state, earner = world["orgs"]["state"], world["people"]["earner"]
+    for i in range(51):
+        audit.record(actor=earner, action="test.bulk", target=state, data={"i": i})
+    body = admin_client.get(AUDIT, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Registro de auditoría" in body and "Cuándo (UTC)" in body and "Más antiguos →" in body
+    assert re.search(r"\d+ eventos, página 1 de \d+\.", body) and "Audit trail" not in body and "When (UTC)" not in body
+    assert f'<span translate="no">{earner.username}</span>' in body  # the actor is data
+    missing = admin_client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="es")
+    assert missing.status_code == 404 and "No encontrado" in missing.content.decode()

@@ -133,3 +133,17 @@ def test_url_sync_refuses_private_addresses(world, district_admin):
         fetch.download("https://127.0.0.1/bundle.zip", open("/dev/null", "wb"), max_bytes=10, timeout=1)
     with pytest.raises(fetch.FetchError):
         fetch.check_url("file:///etc/passwd")
+
+
+def test_a_spanish_admin_reads_the_import_report_and_its_problems_in_spanish(client, world, district_admin, tmp_path,
+                                                                            django_capture_on_commit_callbacks):
+    district_admin.language = "es"
+    district_admin.save(update_fields=["language"])
+    archive = zip_folder(write_bundle(tmp_path / "b", [teacher(1), teacher(2, given="=1+1")], students=2), tmp_path / "b.zip")
+    client.force_login(district_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, world["orgs"]["district"], archive)  # run in the background, in her language
+    page = client.get(response.url).content.decode()
+    assert "Problemas" in page and "Lista" in page  # the page, and the kind of import
+    assert "el texto empieza por = + - o @ (una fórmula de hoja de cálculo): rechazado" in page
+    assert "a spreadsheet formula" not in page

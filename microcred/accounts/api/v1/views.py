@@ -3,6 +3,7 @@ invitations of the organizations you manage; another organization's invitation i
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, permission_classes
@@ -32,13 +33,13 @@ def invitations(request):
     """GET: the invitations of the organizations whose people you manage, newest first. POST: invite an e-mail
     address to a role you may give at one of them (the link is mailed; it is never in the answer)."""
     if not policy.can_open_invitations(request.user):
-        raise PermissionDenied("Only people administrators invite people.")
+        raise PermissionDenied(_("Only people administrators invite people."))
     if request.method == "POST":
         data = InvitationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         organization = Organization.objects.filter(slug=data.validated_data["organization"]).first()
         if organization is None or not policy.can_manage_people(request.user, organization):
-            raise ValidationError({"organization": ["Choose one of the organizations whose people you manage."]})
+            raise ValidationError({"organization": [_("Choose one of the organizations whose people you manage.")]})
         invitation = onboarding.invite(by=request.user, organization=organization, role=data.validated_data["role"],
                                        email=data.validated_data["email"])
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)

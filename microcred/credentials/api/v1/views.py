@@ -8,6 +8,7 @@ import json
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view, permission_classes
@@ -40,7 +41,7 @@ def _managed_credential(request, credential_id) -> IssuedCredential:
         return credential
     if selectors.visible_credential(credential_id, request.user) is None:
         raise Http404("No such credential.")
-    raise PermissionDenied("Only issuer admins of the issuing organization may manage this credential's status.")
+    raise PermissionDenied(_("Only issuer admins of the issuing organization may manage this credential's status."))
 
 
 @extend_schema(responses={200: CredentialStatusSerializer, **ERROR_RESPONSES}, operation_id="credential_status")
@@ -66,12 +67,12 @@ def change_status(request, credential_id, action):
     credential = _managed_credential(request, credential_id)
     data = request.data
     if not isinstance(data, dict) and not hasattr(data, "getlist"):
-        return Response({"detail": "Send a JSON object: {\"reason\": \"…\"}."}, status=400)
+        return Response({"detail": _("Send a JSON object: {\"reason\": \"…\"}.")}, status=400)
     reason = data.get("reason")
     if not isinstance(reason, str) or not reason.strip():
-        return Response({"reason": ["A reason is required (text, at most 500 characters)."]}, status=400)
+        return Response({"reason": [_("A reason is required (text, at most 500 characters).")]}, status=400)
     if len(reason) > REASON_MAX:
-        return Response({"reason": [f"Keep the reason under {REASON_MAX} characters."]}, status=400)
+        return Response({"reason": [_("Keep the reason under %(max)s characters.") % {"max": REASON_MAX}]}, status=400)
     credential = service(credential, by=request.user, reason=reason)
     credential.refresh_from_db()
     return Response(_as_json(credential))
@@ -101,18 +102,18 @@ offline. Up to 2 MB. 201 on import, 200 when the same credential was imported be
 def import_credential(request):
     """Import a credential issued elsewhere into the caller's own credentials."""
     if not policy.can_import_credential(request.user):
-        raise PermissionDenied("Log in to import a credential.")
+        raise PermissionDenied(_("Log in to import a credential."))
     upload = request.FILES.get("document") if hasattr(request, "FILES") else None
     if upload is not None:
         if upload.size > MAX_BYTES:
-            return Response({"document": [f"The file is larger than {MAX_BYTES:,} bytes (2 MB)."]}, status=413)
+            return Response({"document": [_("The file is larger than %(size)s bytes (2 MB).") % {"size": f"{MAX_BYTES:,}"}]}, status=413)
         data = upload.read(MAX_BYTES + 1)
     else:
         document = request.data.get("document") if hasattr(request.data, "get") else None
         if isinstance(document, (dict, list)):
             document = json.dumps(document)
         if not isinstance(document, str) or not document.strip():
-            return Response({"document": ["Send the credential as a file or as {\"document\": …}."]}, status=400)
+            return Response({"document": [_("Send the credential as a file or as {\"document\": …}.")]}, status=400)
         data = document.strip().encode("utf-8")
     before = ExternalCredential.objects.filter(earner=request.user).count()
     imported = services.import_external_credential(earner=request.user, data=data)
@@ -128,7 +129,7 @@ def _imported_json(imported: ExternalCredential) -> dict:
 
 def _require_registry_access(request) -> None:
     if not policy.can_view_known_issuers(request.user):
-        raise PermissionDenied("Only platform admins and recognizer admins manage known issuers.")
+        raise PermissionDenied(_("Only platform admins and recognizer admins manage known issuers."))
 
 
 @extend_schema(methods=["GET"], responses={200: KnownIssuerSerializer(many=True), **ERROR_RESPONSES},
@@ -146,7 +147,7 @@ def known_issuers(request):
         return Response(KnownIssuerSerializer(selectors.known_issuers(), many=True).data)
     data = request.data
     if not isinstance(data, dict):
-        return Response({"detail": "Send a JSON object: {\"identifier\", \"name\", \"key_documents\"}."}, status=400)
+        return Response({"detail": _("Send a JSON object: {\"identifier\", \"name\", \"key_documents\"}.")}, status=400)
     try:
         known = services.register_known_issuer(
             by=request.user, identifier=data.get("identifier"), name=data.get("name"),

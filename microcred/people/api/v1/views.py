@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
@@ -38,7 +39,7 @@ def people(request):
     if slug:
         organization = Organization.objects.filter(slug=slug).first()
         if organization is None:
-            raise ValidationError({"organization": ["Choose one of the organizations whose people you manage."]})
+            raise ValidationError({"organization": [_("Choose one of the organizations whose people you manage.")]})
     found = selectors.search_people(request.user, q=params.get("q", ""), organization=organization,
                                     role=params.get("role", ""), status=params.get("status", ""))
     limit = bounded_int(params.get("limit"), LIMIT, maximum=MAX_LIMIT) or LIMIT
@@ -71,7 +72,7 @@ def roles(request, pk):
     data.is_valid(raise_exception=True)
     organization = selectors.managed_organizations(request.user).filter(slug=data.validated_data["organization"]).first()
     if organization is None:
-        raise ValidationError({"organization": ["Choose one of the organizations whose people you manage."]})
+        raise ValidationError({"organization": [_("Choose one of the organizations whose people you manage.")]})
     services.change_role(by=request.user, person=found, organization=organization, role=data.validated_data["role"],
                          grant=data.validated_data["action"] == "grant")
     try:

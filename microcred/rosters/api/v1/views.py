@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, parser_classes, permission_classes
@@ -30,14 +31,14 @@ def runs(request):
     file; the import runs in the background (202); follow it at its URL."""
     orgs = selectors.importable_organizations(request.user)
     if not orgs:
-        raise PermissionDenied("Only organization admins of a district, school or state agency import rosters.")
+        raise PermissionDenied(_("Only organization admins of a district, school or state agency import rosters."))
     if request.method == "GET":
         return Response(RosterImportRunSerializer(selectors.runs_for(orgs)[:LIST_LIMIT], many=True).data)
     body = RosterImportInSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     organization = next((o for o in orgs if o.slug == body.validated_data["organization"]), None)
     if organization is None:
-        raise ValidationError({"organization": ["Not an organization you may import for."]})
+        raise ValidationError({"organization": [_("Not an organization you may import for.")]})
     run = services.start_upload(organization=organization, kind=body.validated_data["kind"],
                                 upload=body.validated_data["file"], dry_run=body.validated_data["dry_run"],
                                 by=request.user)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
@@ -22,6 +23,6 @@ LIST_LIMIT = 200
 def providers(request):
     """The identity providers of the organizations whose sign-in you configure (organization and platform admins)."""
     if not policy.can_open_sso_pages(request.user):
-        raise PermissionDenied("Only organization admins configure single sign-on.")
+        raise PermissionDenied(_("Only organization admins configure single sign-on."))
     queryset = selectors.providers_for(request.user).order_by("organization__name", "name")[:LIST_LIMIT]
     return Response(IdentityProviderSerializer(queryset, many=True).data)
