@@ -92,3 +92,15 @@ def pytest_unconfigure(config):
 
     if settings.configured and getattr(settings, "MICROCRED_TEST_OWNS_DATA_DIR", False):
         shutil.rmtree(settings.DATA_DIR, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A Spanish request through the test client leaves Spanish active in this thread: every test starts and ends in
+    the site's language, so one test's language never decides another's."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import QuerySet
 
+from microcred.core import i18n
+
 from . import policy
 from .models import Membership, Organization
 

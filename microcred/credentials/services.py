@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from microcred.accounts import policy
 from microcred.accounts import selectors as accounts_selectors

@@ -88,6 +88,6 @@ def test_account_notices_are_mailed_in_the_persons_language(world, mailoutbox):
                            organization_id=world["orgs"]["district"].pk)
     spanish_mail, english_mail = mailoutbox
     assert spanish_mail.subject == "Se cambió su dirección de correo electrónico de microcred"
-    assert "los restablecimientos de contraseña y los avisos ahora van a la nueva dirección" in spanish_mail.body
+    assert "los restablecimientos de contraseña y los avisos se envían ahora a la nueva dirección" in spanish_mail.body
     assert english_mail.subject == "Your microcred registration was declined"  # no person: the site's language
     assert world["orgs"]["district"].name in english_mail.body
