@@ -12,6 +12,7 @@ from microcred.accounts import policy
 from microcred.accounts.models import Organization
 from microcred.accounts.selectors import member_organization_ids
 
+from . import translation
 from .coverage import UNKNOWN, coverage_for
 from .models import (Criterion, EducatorRole, EvidenceType, GradeBand, MicroCredential, MicroCredentialVersion,
                      OrganizationRole, Part, Stack, StackItem, Subject)
@@ -184,6 +185,12 @@ def _detail_queryset():
             Prefetch("rubric__criteria", queryset=Criterion.objects.prefetch_related("descriptors__level")))))
 
 
+def version_for_display(version_id: int, language: str | None) -> MicroCredentialVersion:
+    """A version with its parts, prompts and rubric loaded in a constant number of queries, shown in ``language``
+    where it is translated (catalog.translation.localize). For display only: a localized version is never saved."""
+    return translation.localize(_detail_queryset().get(pk=version_id), language)
+
+
 def can_view(user, mc: MicroCredential) -> bool:
     if mc.visibility == MicroCredential.Visibility.PUBLIC or policy.is_platform_admin(user) or policy.can_edit(user, mc):
         return True
@@ -224,9 +231,11 @@ def parts_with_rubrics(version: MicroCredentialVersion) -> list[dict]:
         if rubric is not None:
             levels = list(rubric.levels.all())
             for criterion in rubric.criteria.all():
-                by_level = {d.level_id: d.text for d in criterion.descriptors.all()}
-                grid.append({"criterion": criterion, "cells": [{"level": lvl, "text": by_level.get(lvl.pk, ""),
-                                                                "passing": lvl.position >= rubric.passing_level} for lvl in levels]})
+                by_level = {d.level_id: d for d in criterion.descriptors.all()}
+                grid.append({"criterion": criterion, "cells": [
+                    {"level": lvl, "text": by_level[lvl.pk].text if lvl.pk in by_level else "",
+                     "content_language": getattr(by_level.get(lvl.pk), "content_language", "en"),
+                     "passing": lvl.position >= rubric.passing_level} for lvl in levels]})
         out.append({"part": part, "rubric": rubric, "levels": levels, "grid": grid,
                     "rule": describe_rule(rubric) if rubric else ""})
     return out

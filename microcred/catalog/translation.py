@@ -150,6 +150,59 @@ def localize(version: MicroCredentialVersion, language: str | None, translation:
     return version
 
 
+def _contents(version_ids, language: str) -> dict[int, dict]:
+    """The ``language`` content of each version translated into it, in one query."""
+    ids = {i for i in version_ids if i}
+    if not ids:
+        return {}
+    return dict(VersionTranslation.objects.filter(version_id__in=ids, language=language).values_list("version_id", "content"))
+
+
+def _language(language: str | None) -> str:
+    return (language or SOURCE_LANGUAGE).split("-")[0]
+
+
+def localize_summaries(versions, language: str | None):
+    """Title and competency of many versions (cards, lists, My MCs) in ``language`` where translated, in one query
+    whatever their number. Sets ``content_language`` on each, for ``lang`` attributes. Returns ``versions``."""
+    language = _language(language)
+    versions = [v for v in versions if v is not None]
+    for v in versions:
+        if getattr(v, "_localized_language", None) is None:
+            v.content_language = SOURCE_LANGUAGE
+    if language == SOURCE_LANGUAGE:
+        return versions
+    contents = _contents((v.pk for v in versions if getattr(v, "_localized_language", None) is None), language)
+    for v in versions:
+        content = contents.get(v.pk)
+        if not content or getattr(v, "_localized_language", None):
+            continue
+        if value_at(content, ("title",)):
+            v.title = value_at(content, ("title",))
+            v.content_language = language
+        if value_at(content, ("competency",)):
+            v.competency = value_at(content, ("competency",))
+        v._localized_language = language
+    return versions
+
+
+def localize_parts(parts, language: str | None):
+    """Titles of parts of any versions (feedback summaries, My MCs) in ``language`` where translated, in one query.
+    Sets ``content_language`` on each part. Returns ``parts``."""
+    language = _language(language)
+    parts = [p for p in parts if p is not None and getattr(p, "_localized_language", None) is None]
+    for part in parts:
+        part.content_language = SOURCE_LANGUAGE
+    if language == SOURCE_LANGUAGE:
+        return parts
+    contents = _contents((p.version_id for p in parts), language)
+    for part in parts:
+        content = contents.get(part.version_id)
+        if content:
+            _overlay(part, "title", value_at(content, ("parts", str(part.position), "title")), language)
+    return parts
+
+
 def _refuse_saving_a_localized_copy(sender, instance, **kwargs):
     # A localized object carries another language in its English fields: saving it would overwrite the source.
     if getattr(instance, "_localized_language", None):

@@ -133,11 +133,19 @@ def missing_for_part(part: Part, response: PartResponse | None) -> list[str]:
     return missing
 
 
+def _parts_of(version) -> list:
+    """The version's parts with prompts and evidence types: the ones already loaded (and perhaps localized for the
+    reader, catalog.selectors.version_for_display) when the page loaded them, else one prefetching query."""
+    if "parts" in getattr(version, "_prefetched_objects_cache", {}):
+        return list(version.parts.all())
+    return list(version.parts.prefetch_related("prompts", "evidence_types").all())
+
+
 def part_states(attempt: Attempt) -> list[dict]:
     """Per part: what is there, what is missing, and whether it is locked (passed earlier)."""
     responses = {r.part_id: r for r in attempt.responses.all()}
     out = []
-    for part in attempt.version.parts.prefetch_related("prompts", "evidence_types").all():
+    for part in _parts_of(attempt.version):
         response = responses.get(part.pk)
         missing = missing_for_part(part, response)
         if response and response.locked:
@@ -225,7 +233,7 @@ def attempt_workspace(attempt: Attempt) -> list[dict]:
     states = {s["part"].pk: s for s in part_states(attempt)}
     evidence = list(evidence_of(attempt))
     out = []
-    for part in attempt.version.parts.prefetch_related("prompts", "evidence_types").all():
+    for part in _parts_of(attempt.version):
         state = states[part.pk]
         prompts = []
         for prompt in part.prompts.all():
