@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts import policy
 from microcred.accounts.models import Organization
@@ -19,7 +21,7 @@ from .models import (Criterion, EducatorRole, EvidenceType, GradeBand, MicroCred
 
 S = MicroCredentialVersion.State
 HOURS_BANDS = {"under-5": (None, Decimal("5")), "5-15": (Decimal("5"), Decimal("15")), "over-15": (Decimal("15"), None)}
-HOURS_LABELS = {"under-5": "Under 5 hours", "5-15": "5 to 15 hours", "over-15": "Over 15 hours"}
+HOURS_LABELS = {"under-5": _("Under 5 hours"), "5-15": _("5 to 15 hours"), "over-15": _("Over 15 hours")}
 MAX_QUERY_LENGTH = 200
 
 
@@ -134,6 +136,8 @@ def _facet_counts(base: QuerySet, name: str, selected: list[str]) -> list[FacetV
             data.append((key, HOURS_LABELS[key], qs.count()))
     else:
         data = []
+    if name in ("grade_band", "role"):  # fixed vocabularies, in the message catalog
+        data = [(v, gettext(label), n) for v, label, n in data]
     return [FacetValue(value=v, label=label, count=n, selected=v in selected) for v, label, n in data if n or v in selected]
 
 

@@ -1,8 +1,11 @@
 """The fixed vocabularies the catalog facets use. Loaded by migration 0002; `ensure_vocabularies` restores them if missing."""
-GRADE_BANDS = [("prek", "Pre-K"), ("k-2", "K–2"), ("3-5", "3–5"), ("6-8", "6–8"), ("9-12", "9–12"), ("adult", "Adult learners")]
-EDUCATOR_ROLES = [("teacher", "Teacher"), ("principal", "Principal / school leader"), ("counselor", "Counselor"),
-                  ("paraprofessional", "Paraprofessional"), ("aspiring-teacher", "Aspiring teacher"),
-                  ("coach", "Instructional coach / mentor"), ("teacher-leader", "Teacher leader")]
+from django.utils.translation import gettext_noop as N_
+
+# Stored in English; shown through gettext (GradeBand.label, EducatorRole.label), so the names are marked here.
+GRADE_BANDS = [("prek", N_("Pre-K")), ("k-2", "K–2"), ("3-5", "3–5"), ("6-8", "6–8"), ("9-12", "9–12"), ("adult", N_("Adult learners"))]
+EDUCATOR_ROLES = [("teacher", N_("Teacher")), ("principal", N_("Principal / school leader")), ("counselor", N_("Counselor")),
+                  ("paraprofessional", N_("Paraprofessional")), ("aspiring-teacher", N_("Aspiring teacher")),
+                  ("coach", N_("Instructional coach / mentor")), ("teacher-leader", N_("Teacher leader"))]
 
 
 def ensure_vocabularies(grade_band_model=None, educator_role_model=None) -> None:
