@@ -8,9 +8,12 @@ password and e-mail changes, exports, deletion requests) cannot be turned off on
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from microcred.core import audit
 
@@ -18,6 +21,13 @@ from .models import Notification, NotificationEmailOptOut, NotificationInAppOptO
 
 # Kinds a person cannot turn off: they tell them about their own account's safety and their privacy requests.
 ALWAYS_ON = frozenset({Notification.Kind.ACCOUNT.value})
+
+
+def in_language_of(user, message: str, **params) -> str:
+    """``message`` (marked with gettext_noop at the call) in the language ``user`` reads, with ``params`` filled in:
+    a notice is stored as text, so it is written in the recipient's language, not in that of whoever caused it."""
+    with translation.override(getattr(user, "language", "") or translation.get_language() or settings.LANGUAGE_CODE):
+        return translation.gettext(message) % params if params else translation.gettext(message)
 
 
 def notify(*, user, kind: str, message: str, url: str = "", dedupe_key: str = "") -> Notification | None:
@@ -119,13 +129,13 @@ def preferences(user) -> list[dict]:
 
 def _check(user, by, kinds) -> set[str]:
     if by is None or by.pk != user.pk:
-        raise PermissionDenied("Only you choose how you get your notifications.")
+        raise PermissionDenied(_("Only you choose how you get your notifications."))
     try:
         kinds = {str(k) for k in kinds}
     except TypeError:
-        raise ValidationError("Unknown kind of notification.") from None
+        raise ValidationError(_("Unknown kind of notification.")) from None
     if kinds - set(Notification.Kind.values):
-        raise ValidationError("Unknown kind of notification.")
+        raise ValidationError(_("Unknown kind of notification."))
     return kinds | ALWAYS_ON
 
 
