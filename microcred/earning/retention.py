@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from microcred.accounts.models import Organization
 
@@ -89,8 +91,9 @@ def send_deadline_reminders(*, now: dt.datetime | None = None, days: int = 3) ->
         for group in by_earner.values():
             first = group[0]
             titles = ", ".join(f"“{a.version.title}”" for a in group)
-            message = (f"{cohort.name}: submissions close {deadline:%B %-d, %Y at %-I:%M %p}. "
-                       f"Finish and submit {titles}.")
+            with translation.override(first.earner.language or settings.LANGUAGE_CODE):  # the recipient's language
+                message = (translation.gettext("%(cohort)s: submissions close %(when)s. Finish and submit %(titles)s.")
+                           % {"cohort": cohort.name, "when": date_format(deadline, "DATETIME_FORMAT"), "titles": titles})
             if notify(user=first.earner, kind="deadline", message=message, url=reverse("earning:attempt", args=[first.pk]),
                       dedupe_key=f"cohort-deadline:{cohort.pk}"):
                 sent += 1

@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 
@@ -27,7 +27,9 @@ def email_notification(notification_id: int) -> None:
         if NotificationEmailOptOut.objects.filter(user_id=n.user_id, kind=n.kind).exists():
             return  # the person chose to see this kind in the app only
         url = f"{settings.SITE_URL}{n.url}" if n.url else settings.SITE_URL
-        send_mail(subject=f"microcred: {n.get_kind_display()}", message=f"{n.message}\n\n{url}\n",
+        with translation.override(n.user.language or settings.LANGUAGE_CODE):  # the recipient's language
+            subject = f"microcred: {n.get_kind_display()}"
+        send_mail(subject=subject, message=f"{n.message}\n\n{url}\n",
                   from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[n.user.email])
         n.emailed_at = timezone.now()
         n.save(update_fields=["emailed_at"])
