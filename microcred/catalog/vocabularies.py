@@ -1,11 +1,11 @@
 """The fixed vocabularies the catalog facets use. Loaded by migration 0002; `ensure_vocabularies` restores them if missing."""
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 # Stored in English; shown through gettext (GradeBand.label, EducatorRole.label), so the names are marked here.
-GRADE_BANDS = [("prek", N_("Pre-K")), ("k-2", "K–2"), ("3-5", "3–5"), ("6-8", "6–8"), ("9-12", "9–12"), ("adult", N_("Adult learners"))]
-EDUCATOR_ROLES = [("teacher", N_("Teacher")), ("principal", N_("Principal / school leader")), ("counselor", N_("Counselor")),
-                  ("paraprofessional", N_("Paraprofessional")), ("aspiring-teacher", N_("Aspiring teacher")),
-                  ("coach", N_("Instructional coach / mentor")), ("teacher-leader", N_("Teacher leader"))]
+GRADE_BANDS = [("prek", gettext_noop("Pre-K")), ("k-2", "K–2"), ("3-5", "3–5"), ("6-8", "6–8"), ("9-12", "9–12"), ("adult", gettext_noop("Adult learners"))]
+EDUCATOR_ROLES = [("teacher", gettext_noop("Teacher")), ("principal", gettext_noop("Principal / school leader")), ("counselor", gettext_noop("Counselor")),
+                  ("paraprofessional", gettext_noop("Paraprofessional")), ("aspiring-teacher", gettext_noop("Aspiring teacher")),
+                  ("coach", gettext_noop("Instructional coach / mentor")), ("teacher-leader", gettext_noop("Teacher leader"))]
 
 
 def ensure_vocabularies(grade_band_model=None, educator_role_model=None) -> None:

@@ -19,7 +19,7 @@ import zipfile
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 from django.db import transaction
@@ -37,55 +37,55 @@ DEFAULT_LIMITS = {"video": 2 * GiB, "document": 100 * MiB, "image": 25 * MiB, "a
 # Kind → sniffed MIME type → (label for messages, file extensions that may name it on download).
 UPLOAD_KINDS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "video": {
-        "video/mp4": (N_("an MP4 video"), ("mp4",)),
-        "video/quicktime": (N_("a QuickTime (MOV) video"), ("mov", "qt")),
-        "video/x-m4v": (N_("an M4V video"), ("m4v", "mp4")),
-        "video/webm": (N_("a WebM video"), ("webm",)),
-        "video/x-matroska": (N_("a Matroska (MKV) video"), ("mkv",)),
+        "video/mp4": (gettext_noop("an MP4 video"), ("mp4",)),
+        "video/quicktime": (gettext_noop("a QuickTime (MOV) video"), ("mov", "qt")),
+        "video/x-m4v": (gettext_noop("an M4V video"), ("m4v", "mp4")),
+        "video/webm": (gettext_noop("a WebM video"), ("webm",)),
+        "video/x-matroska": (gettext_noop("a Matroska (MKV) video"), ("mkv",)),
     },
     "document": {
-        "application/pdf": (N_("a PDF document"), ("pdf",)),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (N_("a Word document"), ("docx",)),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (N_("an Excel spreadsheet"), ("xlsx",)),
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation": (N_("a PowerPoint presentation"), ("pptx",)),
-        "text/plain": (N_("a plain text file"), ("txt", "text", "md")),
+        "application/pdf": (gettext_noop("a PDF document"), ("pdf",)),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (gettext_noop("a Word document"), ("docx",)),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (gettext_noop("an Excel spreadsheet"), ("xlsx",)),
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation": (gettext_noop("a PowerPoint presentation"), ("pptx",)),
+        "text/plain": (gettext_noop("a plain text file"), ("txt", "text", "md")),
     },
     "image": {
-        "image/png": (N_("a PNG image"), ("png",)),
-        "image/apng": (N_("an animated PNG image"), ("png", "apng")),
-        "image/jpeg": (N_("a JPEG image"), ("jpg", "jpeg")),
-        "image/gif": (N_("a GIF image"), ("gif",)),
-        "image/webp": (N_("a WebP image"), ("webp",)),
+        "image/png": (gettext_noop("a PNG image"), ("png",)),
+        "image/apng": (gettext_noop("an animated PNG image"), ("png", "apng")),
+        "image/jpeg": (gettext_noop("a JPEG image"), ("jpg", "jpeg")),
+        "image/gif": (gettext_noop("a GIF image"), ("gif",)),
+        "image/webp": (gettext_noop("a WebP image"), ("webp",)),
     },
     "audio": {
-        "audio/mpeg": (N_("an MP3 recording"), ("mp3",)),
-        "audio/mp4": (N_("an M4A recording"), ("m4a", "mp4")),
-        "audio/x-wav": (N_("a WAV recording"), ("wav",)),
-        "audio/ogg": (N_("an Ogg recording"), ("ogg", "oga", "opus")),
+        "audio/mpeg": (gettext_noop("an MP3 recording"), ("mp3",)),
+        "audio/mp4": (gettext_noop("an M4A recording"), ("m4a", "mp4")),
+        "audio/x-wav": (gettext_noop("a WAV recording"), ("wav",)),
+        "audio/ogg": (gettext_noop("an Ogg recording"), ("ogg", "oga", "opus")),
     },
 }
-KIND_NOUNS = {"video": N_("a video"), "document": N_("a document"), "image": N_("an image"), "audio": N_("an audio recording")}
-ACCEPTED_HINT = N_("Accepted: videos (MP4, MOV, M4V, WebM), documents (PDF, Word, Excel, PowerPoint, plain text), "
+KIND_NOUNS = {"video": gettext_noop("a video"), "document": gettext_noop("a document"), "image": gettext_noop("an image"), "audio": gettext_noop("an audio recording")}
+ACCEPTED_HINT = gettext_noop("Accepted: videos (MP4, MOV, M4V, WebM), documents (PDF, Word, Excel, PowerPoint, plain text), "
                    "images (PNG, JPEG, GIF, WebP) and audio (MP3, M4A, WAV, Ogg).")
-KIND_NAMES = {"video": N_("video"), "document": N_("document"), "image": N_("image"), "audio": N_("audio recording")}
+KIND_NAMES = {"video": gettext_noop("video"), "document": gettext_noop("document"), "image": gettext_noop("image"), "audio": gettext_noop("audio recording")}
 
 # What refused files usually are, for a message that names them.
 DETECTED_LABELS = {
-    "application/zip": N_("a ZIP archive"), "application/x-rar-compressed": N_("a RAR archive"), "application/x-7z-compressed": N_("a 7-Zip archive"),
-    "application/gzip": N_("a gzip archive"), "application/x-tar": N_("a tar archive"), "application/x-bzip2": N_("a bzip2 archive"),
-    "application/x-xz": N_("an xz archive"), "application/zstd": N_("a Zstandard archive"), "application/epub+zip": N_("an EPUB e-book"),
-    "application/x-msdownload": N_("a Windows program"), "application/x-executable": N_("a Linux program"),
-    "application/vnd.microsoft.portable-executable": N_("a Windows program"), "application/wasm": N_("a WebAssembly program"),
-    "application/x-shockwave-flash": N_("a Flash file"), "application/x-sqlite3": N_("a database file"), "application/x-deb": N_("a Debian package"),
-    "application/msword": N_("an old Word (.doc) document"), "application/vnd.ms-excel": N_("an old Excel (.xls) spreadsheet"),
-    "application/vnd.ms-powerpoint": N_("an old PowerPoint (.ppt) presentation"), "application/rtf": N_("an RTF document"),
-    "image/heic": N_("a HEIC photo"), "image/avif": N_("an AVIF image"), "image/tiff": N_("a TIFF image"), "image/bmp": N_("a BMP image"),
-    "image/vnd.adobe.photoshop": N_("a Photoshop file"), "video/x-msvideo": N_("an AVI video"), "video/x-ms-wmv": N_("a WMV video"),
-    "video/x-flv": N_("a Flash video"), "video/mpeg": N_("an MPEG video"), "audio/x-flac": N_("a FLAC recording"), "audio/aac": N_("an AAC recording"),
-    "audio/x-aiff": N_("an AIFF recording"), "audio/midi": N_("a MIDI file"), "application/postscript": N_("a PostScript file"),
-    "application/vnd.oasis.opendocument.text": N_("an OpenDocument text (.odt)"),
-    "application/vnd.oasis.opendocument.spreadsheet": N_("an OpenDocument spreadsheet (.ods)"),
-    "application/vnd.oasis.opendocument.presentation": N_("an OpenDocument presentation (.odp)"),
+    "application/zip": gettext_noop("a ZIP archive"), "application/x-rar-compressed": gettext_noop("a RAR archive"), "application/x-7z-compressed": gettext_noop("a 7-Zip archive"),
+    "application/gzip": gettext_noop("a gzip archive"), "application/x-tar": gettext_noop("a tar archive"), "application/x-bzip2": gettext_noop("a bzip2 archive"),
+    "application/x-xz": gettext_noop("an xz archive"), "application/zstd": gettext_noop("a Zstandard archive"), "application/epub+zip": gettext_noop("an EPUB e-book"),
+    "application/x-msdownload": gettext_noop("a Windows program"), "application/x-executable": gettext_noop("a Linux program"),
+    "application/vnd.microsoft.portable-executable": gettext_noop("a Windows program"), "application/wasm": gettext_noop("a WebAssembly program"),
+    "application/x-shockwave-flash": gettext_noop("a Flash file"), "application/x-sqlite3": gettext_noop("a database file"), "application/x-deb": gettext_noop("a Debian package"),
+    "application/msword": gettext_noop("an old Word (.doc) document"), "application/vnd.ms-excel": gettext_noop("an old Excel (.xls) spreadsheet"),
+    "application/vnd.ms-powerpoint": gettext_noop("an old PowerPoint (.ppt) presentation"), "application/rtf": gettext_noop("an RTF document"),
+    "image/heic": gettext_noop("a HEIC photo"), "image/avif": gettext_noop("an AVIF image"), "image/tiff": gettext_noop("a TIFF image"), "image/bmp": gettext_noop("a BMP image"),
+    "image/vnd.adobe.photoshop": gettext_noop("a Photoshop file"), "video/x-msvideo": gettext_noop("an AVI video"), "video/x-ms-wmv": gettext_noop("a WMV video"),
+    "video/x-flv": gettext_noop("a Flash video"), "video/mpeg": gettext_noop("an MPEG video"), "audio/x-flac": gettext_noop("a FLAC recording"), "audio/aac": gettext_noop("an AAC recording"),
+    "audio/x-aiff": gettext_noop("an AIFF recording"), "audio/midi": gettext_noop("a MIDI file"), "application/postscript": gettext_noop("a PostScript file"),
+    "application/vnd.oasis.opendocument.text": gettext_noop("an OpenDocument text (.odt)"),
+    "application/vnd.oasis.opendocument.spreadsheet": gettext_noop("an OpenDocument spreadsheet (.ods)"),
+    "application/vnd.oasis.opendocument.presentation": gettext_noop("an OpenDocument presentation (.odp)"),
 }
 OOXML_PARTS = {"word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -232,7 +232,7 @@ def _ooxml_type(f, size: int) -> str:
     uncompressed = sum(i.file_size for i in infos)
     if (len(infos) > MAX_ZIP_ENTRIES or uncompressed > MAX_ZIP_UNCOMPRESSED
             or uncompressed > MAX_ZIP_RATIO * max(size, 1)):
-        _refuse(_("This Office document expands to far more data than it holds (a \u201czip bomb\u201d), so it was refused. "
+        _refuse(_("This Office document expands to far more data than it holds (a “zip bomb”), so it was refused. "
                   "Save it again from Word, Excel or PowerPoint, or as PDF."))
     if any(i.filename.startswith("/") or ".." in i.filename.replace("\\", "/").split("/") for i in infos):
         _refuse(_("This Office document contains entries with unsafe paths, so it was refused. Save it again or as PDF."))
