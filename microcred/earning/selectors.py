@@ -143,7 +143,8 @@ def _parts_of(version) -> list:
 
 def part_states(attempt: Attempt) -> list[dict]:
     """Per part: what is there, what is missing, and whether it is locked (passed earlier)."""
-    responses = {r.part_id: r for r in attempt.responses.all()}
+    loaded = "responses" in getattr(attempt, "_prefetched_objects_cache", {})
+    responses = {r.part_id: r for r in (attempt.responses.all() if loaded else attempt.responses.prefetch_related("evidence"))}
     out = []
     for part in _parts_of(attempt.version):
         response = responses.get(part.pk)
@@ -153,7 +154,7 @@ def part_states(attempt: Attempt) -> list[dict]:
         elif attempt.state == Attempt.State.NOT_YET:
             state = "revise"  # a "not yet" sends back exactly the parts that are not locked: never badge them Complete
         else:
-            state = "complete" if not missing else ("started" if response and response.evidence.exists() else "empty")
+            state = "complete" if not missing else ("started" if response and response.evidence.all() else "empty")
         out.append({"part": part, "response": response, "missing": missing, "state": state})
     return out
 
