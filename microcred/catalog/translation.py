@@ -109,7 +109,7 @@ def localize(version: MicroCredentialVersion, language: str | None, translation:
     """Show ``version`` (and its prefetched parts, prompts and rubric) in ``language`` where translated. Returns the
     version. ``content_language`` on each object says which language it is now in, for ``lang`` attributes."""
     language = (language or SOURCE_LANGUAGE).split("-")[0]
-    version.content_language = SOURCE_LANGUAGE
+    version.content_language = SOURCE_LANGUAGE  # per field: <field>_language where a field is translated on its own
     if language == SOURCE_LANGUAGE:
         return version
     if translation is None:
@@ -121,17 +121,20 @@ def localize(version: MicroCredentialVersion, language: str | None, translation:
     for attribute in ("title", "competency", "key_method"):
         if value_at(content, (attribute,)):
             setattr(version, attribute, value_at(content, (attribute,)))
+            setattr(version, f"{attribute}_language", language)
     version._localized_language = language
     for part in version.parts.all():
         p = str(part.position)
         _overlay(part, "title", value_at(content, ("parts", p, "title")), language)
         if value_at(content, ("parts", p, "overview")):
             part.overview = value_at(content, ("parts", p, "overview"))
+            part.overview_language = language
         for prompt in part.prompts.all():
             q = str(prompt.position)
             _overlay(prompt, "text", value_at(content, ("parts", p, "prompts", q, "text")), language)
             if value_at(content, ("parts", p, "prompts", q, "guidance")):
                 prompt.guidance = value_at(content, ("parts", p, "prompts", q, "guidance"))
+                prompt.guidance_language = language
         rubric = getattr(part, "rubric", None)
         if rubric is None:
             continue
@@ -144,6 +147,7 @@ def localize(version: MicroCredentialVersion, language: str | None, translation:
             _overlay(criterion, "title", value_at(content, ("rubrics", p, "criteria", c, "title")), language)
             if value_at(content, ("rubrics", p, "criteria", c, "description")):
                 criterion.description = value_at(content, ("rubrics", p, "criteria", c, "description"))
+                criterion.description_language = language
             for descriptor in criterion.descriptors.all():
                 text = value_at(content, ("rubrics", p, "criteria", c, "descriptors", positions.get(descriptor.level_id, "")))
                 _overlay(descriptor, "text", text, language)
@@ -169,7 +173,7 @@ def localize_summaries(versions, language: str | None):
     versions = [v for v in versions if v is not None]
     for v in versions:
         if getattr(v, "_localized_language", None) is None:
-            v.content_language = SOURCE_LANGUAGE
+            v.content_language = v.competency_language = SOURCE_LANGUAGE
     if language == SOURCE_LANGUAGE:
         return versions
     contents = _contents((v.pk for v in versions if getattr(v, "_localized_language", None) is None), language)
@@ -182,6 +186,7 @@ def localize_summaries(versions, language: str | None):
             v.content_language = language
         if value_at(content, ("competency",)):
             v.competency = value_at(content, ("competency",))
+            v.competency_language = language
         v._localized_language = language
     return versions
 

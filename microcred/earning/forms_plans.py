@@ -14,12 +14,34 @@ from microcred.catalog.models import MicroCredential, Stack
 from .plans import MAX_GOALS, MAX_NOTE, MAX_REASON, NOT_A_SUPERVISOR
 
 
+class _EnglishOptions:
+    """The options are MC titles, written in English: say so to screen readers and translators (lang="en")."""
+
+    def create_option(self, *args, **kwargs):
+        option = super().create_option(*args, **kwargs)
+        if option["value"] not in ("", None):
+            option["attrs"]["lang"] = "en"
+        return option
+
+
+class _EnglishSelect(_EnglishOptions, forms.Select):
+    pass
+
+
+class _EnglishSelectMultiple(_EnglishOptions, forms.SelectMultiple):
+    pass
+
+
 class _MicroCredentialChoice(forms.ModelChoiceField):
+    widget = _EnglishSelect
+
     def label_from_instance(self, obj):
         return obj.current_version.title if obj.current_version_id else obj.slug
 
 
 class _MicroCredentialMultipleChoice(forms.ModelMultipleChoiceField):
+    widget = _EnglishSelectMultiple
+
     def label_from_instance(self, obj):
         return obj.current_version.title if obj.current_version_id else obj.slug
 
@@ -101,7 +123,7 @@ class VoucherForm(forms.Form):
     micro_credentials = _MicroCredentialMultipleChoice(queryset=MicroCredential.objects.none(), required=False, to_field_name="slug",
                                                        label=_("Only for these micro-credentials"),
                                                        help_text=_("Leave empty for any micro-credential."),
-                                                       widget=forms.SelectMultiple(attrs={"size": 6}))
+                                                       widget=_EnglishSelectMultiple(attrs={"size": 6}))
     max_uses = forms.IntegerField(required=False, min_value=1, max_value=1_000_000, label=_("Maximum uses"),
                                   help_text=_("Leave empty for no limit."))
     expires_on = forms.DateField(required=False, label=_("Expires on"), widget=forms.DateInput(attrs={"type": "date"}),

@@ -8,9 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from microcred.catalog import selectors as catalog_selectors
+from microcred.catalog import translation
 from microcred.catalog.models import MicroCredential
 
 from . import fees, plans
@@ -80,10 +82,26 @@ def my_plan(request):
         messages.error(request, _("Unknown action."))
     if request.method == "POST" and action in ("goals", "propose", "supervisor"):
         messages.error(request, _("Nothing was saved; see the marked field below."))
+    recommendations = plans.recommendations(earner=request.user, limit=6)
+    translation.localize_summaries([r["version"] for r in recommendations], get_language())
     return render(request, "earning/plan.html", {
-        "plan": plan, "items": plans.plan_items(plan), "goals_form": goals_form, "propose_form": propose_form,
-        "supervisor_form": supervisor_form, "recommendations": plans.recommendations(earner=request.user, limit=6),
+        "plan": plan, "items": _localized_items(plan), "goals_form": goals_form, "propose_form": propose_form,
+        "supervisor_form": supervisor_form, "recommendations": recommendations,
     })
+
+
+def _localized_items(plan) -> list[dict]:
+    """The plan's items, an MC's title in the reader's language where translated (one query for them all)."""
+    items = plans.plan_items(plan)
+    versions = [row["item"].micro_credential.current_version for row in items if row["item"].micro_credential_id]
+    translation.localize_summaries([v for v in versions if v is not None], get_language())
+    for row in items:
+        mc = row["item"].micro_credential
+        if mc is not None and mc.current_version is not None:
+            row["label"], row["content_language"] = mc.current_version.title, mc.current_version.content_language
+        else:
+            row["content_language"] = "en"
+    return items
 
 
 @login_required
@@ -106,7 +124,7 @@ def plan_for_earner(request, earner_id):
     elif action is not None:
         messages.error(request, _("Unknown action."))
     return render(request, "earning/plan_for_earner.html", {
-        "plan": plan, "earner": plan.earner, "items": plans.plan_items(plan), "propose_form": propose_form,
+        "plan": plan, "earner": plan.earner, "items": _localized_items(plan), "propose_form": propose_form,
         "is_supervisor": plan.supervisor_id == request.user.pk,
     })
 

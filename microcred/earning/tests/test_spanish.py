@@ -86,10 +86,11 @@ def test_attempt_page_shows_spanish_prompts_rubric_and_interface(teacher, attemp
     html = teacher.get(f"/earn/attempts/{attempt.pk}/", **ES).content.decode()
     assert f'<h1 lang="es">{TITLE_ES}</h1>' in html
     assert 'Parte 1: <span lang="es">Preguntas generales</span>' in html
-    assert f'<label lang="es" for="answer-{prompt.pk}">¿Qué es una pregunta bisagra?</label>' in html
+    assert f'<label id="prompt-{prompt.pk}" lang="es" for="answer-{prompt.pk}">¿Qué es una pregunta bisagra?</label>' in html
     assert f'<textarea name="text" rows="5" id="answer-{prompt.pk}">' in html  # the prompt labels its answer box
     assert '<h4 lang="es">Evidencia de la práctica</h4>' in html and '<span lang="es">Demostrado</span>' in html
-    assert '<label lang="en">Which is formative?</label>' in html  # not translated: English, marked as such
+    quiz = attempt.version.parts.get(position=1).prompts.get(position=2)
+    assert f'<label id="prompt-{quiz.pk}" lang="en">Which is formative?</label>' in html  # not translated: marked English
     for phrase in ("Enviar", "Guardar", "Evidencia aceptada:", "Cómo se evalúa la parte 1"):
         assert phrase in html, phrase
     for english in ("Submit for assessment", "Accepted evidence:", "How part 1 is assessed", ">Save<"):
