@@ -185,7 +185,8 @@ def author_part(request, slug, number, position=None):
     if position is not None and not 1 <= position <= len(parts):
         raise Http404("No such part.")
     current = parts[position - 1] if position else {
-        "title": f"Part {len(parts) + 1}",  # content, written in the MC's source language (English) "overview": "", "demonstrates": "apply", "evidence_types": ["written"], "prompts": [],
+        # A new part's starting title is content, in the MC's source language (English).
+        "title": f"Part {len(parts) + 1}", "overview": "", "demonstrates": "apply", "evidence_types": ["written"], "prompts": [],
         "rubric": {"levels": ["Not Yet", "Proficient"], "passing_rule": "all_at_least", "passing_level": 1, "min_criteria": None, "criteria": []}}
     form = PartForm(request.POST or None, initial=PartForm.initial_from(current))
     criteria_rows = current["rubric"]["criteria"] if current["rubric"] else []

@@ -122,3 +122,23 @@ def test_the_detail_page_keeps_its_query_count_with_a_translation(client, publis
         client.get(f"/catalog/mc/{slug}/", HTTP_ACCEPT_LANGUAGE="en")
     with django_assert_max_num_queries(len(english.captured_queries)):
         client.get(f"/catalog/mc/{slug}/", HTTP_ACCEPT_LANGUAGE="es")
+
+
+def test_authoring_pages_in_spanish(client, world, publish_mc):
+    """The authoring pages' interface in Spanish (the MC's own content stays as written)."""
+    from microcred.catalog.tests.factories import make_definition
+
+    author = world["people"]["author"]
+    draft = services.create_micro_credential(owner=world["orgs"]["issuer"], definition=make_definition(), by=author)
+    client.force_login(author)
+    base = f"/catalog/author/mc/{draft.micro_credential.slug}/v{draft.number}/"
+    pages = {"/catalog/author/": ("Redacción", "Nueva microcredencial"),
+             base: ("Ciclo de vida", "Enviar a revisión", "Partes de evidencia y rúbricas"),
+             base + "parts/new/": ("Nueva parte", "Guardar la parte", "Título del criterio"),
+             base + "parts/1/": ("Parte 1", "Eliminar esta parte", "Niveles de desempeño")}
+    for url, phrases in pages.items():
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        for phrase in phrases:
+            assert phrase in html, (url, phrase)
