@@ -2,6 +2,8 @@
 a Lesson") reaches a Spanish-reading teacher in Spanish on the attempt page: title, parts, prompts and rubric, each
 marked lang="es", around a Spanish interface."""
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from microcred.accounts import services as accounts_services
 from microcred.accounts.models import Organization, User
@@ -12,6 +14,13 @@ from microcred.demo.world import load_demo_world
 from microcred.earning import services as earning_services
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A request in Spanish leaves Spanish active in this thread; later tests expect the default language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_a_spanish_teacher_sees_the_demo_mc_prompts_in_spanish(client):

@@ -2,7 +2,9 @@
 shown when present"): translated beside the English by its editors, shown to readers of that language, English
 (marked lang="en") where a field is not translated."""
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation as django_translation
 
 from microcred.catalog import selectors, services, translation
 from microcred.catalog.models import VersionTranslation
@@ -11,6 +13,13 @@ from microcred.core.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 HOSTILE = '<script>alert("pwned")</script>'
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A request in Spanish leaves Spanish active in this thread; later tests expect the default language."""
+    yield
+    django_translation.activate(settings.LANGUAGE_CODE)
 
 
 def url(version, language="es"):

@@ -4,6 +4,7 @@ parts, prompts, rubric) in Spanish where its issuer translated it, marked lang="
 import re
 
 import pytest
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -19,6 +20,13 @@ pytestmark = pytest.mark.django_db
 ES = {"HTTP_ACCEPT_LANGUAGE": "es"}
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 TITLE_ES = "Modificar la enseñanza mediante la evaluación formativa durante una clase"
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A request in Spanish leaves Spanish active in this thread; later tests expect the default language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
