@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from .models import (Alignment, Criterion, EducatorRole, EvidenceType, GradeBand, LevelDescriptor, MicroCredential,
                      MicroCredentialVersion, OrganizationRole, Part, PartEvidenceType, Prompt, Rubric, RubricLevel, Subject)
@@ -43,13 +44,13 @@ class _Checker:
         if value is None:
             value = ""
         if not isinstance(value, str):
-            self.add(here, "must be text.")
+            self.add(here, _("must be text."))
             return ""
         value = value.replace("\x00", "")
         if required and not value.strip():
-            self.add(here, "is required.")
+            self.add(here, _("is required."))
         if len(value) > limit:
-            self.add(here, f"is too long ({len(value)} characters; at most {limit}).")
+            self.add(here, _("is too long (%(n)s characters; at most %(limit)s).") % {"n": len(value), "limit": limit})
         return value.strip()
 
     def url(self, obj: dict, key: str, path: str, *, required: bool = False) -> str:
@@ -57,7 +58,7 @@ class _Checker:
         if value:
             parsed = urlparse(value)
             if parsed.scheme not in ("http", "https") or not parsed.netloc:
-                self.add(f"{path}.{key}", "must be an http(s) URL.")
+                self.add(f"{path}.{key}", _("must be an http(s) URL."))
                 return ""
         return value
 
@@ -67,21 +68,21 @@ class _Checker:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.add(here, "must be a list.")
+            self.add(here, _("must be a list."))
             return []
         if len(value) > limit:
-            self.add(here, f"has {len(value)} entries; at most {limit} are allowed.")
+            self.add(here, _("has %(n)s entries; at most %(limit)s are allowed.") % {"n": len(value), "limit": limit})
             return []
         for i, item in enumerate(value):
             if not isinstance(item, kind):
-                self.add(f"{here}[{i}]", "must be an object." if kind is dict else "must be text.")
+                self.add(f"{here}[{i}]", _("must be an object.") if kind is dict else _("must be text."))
                 return []
         return value
 
     def choice(self, obj: dict, key: str, path: str, choices, default: str) -> str:
         value = obj.get(key, default)
         if value not in choices:
-            self.add(f"{path}.{key}" if path else key, f"must be one of: {', '.join(choices)}.")
+            self.add(f"{path}.{key}" if path else key, _("must be one of: %(choices)s.") % {"choices": ", ".join(choices)})
             return default
         return value
 
@@ -90,15 +91,15 @@ class _Checker:
         if value in (None, ""):
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            self.add(key, "must be a number.")
+            self.add(key, _("must be a number."))
             return None
         try:
             number = Decimal(str(value))
         except InvalidOperation:
-            self.add(key, "must be a number.")
+            self.add(key, _("must be a number."))
             return None
         if not number.is_finite() or number < 0 or number > max_value:
-            self.add(key, f"must be between 0 and {max_value}.")
+            self.add(key, _("must be between 0 and %(max)s.") % {"max": max_value})
             return None
         return number
 
@@ -107,10 +108,10 @@ class _Checker:
         here = f"{path}.{key}"
         if value is None:
             if required:
-                self.add(here, "is required.")
+                self.add(here, _("is required."))
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < upper:
-            self.add(here, f"must be a whole number from 0 to {upper - 1}.")
+            self.add(here, _("must be a whole number from 0 to %(max)s.") % {"max": upper - 1})
             return None
         return value
 
@@ -119,9 +120,9 @@ def validate_definition(data: Any) -> dict:
     """Check a definition and return a cleaned copy; raise DefinitionErrors with every problem found."""
     c = _Checker()
     if not isinstance(data, dict):
-        raise DefinitionErrors({"definition": ["must be a JSON object."]})
+        raise DefinitionErrors({"definition": [_("must be a JSON object.")]})
     if data.get("format", FORMAT) != FORMAT:
-        c.add("format", f"must be “{FORMAT}”.")
+        c.add("format", _("must be “%(format)s”.") % {"format": FORMAT})
     clean: dict[str, Any] = {"format": FORMAT}
     clean["title"] = c.text(data, "title", "", required=True, limit=LIMITS["title"])
     clean["competency"] = c.text(data, "competency", "", required=True)
@@ -146,7 +147,7 @@ def validate_definition(data: Any) -> dict:
     fee = c.decimal(data, "fee_amount", max_value=Decimal("99999.99"))
     clean["fee_amount"] = str(fee.quantize(Decimal("0.01"))) if fee is not None else None
     if clean["cost"] == "fee" and fee is None:
-        c.add("fee_amount", "is required when the cost is “fee”.")
+        c.add("fee_amount", _("is required when the cost is “fee”."))
     clean["subjects"] = [c.text({"s": s}, "s", f"subjects[{i}]", required=True, limit=100) for i, s in enumerate(c.items(data, "subjects", "", kind=str))]
     clean["grade_bands"] = _known_slugs(c, data, "grade_bands", GradeBand)
     clean["educator_roles"] = _known_slugs(c, data, "educator_roles", EducatorRole)
@@ -163,24 +164,24 @@ def validate_definition(data: Any) -> dict:
         slug = c.text(o, "organization", f"organizations[{i}]", required=True, limit=80)
         role = c.choice(o, "role", f"organizations[{i}]", org_role_values, "issuer")
         if slug and not Organization.objects.filter(slug=slug).exists():
-            c.add(f"organizations[{i}].organization", f"no organization with the identifier “{slug}”.")
+            c.add(f"organizations[{i}].organization", _("no organization with the identifier “%(slug)s”.") % {"slug": slug})
         org_roles.append({"organization": slug, "role": role})
     clean["organizations"] = org_roles
     clean["visibility"] = c.choice(data, "visibility", "", [v for v, _ in MicroCredential.Visibility.choices], "public")
     visible_to = c.items(data, "visible_to", "", kind=str)
     for i, slug in enumerate(visible_to):
         if not Organization.objects.filter(slug=slug).exists():
-            c.add(f"visible_to[{i}]", f"no organization with the identifier “{slug}”.")
+            c.add(f"visible_to[{i}]", _("no organization with the identifier “%(slug)s”.") % {"slug": slug})
     clean["visible_to"] = sorted(set(visible_to))
     after = data.get("coach_conversation_after", 3)
     if after is not None and (isinstance(after, bool) or not isinstance(after, int) or not 1 <= after <= 20):
-        c.add("coach_conversation_after", "must be a whole number from 1 to 20, or null for never.")
+        c.add("coach_conversation_after", _("must be a whole number from 1 to 20, or null for never."))
         after = 3
     clean["coach_conversation_after"] = after
 
     parts = c.items(data, "parts", "", limit=LIMITS["parts"])
     if not parts and "parts" not in c.errors:
-        c.add("parts", "at least one part of evidence is required.")
+        c.add("parts", _("at least one part of evidence is required."))
     clean["parts"] = [_clean_part(c, p, f"parts[{i}]") for i, p in enumerate(parts)]
     if c.errors:
         raise DefinitionErrors(c.errors)
@@ -192,7 +193,7 @@ def _known_slugs(c: _Checker, data: dict, key: str, model) -> list[str]:
     known = set(model.objects.values_list("slug", flat=True))
     for i, v in enumerate(values):
         if v not in known:
-            c.add(f"{key}[{i}]", f"unknown value “{v[:60]}”; use one of: {', '.join(sorted(known))}.")
+            c.add(f"{key}[{i}]", _("unknown value “%(value)s”; use one of: %(known)s.") % {"value": v[:60], "known": ", ".join(sorted(known))})
     return list(dict.fromkeys(values))
 
 
@@ -201,9 +202,9 @@ def _clean_part(c: _Checker, part: dict, path: str) -> dict:
     types = c.items(part, "evidence_types", path, limit=len(evidence_values), kind=str)
     for i, t in enumerate(types):
         if t not in evidence_values:
-            c.add(f"{path}.evidence_types[{i}]", f"must be one of: {', '.join(evidence_values)}.")
+            c.add(f"{path}.evidence_types[{i}]", _("must be one of: %(choices)s.") % {"choices": ", ".join(evidence_values)})
     if not types:
-        c.add(f"{path}.evidence_types", "name at least one accepted evidence type.")
+        c.add(f"{path}.evidence_types", _("name at least one accepted evidence type."))
     prompts = []
     for i, p in enumerate(c.items(part, "prompts", path, limit=LIMITS["prompts"])):
         here = f"{path}.prompts[{i}]"
@@ -214,7 +215,7 @@ def _clean_part(c: _Checker, part: dict, path: str) -> dict:
         if prompt["response_type"] == "quiz":
             choices = c.items(p, "choices", here, limit=10, kind=str)
             if len(choices) < 2:
-                c.add(f"{here}.choices", "a quiz question needs at least two options.")
+                c.add(f"{here}.choices", _("a quiz question needs at least two options."))
             prompt["choices"] = [ch.strip()[:500] for ch in choices]
             prompt["correct_choice"] = c.index(p, "correct_choice", here, upper=max(len(choices), 1))
         prompts.append(prompt)
@@ -230,37 +231,37 @@ def _clean_part(c: _Checker, part: dict, path: str) -> dict:
 
 def _clean_rubric(c: _Checker, rubric: Any, path: str) -> dict:
     if not isinstance(rubric, dict):
-        c.add(path, "each part needs a rubric (an object with levels and criteria).")
+        c.add(path, _("each part needs a rubric (an object with levels and criteria)."))
         return {"levels": [], "passing_rule": "all_at_least", "passing_level": 0, "min_criteria": None, "criteria": []}
     low, high = LIMITS["levels"]
     levels = c.items(rubric, "levels", path, limit=high, kind=str)
     levels = [lvl.strip() for lvl in levels]
     if len(levels) < low:
-        c.add(f"{path}.levels", f"name at least {low} ordered performance levels, lowest first (e.g. Not yet, Proficient).")
+        c.add(f"{path}.levels", _("name at least %(n)s ordered performance levels, lowest first (e.g. Not yet, Proficient).") % {"n": low})
     if any(not lvl for lvl in levels):
-        c.add(f"{path}.levels", "level names cannot be empty.")
+        c.add(f"{path}.levels", _("level names cannot be empty."))
     if len(set(lvl.lower() for lvl in levels)) != len(levels):
-        c.add(f"{path}.levels", "level names must be different from one another.")
+        c.add(f"{path}.levels", _("level names must be different from one another."))
     if any(len(lvl) > 60 for lvl in levels):
-        c.add(f"{path}.levels", "level names are at most 60 characters.")
+        c.add(f"{path}.levels", _("level names are at most 60 characters."))
     rule = c.choice(rubric, "passing_rule", path, [v for v, _ in Rubric.PassingRule.choices], "all_at_least")
     passing_level = c.index(rubric, "passing_level", path, upper=max(len(levels), 1))
     criteria = []
     raw_criteria = c.items(rubric, "criteria", path, limit=LIMITS["criteria"])
     if not raw_criteria:
-        c.add(f"{path}.criteria", "a rubric needs at least one criterion.")
+        c.add(f"{path}.criteria", _("a rubric needs at least one criterion."))
     for i, cr in enumerate(raw_criteria):
         here = f"{path}.criteria[{i}]"
         descriptors = c.items(cr, "descriptors", here, limit=high, kind=str)
         if len(descriptors) != len(levels):
-            c.add(f"{here}.descriptors", f"give one descriptor per level: {len(levels)} expected, {len(descriptors)} given.")
+            c.add(f"{here}.descriptors", _("give one descriptor per level: %(expected)s expected, %(given)s given.") % {"expected": len(levels), "given": len(descriptors)})
         criteria.append({"title": c.text(cr, "title", here, required=True, limit=LIMITS["title"]),
                          "description": c.text(cr, "description", here, limit=5000),
                          "descriptors": [d.strip()[:5000] for d in descriptors]})
     min_criteria = rubric.get("min_criteria")
     if rule == Rubric.PassingRule.N_AT_LEAST:
         if isinstance(min_criteria, bool) or not isinstance(min_criteria, int) or not 1 <= min_criteria <= max(len(criteria), 1):
-            c.add(f"{path}.min_criteria", f"must be a whole number from 1 to {max(len(criteria), 1)} for the “at least N criteria” rule.")
+            c.add(f"{path}.min_criteria", _("must be a whole number from 1 to %(max)s for the “at least N criteria” rule.") % {"max": max(len(criteria), 1)})
             min_criteria = None
     else:
         min_criteria = None
@@ -323,7 +324,7 @@ def export_definition(version: MicroCredentialVersion) -> dict:
 def write_definition(version: MicroCredentialVersion, clean: dict) -> None:
     """Replace the content of a draft version with a validated definition (call inside a transaction)."""
     if not version.is_editable:
-        raise ValidationError(f"Version {version.number} is {version.get_state_display().lower()}; only drafts can be edited.")
+        raise ValidationError(_("Version %(n)s is %(state)s; only drafts can be edited.") % {"n": version.number, "state": str(version.get_state_display()).lower()})
     for field in ("title", "competency", "key_method", "method_components", "research", "resources", "cost", "tags"):
         setattr(version, field, clean[field])
     version.estimated_hours = Decimal(clean["estimated_hours"]) if clean["estimated_hours"] is not None else None
@@ -354,5 +355,5 @@ def write_definition(version: MicroCredentialVersion, clean: dict) -> None:
 
 def _subject(name: str) -> Subject:
     slug = slugify(name)[:60] or "subject"
-    subject, _ = Subject.objects.get_or_create(slug=slug, defaults={"name": name})
+    subject, _created = Subject.objects.get_or_create(slug=slug, defaults={"name": name})
     return subject

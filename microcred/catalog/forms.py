@@ -4,13 +4,16 @@ from __future__ import annotations
 import json
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.text import format_lazy
 
 from microcred.accounts.models import Organization
 
 from .definition import RESOURCE_KINDS
 from .models import EducatorRole, EvidenceType, GradeBand, MicroCredential, MicroCredentialVersion, OrganizationRole, Part, Rubric, Stack
 
-LINES_HELP = "One per line."
+LINES_HELP = _("One per line.")
 
 
 def _lines(text: str) -> list[str]:
@@ -31,10 +34,10 @@ def _owner_choices(field, organizations) -> None:
 
 
 class NewMicroCredentialForm(forms.Form):
-    owner = forms.ModelChoiceField(queryset=Organization.objects.none(), label="Owning organization")
-    title = forms.CharField(max_length=200)
-    competency = forms.CharField(widget=forms.Textarea, label="Competency statement", max_length=20000)
-    key_method = forms.CharField(widget=forms.Textarea, max_length=20000)
+    owner = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Owning organization"))
+    title = forms.CharField(max_length=200, label=_("Title"))
+    competency = forms.CharField(widget=forms.Textarea, label=_("Competency statement"), max_length=20000)
+    key_method = forms.CharField(widget=forms.Textarea, max_length=20000, label=_("Key method"))
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,8 +45,8 @@ class NewMicroCredentialForm(forms.Form):
 
 
 class ImportDefinitionForm(forms.Form):
-    owner = forms.ModelChoiceField(queryset=Organization.objects.none(), label="Owning organization")
-    file = forms.FileField(label="MC definition (JSON)")
+    owner = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Owning organization"))
+    file = forms.FileField(label=_("MC definition (JSON)"))
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,30 +54,30 @@ class ImportDefinitionForm(forms.Form):
 
 
 class OverviewForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    competency = forms.CharField(widget=forms.Textarea, label="Competency statement", max_length=20000)
-    key_method = forms.CharField(widget=forms.Textarea, max_length=20000)
-    method_components = forms.CharField(widget=forms.Textarea, required=False, max_length=40000,
-                                        help_text="One component per line: Title | description")
-    research = forms.CharField(widget=forms.Textarea, required=False, label="Supporting research", max_length=40000,
-                               help_text="One citation per line: citation | URL (optional)")
-    resources = forms.CharField(widget=forms.Textarea, required=False, max_length=40000,
-                                help_text=f"One per line: kind ({', '.join(RESOURCE_KINDS)}) | title | URL | description")
-    estimated_hours = forms.DecimalField(required=False, min_value=0, max_value=999, decimal_places=1)
-    cost = forms.ChoiceField(choices=MicroCredentialVersion.Cost.choices)
-    fee_amount = forms.DecimalField(required=False, min_value=0, max_value=99999, decimal_places=2, label="Fee (USD)")
-    subjects = forms.CharField(required=False, max_length=2000, help_text="Comma-separated, e.g. Literacy, Mathematics")
-    grade_bands = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
-    educator_roles = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
-    tags = forms.CharField(required=False, max_length=2000, help_text="Comma-separated")
-    alignments = forms.CharField(widget=forms.Textarea, required=False, max_length=20000, label="Alignment to standards",
-                                 help_text="One per line: framework | item code | name | URL")
-    organizations = forms.CharField(widget=forms.Textarea, required=False, max_length=5000, label="Organizational roles",
-                                    help_text=f"One per line: organization identifier | role ({', '.join(OrganizationRole.Role.values)})")
-    visibility = forms.ChoiceField(choices=MicroCredential.Visibility.choices)
-    visible_to = forms.MultipleChoiceField(required=False, label="Visible to members of", widget=forms.SelectMultiple(attrs={"size": 6}))
-    coach_conversation_after = forms.IntegerField(required=False, min_value=1, max_value=20, label="Coach conversation required after",
-                                                  help_text="Number of “not yet” decisions before a coach conversation is required to resubmit; empty for never.")
+    title = forms.CharField(max_length=200, label=_("Title"))
+    competency = forms.CharField(widget=forms.Textarea, label=_("Competency statement"), max_length=20000)
+    key_method = forms.CharField(widget=forms.Textarea, max_length=20000, label=_("Key method"))
+    method_components = forms.CharField(widget=forms.Textarea, required=False, max_length=40000, label=_("Method components"),
+                                        help_text=_("One component per line: Title | description"))
+    research = forms.CharField(widget=forms.Textarea, required=False, label=_("Supporting research"), max_length=40000,
+                               help_text=_("One citation per line: citation | URL (optional)"))
+    resources = forms.CharField(widget=forms.Textarea, required=False, max_length=40000, label=_("Resources"),
+                                help_text=format_lazy(_("One per line: kind ({kinds}) | title | URL | description"), kinds=", ".join(RESOURCE_KINDS)))
+    estimated_hours = forms.DecimalField(required=False, min_value=0, max_value=999, decimal_places=1, label=_("Estimated hours"))
+    cost = forms.ChoiceField(choices=MicroCredentialVersion.Cost.choices, label=_("Cost"))
+    fee_amount = forms.DecimalField(required=False, min_value=0, max_value=99999, decimal_places=2, label=_("Fee (USD)"))
+    subjects = forms.CharField(required=False, max_length=2000, label=_("Subjects"), help_text=_("Comma-separated, e.g. Literacy, Mathematics"))
+    grade_bands = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label=_("Grade bands"))
+    educator_roles = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label=_("Educator roles"))
+    tags = forms.CharField(required=False, max_length=2000, label=_("Tags"), help_text=_("Comma-separated"))
+    alignments = forms.CharField(widget=forms.Textarea, required=False, max_length=20000, label=_("Alignment to standards"),
+                                 help_text=_("One per line: framework | item code | name | URL"))
+    organizations = forms.CharField(widget=forms.Textarea, required=False, max_length=5000, label=_("Organizational roles"),
+                                    help_text=format_lazy(_("One per line: organization identifier | role ({roles})"), roles=", ".join(OrganizationRole.Role.values)))
+    visibility = forms.ChoiceField(choices=MicroCredential.Visibility.choices, label=_("Visibility"))
+    visible_to = forms.MultipleChoiceField(required=False, label=_("Visible to members of"), widget=forms.SelectMultiple(attrs={"size": 6}))
+    coach_conversation_after = forms.IntegerField(required=False, min_value=1, max_value=20, label=_("Coach conversation required after"),
+                                                  help_text=_("Number of “not yet” decisions before a coach conversation is required to resubmit; empty for never."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,18 +124,18 @@ class OverviewForm(forms.Form):
 class PartForm(forms.Form):
     """One part and its rubric. Criteria arrive as repeated fields criterion-N-title / -description / -level-K."""
 
-    title = forms.CharField(max_length=200)
-    overview = forms.CharField(widget=forms.Textarea, required=False, max_length=20000)
-    demonstrates = forms.ChoiceField(choices=Part.Demonstrates.choices)
+    title = forms.CharField(max_length=200, label=_("Title"))
+    overview = forms.CharField(widget=forms.Textarea, required=False, max_length=20000, label=_("Overview"))
+    demonstrates = forms.ChoiceField(choices=Part.Demonstrates.choices, label=_("Demonstrates"))
     evidence_types = forms.MultipleChoiceField(choices=EvidenceType.choices, widget=forms.CheckboxSelectMultiple,
-                                               label="Accepted evidence types")
-    prompts = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=40000,
-                              help_text="One prompt per line. For a multiple-choice question: quiz: question | option | correct option* | option")
-    levels = forms.CharField(max_length=500, label="Performance levels, lowest first",
-                             help_text="Comma-separated, e.g. Not Met, Progressing, Demonstrated")
-    passing_rule = forms.ChoiceField(choices=Rubric.PassingRule.choices)
-    passing_level = forms.CharField(max_length=60, help_text="The name of the lowest level that passes, e.g. Demonstrated")
-    min_criteria = forms.IntegerField(required=False, min_value=1, max_value=30, label="N (for the “at least N” rule)")
+                                               label=_("Accepted evidence types"))
+    prompts = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=40000, label=_("Prompts"),
+                              help_text=_("One prompt per line. For a multiple-choice question: quiz: question | option | correct option* | option"))
+    levels = forms.CharField(max_length=500, label=_("Performance levels, lowest first"),
+                             help_text=_("Comma-separated, e.g. Not Met, Progressing, Demonstrated"))
+    passing_rule = forms.ChoiceField(choices=Rubric.PassingRule.choices, label=_("Passing rule"))
+    passing_level = forms.CharField(max_length=60, label=_("Passing level"), help_text=_("The name of the lowest level that passes, e.g. Demonstrated"))
+    min_criteria = forms.IntegerField(required=False, min_value=1, max_value=30, label=_("N (for the “at least N” rule)"))
 
     @staticmethod
     def initial_from(part: dict) -> dict:
@@ -158,7 +161,7 @@ class PartForm(forms.Form):
         wanted = d["passing_level"].strip().lower()
         passing_level = lowered.index(wanted) if wanted in lowered else None
         if passing_level is None:
-            self.add_error("passing_level", f"Use one of the level names: {', '.join(levels)}.")
+            self.add_error("passing_level", gettext("Use one of the level names: %(levels)s.") % {"levels": ", ".join(levels)})
         guidance = {p["text"]: p["guidance"] for p in old_prompts}
         prompts = []
         for line in _lines(d["prompts"]):
@@ -215,24 +218,24 @@ def _descriptor_box_for_level(levels: list[str], shown: str | None) -> list[int 
 
 
 class ReviewForm(forms.Form):
-    note = forms.CharField(widget=forms.Textarea, required=False, max_length=5000, label="Note to the author")
+    note = forms.CharField(widget=forms.Textarea, required=False, max_length=5000, label=_("Note to the author"))
 
 
 class RetireForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea, max_length=2000, label="Why is this being retired?")
+    reason = forms.CharField(widget=forms.Textarea, max_length=2000, label=_("Why is this being retired?"))
 
 
 class StackForm(forms.Form):
-    owner = forms.ModelChoiceField(queryset=Organization.objects.none(), label="Owning organization")
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea, required=False, max_length=20000)
-    kind = forms.ChoiceField(choices=Stack.Kind.choices)
-    rule = forms.ChoiceField(choices=Stack.Rule.choices, label="Completion rule")
-    required_count = forms.IntegerField(required=False, min_value=1, max_value=100, label="N (for “any N of these”)")
-    partner = forms.CharField(required=False, max_length=200)
-    items = forms.CharField(widget=forms.Textarea, max_length=20000,
-                            help_text="One per line, in order: an MC or stack identifier (its slug). "
-                                      "For choice slots put the slot number first: 1 | mc-slug")
+    owner = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Owning organization"))
+    title = forms.CharField(max_length=200, label=_("Title"))
+    description = forms.CharField(widget=forms.Textarea, required=False, max_length=20000, label=_("Description"))
+    kind = forms.ChoiceField(choices=Stack.Kind.choices, label=_("Kind"))
+    rule = forms.ChoiceField(choices=Stack.Rule.choices, label=_("Completion rule"))
+    required_count = forms.IntegerField(required=False, min_value=1, max_value=100, label=_("N (for “any N of these”)"))
+    partner = forms.CharField(required=False, max_length=200, label=_("Partner"))
+    items = forms.CharField(widget=forms.Textarea, max_length=20000, label=_("Items"),
+                            help_text=_("One per line, in order: an MC or stack identifier (its slug). "
+                                        "For choice slots put the slot number first: 1 | mc-slug"))
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -247,13 +250,13 @@ class StackForm(forms.Form):
             if "|" in line:
                 left, line = [b.strip() for b in line.split("|", 1)]
                 if not left.isdigit():
-                    errors.append(f"Line {n}: the slot must be a number.")
+                    errors.append(gettext("Line %(n)s: the slot must be a number.") % {"n": n})
                     continue
                 slot = int(left)
             mc = MC.objects.filter(slug=line).first()
             child = None if mc else Stack.objects.filter(slug=line).first()
             if not mc and not child:
-                errors.append(f"Line {n}: no micro-credential or stack “{line[:80]}”.")
+                errors.append(gettext("Line %(n)s: no micro-credential or stack “%(slug)s”.") % {"n": n, "slug": line[:80]})
                 continue
             out.append({"micro_credential": mc, "child_stack": child, "slot": slot})
         if errors:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.models import Organization
 
@@ -34,6 +36,11 @@ class GradeBand(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: the fixed vocabulary (catalog.vocabularies) is in the message catalog."""
+        return gettext(self.name)
+
 
 class EducatorRole(models.Model):
     """The educator roles an MC is written for (teacher, principal, counselor…)."""
@@ -48,11 +55,16 @@ class EducatorRole(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: the fixed vocabulary (catalog.vocabularies) is in the message catalog."""
+        return gettext(self.name)
+
 
 class MicroCredential(models.Model):
     class Visibility(models.TextChoices):
-        PUBLIC = "public", "Public: anyone can see it"
-        MEMBERS = "members", "Members only: people in the named organizations"
+        PUBLIC = "public", _("Public: anyone can see it")
+        MEMBERS = "members", _("Members only: people in the named organizations")
 
     slug = models.SlugField(max_length=120, unique=True)
     owner = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="owned_micro_credentials",
@@ -78,15 +90,15 @@ class MicroCredential(models.Model):
 
 class MicroCredentialVersion(models.Model):
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In review"
-        PUBLISHED = "published", "Published"
-        RETIRED = "retired", "Retired"
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
 
     class Cost(models.TextChoices):
-        FREE = "free", "Free"
-        FEE = "fee", "Fee"
-        FREE_TO_MEMBERS = "free_to_members", "Free to members"
+        FREE = "free", _("Free")
+        FEE = "fee", _("Fee")
+        FREE_TO_MEMBERS = "free_to_members", _("Free to members")
 
     # Fields that may change after publishing: only the lifecycle moves.
     LIFECYCLE_FIELDS = frozenset({"state", "published_at", "published_by", "retired_at", "review_note", "submitted_at"})
@@ -160,10 +172,10 @@ class OrganizationRole(models.Model):
     """Who does what for this MC; Washington PESB splits these across four organizations."""
 
     class Role(models.TextChoices):
-        DEVELOPER = "developer", "Developer"
-        ISSUER = "issuer", "Issuer"
-        CONTENT_PROVIDER = "content_provider", "Content provider"
-        EVIDENCE_HOST = "evidence_host", "Evidence host"
+        DEVELOPER = "developer", _("Developer")
+        ISSUER = "issuer", _("Issuer")
+        CONTENT_PROVIDER = "content_provider", _("Content provider")
+        EVIDENCE_HOST = "evidence_host", _("Evidence host")
 
     version = models.ForeignKey(MicroCredentialVersion, on_delete=models.CASCADE, related_name="organization_roles")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="micro_credential_roles")
@@ -195,22 +207,22 @@ class Alignment(models.Model):
 
 
 class EvidenceType(models.TextChoices):
-    VIDEO = "video", "Video"
-    FILE = "file", "File (document, image, audio)"
-    LINK = "link", "Link"
-    WRITTEN = "written", "Written response"
-    QUIZ = "quiz", "Multiple-choice quiz"
-    REFLECTION = "reflection", "Reflection"
+    VIDEO = "video", _("Video")
+    FILE = "file", _("File (document, image, audio)")
+    LINK = "link", _("Link")
+    WRITTEN = "written", _("Written response")
+    QUIZ = "quiz", _("Multiple-choice quiz")
+    REFLECTION = "reflection", _("Reflection")
 
 
 class Part(models.Model):
     """One ordered section of the evidence requirements, e.g. "Part 2: Classroom artifacts"."""
 
     class Demonstrates(models.TextChoices):
-        UNDERSTAND = "understand", "Understand"
-        APPLY = "apply", "Apply"
-        IMPLEMENT = "implement", "Implement"
-        REFLECT = "reflect", "Reflect"
+        UNDERSTAND = "understand", _("Understand")
+        APPLY = "apply", _("Apply")
+        IMPLEMENT = "implement", _("Implement")
+        REFLECT = "reflect", _("Reflect")
 
     version = models.ForeignKey(MicroCredentialVersion, on_delete=models.CASCADE, related_name="parts")
     position = models.PositiveSmallIntegerField()
@@ -265,8 +277,8 @@ class Rubric(models.Model):
     """How assessors judge one part: criteria × ordered performance levels, and a passing rule."""
 
     class PassingRule(models.TextChoices):
-        ALL_AT_LEAST = "all_at_least", "Every criterion at or above the passing level"
-        N_AT_LEAST = "n_at_least", "At least N criteria at or above the passing level, none at the lowest"
+        ALL_AT_LEAST = "all_at_least", _("Every criterion at or above the passing level")
+        N_AT_LEAST = "n_at_least", _("At least N criteria at or above the passing level, none at the lowest")
 
     part = models.OneToOneField(Part, on_delete=models.CASCADE, related_name="rubric")
     passing_rule = models.CharField(max_length=20, choices=PassingRule.choices, default=PassingRule.ALL_AT_LEAST)
@@ -324,19 +336,19 @@ class Stack(models.Model):
     """A group of MCs (or of other stacks, making a pathway) around a theme, with a completion rule."""
 
     class Kind(models.TextChoices):
-        STACK = "stack", "Stack"
-        PATHWAY = "pathway", "Pathway"
+        STACK = "stack", _("Stack")
+        PATHWAY = "pathway", _("Pathway")
 
     class Rule(models.TextChoices):
-        ALL_OF = "all_of", "All of these"
-        N_OF_M = "n_of_m", "Any N of these"
-        SEQUENCE = "sequence", "All of these, in order"
-        CHOICE_SLOTS = "choice_slots", "One from each slot"
+        ALL_OF = "all_of", _("All of these")
+        N_OF_M = "n_of_m", _("Any N of these")
+        SEQUENCE = "sequence", _("All of these, in order")
+        CHOICE_SLOTS = "choice_slots", _("One from each slot")
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        RETIRED = "retired", "Retired"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
 
     slug = models.SlugField(max_length=120, unique=True)
     owner = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="owned_stacks")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.utils.translation import gettext as _
+
 from .models import Rubric
 
 
@@ -36,8 +38,8 @@ def passes(rubric: Rubric, levels: Mapping[int, int]) -> bool:
 def describe_rule(rubric: Rubric) -> str:
     """The passing rule in words, as earners and assessors read it."""
     levels = [lvl.name for lvl in rubric.levels.all()]
-    level_name = levels[rubric.passing_level] if rubric.passing_level < len(levels) else f"level {rubric.passing_level}"
+    level_name = levels[rubric.passing_level] if rubric.passing_level < len(levels) else _("level %(n)s") % {"n": rubric.passing_level}
     if rubric.passing_rule == Rubric.PassingRule.N_AT_LEAST:
-        return (f"At least {rubric.min_criteria} criteria at “{level_name}” or above, "
-                f"and none at “{levels[0] if levels else 'the lowest level'}”.")
-    return f"Every criterion at “{level_name}” or above."
+        return (_("At least %(n)s criteria at “%(level)s” or above, and none at “%(lowest)s”.")
+                % {"n": rubric.min_criteria, "level": level_name, "lowest": levels[0] if levels else _("the lowest level")})
+    return _("Every criterion at “%(level)s” or above.") % {"level": level_name}

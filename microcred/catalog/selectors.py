@@ -7,18 +7,21 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts import policy
 from microcred.accounts.models import Organization
 from microcred.accounts.selectors import member_organization_ids
 
+from . import translation
 from .coverage import UNKNOWN, coverage_for
 from .models import (Criterion, EducatorRole, EvidenceType, GradeBand, MicroCredential, MicroCredentialVersion,
                      OrganizationRole, Part, Stack, StackItem, Subject)
 
 S = MicroCredentialVersion.State
 HOURS_BANDS = {"under-5": (None, Decimal("5")), "5-15": (Decimal("5"), Decimal("15")), "over-15": (Decimal("15"), None)}
-HOURS_LABELS = {"under-5": "Under 5 hours", "5-15": "5 to 15 hours", "over-15": "Over 15 hours"}
+HOURS_LABELS = {"under-5": _("Under 5 hours"), "5-15": _("5 to 15 hours"), "over-15": _("Over 15 hours")}
 MAX_QUERY_LENGTH = 200
 
 
@@ -133,6 +136,8 @@ def _facet_counts(base: QuerySet, name: str, selected: list[str]) -> list[FacetV
             data.append((key, HOURS_LABELS[key], qs.count()))
     else:
         data = []
+    if name in ("grade_band", "role"):  # fixed vocabularies, in the message catalog
+        data = [(v, gettext(label), n) for v, label, n in data]
     return [FacetValue(value=v, label=label, count=n, selected=v in selected) for v, label, n in data if n or v in selected]
 
 
@@ -184,6 +189,12 @@ def _detail_queryset():
             Prefetch("rubric__criteria", queryset=Criterion.objects.prefetch_related("descriptors__level")))))
 
 
+def version_for_display(version_id: int, language: str | None) -> MicroCredentialVersion:
+    """A version with its parts, prompts and rubric loaded in a constant number of queries, shown in ``language``
+    where it is translated (catalog.translation.localize). For display only: a localized version is never saved."""
+    return translation.localize(_detail_queryset().get(pk=version_id), language)
+
+
 def can_view(user, mc: MicroCredential) -> bool:
     if mc.visibility == MicroCredential.Visibility.PUBLIC or policy.is_platform_admin(user) or policy.can_edit(user, mc):
         return True
@@ -224,9 +235,11 @@ def parts_with_rubrics(version: MicroCredentialVersion) -> list[dict]:
         if rubric is not None:
             levels = list(rubric.levels.all())
             for criterion in rubric.criteria.all():
-                by_level = {d.level_id: d.text for d in criterion.descriptors.all()}
-                grid.append({"criterion": criterion, "cells": [{"level": lvl, "text": by_level.get(lvl.pk, ""),
-                                                                "passing": lvl.position >= rubric.passing_level} for lvl in levels]})
+                by_level = {d.level_id: d for d in criterion.descriptors.all()}
+                grid.append({"criterion": criterion, "cells": [
+                    {"level": lvl, "text": by_level[lvl.pk].text if lvl.pk in by_level else "",
+                     "content_language": getattr(by_level.get(lvl.pk), "content_language", "en"),
+                     "passing": lvl.position >= rubric.passing_level} for lvl in levels]})
         out.append({"part": part, "rubric": rubric, "levels": levels, "grid": grid,
                     "rule": describe_rule(rubric) if rubric else ""})
     return out

@@ -27,16 +27,16 @@ def parse_definition_json(raw: bytes | str) -> dict:
     """Decode an uploaded definition, refusing oversized or malformed JSON with a clear message."""
     limit = settings.MICROCRED_MAX_DEFINITION_BYTES
     if len(raw) > limit:
-        raise DefinitionErrors({"definition": [f"The file is too large ({len(raw):,} bytes; at most {limit:,})."]})
+        raise DefinitionErrors({"definition": [_("The file is too large (%(size)s bytes; at most %(limit)s).") % {"size": f"{len(raw):,}", "limit": f"{limit:,}"}]})
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise DefinitionErrors({"definition": ["The file is not UTF-8 text; export it again as JSON."]}) from None
+            raise DefinitionErrors({"definition": [_("The file is not UTF-8 text; export it again as JSON.")]}) from None
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise DefinitionErrors({"definition": [f"This is not valid JSON: {getattr(exc, 'msg', 'nested too deeply')}."]}) from None
+        raise DefinitionErrors({"definition": [_("This is not valid JSON: %(why)s.") % {"why": getattr(exc, "msg", _("nested too deeply"))}]}) from None
     return data
 
 
@@ -62,7 +62,7 @@ def refresh_search_text(version: MicroCredentialVersion) -> None:
 
 def _check_can_edit(by, mc: MicroCredential) -> None:
     if not policy.can_edit(by, mc):
-        raise PermissionDenied("Only authors and issuer admins of the owning organization may edit this micro-credential.")
+        raise PermissionDenied(_("Only authors and issuer admins of the owning organization may edit this micro-credential."))
 
 
 def _apply_mc_settings(mc: MicroCredential, clean: dict) -> None:
@@ -75,7 +75,7 @@ def _apply_mc_settings(mc: MicroCredential, clean: dict) -> None:
 def create_micro_credential(*, owner: Organization, definition: dict, by, slug: str | None = None) -> MicroCredentialVersion:
     """Create an MC owned by `owner` with a first draft version from a definition."""
     if not policy.can_edit(by, MicroCredential(owner=owner)):
-        raise PermissionDenied("You are not an author or issuer admin of that organization.")
+        raise PermissionDenied(_("You are not an author or issuer admin of that organization."))
     clean = validate_definition(definition)
     with transaction.atomic():
         mc = MicroCredential.objects.create(slug=_unique_slug(slug or clean["title"], MicroCredential), owner=owner, created_by=by)
@@ -94,8 +94,11 @@ def update_draft(*, version: MicroCredentialVersion, definition: dict, by) -> Mi
     with transaction.atomic():
         version = MicroCredentialVersion.objects.select_for_update().get(pk=version.pk)
         if not version.is_editable:
-            raise ValidationError(f"Version {version.number} is {version.get_state_display().lower()} and cannot be edited"
-                                  + ("; start a new version to make changes." if version.state == S.PUBLISHED else "."))
+            if version.state == S.PUBLISHED:
+                raise ValidationError(_("Version %(n)s is published and cannot be edited; start a new version to make changes.")
+                                      % {"n": version.number})
+            raise ValidationError(_("Version %(n)s is %(state)s and cannot be edited.")
+                                  % {"n": version.number, "state": str(version.get_state_display()).lower()})
         _apply_mc_settings(version.micro_credential, clean)
         write_definition(version, clean)
         refresh_search_text(version)
@@ -113,8 +116,9 @@ def update_draft_fields(*, version: MicroCredentialVersion, changes: dict, by) -
 def _check_rubrics_complete(version: MicroCredentialVersion) -> None:
     """Refuse review or publishing while any rubric cell is empty: assessors and earners read every descriptor, and
     an empty one (a level added after the criteria were written) would be scored against nothing."""
-    missing = [f"Part {d.criterion.rubric.part.position} “{d.criterion.rubric.part.title}”, criterion "
-               f"“{d.criterion.title}”: the “{d.level.name}” level has no descriptor."
+    missing = [_("Part %(n)s “%(part)s”, criterion “%(criterion)s”: the “%(level)s” level has no descriptor.")
+               % {"n": d.criterion.rubric.part.position, "part": d.criterion.rubric.part.title, "criterion": d.criterion.title,
+                  "level": d.level.name}
                for d in LevelDescriptor.objects.filter(criterion__rubric__part__version=version, text="")
                .select_related("criterion__rubric__part", "level").order_by("criterion__rubric__part__position",
                                                                             "criterion__position", "level__position")[:10]]
@@ -139,7 +143,7 @@ def submit_for_review(*, version: MicroCredentialVersion, by) -> MicroCredential
 def return_to_draft(*, version: MicroCredentialVersion, by, note: str = "") -> MicroCredentialVersion:
     """The reviewer asks for changes; the note tells the author what to fix."""
     if not policy.can_publish(by, version.micro_credential):
-        raise PermissionDenied("Only issuer admins of the owning organization review micro-credentials.")
+        raise PermissionDenied(_("Only issuer admins of the owning organization review micro-credentials."))
     with transaction.atomic():
         version = MicroCredentialVersion.objects.select_for_update().get(pk=version.pk)
         ensure_version_transition(version, to=S.DRAFT)
@@ -156,14 +160,14 @@ def publish(*, version: MicroCredentialVersion, by) -> MicroCredentialVersion:
     was earned on it keeps pointing at it)."""
     mc = version.micro_credential
     if not policy.can_publish(by, mc):
-        raise PermissionDenied("Only issuer admins of the owning organization may publish.")
+        raise PermissionDenied(_("Only issuer admins of the owning organization may publish."))
     with transaction.atomic():
         version = MicroCredentialVersion.objects.select_for_update().get(pk=version.pk)
         if version.state == S.PUBLISHED:
             return version
         ensure_version_transition(version, to=S.PUBLISHED)
         if not version.organization_roles.filter(role="issuer").exists():
-            raise ValidationError("Name an issuing organization before publishing.")
+            raise ValidationError(_("Name an issuing organization before publishing."))
         _check_rubrics_complete(version)
         now = timezone.now()
         previous = list(MicroCredentialVersion.objects.select_for_update().filter(micro_credential=mc, state=S.PUBLISHED).exclude(pk=version.pk))
@@ -193,7 +197,7 @@ def publish_checked(*, version: MicroCredentialVersion, by, publish_anyway: bool
     unless ``publish_anyway``; a publication despite the gaps is audited as ``mc.published_without_coverage`` with
     what was missing. Scripts that build a catalog before its assessors (the demo, imports) call ``publish``."""
     if not policy.can_publish(by, version.micro_credential):
-        raise PermissionDenied("Only issuer admins of the owning organization may publish.")
+        raise PermissionDenied(_("Only issuer admins of the owning organization may publish."))
     coverage = coverage_of(version)
     if version.state != S.PUBLISHED and not coverage.complete:
         if not publish_anyway:
@@ -210,9 +214,9 @@ def retire(*, version: MicroCredentialVersion, by, reason: str) -> MicroCredenti
     """Withdraw a published version from the catalog. Earned credentials keep pointing at it."""
     mc = version.micro_credential
     if not policy.can_publish(by, mc):
-        raise PermissionDenied("Only issuer admins of the owning organization may retire.")
+        raise PermissionDenied(_("Only issuer admins of the owning organization may retire."))
     if not reason.strip():
-        raise ValidationError({"reason": ["Say why this micro-credential is being retired."]})
+        raise ValidationError({"reason": [_("Say why this micro-credential is being retired.")]})
     with transaction.atomic():
         version = MicroCredentialVersion.objects.select_for_update().get(pk=version.pk)
         ensure_version_transition(version, to=S.RETIRED)
@@ -263,30 +267,30 @@ def save_stack(*, owner: Organization, by, title: str, description: str = "", ki
     """Create or replace a stack. `items` = [{"micro_credential": MC} or {"child_stack": Stack}, optional "slot"]."""
     target = stack or Stack(owner=owner)
     if not policy.can_edit(by, target):
-        raise PermissionDenied("Only authors and issuer admins of the owning organization may edit this stack.")
+        raise PermissionDenied(_("Only authors and issuer admins of the owning organization may edit this stack."))
     errors: dict[str, list[str]] = {}
     title = (title or "").strip()
     if not title:
-        errors.setdefault("title", []).append("A stack needs a title.")
+        errors.setdefault("title", []).append(_("A stack needs a title."))
     if len(title) > 200:
-        errors.setdefault("title", []).append("At most 200 characters.")
+        errors.setdefault("title", []).append(_("At most 200 characters."))
     if rule not in Stack.Rule.values:
-        errors.setdefault("rule", []).append("Unknown completion rule.")
+        errors.setdefault("rule", []).append(_("Unknown completion rule."))
     if not items:
-        errors.setdefault("items", []).append("Add at least one micro-credential or stack.")
+        errors.setdefault("items", []).append(_("Add at least one micro-credential or stack."))
     if rule == Stack.Rule.N_OF_M and not (isinstance(required_count, int) and 1 <= required_count <= len(items)):
-        errors.setdefault("required_count", []).append(f"Choose N between 1 and {len(items)}.")
+        errors.setdefault("required_count", []).append(_("Choose N between 1 and %(n)s.") % {"n": len(items)})
     if rule == Stack.Rule.CHOICE_SLOTS and any(not item.get("slot") for item in items):
-        errors.setdefault("items", []).append("Every item of a choice-slot stack needs a slot number.")
+        errors.setdefault("items", []).append(_("Every item of a choice-slot stack needs a slot number."))
     seen = set()
     for item in items:
         key = ("mc", item["micro_credential"].pk) if item.get("micro_credential") else ("stack", item["child_stack"].pk)
         if key in seen:
-            errors.setdefault("items", []).append("The same item appears twice.")
+            errors.setdefault("items", []).append(_("The same item appears twice."))
         seen.add(key)
         child = item.get("child_stack")
         if child is not None and stack is not None and _contains(child, stack):
-            errors.setdefault("items", []).append(f"“{child.title}” already contains this stack; stacks cannot nest in a loop.")
+            errors.setdefault("items", []).append(_("“%(title)s” already contains this stack; stacks cannot nest in a loop.") % {"title": child.title})
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -315,7 +319,7 @@ def _contains(stack: Stack, needle: Stack, depth: int = 0) -> bool:
 
 def set_stack_state(*, stack: Stack, state: str, by) -> Stack:
     if not policy.can_publish(by, stack):
-        raise PermissionDenied("Only issuer admins of the owning organization may publish or retire stacks.")
+        raise PermissionDenied(_("Only issuer admins of the owning organization may publish or retire stacks."))
     allowed = {Stack.State.DRAFT: {Stack.State.PUBLISHED}, Stack.State.PUBLISHED: {Stack.State.RETIRED}, Stack.State.RETIRED: set()}
     from microcred.core.transitions import ensure_transition
 
@@ -323,7 +327,7 @@ def set_stack_state(*, stack: Stack, state: str, by) -> Stack:
         stack = Stack.objects.select_for_update().get(pk=stack.pk)
         if stack.state == state:
             return stack
-        ensure_transition(stack.state, state, allowed, what=f"Stack “{stack.title}”", labels=dict(Stack.State.choices))
+        ensure_transition(stack.state, state, allowed, what=_("Stack “%(title)s”") % {"title": stack.title}, labels={value: str(label) for value, label in Stack.State.choices})
         stack.state = state
         stack.save(update_fields=["state"])
         audit.record(actor=by, action=f"stack.{state}", target=stack)

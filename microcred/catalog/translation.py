@@ -109,7 +109,7 @@ def localize(version: MicroCredentialVersion, language: str | None, translation:
     """Show ``version`` (and its prefetched parts, prompts and rubric) in ``language`` where translated. Returns the
     version. ``content_language`` on each object says which language it is now in, for ``lang`` attributes."""
     language = (language or SOURCE_LANGUAGE).split("-")[0]
-    version.content_language = SOURCE_LANGUAGE
+    version.content_language = SOURCE_LANGUAGE  # per field: <field>_language where a field is translated on its own
     if language == SOURCE_LANGUAGE:
         return version
     if translation is None:
@@ -121,17 +121,20 @@ def localize(version: MicroCredentialVersion, language: str | None, translation:
     for attribute in ("title", "competency", "key_method"):
         if value_at(content, (attribute,)):
             setattr(version, attribute, value_at(content, (attribute,)))
+            setattr(version, f"{attribute}_language", language)
     version._localized_language = language
     for part in version.parts.all():
         p = str(part.position)
         _overlay(part, "title", value_at(content, ("parts", p, "title")), language)
         if value_at(content, ("parts", p, "overview")):
             part.overview = value_at(content, ("parts", p, "overview"))
+            part.overview_language = language
         for prompt in part.prompts.all():
             q = str(prompt.position)
             _overlay(prompt, "text", value_at(content, ("parts", p, "prompts", q, "text")), language)
             if value_at(content, ("parts", p, "prompts", q, "guidance")):
                 prompt.guidance = value_at(content, ("parts", p, "prompts", q, "guidance"))
+                prompt.guidance_language = language
         rubric = getattr(part, "rubric", None)
         if rubric is None:
             continue
@@ -144,10 +147,65 @@ def localize(version: MicroCredentialVersion, language: str | None, translation:
             _overlay(criterion, "title", value_at(content, ("rubrics", p, "criteria", c, "title")), language)
             if value_at(content, ("rubrics", p, "criteria", c, "description")):
                 criterion.description = value_at(content, ("rubrics", p, "criteria", c, "description"))
+                criterion.description_language = language
             for descriptor in criterion.descriptors.all():
                 text = value_at(content, ("rubrics", p, "criteria", c, "descriptors", positions.get(descriptor.level_id, "")))
                 _overlay(descriptor, "text", text, language)
     return version
+
+
+def _contents(version_ids, language: str) -> dict[int, dict]:
+    """The ``language`` content of each version translated into it, in one query."""
+    ids = {i for i in version_ids if i}
+    if not ids:
+        return {}
+    return dict(VersionTranslation.objects.filter(version_id__in=ids, language=language).values_list("version_id", "content"))
+
+
+def _language(language: str | None) -> str:
+    return (language or SOURCE_LANGUAGE).split("-")[0]
+
+
+def localize_summaries(versions, language: str | None):
+    """Title and competency of many versions (cards, lists, My MCs) in ``language`` where translated, in one query
+    whatever their number. Sets ``content_language`` on each, for ``lang`` attributes. Returns ``versions``."""
+    language = _language(language)
+    versions = [v for v in versions if v is not None]
+    for v in versions:
+        if getattr(v, "_localized_language", None) is None:
+            v.content_language = v.competency_language = SOURCE_LANGUAGE
+    if language == SOURCE_LANGUAGE:
+        return versions
+    contents = _contents((v.pk for v in versions if getattr(v, "_localized_language", None) is None), language)
+    for v in versions:
+        content = contents.get(v.pk)
+        if not content or getattr(v, "_localized_language", None):
+            continue
+        if value_at(content, ("title",)):
+            v.title = value_at(content, ("title",))
+            v.content_language = language
+        if value_at(content, ("competency",)):
+            v.competency = value_at(content, ("competency",))
+            v.competency_language = language
+        v._localized_language = language
+    return versions
+
+
+def localize_parts(parts, language: str | None):
+    """Titles of parts of any versions (feedback summaries, My MCs) in ``language`` where translated, in one query.
+    Sets ``content_language`` on each part. Returns ``parts``."""
+    language = _language(language)
+    parts = [p for p in parts if p is not None and getattr(p, "_localized_language", None) is None]
+    for part in parts:
+        part.content_language = SOURCE_LANGUAGE
+    if language == SOURCE_LANGUAGE:
+        return parts
+    contents = _contents((p.version_id for p in parts), language)
+    for part in parts:
+        content = contents.get(part.version_id)
+        if content:
+            _overlay(part, "title", value_at(content, ("parts", str(part.position), "title")), language)
+    return parts
 
 
 def _refuse_saving_a_localized_copy(sender, instance, **kwargs):

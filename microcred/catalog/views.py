@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from microcred.accounts import policy
@@ -33,7 +34,7 @@ def _filters_from(request) -> dict[str, list[str]]:
 
 def home(request):
     return render(request, "catalog/home.html", {
-        "featured": selectors.featured_micro_credentials(user=request.user, limit=6),
+        "featured": translation.localize_summaries(selectors.featured_micro_credentials(user=request.user, limit=6), get_language()),
         "stacks": selectors.visible_stacks(user=request.user)[:8],
     })
 
@@ -41,14 +42,16 @@ def home(request):
 def search(request):
     q = request.GET.get("q", "")[: selectors.MAX_QUERY_LENGTH]
     result = selectors.search_catalog(user=request.user, q=q, filters=_filters_from(request), limit=200)
+    translation.localize_summaries(result.versions, get_language())
     context = {"q": q, "result": result, "facet_titles": FACET_TITLES}
     if request.headers.get("HX-Request"):
         return render(request, "catalog/_results.html", context)
     return render(request, "catalog/search.html", context)
 
 
-FACET_TITLES = {"subject": "Subject", "grade_band": "Grade band", "role": "Educator role", "issuer": "Issuer",
-                "stack": "Stack", "cost": "Cost", "hours": "Estimated time", "evidence_type": "Evidence type"}
+FACET_TITLES = {"subject": gettext_lazy("Subject"), "grade_band": gettext_lazy("Grade band"), "role": gettext_lazy("Educator role"),
+                "issuer": gettext_lazy("Issuer"), "stack": gettext_lazy("Stack"), "cost": gettext_lazy("Cost"),
+                "hours": gettext_lazy("Estimated time"), "evidence_type": gettext_lazy("Evidence type")}
 
 
 def detail(request, slug):
@@ -82,6 +85,7 @@ def stack_detail(request, slug):
     if request.user.is_authenticated:
         progress = selectors.stack_progress(stack, earned_micro_credential_ids(request.user))
     items = selectors.stack_items(user=request.user, stack=stack)
+    translation.localize_summaries([row.get("version") for row in items], get_language())
     if progress:
         done = {row["item_id"] for row in progress["items"] if row["done"]}
         for row in items:
@@ -97,7 +101,7 @@ def stack_detail(request, slug):
 
 def _author_required(request):
     if not policy.can_author(request.user):
-        raise PermissionDenied("Authoring is for authors and issuer admins of an issuing organization.")
+        raise PermissionDenied(_("Authoring is for authors and issuer admins of an issuing organization."))
 
 
 def _show_errors(request, form, exc: ValidationError):
@@ -133,7 +137,7 @@ def author_new(request):
         except ValidationError as exc:
             _show_errors(request, form, exc)
         else:
-            messages.success(request, "Draft created from the standard three-part template. Edit each section, then submit it for review.")
+            messages.success(request, _("Draft created from the standard three-part template. Edit each section, then submit it for review."))
             return redirect(version_edit_url(version))
     return render(request, "catalog/author_new.html", {"form": form})
 
@@ -149,7 +153,7 @@ def author_version(request, slug, number):
     form = OverviewForm(request.POST or None, initial=OverviewForm.initial_from(definition))
     if request.method == "POST":
         if not version.is_editable:
-            messages.error(request, "This version is no longer a draft; start a new version to make changes.")
+            messages.error(request, _("This version is no longer a draft; start a new version to make changes."))
             return redirect(version_edit_url(version))
         if form.is_valid():
             try:
@@ -157,7 +161,7 @@ def author_version(request, slug, number):
             except ValidationError as exc:
                 _show_errors(request, form, exc)
             else:
-                messages.success(request, "Saved.")
+                messages.success(request, _("Saved."))
                 return redirect(version_edit_url(version))
     return render(request, "catalog/author_version.html", {
         "version": version, "mc": version.micro_credential, "form": form, "parts": selectors.parts_with_rubrics(version),
@@ -174,13 +178,14 @@ def author_version(request, slug, number):
 def author_part(request, slug, number, position=None):
     version = selectors.editable_version(user=request.user, slug=slug, number=number)
     if not version.is_editable:
-        messages.error(request, "This version is no longer a draft; start a new version to make changes.")
+        messages.error(request, _("This version is no longer a draft; start a new version to make changes."))
         return redirect(version_edit_url(version))
     definition = export_definition(version)
     parts = definition["parts"]
     if position is not None and not 1 <= position <= len(parts):
         raise Http404("No such part.")
     current = parts[position - 1] if position else {
+        # A new part's starting title is content, in the MC's source language (English).
         "title": f"Part {len(parts) + 1}", "overview": "", "demonstrates": "apply", "evidence_types": ["written"], "prompts": [],
         "rubric": {"levels": ["Not Yet", "Proficient"], "passing_rule": "all_at_least", "passing_level": 1, "min_criteria": None, "criteria": []}}
     form = PartForm(request.POST or None, initial=PartForm.initial_from(current))
@@ -191,7 +196,7 @@ def author_part(request, slug, number, position=None):
     if request.method == "POST":
         if request.POST.get("delete") and position:
             if len(parts) == 1:
-                messages.error(request, "A micro-credential needs at least one part.")
+                messages.error(request, _("A micro-credential needs at least one part."))
                 return redirect(version_edit_url(version))
             if request.POST.get("confirmed") != "yes":  # deleting a part loses its prompts and rubric: ask first
                 part = parts[position - 1]
@@ -200,7 +205,7 @@ def author_part(request, slug, number, position=None):
                     "criteria": len((part.get("rubric") or {}).get("criteria") or []),
                     "prompts": len(part.get("prompts") or [])})
             services.update_draft_fields(version=version, changes={"parts": parts[:position - 1] + parts[position:]}, by=request.user)
-            messages.success(request, "Part removed.")
+            messages.success(request, _("Part removed."))
             return redirect(version_edit_url(version))
         if form.is_valid():
             doc = form.part_document(old_prompts=current["prompts"], data=request.POST)
@@ -216,7 +221,7 @@ def author_part(request, slug, number, position=None):
                 except ValidationError as exc:
                     _show_errors(request, form, _part_errors(exc, (position or len(new_parts)) - 1))
                 else:
-                    messages.success(request, "Part saved.")
+                    messages.success(request, _("Part saved."))
                     return redirect(version_edit_url(version))
     levels = box_levels
     rows = [dict(c, index=i) for i, c in enumerate(criteria_rows)]
@@ -239,7 +244,8 @@ def _part_errors(exc: ValidationError, index: int) -> ValidationError:
             rest = path[len(prefix):]
             key = rest.split(".")[-1] if rest.startswith("rubric.") and "criteria" not in rest else rest.split(".")[0].split("[")[0]
             if rest.startswith("rubric.criteria"):
-                key, msgs = "__all__", [f"Criterion {int(rest.split('[')[1].split(']')[0]) + 1}: {m}" for m in msgs]
+                key, msgs = "__all__", [_("Criterion %(n)s: %(message)s") % {"n": int(rest.split("[")[1].split("]")[0]) + 1, "message": m}
+                                        for m in msgs]
             out.setdefault(key, []).extend(msgs)
         else:
             out.setdefault("__all__", []).extend(f"{path}: {m}" for m in msgs)
@@ -253,12 +259,12 @@ def author_transition(request, slug, number, action):
     try:
         if action == "submit":
             services.submit_for_review(version=version, by=request.user)
-            messages.success(request, "Submitted for quality review.")
+            messages.success(request, _("Submitted for quality review."))
         elif action == "return":
             form = ReviewForm(request.POST)
             form.is_valid()
             services.return_to_draft(version=version, by=request.user, note=form.cleaned_data.get("note", ""))
-            messages.success(request, "Returned to the author with your note.")
+            messages.success(request, _("Returned to the author with your note."))
         elif action == "publish":
             try:
                 services.publish_checked(version=version, by=request.user,
@@ -272,10 +278,10 @@ def author_transition(request, slug, number, action):
             form = RetireForm(request.POST)
             form.is_valid()
             services.retire(version=version, by=request.user, reason=form.cleaned_data.get("reason", ""))
-            messages.success(request, "Retired.")
+            messages.success(request, _("Retired."))
         elif action == "new-version":
             new = services.start_new_version(micro_credential=version.micro_credential, by=request.user)
-            messages.success(request, f"Version {new.number} is a new draft; the published version stays as it is.")
+            messages.success(request, _("Version %(n)s is a new draft; the published version stays as it is.") % {"n": new.number})
             return redirect(version_edit_url(new))
         else:
             raise Http404("Unknown action.")
@@ -306,16 +312,16 @@ def author_import(request):
         upload = form.cleaned_data["file"]
         try:
             if upload.size > services.settings.MICROCRED_MAX_DEFINITION_BYTES:
-                raise DefinitionErrors({"definition": [f"The file is too large ({upload.size:,} bytes)."]})
+                raise DefinitionErrors({"definition": [_("The file is too large (%(size)s bytes).") % {"size": f"{upload.size:,}"}]})
             data = services.parse_definition_json(upload.read())
             version = services.import_definition(definition=data, owner=form.cleaned_data["owner"], by=request.user)
         except ValidationError as exc:
-            form.add_error("file", "The definition was not imported; nothing was changed.")
+            form.add_error("file", _("The definition was not imported; nothing was changed."))
             _show_errors(request, form, exc)
         except PermissionDenied as exc:
             form.add_error("owner", str(exc))
         else:
-            messages.success(request, f"Imported as version {version.number} (draft) of “{version.title}”.")
+            messages.success(request, _("Imported as version %(n)s (draft) of “%(title)s”.") % {"n": version.number, "title": version.title})
             return redirect(version_edit_url(version))
     return render(request, "catalog/author_import.html", {"form": form})
 
@@ -339,7 +345,7 @@ def author_stack(request, slug=None):
         if "state" in request.POST and stack:
             try:
                 services.set_stack_state(stack=stack, state=request.POST["state"], by=request.user)
-                messages.success(request, f"Stack is now {stack.__class__.State(request.POST['state']).label.lower()}.")
+                messages.success(request, _("Stack is now %(state)s.") % {"state": str(stack.__class__.State(request.POST["state"]).label).lower()})
             except (ValidationError, PermissionDenied, ValueError) as exc:
                 messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
             return redirect("catalog:author_stack", slug=stack.slug)
@@ -354,7 +360,7 @@ def author_stack(request, slug=None):
             except PermissionDenied as exc:
                 form.add_error("owner", str(exc))
             else:
-                messages.success(request, "Stack saved.")
+                messages.success(request, _("Stack saved."))
                 return redirect("catalog:author_stack", slug=stack.slug)
     return render(request, "catalog/author_stack.html", {"form": form, "stack": stack,
                                                           "can_publish": stack is not None and policy.can_publish(request.user, stack)})

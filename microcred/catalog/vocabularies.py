@@ -1,8 +1,11 @@
 """The fixed vocabularies the catalog facets use. Loaded by migration 0002; `ensure_vocabularies` restores them if missing."""
-GRADE_BANDS = [("prek", "Pre-K"), ("k-2", "K–2"), ("3-5", "3–5"), ("6-8", "6–8"), ("9-12", "9–12"), ("adult", "Adult learners")]
-EDUCATOR_ROLES = [("teacher", "Teacher"), ("principal", "Principal / school leader"), ("counselor", "Counselor"),
-                  ("paraprofessional", "Paraprofessional"), ("aspiring-teacher", "Aspiring teacher"),
-                  ("coach", "Instructional coach / mentor"), ("teacher-leader", "Teacher leader")]
+from django.utils.translation import gettext_noop
+
+# Stored in English; shown through gettext (GradeBand.label, EducatorRole.label), so the names are marked here.
+GRADE_BANDS = [("prek", gettext_noop("Pre-K")), ("k-2", "K–2"), ("3-5", "3–5"), ("6-8", "6–8"), ("9-12", "9–12"), ("adult", gettext_noop("Adult learners"))]
+EDUCATOR_ROLES = [("teacher", gettext_noop("Teacher")), ("principal", gettext_noop("Principal / school leader")), ("counselor", gettext_noop("Counselor")),
+                  ("paraprofessional", gettext_noop("Paraprofessional")), ("aspiring-teacher", gettext_noop("Aspiring teacher")),
+                  ("coach", gettext_noop("Instructional coach / mentor")), ("teacher-leader", gettext_noop("Teacher leader"))]
 
 
 def ensure_vocabularies(grade_band_model=None, educator_role_model=None) -> None:

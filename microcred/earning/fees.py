@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from microcred.accounts import policy
 from microcred.accounts.models import Organization
@@ -38,8 +39,8 @@ def normalize_code(code: str) -> str:
 
 
 def _generate_code() -> str:
-    for _ in range(20):
-        code = "-".join("".join(secrets.choice(CODE_ALPHABET) for _ in range(4)) for _ in range(3))
+    for _attempt in range(20):
+        code = "-".join("".join(secrets.choice(CODE_ALPHABET) for _i in range(4)) for _j in range(3))
         if not Voucher.objects.filter(code=code).exists():
             return code
     raise RuntimeError("Could not generate a unique voucher code.")  # 32^12 codes: practically unreachable
@@ -53,20 +54,20 @@ def create_voucher(*, sponsor: Organization, by, code: str | None = None, automa
     hyphens, 4–40 characters, and unique; without one, a random code is generated unless the voucher only
     applies automatically to the sponsor's members. An empty MC list means any MC."""
     if not can_sponsor(by, sponsor):
-        raise PermissionDenied("Only admins of this organization create its vouchers.")
+        raise PermissionDenied(_("Only admins of this organization create its vouchers."))
     errors: dict[str, list[str]] = {}
     code = normalize_code(code) if code is not None else None
     if code == "":
         code = None
     if code is not None:
         if not CODE_RE.match(code):
-            errors.setdefault("code", []).append("Use 4 to 40 letters, digits or hyphens, e.g. TN-2025-FALL.")
+            errors.setdefault("code", []).append(_("Use 4 to 40 letters, digits or hyphens, e.g. TN-2025-FALL."))
         elif Voucher.objects.filter(code=code).exists():
-            errors.setdefault("code", []).append(f"The code {code} is already in use; choose another.")
+            errors.setdefault("code", []).append(_("The code %(code)s is already in use; choose another.") % {"code": code})
     if max_uses is not None and (isinstance(max_uses, bool) or not isinstance(max_uses, int) or max_uses < 1):
-        errors.setdefault("max_uses", []).append("Allow at least one use, or leave it empty for no limit.")
+        errors.setdefault("max_uses", []).append(_("Allow at least one use, or leave it empty for no limit."))
     if expires_at is not None and expires_at <= timezone.now():
-        errors.setdefault("expires_at", []).append("The expiry must be in the future.")
+        errors.setdefault("expires_at", []).append(_("The expiry must be in the future."))
     if errors:
         raise ValidationError(errors)
     if code is None and not automatic_for_members:
@@ -82,7 +83,7 @@ def create_voucher(*, sponsor: Organization, by, code: str | None = None, automa
                          data={"sponsor": sponsor.slug, "code": code, "automatic": bool(automatic_for_members),
                                "micro_credentials": [mc.slug for mc in micro_credentials], "max_uses": max_uses})
     except IntegrityError:  # another admin took the same code a moment ago
-        raise ValidationError({"code": [f"The code {code} is already in use; choose another."]}) from None
+        raise ValidationError({"code": [_("The code %(code)s is already in use; choose another.") % {"code": code}]}) from None
     return voucher
 
 

@@ -33,9 +33,9 @@ class PlanItem(models.Model):
     """An MC or stack on a growth plan: proposed by the earner, a coach or a supervisor; approved or declined."""
 
     class State(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
 
     plan = models.ForeignKey(GrowthPlan, on_delete=models.CASCADE, related_name="items")
     micro_credential = models.ForeignKey(MicroCredential, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
@@ -120,11 +120,11 @@ class Voucher(models.Model):
 
 class Attempt(models.Model):
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        NOT_YET = "not_yet", "Not yet — revise and resubmit"
-        EARNED = "earned", "Earned"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        NOT_YET = "not_yet", _("Not yet — revise and resubmit")
+        EARNED = "earned", _("Earned")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     earner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
     version = models.ForeignKey(MicroCredentialVersion, on_delete=models.PROTECT, related_name="attempts")
@@ -197,12 +197,12 @@ class Evidence(models.Model):
     """One answer or artifact for a prompt (or the part as a whole)."""
 
     class Kind(models.TextChoices):
-        FILE = "file", "File"
-        VIDEO = "video", "Video"
-        LINK = "link", "Link"
-        WRITTEN = "written", "Written response"
-        QUIZ = "quiz", "Quiz answer"
-        REFLECTION = "reflection", "Reflection"
+        FILE = "file", _("File")
+        VIDEO = "video", _("Video")
+        LINK = "link", _("Link")
+        WRITTEN = "written", _("Written response")
+        QUIZ = "quiz", _("Quiz answer")
+        REFLECTION = "reflection", _("Reflection")
 
     response = models.ForeignKey(PartResponse, on_delete=models.CASCADE, related_name="evidence")
     prompt = models.ForeignKey(Prompt, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -226,10 +226,10 @@ class Submission(models.Model):
     """One hand-in of an attempt: a frozen snapshot of its evidence, waiting for or carrying a decision."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Waiting for assessment"
-        DECIDED = "decided", "Decided"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        RETURNED = "returned", "Returned as incomplete"
+        PENDING = "pending", _("Waiting for assessment")
+        DECIDED = "decided", _("Decided")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        RETURNED = "returned", _("Returned as incomplete")
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="submissions")
     number = models.PositiveSmallIntegerField()
@@ -253,8 +253,8 @@ class Decision(models.Model):
     """The result of assessing a submission. Assessor identities never reach the earner."""
 
     class Result(models.TextChoices):
-        EARNED = "earned", "Earned"
-        NOT_YET = "not_yet", "Not yet"
+        EARNED = "earned", _("Earned")
+        NOT_YET = "not_yet", _("Not yet")
 
     submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="decision")
     result = models.CharField(max_length=10, choices=Result.choices)

@@ -8,9 +8,12 @@ password and e-mail changes, exports, deletion requests) cannot be turned off on
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from microcred.core import audit
 from microcred.core.i18n import language_of, render
@@ -130,13 +133,13 @@ def preferences(user) -> list[dict]:
 
 def _check(user, by, kinds) -> set[str]:
     if by is None or by.pk != user.pk:
-        raise PermissionDenied("Only you choose how you get your notifications.")
+        raise PermissionDenied(_("Only you choose how you get your notifications."))
     try:
         kinds = {str(k) for k in kinds}
     except TypeError:
-        raise ValidationError("Unknown kind of notification.") from None
+        raise ValidationError(_("Unknown kind of notification.")) from None
     if kinds - set(Notification.Kind.values):
-        raise ValidationError("Unknown kind of notification.")
+        raise ValidationError(_("Unknown kind of notification."))
     return kinds | ALWAYS_ON
 
 

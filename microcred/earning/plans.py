@@ -13,6 +13,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_noop
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from microcred.accounts import policy
 from microcred.accounts.models import EducatorProfile, Membership, Organization, User
@@ -34,17 +36,17 @@ OPEN_ATTEMPT_STATES = (Attempt.State.DRAFT, Attempt.State.SUBMITTED, Attempt.Sta
 
 # EducatorProfile.Position → EducatorRole slug, and how a reason names the role.
 POSITION_ROLES = {
-    EducatorProfile.Position.TEACHER: ("teacher", "teachers"),
-    EducatorProfile.Position.PRINCIPAL: ("principal", "principals and school leaders"),
-    EducatorProfile.Position.COUNSELOR: ("counselor", "counselors"),
-    EducatorProfile.Position.PARAPROFESSIONAL: ("paraprofessional", "paraprofessionals"),
-    EducatorProfile.Position.ASPIRING_TEACHER: ("aspiring-teacher", "aspiring teachers"),
-    EducatorProfile.Position.COACH: ("coach", "instructional coaches"),
+    EducatorProfile.Position.TEACHER: ("teacher", gettext_lazy("Written for teachers")),
+    EducatorProfile.Position.PRINCIPAL: ("principal", gettext_lazy("Written for principals and school leaders")),
+    EducatorProfile.Position.COUNSELOR: ("counselor", gettext_lazy("Written for counselors")),
+    EducatorProfile.Position.PARAPROFESSIONAL: ("paraprofessional", gettext_lazy("Written for paraprofessionals")),
+    EducatorProfile.Position.ASPIRING_TEACHER: ("aspiring-teacher", gettext_lazy("Written for aspiring teachers")),
+    EducatorProfile.Position.COACH: ("coach", gettext_lazy("Written for instructional coaches")),
 }
 
 
 def _name(user) -> str:
-    return (user.get_full_name() or user.username) if user else "someone"
+    return (user.get_full_name() or user.username) if user else _("someone")
 
 
 def _authenticated(user) -> bool:
@@ -66,8 +68,8 @@ def _can_propose(user, plan: GrowthPlan) -> bool:
 def plan_for(earner) -> GrowthPlan:
     """The earner's growth plan, created empty the first time. Safe under concurrent first visits."""
     if not _authenticated(earner):
-        raise PermissionDenied("Log in to see your growth plan.")
-    plan, _ = GrowthPlan.objects.get_or_create(earner=earner)
+        raise PermissionDenied(_("Log in to see your growth plan."))
+    plan, _created = GrowthPlan.objects.get_or_create(earner=earner)
     return plan
 
 
@@ -87,10 +89,10 @@ def plan_for_guide(*, user, earner_id: int) -> GrowthPlan:
 def update_goals(*, plan: GrowthPlan, by, goals: str) -> GrowthPlan:
     """Replace the plan's goals. Only the earner writes their goals; at most 5,000 characters."""
     if not _authenticated(by) or by.pk != plan.earner_id:
-        raise PermissionDenied("Only the earner writes the goals of their growth plan.")
+        raise PermissionDenied(_("Only the earner writes the goals of their growth plan."))
     goals = (goals or "").replace("\x00", "").strip()
     if len(goals) > MAX_GOALS:
-        raise ValidationError({"goals": [f"Keep your goals under {MAX_GOALS:,} characters (they have {len(goals):,})."]})
+        raise ValidationError({"goals": [_("Keep your goals under %(limit)s characters (they have %(n)s).") % {"limit": f"{MAX_GOALS:,}", "n": f"{len(goals):,}"}]})
     plan.goals = goals
     with transaction.atomic():
         plan.save(update_fields=["goals", "updated_at"])
@@ -98,8 +100,8 @@ def update_goals(*, plan: GrowthPlan, by, goals: str) -> GrowthPlan:
     return plan
 
 
-NOT_A_SUPERVISOR = ("No active person of your school or district has that username. Your supervisor must belong to "
-                    "one of your organizations; check the spelling with them.")
+NOT_A_SUPERVISOR = gettext_lazy("No active person of your school or district has that username. Your supervisor must belong to "
+                                "one of your organizations; check the spelling with them.")
 
 
 def supervisor_candidates(earner):
@@ -113,9 +115,9 @@ def supervisor_candidates(earner):
 def set_supervisor(*, plan: GrowthPlan, by, supervisor) -> GrowthPlan:
     """Name (or with None, clear) the supervisor who may propose and approve items. The earner or a platform admin."""
     if not policy.can_choose_supervisor(by, plan):
-        raise PermissionDenied("Only the earner (or a platform admin) chooses the supervisor of a growth plan.")
+        raise PermissionDenied(_("Only the earner (or a platform admin) chooses the supervisor of a growth plan."))
     if supervisor is not None and supervisor.pk == plan.earner_id:
-        raise ValidationError({"supervisor": ["You cannot supervise your own growth plan; name your principal or supervisor."]})
+        raise ValidationError({"supervisor": [_("You cannot supervise your own growth plan; name your principal or supervisor.")]})
     if supervisor is not None and not policy.can_supervise(supervisor, plan.earner):
         # One message whether the account is missing, inactive or elsewhere: a plan does not reveal who exists.
         raise ValidationError({"supervisor": [NOT_A_SUPERVISOR]})
@@ -146,22 +148,22 @@ def propose_item(*, plan: GrowthPlan, by, micro_credential: MicroCredential | No
     guided choice and the earner is told about it. An MC or stack already proposed or approved on this plan
     is refused, so a double click cannot add it twice."""
     if not _can_propose(by, plan):
-        raise PermissionDenied("Only the earner, their supervisor or their coach may add to this growth plan.")
+        raise PermissionDenied(_("Only the earner, their supervisor or their coach may add to this growth plan."))
     if (micro_credential is None) == (stack is None):
-        raise ValidationError({"__all__": ["Choose one micro-credential or one stack."]})
+        raise ValidationError({"__all__": [_("Choose one micro-credential or one stack.")]})
     note = (note or "").replace("\x00", "").strip()
     if len(note) > MAX_NOTE:
-        raise ValidationError({"note": [f"Keep the note under {MAX_NOTE} characters (it has {len(note):,})."]})
+        raise ValidationError({"note": [_("Keep the note under %(limit)s characters (it has %(n)s).") % {"limit": MAX_NOTE, "n": f"{len(note):,}"}]})
     if micro_credential is not None:
         version = micro_credential.current_version
         if (version is None or version.state != MicroCredentialVersion.State.PUBLISHED
                 or not catalog_selectors.can_view(plan.earner, micro_credential)):
-            raise ValidationError({"micro_credential": ["That micro-credential is not open to this earner."]})
+            raise ValidationError({"micro_credential": [_("That micro-credential is not open to this earner.")]})
         existing = Q(micro_credential=micro_credential)
         label = version.title
     else:
         if stack.state != Stack.State.PUBLISHED:
-            raise ValidationError({"stack": ["That stack is not published."]})
+            raise ValidationError({"stack": [_("That stack is not published.")]})
         existing = Q(stack=stack)
         label = stack.title
     with transaction.atomic():
@@ -169,7 +171,7 @@ def propose_item(*, plan: GrowthPlan, by, micro_credential: MicroCredential | No
         plan = GrowthPlan.objects.select_for_update(of=("self",)).select_related("earner").get(pk=plan.pk)
         if plan.items.filter(existing, state__in=OPEN_ITEM_STATES).exists():
             field = "micro_credential" if micro_credential is not None else "stack"
-            raise ValidationError({field: [f"“{label}” is already on this growth plan."]})
+            raise ValidationError({field: [_("“%(item)s” is already on this growth plan.") % {"item": label}]})
         item = PlanItem.objects.create(plan=plan, micro_credential=micro_credential, stack=stack, note=note, proposed_by=by)
         guided = by.pk != plan.earner_id
         audit.record(actor=by, action="plan.item_proposed", target=plan, data={"item": item.pk, "what": label, "guided": guided})
@@ -187,7 +189,7 @@ def decide_item(*, item: PlanItem, by, approve: bool) -> PlanItem:
         item = PlanItem.objects.select_for_update(of=("self",)).select_related("plan__earner", "micro_credential", "stack").get(pk=item.pk)
         plan = item.plan
         if not can_guide(by, plan):
-            raise PermissionDenied("Only the earner's supervisor or coach approves growth-plan items.")
+            raise PermissionDenied(_("Only the earner's supervisor or coach approves growth-plan items."))
         state = PlanItem.State.APPROVED if approve else PlanItem.State.DECLINED
         if item.state == state:
             return item
@@ -231,9 +233,9 @@ def priority_organizations(user) -> QuerySet[Organization]:
 
 def _check_priority_admin(organization: Organization, by) -> None:
     if organization.kind not in PRIORITY_KINDS:
-        raise ValidationError({"organization": ["Only districts and state agencies set priority micro-credentials."]})
+        raise ValidationError({"organization": [_("Only districts and state agencies set priority micro-credentials.")]})
     if not priority_organizations(by).filter(pk=organization.pk).exists():
-        raise PermissionDenied("Only recognizer admins of this district or state agency set its priorities.")
+        raise PermissionDenied(_("Only recognizer admins of this district or state agency set its priorities."))
 
 
 def mark_priority(*, organization: Organization, micro_credential: MicroCredential, by, reason: str = "") -> PriorityMicroCredential:
@@ -241,10 +243,10 @@ def mark_priority(*, organization: Organization, micro_credential: MicroCredenti
     _check_priority_admin(organization, by)
     reason = (reason or "").replace("\x00", "").strip()
     if len(reason) > MAX_REASON:
-        raise ValidationError({"reason": [f"Keep the reason under {MAX_REASON} characters (it has {len(reason):,})."]})
+        raise ValidationError({"reason": [_("Keep the reason under %(limit)s characters (it has %(n)s).") % {"limit": MAX_REASON, "n": f"{len(reason):,}"}]})
     version = micro_credential.current_version
     if version is None or version.state != MicroCredentialVersion.State.PUBLISHED:
-        raise ValidationError({"micro_credential": ["Only published micro-credentials can be priorities."]})
+        raise ValidationError({"micro_credential": [_("Only published micro-credentials can be priorities.")]})
     with transaction.atomic():
         priority, created = PriorityMicroCredential.objects.get_or_create(
             organization=organization, micro_credential=micro_credential, defaults={"reason": reason, "created_by": by})
@@ -260,7 +262,7 @@ def unmark_priority(*, organization: Organization, micro_credential: MicroCreden
     """Remove an MC from the organization's priorities. Safe to call when it is not one."""
     _check_priority_admin(organization, by)
     with transaction.atomic():
-        deleted, _ = PriorityMicroCredential.objects.filter(organization=organization, micro_credential=micro_credential).delete()
+        deleted, _details = PriorityMicroCredential.objects.filter(organization=organization, micro_credential=micro_credential).delete()
         if deleted:
             audit.record(actor=by, action="priority.unmarked", target=organization, data={"micro_credential": micro_credential.slug})
 
@@ -331,13 +333,17 @@ def recommendations(*, earner, limit: int = 6) -> list[dict]:
             for item in items:
                 if item.state != state:
                     continue
-                where = f" (stack “{item.stack.title}”)" if item.stack_id else ""
                 if state == PlanItem.State.APPROVED:
-                    reason = f"On your growth plan{where}, approved by {_name(item.decided_by)}"
+                    reason = (_("On your growth plan (stack “%(stack)s”), approved by %(name)s") if item.stack_id
+                              else _("On your growth plan, approved by %(name)s"))
+                    reason %= {"stack": item.stack.title if item.stack_id else "", "name": _name(item.decided_by)}
                 elif item.proposed_by_id and item.proposed_by_id != earner.pk:
-                    reason = f"Suggested for your growth plan{where} by {_name(item.proposed_by)}"
+                    reason = (_("Suggested for your growth plan (stack “%(stack)s”) by %(name)s") if item.stack_id
+                              else _("Suggested for your growth plan by %(name)s"))
+                    reason %= {"stack": item.stack.title if item.stack_id else "", "name": _name(item.proposed_by)}
                 else:
-                    reason = f"On your growth plan{where}, waiting for approval"
+                    reason = (_("On your growth plan (stack “%(stack)s”), waiting for approval") % {"stack": item.stack.title}
+                              if item.stack_id else _("On your growth plan, waiting for approval"))
                 mc_ids = [item.micro_credential_id] if item.micro_credential_id else _stack_micro_credential_ids(item.stack)
                 for mc_id in mc_ids:
                     add(mc_id, rank, reason)
@@ -348,7 +354,8 @@ def recommendations(*, earner, limit: int = 6) -> list[dict]:
         by_org.setdefault(p.organization_id, []).append(p)
     for org in organizations:  # districts before states
         for p in by_org.get(org.pk, []):
-            add(p.micro_credential_id, 2, f"A priority of {org.name}: {p.reason}" if p.reason else f"A priority of {org.name}")
+            add(p.micro_credential_id, 2, _("A priority of %(org)s: %(reason)s") % {"org": org.name, "reason": p.reason} if p.reason
+                else _("A priority of %(org)s") % {"org": org.name})
 
     profile = getattr(earner, "educator_profile", None)
     areas = [a for a in (profile.evaluation_growth_areas if profile is not None else []) if isinstance(a, str) and a][:20]
@@ -360,14 +367,14 @@ def recommendations(*, earner, limit: int = 6) -> list[dict]:
                                   .values_list("pk", "current_version__alignments__code", "current_version__alignments__name")):
             area = next((a for a in areas if a.lower() in (code.lower(), name.lower())), None)
             if area:
-                add(mc_id, 1.5, f"Matches a growth area of your evaluation: {area}")
+                add(mc_id, 1.5, _("Matches a growth area of your evaluation: %(area)s") % {"area": area})
     position = POSITION_ROLES.get(profile.position if profile is not None else None)
     if position is not None:
-        slug, plural = position
+        slug, written_for = position
         role_mcs = (MicroCredential.objects.filter(pk__in=visible.keys(), current_version__educator_roles__slug=slug)
                     .order_by("-current_version__published_at", "pk").values_list("pk", flat=True))
         for mc_id in role_mcs:
-            add(mc_id, 3, f"Written for {plural}")
+            add(mc_id, 3, str(written_for))
 
     ranked = sorted(found.items(), key=lambda kv: (kv[1]["rank"], kv[1]["order"]))[:limit]
     # Each row says whether anyone can assess it yet (decision 0019): the page marks "no assessors yet".

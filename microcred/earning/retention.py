@@ -8,11 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from microcred.accounts.models import Organization
 from microcred.core.i18n import Later, When as _When

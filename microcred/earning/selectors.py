@@ -133,11 +133,20 @@ def missing_for_part(part: Part, response: PartResponse | None) -> list[str]:
     return missing
 
 
+def _parts_of(version) -> list:
+    """The version's parts with prompts and evidence types: the ones already loaded (and perhaps localized for the
+    reader, catalog.selectors.version_for_display) when the page loaded them, else one prefetching query."""
+    if "parts" in getattr(version, "_prefetched_objects_cache", {}):
+        return list(version.parts.all())
+    return list(version.parts.prefetch_related("prompts", "evidence_types").all())
+
+
 def part_states(attempt: Attempt) -> list[dict]:
     """Per part: what is there, what is missing, and whether it is locked (passed earlier)."""
-    responses = {r.part_id: r for r in attempt.responses.all()}
+    loaded = "responses" in getattr(attempt, "_prefetched_objects_cache", {})
+    responses = {r.part_id: r for r in (attempt.responses.all() if loaded else attempt.responses.prefetch_related("evidence"))}
     out = []
-    for part in attempt.version.parts.prefetch_related("prompts", "evidence_types").all():
+    for part in _parts_of(attempt.version):
         response = responses.get(part.pk)
         missing = missing_for_part(part, response)
         if response and response.locked:
@@ -145,7 +154,7 @@ def part_states(attempt: Attempt) -> list[dict]:
         elif attempt.state == Attempt.State.NOT_YET:
             state = "revise"  # a "not yet" sends back exactly the parts that are not locked: never badge them Complete
         else:
-            state = "complete" if not missing else ("started" if response and response.evidence.exists() else "empty")
+            state = "complete" if not missing else ("started" if response and response.evidence.all() else "empty")
         out.append({"part": part, "response": response, "missing": missing, "state": state})
     return out
 
@@ -225,7 +234,7 @@ def attempt_workspace(attempt: Attempt) -> list[dict]:
     states = {s["part"].pk: s for s in part_states(attempt)}
     evidence = list(evidence_of(attempt))
     out = []
-    for part in attempt.version.parts.prefetch_related("prompts", "evidence_types").all():
+    for part in _parts_of(attempt.version):
         state = states[part.pk]
         prompts = []
         for prompt in part.prompts.all():

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from microcred.accounts import policy
@@ -36,12 +38,12 @@ def _attempt_url(attempt: Attempt) -> str:
 
 def _check_owner(attempt: Attempt, by) -> None:
     if attempt.earner_id != getattr(by, "pk", None):
-        raise PermissionDenied("Only the earner can change this attempt.")
+        raise PermissionDenied(_("Only the earner can change this attempt."))
 
 
 def _check_editable(attempt: Attempt) -> None:
     if attempt.state not in (S.DRAFT, S.NOT_YET):
-        raise ValidationError("This attempt is submitted and locked; withdraw the submission to change it.")
+        raise ValidationError(_("This attempt is submitted and locked; withdraw the submission to change it."))
 
 
 # --- Starting --------------------------------------------------------------------------------
@@ -52,24 +54,24 @@ def _window_problem(attempt_or_mc_cohort: Cohort | None, now=None) -> str | None
         return None
     now = now or timezone.now()
     if cohort.opens_at and now < cohort.opens_at:
-        return f"Submissions for {cohort.name} open on {cohort.opens_at:%B %-d, %Y}."
+        return _("Submissions for %(cohort)s open on %(date)s.") % {"cohort": cohort.name, "date": date_format(cohort.opens_at, "DATE_FORMAT")}
     if cohort.deadline and now > cohort.deadline:
-        return f"The deadline for {cohort.name} was {cohort.deadline:%B %-d, %Y}."
+        return _("The deadline for %(cohort)s was %(date)s.") % {"cohort": cohort.name, "date": date_format(cohort.deadline, "DATE_FORMAT")}
     return None
 
 
 def start_attempt(*, earner, micro_credential: MicroCredential) -> Attempt:
     """Start (or return the open) attempt on the MC's current published version. Safe to call twice."""
     if not getattr(earner, "is_authenticated", False):
-        raise PermissionDenied("Log in to start a micro-credential.")
+        raise PermissionDenied(_("Log in to start a micro-credential."))
     version = micro_credential.current_version
     if version is None or version.state != MicroCredentialVersion.State.PUBLISHED or not catalog_selectors.can_view(earner, micro_credential):
-        raise ValidationError("This micro-credential is not open for earning.")
+        raise ValidationError(_("This micro-credential is not open for earning."))
     existing = selectors.open_attempt(earner, micro_credential)
     if existing:
         return existing
     if Attempt.objects.filter(earner=earner, micro_credential=micro_credential, state=S.EARNED).exists():
-        raise ValidationError("You have already earned this micro-credential.")
+        raise ValidationError(_("You have already earned this micro-credential."))
     cohort = Cohort.objects.filter(members=earner, micro_credentials=micro_credential).order_by("-deadline").first()
     try:
         with transaction.atomic():
@@ -105,9 +107,9 @@ def _assign_fee(attempt: Attempt) -> None:
 def _response_for(attempt: Attempt, part: Part) -> PartResponse:
     response = attempt.responses.filter(part=part).first()
     if response is None:
-        raise ValidationError("That part does not belong to this micro-credential.")
+        raise ValidationError(_("That part does not belong to this micro-credential."))
     if response.locked:
-        raise ValidationError(f"“{part.title}” passed in an earlier submission and is kept as it was.")
+        raise ValidationError(_("“%(part)s” passed in an earlier submission and is kept as it was.") % {"part": part.title})
     return response
 
 
@@ -119,7 +121,7 @@ def save_answer(*, attempt: Attempt, by, prompt: Prompt, text: str | None = None
         attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
         _check_editable(attempt)
         if prompt.part.version_id != attempt.version_id:
-            raise ValidationError("That question does not belong to this micro-credential.")
+            raise ValidationError(_("That question does not belong to this micro-credential."))
         response = _response_for(attempt, prompt.part)
         kind = prompt.response_type
         fields: dict = {}
@@ -128,7 +130,7 @@ def save_answer(*, attempt: Attempt, by, prompt: Prompt, text: str | None = None
                 response.evidence.filter(prompt=prompt, kind=Evidence.Kind.QUIZ).delete()
                 return None
             if isinstance(choice, bool) or not isinstance(choice, int) or not 0 <= choice < len(prompt.choices):
-                raise ValidationError({"choice": ["Choose one of the options."]})
+                raise ValidationError({"choice": [_("Choose one of the options.")]})
             fields = {"kind": Evidence.Kind.QUIZ, "choice": choice}
         elif url is not None and kind in (EvidenceType.LINK, EvidenceType.VIDEO, EvidenceType.FILE):
             url = url.strip()
@@ -137,18 +139,18 @@ def save_answer(*, attempt: Attempt, by, prompt: Prompt, text: str | None = None
                 return None
             parsed = urlparse(url)
             if parsed.scheme not in ("http", "https") or not parsed.netloc or len(url) > 1000:
-                raise ValidationError({"url": ["Enter a full http(s) link, e.g. a video hosted elsewhere."]})
+                raise ValidationError({"url": [_("Enter a full http(s) link, e.g. a video hosted elsewhere.")]})
             fields = {"kind": Evidence.Kind.LINK, "url": url}
         else:
             text = (text or "").replace("\x00", "").strip()
             if len(text) > MAX_TEXT:
-                raise ValidationError({"text": [f"Keep the answer under {MAX_TEXT:,} characters (it has {len(text):,})."]})
+                raise ValidationError({"text": [_("Keep the answer under %(limit)s characters (it has %(n)s).") % {"limit": f"{MAX_TEXT:,}", "n": f"{len(text):,}"}]})
             ekind = Evidence.Kind.REFLECTION if kind == EvidenceType.REFLECTION else Evidence.Kind.WRITTEN
             if not text:
                 response.evidence.filter(prompt=prompt, kind=ekind).delete()
                 return None
             fields = {"kind": ekind, "text": text}
-        evidence, _ = Evidence.objects.update_or_create(response=response, prompt=prompt, kind=fields["kind"],
+        evidence, _created = Evidence.objects.update_or_create(response=response, prompt=prompt, kind=fields["kind"],
                                                         defaults={k: v for k, v in fields.items() if k != "kind"})
         PartResponse.objects.filter(pk=response.pk).update(updated_at=timezone.now())
     return evidence
@@ -161,7 +163,7 @@ def add_file(*, attempt: Attempt, by, prompt: Prompt, uploaded_file) -> Evidence
     _check_owner(attempt, by)
     _check_editable(attempt)
     if prompt.part.version_id != attempt.version_id:
-        raise ValidationError("That question does not belong to this micro-credential.")
+        raise ValidationError(_("That question does not belong to this micro-credential."))
     response = _response_for(attempt, prompt.part)
     accepted = set(prompt.part.evidence_type_values)
     expected = set()
@@ -170,7 +172,7 @@ def add_file(*, attempt: Attempt, by, prompt: Prompt, uploaded_file) -> Evidence
     if EvidenceType.FILE in accepted:
         expected |= {"document", "image", "audio", "video"}
     if not expected:
-        raise ValidationError({"file": ["This part does not accept uploaded files."]})
+        raise ValidationError({"file": [_("This part does not accept uploaded files.")]})
     stored = store_upload(uploaded_file=uploaded_file, owner=attempt.earner, expected_kinds=expected)
     with transaction.atomic():
         evidence = Evidence.objects.create(response=response, prompt=prompt, file=stored,
@@ -186,7 +188,7 @@ def remove_evidence(*, evidence: Evidence, by) -> None:
         attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
         _check_editable(attempt)
         if evidence.response.locked:
-            raise ValidationError("This part passed earlier and is kept as it was.")
+            raise ValidationError(_("This part passed earlier and is kept as it was."))
         evidence.delete()
 
 
@@ -258,8 +260,8 @@ def submit_attempt(*, attempt: Attempt, by, note_to_assessor: str = "") -> Attem
         if needed and attempt.state == S.NOT_YET and attempt.unsuccessful_submissions >= needed:
             last_decision = Decision.objects.filter(submission__attempt=attempt).order_by("-decided_at").first()
             if not attempt.coach_conversations.filter(recorded_at__gte=last_decision.decided_at).exists():
-                errors["coach"] = [f"After {needed} “not yet” decisions, talk with your coach before resubmitting; "
-                                   "your coach records the conversation."]
+                errors["coach"] = [_("After %(n)s “not yet” decisions, talk with your coach before resubmitting; "
+                                     "your coach records the conversation.") % {"n": needed}]
         if attempt.fee_amount and not attempt.paid_by_organization_id and not attempt.voucher_id:
             pass  # the earner owes the fee; recorded, not processed
         missing = [f"{st['part'].title}: {m}" for st in selectors.part_states(attempt) for m in st["missing"]]
@@ -287,7 +289,7 @@ def withdraw_submission(*, attempt: Attempt, by) -> Attempt:
         _check_owner(attempt, by)
         submission = attempt.submissions.filter(state=Submission.State.PENDING).first()
         if attempt.state != S.SUBMITTED or submission is None:
-            raise ValidationError("Only a submission that is still waiting for assessment can be withdrawn.")
+            raise ValidationError(_("Only a submission that is still waiting for assessment can be withdrawn."))
         ensure_attempt_transition(attempt, to=S.DRAFT)
         submission.state = Submission.State.WITHDRAWN
         submission.save(update_fields=["state"])
@@ -323,11 +325,11 @@ def abandon_attempt(*, attempt: Attempt, by) -> None:
 def return_incomplete(*, submission: Submission, by, reason: str) -> Submission:
     """Pre-check: send an incomplete submission back to the earner without a competency review."""
     if not reason.strip():
-        raise ValidationError({"reason": ["Say what is missing."]})
+        raise ValidationError({"reason": [_("Say what is missing.")]})
     with transaction.atomic():
         submission = Submission.objects.select_for_update(of=("self",)).select_related("attempt").get(pk=submission.pk)
         if submission.state != Submission.State.PENDING:
-            raise ValidationError("Only a submission waiting for assessment can be returned.")
+            raise ValidationError(_("Only a submission waiting for assessment can be returned."))
         attempt = Attempt.objects.select_for_update().get(pk=submission.attempt_id)
         submission.state = Submission.State.RETURNED
         submission.save(update_fields=["state"])
@@ -356,7 +358,7 @@ def record_decision(*, submission: Submission, by, levels: dict[int, int], part_
         if existing:
             return existing
         if submission.state != Submission.State.PENDING:
-            raise ValidationError("This submission is not waiting for a decision.")
+            raise ValidationError(_("This submission is not waiting for a decision."))
         attempt = Attempt.objects.select_for_update().get(pk=submission.attempt_id)
         responses = {r.part_id: r for r in attempt.responses.all()}
         results, part_passed = [], {}
@@ -369,10 +371,10 @@ def record_decision(*, submission: Submission, by, levels: dict[int, int], part_
             scored = {}
             for criterion in rubric.criteria.all():
                 if criterion.pk not in levels:
-                    raise ValidationError({"levels": [f"Score every criterion: “{criterion.title}” in “{part.title}” has no level."]})
+                    raise ValidationError({"levels": [_("Score every criterion: “%(criterion)s” in “%(part)s” has no level.") % {"criterion": criterion.title, "part": part.title}]})
                 position = levels[criterion.pk]
                 if isinstance(position, bool) or not isinstance(position, int) or position not in level_by_position:
-                    raise ValidationError({"levels": [f"“{criterion.title}”: choose one of the rubric's levels."]})
+                    raise ValidationError({"levels": [_("“%(criterion)s”: choose one of the rubric's levels.") % {"criterion": criterion.title}]})
                 scored[criterion.pk] = position
                 results.append((criterion, level_by_position[position]))
             part_passed[part.pk] = rubric_passes(rubric, scored)
@@ -410,12 +412,12 @@ def add_coach_comment(*, attempt: Attempt, by, text: str, part: Part | None = No
     """A coach comments on a draft the earner shared with them; the earner may reply the same way."""
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": ["Write a comment."]})
+        raise ValidationError({"text": [_("Write a comment.")]})
     if len(text) > 5000:
-        raise ValidationError({"text": ["Keep comments under 5,000 characters."]})
+        raise ValidationError({"text": [_("Keep comments under 5,000 characters.")]})
     is_earner = attempt.earner_id == by.pk
     if not policy.can_comment_on_attempt(by, attempt):
-        raise PermissionDenied("Only the earner and the coach they share with can comment.")
+        raise PermissionDenied(_("Only the earner and the coach they share with can comment."))
     comment = CoachComment.objects.create(attempt=attempt, author=by, text=text, part=part)
     if not is_earner:
         notify(user=attempt.earner, kind="coach_comment", url=_attempt_url(attempt),
@@ -426,9 +428,9 @@ def add_coach_comment(*, attempt: Attempt, by, text: str, part: Part | None = No
 
 def record_coach_conversation(*, attempt: Attempt, by, held_on: dt.date, note: str = "") -> CoachConversation:
     if not policy.can_record_coach_conversation(by, attempt):
-        raise PermissionDenied("Only the earner's coach records a coaching conversation.")
+        raise PermissionDenied(_("Only the earner's coach records a coaching conversation."))
     if held_on > timezone.localdate():
-        raise ValidationError({"held_on": ["The conversation cannot be in the future."]})
+        raise ValidationError({"held_on": [_("The conversation cannot be in the future.")]})
     conversation = CoachConversation.objects.create(attempt=attempt, coach=by, held_on=held_on, note=note.strip()[:5000])
     audit.record(actor=by, action="attempt.coach_conversation", target=attempt)
     return conversation
@@ -438,7 +440,7 @@ def assign_coach(*, earner, coach, by) -> None:
     from .models import CoachAssignment
 
     if not policy.can_assign_coach(by, earner):
-        raise PermissionDenied("Earners choose their coach (or a platform admin assigns one).")
+        raise PermissionDenied(_("Earners choose their coach (or a platform admin assigns one)."))
     CoachAssignment.objects.update_or_create(earner=earner, coach=coach, defaults={"active": True})
     audit.record(actor=by, action="coach.assigned", target=earner, data={"coach": coach.username})
 
@@ -453,8 +455,8 @@ def appoint_coach(*, earner, coach, by) -> CoachAssignment:
     makes it active once. Audited."""
     if not policy.can_assign_coach_to(by, earner, coach):
         if coach is not None and coach.pk == earner.pk:
-            raise PermissionDenied("Nobody coaches themselves.")
-        raise PermissionDenied("That person does not hold the coach role in one of this educator's organizations that you manage.")
+            raise PermissionDenied(_("Nobody coaches themselves."))
+        raise PermissionDenied(_("That person does not hold the coach role in one of this educator's organizations that you manage."))
     with transaction.atomic():
         assignment, created = CoachAssignment.objects.select_for_update().get_or_create(earner=earner, coach=coach)
         if created or not assignment.active:
@@ -468,7 +470,7 @@ def end_coach_assignment(*, earner, coach, by) -> bool:
     """A people admin ends ``coach``'s active assignment to ``earner`` (the same rule as appointing). The record stays,
     inactive: the coach no longer sees the earner's shared drafts. Returns False when there was nothing to end."""
     if not policy.can_assign_coach_to(by, earner, coach):
-        raise PermissionDenied("You may only end coach assignments of coaches in this educator's organizations that you manage.")
+        raise PermissionDenied(_("You may only end coach assignments of coaches in this educator's organizations that you manage."))
     with transaction.atomic():
         ended = CoachAssignment.objects.filter(earner=earner, coach=coach, active=True).update(active=False)
         if ended:
@@ -479,7 +481,7 @@ def end_coach_assignment(*, earner, coach, by) -> bool:
 def add_cohort_member(*, cohort: Cohort, person, by) -> bool:
     """Add ``person`` to ``cohort`` (``policy.can_manage_cohort_member``). Returns False when already a member."""
     if not policy.can_manage_cohort_member(by, cohort, person):
-        raise PermissionDenied("You may only change the cohorts of organizations whose people you manage.")
+        raise PermissionDenied(_("You may only change the cohorts of organizations whose people you manage."))
     with transaction.atomic():
         if cohort.members.filter(pk=person.pk).exists():
             return False
@@ -491,7 +493,7 @@ def add_cohort_member(*, cohort: Cohort, person, by) -> bool:
 def remove_cohort_member(*, cohort: Cohort, person, by) -> bool:
     """Take ``person`` out of ``cohort`` (the same rule). Their attempts stay. Returns False when not a member."""
     if not policy.can_manage_cohort_member(by, cohort, person):
-        raise PermissionDenied("You may only change the cohorts of organizations whose people you manage.")
+        raise PermissionDenied(_("You may only change the cohorts of organizations whose people you manage."))
     with transaction.atomic():
         if not cohort.members.filter(pk=person.pk).exists():
             return False
@@ -509,7 +511,7 @@ def record_credential_standing(*, attempt_id: int, credential_id, url: str, stat
     from .models import CredentialStanding
 
     if state not in CredentialStanding.State.values:
-        raise ValidationError(f"Unknown credential state {state!r}.")
+        raise ValidationError(f"Unknown credential state {state!r}.")  # a programming error, not shown to people
     standing = CredentialStanding.objects.select_for_update().filter(attempt_id=attempt_id).first()
     if standing is None:
         return CredentialStanding.objects.create(attempt_id=attempt_id, credential_id=credential_id, url=url[:300],

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from microcred.accounts.selectors import member_organization_ids
 from microcred.core import audit
@@ -22,7 +23,7 @@ def _usable(qs, attempt: Attempt):
 def _apply(attempt: Attempt, voucher: Voucher, by) -> Attempt:
     updated = Voucher.objects.filter(pk=voucher.pk).filter(Q(max_uses__isnull=True) | Q(used_count__lt=F("max_uses"))).update(used_count=F("used_count") + 1)
     if not updated:
-        raise ValidationError({"code": ["This voucher has been used up."]})
+        raise ValidationError({"code": [_("This voucher has been used up.")]})
     attempt.voucher, attempt.paid_by_organization = voucher, voucher.sponsor
     attempt.save(update_fields=["voucher", "paid_by_organization", "updated_at"])
     audit.record(actor=by, action="attempt.sponsored", target=attempt, data={"sponsor": voucher.sponsor.slug, "voucher": voucher.pk})
@@ -44,15 +45,15 @@ def apply_automatic_voucher(attempt: Attempt) -> Attempt:
 def redeem_voucher(*, attempt: Attempt, code: str, by) -> Attempt:
     """The earner enters a sponsor's code so the sponsor, not the earner, owes the fee."""
     if attempt.earner_id != by.pk:
-        raise PermissionDenied("Only the earner can redeem a voucher on this attempt.")
+        raise PermissionDenied(_("Only the earner can redeem a voucher on this attempt."))
     code = (code or "").strip().upper()[:40]
     if not attempt.fee_amount:
-        raise ValidationError({"code": ["This micro-credential has no fee to cover."]})
+        raise ValidationError({"code": [_("This micro-credential has no fee to cover.")]})
     if attempt.voucher_id:
-        raise ValidationError({"code": ["A sponsor already covers this attempt."]})
+        raise ValidationError({"code": [_("A sponsor already covers this attempt.")]})
     with transaction.atomic():
         attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
         voucher = _usable(Voucher.objects.filter(code=code), attempt).first() if code else None
         if voucher is None:
-            raise ValidationError({"code": ["That code is not valid for this micro-credential (check for typos, expiry or use limits)."]})
+            raise ValidationError({"code": [_("That code is not valid for this micro-credential (check for typos, expiry or use limits).")]})
         return _apply(attempt, voucher, by)

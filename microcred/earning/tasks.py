@@ -5,6 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils import timezone, translation
 from django_tasks import task
 
 from microcred.core.i18n import in_language_of

@@ -1,4 +1,6 @@
 """The lifecycle of an attempt, as one table of legal moves."""
+from django.utils.translation import gettext as _
+
 from microcred.core.transitions import ensure_transition
 
 from .models import Attempt
@@ -12,8 +14,11 @@ ATTEMPT_TRANSITIONS: dict[str, set[str]] = {
     S.EARNED: set(),
     S.WITHDRAWN: set(),
 }
-LABELS = dict(S.choices)
+
+
+def _labels() -> dict[str, str]:
+    return {value: str(label) for value, label in S.choices}  # in the reader's language, as text
 
 
 def ensure_attempt_transition(attempt: Attempt, *, to: str) -> None:
-    ensure_transition(attempt.state, to, ATTEMPT_TRANSITIONS, what="This attempt", labels=LABELS)
+    ensure_transition(attempt.state, to, ATTEMPT_TRANSITIONS, what=_("This attempt"), labels=_labels())

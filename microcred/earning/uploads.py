@@ -19,10 +19,12 @@ import zipfile
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_noop
 from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from microcred.core import audit
 
@@ -35,54 +37,55 @@ DEFAULT_LIMITS = {"video": 2 * GiB, "document": 100 * MiB, "image": 25 * MiB, "a
 # Kind → sniffed MIME type → (label for messages, file extensions that may name it on download).
 UPLOAD_KINDS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "video": {
-        "video/mp4": ("an MP4 video", ("mp4",)),
-        "video/quicktime": ("a QuickTime (MOV) video", ("mov", "qt")),
-        "video/x-m4v": ("an M4V video", ("m4v", "mp4")),
-        "video/webm": ("a WebM video", ("webm",)),
-        "video/x-matroska": ("a Matroska (MKV) video", ("mkv",)),
+        "video/mp4": (gettext_noop("an MP4 video"), ("mp4",)),
+        "video/quicktime": (gettext_noop("a QuickTime (MOV) video"), ("mov", "qt")),
+        "video/x-m4v": (gettext_noop("an M4V video"), ("m4v", "mp4")),
+        "video/webm": (gettext_noop("a WebM video"), ("webm",)),
+        "video/x-matroska": (gettext_noop("a Matroska (MKV) video"), ("mkv",)),
     },
     "document": {
-        "application/pdf": ("a PDF document", ("pdf",)),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("a Word document", ("docx",)),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ("an Excel spreadsheet", ("xlsx",)),
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation": ("a PowerPoint presentation", ("pptx",)),
-        "text/plain": ("a plain text file", ("txt", "text", "md")),
+        "application/pdf": (gettext_noop("a PDF document"), ("pdf",)),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (gettext_noop("a Word document"), ("docx",)),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (gettext_noop("an Excel spreadsheet"), ("xlsx",)),
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation": (gettext_noop("a PowerPoint presentation"), ("pptx",)),
+        "text/plain": (gettext_noop("a plain text file"), ("txt", "text", "md")),
     },
     "image": {
-        "image/png": ("a PNG image", ("png",)),
-        "image/apng": ("an animated PNG image", ("png", "apng")),
-        "image/jpeg": ("a JPEG image", ("jpg", "jpeg")),
-        "image/gif": ("a GIF image", ("gif",)),
-        "image/webp": ("a WebP image", ("webp",)),
+        "image/png": (gettext_noop("a PNG image"), ("png",)),
+        "image/apng": (gettext_noop("an animated PNG image"), ("png", "apng")),
+        "image/jpeg": (gettext_noop("a JPEG image"), ("jpg", "jpeg")),
+        "image/gif": (gettext_noop("a GIF image"), ("gif",)),
+        "image/webp": (gettext_noop("a WebP image"), ("webp",)),
     },
     "audio": {
-        "audio/mpeg": ("an MP3 recording", ("mp3",)),
-        "audio/mp4": ("an M4A recording", ("m4a", "mp4")),
-        "audio/x-wav": ("a WAV recording", ("wav",)),
-        "audio/ogg": ("an Ogg recording", ("ogg", "oga", "opus")),
+        "audio/mpeg": (gettext_noop("an MP3 recording"), ("mp3",)),
+        "audio/mp4": (gettext_noop("an M4A recording"), ("m4a", "mp4")),
+        "audio/x-wav": (gettext_noop("a WAV recording"), ("wav",)),
+        "audio/ogg": (gettext_noop("an Ogg recording"), ("ogg", "oga", "opus")),
     },
 }
-KIND_NOUNS = {"video": "a video", "document": "a document", "image": "an image", "audio": "an audio recording"}
-ACCEPTED_HINT = ("Accepted: videos (MP4, MOV, M4V, WebM), documents (PDF, Word, Excel, PowerPoint, plain text), "
-                 "images (PNG, JPEG, GIF, WebP) and audio (MP3, M4A, WAV, Ogg).")
+KIND_NOUNS = {"video": gettext_noop("a video"), "document": gettext_noop("a document"), "image": gettext_noop("an image"), "audio": gettext_noop("an audio recording")}
+ACCEPTED_HINT = gettext_noop("Accepted: videos (MP4, MOV, M4V, WebM), documents (PDF, Word, Excel, PowerPoint, plain text), "
+                   "images (PNG, JPEG, GIF, WebP) and audio (MP3, M4A, WAV, Ogg).")
+KIND_NAMES = {"video": gettext_noop("video"), "document": gettext_noop("document"), "image": gettext_noop("image"), "audio": gettext_noop("audio recording")}
 
 # What refused files usually are, for a message that names them.
 DETECTED_LABELS = {
-    "application/zip": "a ZIP archive", "application/x-rar-compressed": "a RAR archive", "application/x-7z-compressed": "a 7-Zip archive",
-    "application/gzip": "a gzip archive", "application/x-tar": "a tar archive", "application/x-bzip2": "a bzip2 archive",
-    "application/x-xz": "an xz archive", "application/zstd": "a Zstandard archive", "application/epub+zip": "an EPUB e-book",
-    "application/x-msdownload": "a Windows program", "application/x-executable": "a Linux program",
-    "application/vnd.microsoft.portable-executable": "a Windows program", "application/wasm": "a WebAssembly program",
-    "application/x-shockwave-flash": "a Flash file", "application/x-sqlite3": "a database file", "application/x-deb": "a Debian package",
-    "application/msword": "an old Word (.doc) document", "application/vnd.ms-excel": "an old Excel (.xls) spreadsheet",
-    "application/vnd.ms-powerpoint": "an old PowerPoint (.ppt) presentation", "application/rtf": "an RTF document",
-    "image/heic": "a HEIC photo", "image/avif": "an AVIF image", "image/tiff": "a TIFF image", "image/bmp": "a BMP image",
-    "image/vnd.adobe.photoshop": "a Photoshop file", "video/x-msvideo": "an AVI video", "video/x-ms-wmv": "a WMV video",
-    "video/x-flv": "a Flash video", "video/mpeg": "an MPEG video", "audio/x-flac": "a FLAC recording", "audio/aac": "an AAC recording",
-    "audio/x-aiff": "an AIFF recording", "audio/midi": "a MIDI file", "application/postscript": "a PostScript file",
-    "application/vnd.oasis.opendocument.text": "an OpenDocument text (.odt)",
-    "application/vnd.oasis.opendocument.spreadsheet": "an OpenDocument spreadsheet (.ods)",
-    "application/vnd.oasis.opendocument.presentation": "an OpenDocument presentation (.odp)",
+    "application/zip": gettext_noop("a ZIP archive"), "application/x-rar-compressed": gettext_noop("a RAR archive"), "application/x-7z-compressed": gettext_noop("a 7-Zip archive"),
+    "application/gzip": gettext_noop("a gzip archive"), "application/x-tar": gettext_noop("a tar archive"), "application/x-bzip2": gettext_noop("a bzip2 archive"),
+    "application/x-xz": gettext_noop("an xz archive"), "application/zstd": gettext_noop("a Zstandard archive"), "application/epub+zip": gettext_noop("an EPUB e-book"),
+    "application/x-msdownload": gettext_noop("a Windows program"), "application/x-executable": gettext_noop("a Linux program"),
+    "application/vnd.microsoft.portable-executable": gettext_noop("a Windows program"), "application/wasm": gettext_noop("a WebAssembly program"),
+    "application/x-shockwave-flash": gettext_noop("a Flash file"), "application/x-sqlite3": gettext_noop("a database file"), "application/x-deb": gettext_noop("a Debian package"),
+    "application/msword": gettext_noop("an old Word (.doc) document"), "application/vnd.ms-excel": gettext_noop("an old Excel (.xls) spreadsheet"),
+    "application/vnd.ms-powerpoint": gettext_noop("an old PowerPoint (.ppt) presentation"), "application/rtf": gettext_noop("an RTF document"),
+    "image/heic": gettext_noop("a HEIC photo"), "image/avif": gettext_noop("an AVIF image"), "image/tiff": gettext_noop("a TIFF image"), "image/bmp": gettext_noop("a BMP image"),
+    "image/vnd.adobe.photoshop": gettext_noop("a Photoshop file"), "video/x-msvideo": gettext_noop("an AVI video"), "video/x-ms-wmv": gettext_noop("a WMV video"),
+    "video/x-flv": gettext_noop("a Flash video"), "video/mpeg": gettext_noop("an MPEG video"), "audio/x-flac": gettext_noop("a FLAC recording"), "audio/aac": gettext_noop("an AAC recording"),
+    "audio/x-aiff": gettext_noop("an AIFF recording"), "audio/midi": gettext_noop("a MIDI file"), "application/postscript": gettext_noop("a PostScript file"),
+    "application/vnd.oasis.opendocument.text": gettext_noop("an OpenDocument text (.odt)"),
+    "application/vnd.oasis.opendocument.spreadsheet": gettext_noop("an OpenDocument spreadsheet (.ods)"),
+    "application/vnd.oasis.opendocument.presentation": gettext_noop("an OpenDocument presentation (.odp)"),
 }
 OOXML_PARTS = {"word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -117,7 +120,7 @@ def human_size(n: int) -> str:
         if n >= size:
             value = n / size
             return f"{value:.0f} {unit}" if value == int(value) or value >= 10 else f"{value:.1f} {unit}"
-    return f"{n} bytes"
+    return _("%(n)s bytes") % {"n": n}
 
 
 def _refuse(message: str):
@@ -178,9 +181,9 @@ def upload_refusal(request) -> str | None:
 
     Call after touching request.FILES (which parses the body)."""
     if getattr(request, "upload_too_large", False):
-        return f"This file is larger than the {human_size(max_upload_bytes())} allowed. Nothing else in your draft was changed."
+        return _("This file is larger than the %(size)s allowed. Nothing else in your draft was changed.") % {"size": human_size(max_upload_bytes())}
     if getattr(request, "upload_interrupted", False):
-        return "The upload did not finish (the connection was interrupted). Please try again; nothing else in your draft was changed."
+        return _("The upload did not finish (the connection was interrupted). Please try again; nothing else in your draft was changed.")
     return None
 
 
@@ -196,17 +199,17 @@ def _describe_unknown(head: bytes) -> str | None:
     """A name for content filetype does not know, when it is something we can name (HTML, SVG, a script)."""
     text = head.lstrip(b"\xef\xbb\xbf\xfe\xff\x00 \t\r\n").lower()
     if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in text):
-        return "an SVG image"
+        return _("an SVG image")
     if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<iframe", b"<!--")) or b"<html" in text:
         return "HTML"
     if text.startswith(b"<?xml"):
         return "XML"
     if text.startswith(b"<?php"):
-        return "a PHP script"
+        return _("a PHP script")
     if text.startswith(b"#!"):
-        return "a script"
+        return _("a script")
     if text.startswith(b"mz"):
-        return "a Windows program"
+        return _("a Windows program")
     return None
 
 
@@ -219,29 +222,32 @@ def _ooxml_type(f, size: int) -> str:
         with zipfile.ZipFile(f) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        _refuse("This file looks like an Office document or ZIP archive, but it is damaged or cut short. Please export it again.")
+        _refuse(_("This file looks like an Office document or ZIP archive, but it is damaged or cut short. Please export it again."))
     names = [i.filename for i in infos]
     if "[Content_Types].xml" not in names:
-        _refuse("This file looks like a ZIP archive, not a document. Archives cannot be uploaded; upload the files inside it.")
+        _refuse(_("This file looks like a ZIP archive, not a document. Archives cannot be uploaded; upload the files inside it."))
     mime = next((m for prefix, m in OOXML_PARTS.items() if any(n.startswith(prefix) for n in names)), None)
     if mime is None:
-        _refuse("This file looks like an Office document of a kind we do not accept. Save it as Word, Excel, PowerPoint or PDF.")
+        _refuse(_("This file looks like an Office document of a kind we do not accept. Save it as Word, Excel, PowerPoint or PDF."))
     uncompressed = sum(i.file_size for i in infos)
     if (len(infos) > MAX_ZIP_ENTRIES or uncompressed > MAX_ZIP_UNCOMPRESSED
             or uncompressed > MAX_ZIP_RATIO * max(size, 1)):
-        _refuse("This Office document expands to far more data than it holds (a \u201czip bomb\u201d), so it was refused. "
-                "Save it again from Word, Excel or PowerPoint, or as PDF.")
+        _refuse(_("This Office document expands to far more data than it holds (a “zip bomb”), so it was refused. "
+                  "Save it again from Word, Excel or PowerPoint, or as PDF."))
     if any(i.filename.startswith("/") or ".." in i.filename.replace("\\", "/").split("/") for i in infos):
-        _refuse("This Office document contains entries with unsafe paths, so it was refused. Save it again or as PDF.")
+        _refuse(_("This Office document contains entries with unsafe paths, so it was refused. Save it again or as PDF."))
     return mime
 
 
 def _refuse_as(label: str, expected_kinds: set[str] | None, advice: str = ""):
     """The message for a file that is not acceptable: what it looks like, and what was wanted."""
+    label = _(label)  # the labels are marked with gettext_noop
     if expected_kinds:
-        wanted = " or ".join(KIND_NOUNS[k] for k in sorted(expected_kinds) if k in KIND_NOUNS)
-        _refuse(f"This file looks like {label}, not {wanted}.{' ' + advice if advice else ''}")
-    _refuse(f"This file looks like {label}, which cannot be uploaded as evidence. {advice or ACCEPTED_HINT}")
+        wanted = _(" or ").join(_(KIND_NOUNS[k]) for k in sorted(expected_kinds) if k in KIND_NOUNS)
+        _refuse((_("This file looks like %(label)s, not %(wanted)s.") % {"label": label, "wanted": wanted})
+                + (" " + str(advice) if advice else ""))
+    _refuse(_("This file looks like %(label)s, which cannot be uploaded as evidence.") % {"label": label}
+            + " " + str(advice or _(ACCEPTED_HINT)))
 
 
 def sniff(f, size: int, expected_kinds: set[str] | None = None) -> tuple[str, str]:
@@ -254,18 +260,18 @@ def sniff(f, size: int, expected_kinds: set[str] | None = None) -> tuple[str, st
     if mime is None:
         named = _describe_unknown(head)
         if named == "an SVG image":
-            _refuse_as(named, expected_kinds, "SVG images can carry script and are not accepted; save it as PNG or JPEG.")
+            _refuse_as(named, expected_kinds, _("SVG images can carry script and are not accepted; save it as PNG or JPEG."))
         if named:
             _refuse_as(named, expected_kinds)
         if _looks_like_legacy_text(head):
-            _refuse("This text file is not UTF-8 text. Save it as UTF-8 plain text or as PDF.")
+            _refuse(_("This text file is not UTF-8 text. Save it as UTF-8 plain text or as PDF."))
         if not _looks_like_text(head):
-            _refuse(f"We could not recognise this file; it may be damaged or cut short. {ACCEPTED_HINT}")
+            _refuse(_("We could not recognise this file; it may be damaged or cut short.") + " " + _(ACCEPTED_HINT))
         mime = "text/plain"
     for kind, types in UPLOAD_KINDS.items():
         if mime in types:
             return kind, mime
-    _refuse_as(DETECTED_LABELS.get(mime) or f"a .{match.extension} file", expected_kinds)
+    _refuse_as(DETECTED_LABELS.get(mime) or _("a .%(extension)s file") % {"extension": match.extension}, expected_kinds)
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -291,8 +297,8 @@ def _is_forbidden_control(c: str) -> bool:
 def label_for(mime: str) -> str:
     for types in UPLOAD_KINDS.values():
         if mime in types:
-            return types[mime][0]
-    return DETECTED_LABELS.get(mime, mime)
+            return _(types[mime][0])
+    return _(DETECTED_LABELS[mime]) if mime in DETECTED_LABELS else mime
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -304,7 +310,7 @@ def _check_isobmff(f, size: int, label: str):
     while pos < size:
         boxes += 1
         if boxes > MAX_TOP_LEVEL_BOXES:
-            _refuse(f"This file looks like {label}, but its structure is damaged.")
+            _refuse(_("This file looks like %(label)s, but its structure is damaged.") % {"label": label})
         header = _read_at(f, pos, 16)
         if len(header) < 8:
             break
@@ -316,15 +322,15 @@ def _check_isobmff(f, size: int, label: str):
         elif box_size == 0:
             box_size = size - pos
         if box_size < 8:
-            _refuse(f"This file looks like {label}, but its structure is damaged.")
+            _refuse(_("This file looks like %(label)s, but its structure is damaged.") % {"label": label})
         seen.add(box_type)
         pos += box_size
     if pos != size:
-        _refuse(f"This file looks like {label}, but it is cut short (the upload or the recording may not have finished). "
-                "Please upload the complete file.")
+        _refuse(_("This file looks like %(label)s, but it is cut short (the upload or the recording may not have finished). "
+                  "Please upload the complete file.") % {"label": label})
     if b"moov" not in seen:
-        _refuse(f"This file looks like {label}, but it is incomplete (it has no index, as when a recording is interrupted). "
-                "Please export or save it again.")
+        _refuse(_("This file looks like %(label)s, but it is incomplete (it has no index, as when a recording is interrupted). "
+                  "Please export or save it again.") % {"label": label})
 
 
 def _read_vint(f) -> tuple[int, int, bool] | None:
@@ -350,25 +356,25 @@ def _check_ebml(f, size: int, label: str):
     f.seek(4)
     header_size = _read_vint(f)
     if header_size is None:
-        _refuse(f"This file looks like {label}, but its structure is damaged.")
+        _refuse(_("This file looks like %(label)s, but its structure is damaged.") % {"label": label})
     f.seek(f.tell() + header_size[0])
     if f.read(4) != b"\x18\x53\x80\x67":
-        _refuse(f"This file looks like {label}, but it is cut short or damaged. Please upload the complete file.")
+        _refuse(_("This file looks like %(label)s, but it is cut short or damaged. Please upload the complete file.") % {"label": label})
     segment = _read_vint(f)
     if segment is None or (not segment[2] and f.tell() + segment[0] > size):
-        _refuse(f"This file looks like {label}, but it is cut short (the upload or the recording may not have finished). "
-                "Please upload the complete file.")
+        _refuse(_("This file looks like %(label)s, but it is cut short (the upload or the recording may not have finished). "
+                  "Please upload the complete file.") % {"label": label})
 
 
 def _check_png(f, size: int, label: str):
     if _read_at(f, 12, 4) != b"IHDR" or _read_at(f, max(size - 12, 0), 12) != b"\x00\x00\x00\x00IEND\xaeB`\x82":
-        _refuse(f"This file looks like {label}, but it is cut short or damaged. Please save it again.")
+        _refuse(_("This file looks like %(label)s, but it is cut short or damaged. Please save it again.") % {"label": label})
 
 
 def _check_jpeg(f, size: int, label: str):
     """Walk the header segments to the image data: a file cut inside its headers is refused."""
     pos = 2
-    for _ in range(1000):
+    for _step in range(1000):
         marker = _read_at(f, pos, 4)
         if len(marker) < 4 or marker[0] != 0xFF:
             break
@@ -381,24 +387,24 @@ def _check_jpeg(f, size: int, label: str):
             pos += 2
             continue
         pos += 2 + struct.unpack(">H", marker[2:4])[0]
-    _refuse(f"This file looks like {label}, but it is cut short or damaged. Please save it again.")
+    _refuse(_("This file looks like %(label)s, but it is cut short or damaged. Please save it again.") % {"label": label})
 
 
 def _check_gif(f, size: int, label: str):
     if size < 26:
-        _refuse(f"This file looks like {label}, but it is cut short or damaged. Please save it again.")
+        _refuse(_("This file looks like %(label)s, but it is cut short or damaged. Please save it again.") % {"label": label})
 
 
 def _check_pdf(f, size: int, label: str):
     if b"%%EOF" not in _read_at(f, max(size - 2048, 0), 2048):
-        _refuse(f"This file looks like {label}, but it is cut short or damaged (it has no end marker). Please save or export it again.")
+        _refuse(_("This file looks like %(label)s, but it is cut short or damaged (it has no end marker). Please save or export it again.") % {"label": label})
 
 
 def _check_riff(f, size: int, label: str):
     declared = struct.unpack("<I", _read_at(f, 4, 4).ljust(4, b"\0"))[0] + 8
     if size < 16 or declared > size:
-        _refuse(f"This file looks like {label}, but it is cut short (the upload or the recording may not have finished). "
-                "Please upload the complete file.")
+        _refuse(_("This file looks like %(label)s, but it is cut short (the upload or the recording may not have finished). "
+                  "Please upload the complete file.") % {"label": label})
 
 
 STRUCTURE_CHECKS = {
@@ -430,16 +436,16 @@ class _ContentScan:
             window = (self.tail + chunk).lower()
             if any(marker in window for marker in ACTIVE_MARKUP):
                 if self.is_text:
-                    _refuse("This text file contains HTML or script, which is not accepted. Save it as PDF, or as plain text without markup.")
-                _refuse(f"This file looks like {self.label}, but it also contains HTML or script (a disguised file), so it was refused.")
+                    _refuse(_("This text file contains HTML or script, which is not accepted. Save it as PDF, or as plain text without markup."))
+                _refuse(_("This file looks like %(label)s, but it also contains HTML or script (a disguised file), so it was refused.") % {"label": self.label})
             self.tail = window[-16:]
         if self.decoder is not None:
             try:
                 text = self.decoder.decode(chunk)
             except UnicodeDecodeError:
-                _refuse("This text file is not UTF-8 text. Save it as UTF-8 plain text or as PDF.")
+                _refuse(_("This text file is not UTF-8 text. Save it as UTF-8 plain text or as PDF."))
             if any(_is_forbidden_control(c) for c in text):
-                _refuse("This text file contains binary data (control characters), so it is not plain text. Save it again or as PDF.")
+                _refuse(_("This text file contains binary data (control characters), so it is not plain text. Save it again or as PDF."))
         self.size += len(chunk)
 
     def finish(self):
@@ -447,7 +453,7 @@ class _ContentScan:
             try:
                 self.decoder.decode(b"", final=True)
             except UnicodeDecodeError:
-                _refuse("This text file ends in the middle of a character (cut short?). Save it as UTF-8 plain text or as PDF.")
+                _refuse(_("This text file ends in the middle of a character (cut short?). Save it as UTF-8 plain text or as PDF."))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -490,9 +496,9 @@ def store_upload(*, uploaded_file, owner, expected_kinds: set[str] | None = None
     refusal or failure nothing is left in storage and no row is created."""
     size = uploaded_file.size
     if not size:
-        _refuse("The file is empty.")
+        _refuse(_("The file is empty."))
     if size > max_upload_bytes():
-        _refuse(f"This file is larger than the {human_size(max_upload_bytes())} allowed.")
+        _refuse(_("This file is larger than the %(size)s allowed.") % {"size": human_size(max_upload_bytes())})
     f = uploaded_file
     kind, mime = sniff(f, size, expected_kinds)
     label = label_for(mime)
@@ -500,7 +506,7 @@ def store_upload(*, uploaded_file, owner, expected_kinds: set[str] | None = None
         _refuse_as(label, expected_kinds)
     limit = upload_limits()[kind]
     if size > limit:
-        _refuse(f"This file is {human_size(size)}; {KIND_NOUNS[kind].split(' ', 1)[1]} files may be at most {human_size(limit)}.")
+        _refuse(_("This file is %(size)s; %(kind)s files may be at most %(limit)s.") % {"size": human_size(size), "kind": _(KIND_NAMES[kind]), "limit": human_size(limit)})
     check = STRUCTURE_CHECKS.get(mime)
     if check:
         check(f, size, label)
@@ -511,7 +517,7 @@ def store_upload(*, uploaded_file, owner, expected_kinds: set[str] | None = None
         scan.feed(chunk)
     scan.finish()
     if scan.size != size:
-        _refuse("The upload did not finish (fewer bytes arrived than announced). Please try again.")
+        _refuse(_("The upload did not finish (fewer bytes arrived than announced). Please try again."))
 
     original_name = clean_original_name(getattr(uploaded_file, "name", ""), mime)
     f.seek(0)

@@ -7,11 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from microcred.accounts import policy
 from microcred.catalog import selectors as catalog_selectors
+from microcred.catalog import translation as catalog_translation
 from microcred.catalog.coverage import coverage_of
 from microcred.catalog.models import MicroCredential, Prompt
 
@@ -28,11 +30,18 @@ def home(request):
     groups = {state: [a for a in attempts if a.state == state] for state in Attempt.State.values}
     unread = selectors.unread_notifications(request.user)
     unread_count = unread.count()
+    in_progress = [(a, selectors.part_states(a)) for a in groups["draft"]]
+    not_yet = [(a, selectors.latest_decision(a)) for a in groups["not_yet"]]
+    recommended = plans.recommendations(earner=request.user, limit=6)
+    # Titles of MCs and parts in the reader's language where translated (one query each, whatever the number).
+    language = get_language()
+    catalog_translation.localize_summaries([a.version for a in attempts] + [r["version"] for r in recommended], language)
+    catalog_translation.localize_parts([p["part"] for _a, states in in_progress for p in states]
+                                       + [f.part for _a, d in not_yet if d for f in d.part_feedback.all()], language)
     return render(request, "earning/home.html", {
-        "in_progress": [(a, selectors.part_states(a)) for a in groups["draft"]],
-        "not_yet": [(a, selectors.latest_decision(a)) for a in groups["not_yet"]],
+        "in_progress": in_progress, "not_yet": not_yet,
         "submitted": groups["submitted"], "earned": selectors.earned_rows(groups["earned"]),
-        "recommended": plans.recommendations(earner=request.user, limit=6),
+        "recommended": recommended,
         "stacks": selectors.stack_progress_for(request.user),
         "notifications": unread[:5], "unread_count": unread_count,
         "unread_label": selectors.notification_count_label(unread_count),
@@ -58,10 +67,14 @@ def start(request, slug):
 def attempt(request, pk):
     attempt = selectors.attempt_for(user=request.user, attempt_id=pk)
     is_earner = attempt.earner_id == request.user.pk
+    # The MC's content (parts, prompts, rubric) in the reader's language where translated, loaded once for the page.
+    attempt.version = catalog_selectors.version_for_display(attempt.version_id, get_language())
     parts = selectors.attempt_workspace(attempt)
     rubrics = {r["part"].pk: r for r in catalog_selectors.parts_with_rubrics(attempt.version)}
     for p in parts:
         p["rubric_info"] = rubrics.get(p["part"].pk)
+    history = selectors.submission_history(attempt)
+    _show_feedback_in(history, attempt.version)
     # Feedback from the last upload or failed submit, shown next to what it is about (not at the top of the page).
     upload_result = request.session.pop(_upload_key(pk), None) if is_earner else None
     submit_problems = request.session.pop(_submit_key(pk), None) if is_earner else None
@@ -70,13 +83,30 @@ def attempt(request, pk):
         "upload_result": upload_result, "submit_problems": submit_problems,
         "standing": selectors.credential_standing_of(attempt),
         "turnaround_days": selectors.turnaround_days(attempt), "deadline": attempt.cohort.deadline if attempt.cohort_id else None,
-        "history": selectors.submission_history(attempt), "abandon_deletes": selectors.abandon_deletes(attempt), "submit_form": SubmitForm(), "upload_form": UploadForm(),
+        "history": history, "abandon_deletes": selectors.abandon_deletes(attempt), "submit_form": SubmitForm(), "upload_form": UploadForm(),
         "comment_form": CoachCommentForm(), "conversation_form": CoachConversationForm(), "voucher_form": VoucherForm(),
         "editable": is_earner and attempt.state in (Attempt.State.DRAFT, Attempt.State.NOT_YET),
         "is_coach": not is_earner and policy.is_coach_of(request.user, attempt.earner),
         "comments": attempt.coach_comments.select_related("author", "part"),
         "coverage": coverage_of(attempt.version_id),
     })
+
+
+def _show_feedback_in(history: list[dict], version) -> None:
+    """Feedback names parts, criteria and levels: show the (localized) ones the page loaded rather than fresh copies."""
+    parts = {p.pk: p for p in version.parts.all()}
+    criteria, levels = {}, {}
+    for part in parts.values():
+        rubric = getattr(part, "rubric", None)
+        if rubric is not None:
+            criteria.update({c.pk: c for c in rubric.criteria.all()})
+            levels.update({lvl.pk: lvl for lvl in rubric.levels.all()})
+    for row in history:
+        for f in row["feedback"]:
+            f.part = parts.get(f.part_id, f.part)
+        for c in row["criteria"]:
+            c.criterion = criteria.get(c.criterion_id, c.criterion)
+            c.level = levels.get(c.level_id, c.level)
 
 
 @login_required
@@ -99,6 +129,7 @@ def save_answer(request, pk, prompt_id):
     if request.headers.get("HX-Request"):
         # The status line says "Saved" (announced: its container is a live region), and the part's badge and
         # "still needed" line are replaced out of band, so the part never says "Empty" after "Saved".
+        attempt.version = catalog_selectors.version_for_display(attempt.version_id, get_language())
         part = selectors.part_state(attempt, prompt.part_id)
         return render(request, "earning/_saved.html", {"p": part, "oob": True, "editable": True})
     messages.success(request, _("Saved."))
@@ -183,6 +214,7 @@ def attempt_action(request, pk, action):
                     raise
                 # One heading-led summary at the top of the page, each problem linking to its part or field.
                 attempt.refresh_from_db()
+                attempt.version = catalog_selectors.version_for_display(attempt.version_id, get_language())
                 request.session[_submit_key(pk)] = selectors.submit_problems(attempt, exc.message_dict)
                 return redirect(reverse("earning:attempt", args=[pk]) + "#error-summary")
             if coverage_of(attempt.version_id).has_assessors:
@@ -232,7 +264,9 @@ def attempt_action(request, pk, action):
 
 @login_required
 def coaching(request):
-    return render(request, "earning/coaching.html", {"attempts": selectors.shared_attempts_for_coach(request.user),
+    attempts = list(selectors.shared_attempts_for_coach(request.user))
+    catalog_translation.localize_summaries([a.version for a in attempts], get_language())
+    return render(request, "earning/coaching.html", {"attempts": attempts,
                                                      "coachees": selectors.coachees_of(request.user)})
 
 

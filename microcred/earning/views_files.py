@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .models import EvidenceFile
@@ -29,9 +31,10 @@ def download_evidence(request, file_id):
     shown_name = file_name_for(request.user, evidence_file)  # neutral for assessors: scoring is blind
     if evidence_file.purged_at:
         return render(request, "core/error.html", {
-            "title": "File removed",
-            "message": f"\u201c{shown_name}\u201d was removed on {evidence_file.purged_at:%Y-%m-%d} under the "
-                       "retention policy. Its record stays; the file itself is no longer kept."}, status=410)
+            "title": _("File removed"),
+            "message": _("“%(name)s” was removed on %(date)s under the retention policy. Its record stays; the file "
+                         "itself is no longer kept.") % {"name": shown_name, "date": date_format(evidence_file.purged_at, "DATE_FORMAT")}},
+            status=410)
     try:
         handle = open_evidence(evidence_file)
     except FileNotFoundError:

@@ -8,8 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from microcred.catalog import selectors as catalog_selectors
+from microcred.catalog import translation
 from microcred.catalog.models import MicroCredential
 
 from . import fees, plans
@@ -42,7 +45,7 @@ def _propose(request, plan, form) -> bool:
     except ValidationError as exc:
         _attach(form, exc)
         return False
-    messages.success(request, f"Added “{item}” to the growth plan.")
+    messages.success(request, _("Added “%(item)s” to the growth plan.") % {"item": item})
     return True
 
 
@@ -61,7 +64,7 @@ def my_plan(request):
         except ValidationError as exc:
             _attach(goals_form, exc)
         else:
-            messages.success(request, "Goals saved.")
+            messages.success(request, _("Goals saved."))
             return redirect("earning:plan")
     elif action == "propose" and _propose(request, plan, propose_form):
         return redirect("earning:plan")
@@ -72,17 +75,33 @@ def my_plan(request):
         except ValidationError as exc:
             _attach(supervisor_form, exc)
         else:
-            messages.success(request, f"{supervisor.get_full_name() or supervisor.username} is now your supervisor."
-                             if supervisor else "Supervisor removed.")
+            messages.success(request, _("%(name)s is now your supervisor.") % {"name": supervisor.get_full_name() or supervisor.username}
+                             if supervisor else _("Supervisor removed."))
             return redirect("earning:plan")
     elif action is not None and action not in ("goals", "propose", "supervisor"):
-        messages.error(request, "Unknown action.")
+        messages.error(request, _("Unknown action."))
     if request.method == "POST" and action in ("goals", "propose", "supervisor"):
-        messages.error(request, "Nothing was saved; see the marked field below.")
+        messages.error(request, _("Nothing was saved; see the marked field below."))
+    recommendations = plans.recommendations(earner=request.user, limit=6)
+    translation.localize_summaries([r["version"] for r in recommendations], get_language())
     return render(request, "earning/plan.html", {
-        "plan": plan, "items": plans.plan_items(plan), "goals_form": goals_form, "propose_form": propose_form,
-        "supervisor_form": supervisor_form, "recommendations": plans.recommendations(earner=request.user, limit=6),
+        "plan": plan, "items": _localized_items(plan), "goals_form": goals_form, "propose_form": propose_form,
+        "supervisor_form": supervisor_form, "recommendations": recommendations,
     })
+
+
+def _localized_items(plan) -> list[dict]:
+    """The plan's items, an MC's title in the reader's language where translated (one query for them all)."""
+    items = plans.plan_items(plan)
+    versions = [row["item"].micro_credential.current_version for row in items if row["item"].micro_credential_id]
+    translation.localize_summaries([v for v in versions if v is not None], get_language())
+    for row in items:
+        mc = row["item"].micro_credential
+        if mc is not None and mc.current_version is not None:
+            row["label"], row["content_language"] = mc.current_version.title, mc.current_version.content_language
+        else:
+            row["content_language"] = "en"
+    return items
 
 
 @login_required
@@ -93,19 +112,19 @@ def plan_for_earner(request, earner_id):
     if action == "propose":
         if _propose(request, plan, propose_form):
             return redirect("earning:plan_for_earner", earner_id=plan.earner_id)
-        messages.error(request, "Nothing was added; see the marked field below.")
+        messages.error(request, _("Nothing was added; see the marked field below."))
     elif action in ("approve", "decline"):
         item_id = request.POST.get("item", "")
         item = PlanItem.objects.filter(pk=int(item_id), plan=plan).first() if item_id.isdigit() else None
         if item is None:
             raise Http404("No such item on this plan.")
         plans.decide_item(item=item, by=request.user, approve=action == "approve")
-        messages.success(request, f"{'Approved' if action == 'approve' else 'Declined'} “{item}”.")
+        messages.success(request, (_("Approved “%(item)s”.") if action == "approve" else _("Declined “%(item)s”.")) % {"item": item})
         return redirect("earning:plan_for_earner", earner_id=plan.earner_id)
     elif action is not None:
-        messages.error(request, "Unknown action.")
+        messages.error(request, _("Unknown action."))
     return render(request, "earning/plan_for_earner.html", {
-        "plan": plan, "earner": plan.earner, "items": plans.plan_items(plan), "propose_form": propose_form,
+        "plan": plan, "earner": plan.earner, "items": _localized_items(plan), "propose_form": propose_form,
         "is_supervisor": plan.supervisor_id == request.user.pk,
     })
 
@@ -114,7 +133,7 @@ def plan_for_earner(request, earner_id):
 def priorities(request):
     organizations = plans.priority_organizations(request.user)
     if not organizations.exists():
-        raise PermissionDenied("Priorities are set by recognizer admins of districts and state agencies.")
+        raise PermissionDenied(_("Priorities are set by recognizer admins of districts and state agencies."))
     action = request.POST.get("action") if request.method == "POST" else None
     form = PriorityForm(request.POST if action == "mark" else None, organizations=organizations,
                         micro_credentials=catalog_selectors.visible_micro_credentials(request.user))
@@ -127,19 +146,19 @@ def priorities(request):
             except ValidationError as exc:
                 _attach(form, exc)
             else:
-                messages.success(request, f"“{d['micro_credential']}” is a priority of {d['organization'].name}.")
+                messages.success(request, _("“%(mc)s” is a priority of %(org)s.") % {"mc": d["micro_credential"], "org": d["organization"].name})
                 return redirect("earning:priorities")
-        messages.error(request, "Nothing was saved; see the marked field below.")
+        messages.error(request, _("Nothing was saved; see the marked field below."))
     elif action == "unmark":
         organization = organizations.filter(slug=request.POST.get("organization", "")).first()
         mc = MicroCredential.objects.filter(slug=request.POST.get("micro_credential", "")).first()
         if organization is None or mc is None:
             raise Http404("No such priority.")
         plans.unmark_priority(organization=organization, micro_credential=mc, by=request.user)
-        messages.success(request, f"“{mc}” is no longer a priority of {organization.name}.")
+        messages.success(request, _("“%(mc)s” is no longer a priority of %(org)s.") % {"mc": mc, "org": organization.name})
         return redirect("earning:priorities")
     elif action is not None:
-        messages.error(request, "Unknown action.")
+        messages.error(request, _("Unknown action."))
     return render(request, "earning/priorities.html", {
         "form": form, "priorities": plans.priorities_of(organizations), "organizations": organizations,
     })
@@ -148,7 +167,7 @@ def priorities(request):
 def _sponsor_organizations(request):
     organizations = fees.sponsor_organizations(request.user)
     if not organizations.exists():
-        raise PermissionDenied("Sponsorship is managed by recognizer, issuer and platform admins.")
+        raise PermissionDenied(_("Sponsorship is managed by recognizer, issuer and platform admins."))
     return organizations
 
 
@@ -167,10 +186,13 @@ def sponsorship(request):
             except ValidationError as exc:
                 _attach(form, exc)
             else:
-                what = f"code {voucher.code}" if voucher.code else "automatic voucher"
-                messages.success(request, f"Created the {what} for {voucher.sponsor.name}.")
+                if voucher.code:
+                    done = _("Created the code %(code)s for %(org)s.") % {"code": voucher.code, "org": voucher.sponsor.name}
+                else:
+                    done = _("Created the automatic voucher for %(org)s.") % {"org": voucher.sponsor.name}
+                messages.success(request, done)
                 return redirect("earning:sponsorship")
-        messages.error(request, "The voucher was not created; see the marked field below.")
+        messages.error(request, _("The voucher was not created; see the marked field below."))
     return render(request, "earning/sponsorship.html", {
         "form": form, "vouchers": fees.vouchers_of(organizations),
         "obligations": fees.fee_obligations(organizations=organizations)[:500],

@@ -2,7 +2,9 @@
 shown when present"): translated beside the English by its editors, shown to readers of that language, English
 (marked lang="en") where a field is not translated."""
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation as django_translation
 
 from microcred.catalog import selectors, services, translation
 from microcred.catalog.models import VersionTranslation
@@ -11,6 +13,13 @@ from microcred.core.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 HOSTILE = '<script>alert("pwned")</script>'
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A request in Spanish leaves Spanish active in this thread; later tests expect the default language."""
+    yield
+    django_translation.activate(settings.LANGUAGE_CODE)
 
 
 def url(version, language="es"):
@@ -122,3 +131,23 @@ def test_the_detail_page_keeps_its_query_count_with_a_translation(client, publis
         client.get(f"/catalog/mc/{slug}/", HTTP_ACCEPT_LANGUAGE="en")
     with django_assert_max_num_queries(len(english.captured_queries)):
         client.get(f"/catalog/mc/{slug}/", HTTP_ACCEPT_LANGUAGE="es")
+
+
+def test_authoring_pages_in_spanish(client, world, publish_mc):
+    """The authoring pages' interface in Spanish (the MC's own content stays as written)."""
+    from microcred.catalog.tests.factories import make_definition
+
+    author = world["people"]["author"]
+    draft = services.create_micro_credential(owner=world["orgs"]["issuer"], definition=make_definition(), by=author)
+    client.force_login(author)
+    base = f"/catalog/author/mc/{draft.micro_credential.slug}/v{draft.number}/"
+    pages = {"/catalog/author/": ("Redacción", "Nueva microcredencial"),
+             base: ("Ciclo de vida", "Enviar a revisión", "Partes de evidencia y rúbricas"),
+             base + "parts/new/": ("Nueva parte", "Guardar la parte", "Título del criterio"),
+             base + "parts/1/": ("Parte 1", "Eliminar esta parte", "Niveles de desempeño")}
+    for url, phrases in pages.items():
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        for phrase in phrases:
+            assert phrase in html, (url, phrase)

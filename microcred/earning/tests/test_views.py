@@ -22,7 +22,7 @@ def test_start_from_the_catalog_page_and_work_in_the_browser_forms(earner_client
     assert response["Location"] == f"/earn/attempts/{attempt.pk}/"
     assert earner_client.post(f"/earn/start/{slug}/")["Location"] == f"/earn/attempts/{attempt.pk}/"  # second tab: same attempt
     page = earner_client.get(f"/earn/attempts/{attempt.pk}/").content.decode()
-    assert "Part 1: Overview questions" in page and "I confirm my evidence shows no names" in page
+    assert "Part 1: <span lang=\"en\">Overview questions</span>" in page and "I confirm my evidence shows no names" in page
     written = attempt.version.parts.get(position=1).prompts.get(position=1)
     saved = earner_client.post(f"/earn/attempts/{attempt.pk}/answer/{written.pk}/", {"text": HOSTILE}, HTTP_HX_REQUEST="true")
     assert saved.content.decode().startswith('<span class="saved"')

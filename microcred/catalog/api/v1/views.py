@@ -8,6 +8,7 @@ from rest_framework import status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from django.utils.translation import gettext as _
 
 from microcred.accounts.models import Organization
 
@@ -82,7 +83,7 @@ def authoring_import(request):
     body.is_valid(raise_exception=True)
     owner = Organization.objects.filter(slug=body.validated_data["owner"]).first()
     if owner is None:
-        return Response({"owner": ["No such organization."]}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"owner": [_("No such organization.")]}, status=status.HTTP_400_BAD_REQUEST)
     version = services.import_definition(definition=body.validated_data["definition"], owner=owner, by=request.user)
     return Response({"slug": version.micro_credential.slug, "version": version.number, "state": version.state}, status=status.HTTP_201_CREATED)
 
@@ -122,7 +123,7 @@ def authoring_transition(request, slug, number):
         except services.CoverageGap as gap:
             return Response({"coverage": gap.coverage.gaps, "certified_assessors": gap.coverage.certified_assessors,
                              "anchors": gap.coverage.anchors,
-                             "detail": "Not published: confirm with publish_anyway=true."}, status=400)
+                             "detail": _("Not published: confirm with publish_anyway=true.")}, status=400)
     elif action == "retire":
         version = services.retire(version=version, by=request.user, reason=body.validated_data.get("reason", ""))
     else:

@@ -8,6 +8,7 @@ from rest_framework.decorators import api_view, parser_classes, permission_class
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from django.utils.translation import gettext as _
 
 from microcred.core.api import ERROR_RESPONSES
 from microcred.catalog import selectors as catalog_selectors
@@ -35,10 +36,10 @@ def attempts(request):
     if request.method == "POST":
         slug = request.data.get("micro_credential") if isinstance(request.data, dict) else None
         if not isinstance(slug, str):
-            return Response({"micro_credential": ["Give the slug of a published micro-credential."]}, status=400)
+            return Response({"micro_credential": [_("Give the slug of a published micro-credential.")]}, status=400)
         mc = MicroCredential.objects.filter(slug=slug).first()
         if mc is None or not catalog_selectors.can_view(request.user, mc):  # a members-only MC does not exist for outsiders
-            return Response({"micro_credential": ["No such micro-credential."]}, status=400)
+            return Response({"micro_credential": [_("No such micro-credential.")]}, status=400)
         attempt = services.start_attempt(earner=request.user, micro_credential=mc)
         return Response(_detail(attempt), status=status.HTTP_201_CREATED)
     return Response(AttemptSummarySerializer(selectors.attempts_for_earner(request.user), many=True).data)
@@ -61,7 +62,7 @@ def answer(request, pk):
     data = request.data if isinstance(request.data, dict) else {}
     prompt_id = data.get("prompt")
     if isinstance(prompt_id, bool) or not isinstance(prompt_id, int):
-        return Response({"prompt": ["Give the id of a prompt of this micro-credential."]}, status=400)
+        return Response({"prompt": [_("Give the id of a prompt of this micro-credential.")]}, status=400)
     prompt = get_object_or_404(Prompt, pk=prompt_id, part__version=attempt.version)
     for key, kind in (("text", str), ("url", str)):
         if key in data and data[key] is not None and not isinstance(data[key], kind):
@@ -81,12 +82,12 @@ def upload(request, pk):
     try:
         prompt_id = int(request.data.get("prompt", ""))
     except (TypeError, ValueError):
-        return Response({"prompt": ["Give the id of a prompt of this micro-credential."]}, status=400)
+        return Response({"prompt": [_("Give the id of a prompt of this micro-credential.")]}, status=400)
     prompt = get_object_or_404(Prompt, pk=prompt_id, part__version=attempt.version)
     from ...uploads import upload_refusal
 
     files = request.FILES
-    refusal = upload_refusal(request._request) or (None if "file" in files else "Send the file in the field “file”.")
+    refusal = upload_refusal(request._request) or (None if "file" in files else _("Send the file in the field “file”."))
     if refusal:
         return Response({"file": [refusal]}, status=400)
     services.add_file(attempt=attempt, by=request.user, prompt=prompt, uploaded_file=request.FILES["file"])
@@ -112,7 +113,7 @@ def submit(request, pk):
     data = request.data if isinstance(request.data, dict) else {}
     note = data.get("note_to_assessor", "")
     if not isinstance(note, str) or len(note) > 5000:
-        return Response({"note_to_assessor": ["Text of at most 5,000 characters."]}, status=400)
+        return Response({"note_to_assessor": [_("Text of at most 5,000 characters.")]}, status=400)
     if data.get("privacy_confirmed") is True:
         services.confirm_privacy(attempt=attempt, by=request.user)
     return Response(_detail(services.submit_attempt(attempt=attempt, by=request.user, note_to_assessor=note)))
