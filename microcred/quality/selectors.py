@@ -122,6 +122,12 @@ def approved_micro_credential_ids(ids=None) -> set[int]:
             if outcome in (QualityReview.Outcome.APPROVED, QualityReview.Outcome.APPROVED_WITH_CONDITIONS)}
 
 
+def approved_micro_credential_slugs() -> frozenset[str]:
+    """Slugs of the MCs approved by an independent quality review (a recognition policy may require it)."""
+    ids = approved_micro_credential_ids()
+    return frozenset(MicroCredential.objects.filter(pk__in=ids).values_list("slug", flat=True))
+
+
 def status_of(micro_credential) -> dict:
     """QA status of one MC: {status, label, review} (status: approved, approved_with_conditions, revise, pending, none)."""
     pending = _reviews().filter(version__micro_credential=micro_credential, state__in=PENDING).first()
@@ -218,5 +224,5 @@ def filter_by_quality(queryset, status: str):
 
 
 __all__ = ["current_framework", "framework", "frameworks", "review_for", "reviews_to_rate", "reviews_for_issuer",
-           "review_page", "latest_decided", "approved_micro_credential_ids", "status_of", "outcome_label", "reviewers",
+           "review_page", "latest_decided", "approved_micro_credential_ids", "approved_micro_credential_slugs", "status_of", "outcome_label", "reviewers",
            "public_micro_credential", "quality_record", "filter_by_quality"]
