@@ -4,7 +4,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 
-class FrameworkSerializer(serializers.Serializer):
+class QualityFrameworkSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     title = serializers.CharField()
     adopted_at = serializers.DateTimeField()
@@ -17,23 +17,23 @@ class AdoptFrameworkSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
 
 
-class FindingSerializer(serializers.Serializer):
+class QualityFindingSerializer(serializers.Serializer):
     code = serializers.CharField()
     severity = serializers.ChoiceField(choices=["block", "warn"])
     message = serializers.CharField()
 
 
-class ChecksSerializer(serializers.Serializer):
+class QualityChecksSerializer(serializers.Serializer):
     blocked = serializers.BooleanField()
-    findings = FindingSerializer(many=True)
+    findings = QualityFindingSerializer(many=True)
 
 
-class SubmitSerializer(serializers.Serializer):
+class QualitySubmitSerializer(serializers.Serializer):
     micro_credential = serializers.SlugField(max_length=120)
     version = serializers.IntegerField(min_value=1, max_value=100_000)
 
 
-class RatingSerializer(serializers.Serializer):
+class QualityRatingSerializer(serializers.Serializer):
     criterion = serializers.CharField()
     level = serializers.IntegerField()
     comment = serializers.CharField()
@@ -41,7 +41,7 @@ class RatingSerializer(serializers.Serializer):
     reviewer = serializers.CharField(source="reviewer.username")
 
 
-class ReviewSerializer(serializers.Serializer):
+class QualityReviewSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     micro_credential = serializers.CharField(source="version.micro_credential.slug")
     version = serializers.IntegerField(source="version.number")
@@ -61,27 +61,27 @@ class ReviewSerializer(serializers.Serializer):
             found = review.ratings.filter(reviewer=user)
         else:
             found = review.ratings.all()
-        return RatingSerializer(found.select_related("organization", "reviewer"), many=True).data
+        return QualityRatingSerializer(found.select_related("organization", "reviewer"), many=True).data
 
 
-class RateSerializer(serializers.Serializer):
+class QualityRateSerializer(serializers.Serializer):
     ratings = serializers.DictField(child=serializers.DictField(), help_text='{"<criterion key>": {"level": 2, "comment": "…"}}')
 
 
-class DecideSerializer(serializers.Serializer):
+class QualityDecideSerializer(serializers.Serializer):
     scores = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=100))
     outcome = serializers.ChoiceField(choices=["approved", "approved_with_conditions", "revise"])
     changes_requested = serializers.CharField(required=False, allow_blank=True, max_length=4000)
 
 
-class CriterionScoreSerializer(serializers.Serializer):
+class QualityCriterionScoreSerializer(serializers.Serializer):
     key = serializers.CharField()
     title = serializers.CharField()
     level = serializers.IntegerField(allow_null=True)
     level_name = serializers.CharField()
 
 
-class OutcomesSerializer(serializers.Serializer):
+class QualityOutcomesSerializer(serializers.Serializer):
     too_few = serializers.BooleanField(help_text="Fewer earners than min_earners: the figures are null (too few to report).")
     earners = serializers.IntegerField()
     min_earners = serializers.IntegerField()
@@ -99,9 +99,9 @@ class QualityRecordSerializer(serializers.Serializer):
     pending = serializers.BooleanField()
     framework_version = serializers.IntegerField()
     decided_at = serializers.DateTimeField(allow_null=True)
-    criteria = CriterionScoreSerializer(many=True)
+    criteria = QualityCriterionScoreSerializer(many=True)
     reviewer_organizations = serializers.ListField(child=serializers.CharField())
     changes_requested = serializers.CharField()
-    outcomes = OutcomesSerializer()
+    outcomes = QualityOutcomesSerializer()
     since = serializers.DateTimeField()
     until = serializers.DateTimeField()

@@ -17,19 +17,19 @@ from microcred.catalog.models import MicroCredential
 from microcred.core.api import ERROR_RESPONSES as ERRORS
 
 from ... import checks, selectors, services
-from .serializers import (AdoptFrameworkSerializer, ChecksSerializer, DecideSerializer, FrameworkSerializer,
-                          QualityRecordSerializer, RateSerializer, ReviewSerializer, SubmitSerializer)
+from .serializers import (AdoptFrameworkSerializer, QualityChecksSerializer, QualityDecideSerializer, QualityFrameworkSerializer,
+                          QualityRecordSerializer, QualityRateSerializer, QualityReviewSerializer, QualitySubmitSerializer)
 
 
-@extend_schema(methods=["GET"], responses={200: FrameworkSerializer, **ERRORS}, operation_id="quality_framework")
-@extend_schema(methods=["POST"], request=AdoptFrameworkSerializer, responses={201: FrameworkSerializer, **ERRORS},
+@extend_schema(methods=["GET"], responses={200: QualityFrameworkSerializer, **ERRORS}, operation_id="quality_framework")
+@extend_schema(methods=["POST"], request=AdoptFrameworkSerializer, responses={201: QualityFrameworkSerializer, **ERRORS},
                operation_id="quality_framework_adopt")
 @api_view(["GET", "POST"])
 @permission_classes([AllowAny])
 def framework(request):
     """GET: the current quality framework (public). POST: adopt a revised one (platform and state agency admins)."""
     if request.method == "GET":
-        return Response(FrameworkSerializer(selectors.current_framework()).data)
+        return Response(QualityFrameworkSerializer(selectors.current_framework()).data)
     if not policy.is_signed_in(request.user):
         return Response({"detail": "Authentication credentials were not provided."}, status=status.HTTP_401_UNAUTHORIZED)
     if not policy.can_adopt_quality_framework(request.user):
@@ -37,7 +37,7 @@ def framework(request):
     body = AdoptFrameworkSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     adopted = services.adopt_framework(by=request.user, data=body.validated_data["data"], note=body.validated_data.get("note", ""))
-    return Response(FrameworkSerializer(adopted).data, status=status.HTTP_201_CREATED)
+    return Response(QualityFrameworkSerializer(adopted).data, status=status.HTTP_201_CREATED)
 
 
 def _editable_mc(user, slug) -> MicroCredential:
@@ -47,44 +47,44 @@ def _editable_mc(user, slug) -> MicroCredential:
     return mc
 
 
-@extend_schema(responses={200: ChecksSerializer, **ERRORS}, operation_id="quality_checks")
+@extend_schema(responses={200: QualityChecksSerializer, **ERRORS}, operation_id="quality_checks")
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def version_checks(request, slug, number):
     """The automatic checks of one version (its owner's authors and issuer admins, platform admins)."""
     version = get_object_or_404(_editable_mc(request.user, slug).versions, number=number)
     findings = services.check_version(version)
-    return Response(ChecksSerializer({"blocked": bool(checks.blocking(findings)), "findings": [f.as_dict() for f in findings]}).data)
+    return Response(QualityChecksSerializer({"blocked": bool(checks.blocking(findings)), "findings": [f.as_dict() for f in findings]}).data)
 
 
-@extend_schema(request=SubmitSerializer, responses={201: ReviewSerializer, **ERRORS}, operation_id="quality_review_submit")
+@extend_schema(request=QualitySubmitSerializer, responses={201: QualityReviewSerializer, **ERRORS}, operation_id="quality_review_submit")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def submit(request):
     """Submit a version for independent quality review. Refused (400) with the reasons when an automatic check blocks it."""
-    body = SubmitSerializer(data=request.data)
+    body = QualitySubmitSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     mc = _editable_mc(request.user, body.validated_data["micro_credential"])
     version = get_object_or_404(mc.versions, number=body.validated_data["version"])
     review = services.submit_for_review(by=request.user, version=version)
-    return Response(ReviewSerializer(review, context={"request": request}).data, status=status.HTTP_201_CREATED)
+    return Response(QualityReviewSerializer(review, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(responses={200: ReviewSerializer, **ERRORS}, operation_id="quality_review_detail")
+@extend_schema(responses={200: QualityReviewSerializer, **ERRORS}, operation_id="quality_review_detail")
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def review(request, pk):
     """One quality review (the issuer's people and the reviewers who may rate it)."""
-    return Response(ReviewSerializer(selectors.review_for(request.user, pk), context={"request": request}).data)
+    return Response(QualityReviewSerializer(selectors.review_for(request.user, pk), context={"request": request}).data)
 
 
-@extend_schema(request=RateSerializer, responses={200: ReviewSerializer, **ERRORS}, operation_id="quality_review_rate")
+@extend_schema(request=QualityRateSerializer, responses={200: QualityReviewSerializer, **ERRORS}, operation_id="quality_review_rate")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def rate(request, pk):
     """Rate every criterion of the review's framework (a certified reviewer from another organization)."""
     found = selectors.review_for(request.user, pk)
-    body = RateSerializer(data=request.data)
+    body = QualityRateSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     ratings = {}
     for key, value in body.validated_data["ratings"].items():
@@ -94,20 +94,20 @@ def rate(request, pk):
             raise ValidationError({str(key)[:40]: [_("The comment must be text.")]})
         ratings[str(key)] = (level, comment)
     found = services.rate(by=request.user, review=found, ratings=ratings)
-    return Response(ReviewSerializer(found, context={"request": request}).data)
+    return Response(QualityReviewSerializer(found, context={"request": request}).data)
 
 
-@extend_schema(request=DecideSerializer, responses={200: ReviewSerializer, **ERRORS}, operation_id="quality_review_decide")
+@extend_schema(request=QualityDecideSerializer, responses={200: QualityReviewSerializer, **ERRORS}, operation_id="quality_review_decide")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def decide(request, pk):
     """Reconcile the ratings and record the outcome (a reviewer who rated the review)."""
     found = selectors.review_for(request.user, pk)
-    body = DecideSerializer(data=request.data)
+    body = QualityDecideSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     found = services.decide(by=request.user, review=found, scores=dict(body.validated_data["scores"]),
                             outcome=body.validated_data["outcome"], changes_requested=body.validated_data.get("changes_requested", ""))
-    return Response(ReviewSerializer(found, context={"request": request}).data)
+    return Response(QualityReviewSerializer(found, context={"request": request}).data)
 
 
 @extend_schema(responses={200: QualityRecordSerializer, **ERRORS}, operation_id="micro_credential_quality")
