@@ -57,9 +57,12 @@ def certify_reviewer(*, by, user, organization: Organization, state_panel: bool 
     with transaction.atomic():
         found, created = QualityReviewer.objects.get_or_create(user=user, organization=organization,
                                                                defaults={"state_panel": state_panel, "certified_by": by})
-        if not created and (not found.active or found.state_panel != state_panel):
+        changed = not created and (not found.active or found.state_panel != state_panel)
+        if changed:
             found.active, found.state_panel, found.certified_by = True, state_panel, by
             found.save(update_fields=["active", "state_panel", "certified_by"])
+        if not (created or changed):
+            return found  # already certified so: nothing to record
         audit.record(actor=by, action="quality.reviewer_certified", target=found,
                      data={"user": user.pk, "organization": organization.pk, "state_panel": state_panel})
     return found
@@ -95,6 +98,8 @@ def submit_for_review(*, by, version: MicroCredentialVersion) -> QualityReview:
         if pending is not None:
             return pending
         framework = selectors.current_framework()
+        if framework.pk is None:  # the shipped version, not yet stored (see selectors.current_framework)
+            framework, _ = QualityFramework.objects.get_or_create(number=1, defaults={"title": framework.title, "data": framework.data})
         findings = quality_checks.run(version, framework.data)
         blocked = quality_checks.blocking(findings)
         if blocked:
