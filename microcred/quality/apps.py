@@ -6,3 +6,12 @@ class QualityConfig(AppConfig):
     label = "quality"
     verbose_name = "Quality: the quality framework, checks before review, independent review, public quality record"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.urls import reverse
+
+        from microcred.catalog.quality import register
+
+        from .selectors import statuses_for
+
+        register(statuses_for, record_url=lambda slug: reverse("quality:record", args=[slug]))  # the catalog's quality filter, sort and card tags (catalog/quality.py)

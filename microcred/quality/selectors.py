@@ -132,6 +132,23 @@ def approved_micro_credential_slugs() -> frozenset[str]:
     return frozenset(MicroCredential.objects.filter(pk__in=ids).values_list("slug", flat=True))
 
 
+def statuses_for(micro_credential_ids: list[int]) -> dict[int, str]:
+    """QA status per MC id for the catalog (catalog/quality.py): the latest decided outcome, else "pending" while a
+    review is open. Two queries, however many MCs."""
+    out: dict[int, str] = {}
+    for mc_id in (QualityReview.objects.filter(version__micro_credential_id__in=micro_credential_ids, state__in=PENDING)
+                  .values_list("version__micro_credential_id", flat=True)):
+        out[mc_id] = "pending"
+    decided = (QualityReview.objects.filter(version__micro_credential_id__in=micro_credential_ids, state=QualityReview.State.DECIDED)
+               .order_by("version__micro_credential_id", "-decided_at", "-pk").values_list("version__micro_credential_id", "outcome"))
+    seen = set()
+    for mc_id, outcome in decided:
+        if mc_id not in seen:
+            seen.add(mc_id)
+            out[mc_id] = outcome
+    return out
+
+
 def status_of(micro_credential) -> dict:
     """QA status of one MC: {status, label, review} (status: approved, approved_with_conditions, revise, pending, none)."""
     pending = _reviews().filter(version__micro_credential=micro_credential, state__in=PENDING).first()
@@ -228,5 +245,5 @@ def filter_by_quality(queryset, status: str):
 
 
 __all__ = ["current_framework", "framework", "frameworks", "review_for", "reviews_to_rate", "reviews_for_issuer",
-           "review_page", "latest_decided", "approved_micro_credential_ids", "approved_micro_credential_slugs", "status_of", "outcome_label", "reviewers",
+           "review_page", "latest_decided", "approved_micro_credential_ids", "approved_micro_credential_slugs", "statuses_for", "status_of", "outcome_label", "reviewers",
            "public_micro_credential", "quality_record", "filter_by_quality"]

@@ -110,3 +110,23 @@ def test_record_page_and_queries_stay_constant(client, qa, django_assert_max_num
     assert page.status_code == 200
     text = page.content.decode()
     assert "Too few to report" in text and "State QA panel" in text
+
+
+def test_catalog_filters_and_sorts_by_quality(client, qa, publish_mc):
+    other = publish_mc(title="Aardvark practice")  # first by title, not reviewed
+    review = services.submit_for_review(by=qa["people"]["issuer_admin"], version=qa["version"])
+    services.rate(by=qa["people"]["reviewer_a"], review=review, ratings=ratings())
+    review = services.rate(by=qa["people"]["reviewer_b"], review=review, ratings=ratings())
+    services.decide(by=qa["people"]["reviewer_a"], review=review, scores=GOOD, outcome="approved")
+    only = client.get(reverse("catalog:search"), {"quality": "approved"}).content.decode()
+    assert "Hinge questions" in only and "Aardvark practice" not in only and "Quality approved" in only
+    ordered = client.get(reverse("catalog:search"), {"sort": "quality"}).content.decode()
+    assert ordered.index("Hinge questions") < ordered.index("Aardvark practice")
+    body = client.get("/api/v1/catalog/", {"quality": "approved"}).json()
+    assert [r["slug"] for r in body["results"]] == [qa["mc"].slug] and body["results"][0]["quality_status"] == "approved"
+    assert other.micro_credential.slug in {r["slug"] for r in client.get("/api/v1/catalog/").json()["results"]}
+
+
+def test_catalog_page_links_the_quality_record(client, qa):
+    page = client.get(reverse("catalog:detail", args=[qa["mc"].slug])).content.decode()
+    assert "Not reviewed for quality yet." in page and reverse("quality:record", args=[qa["mc"].slug]) in page
