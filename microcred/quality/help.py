@@ -5,4 +5,4 @@ from microcred.accounts import policy
 from microcred.core.help import Section, register
 
 register(Section("quality", _("Quality review of micro-credentials"), "quality/help/quality.html", order=85,
-                 allowed=policy.can_open_quality_reviews))
+                 allowed=policy.is_quality_reviewer))

@@ -130,3 +130,23 @@ def test_catalog_filters_and_sorts_by_quality(client, qa, publish_mc):
 def test_catalog_page_links_the_quality_record(client, qa):
     page = client.get(reverse("catalog:detail", args=[qa["mc"].slug])).content.decode()
     assert "Not reviewed for quality yet." in page and reverse("quality:record", args=[qa["mc"].slug]) in page
+
+
+def test_review_pages_keep_their_query_count(client, qa, publish_mc, django_assert_max_num_queries):
+    from microcred.quality.tests.conftest import ready_pool
+
+    first = services.submit_for_review(by=qa["people"]["issuer_admin"], version=qa["version"])
+    services.rate(by=qa["people"]["reviewer_a"], review=first, ratings=ratings())
+    login(client, qa["people"]["reviewer_a"])
+    with django_assert_max_num_queries(40) as before:
+        client.get(reverse("quality:reviews"))
+    with django_assert_max_num_queries(40) as page_before:
+        client.get(reverse("quality:review", args=[first.pk]))
+    for title in ("Second practice", "Third practice"):
+        version = publish_mc(title=title)
+        ready_pool(version, qa["orgs"]["issuer"], qa["people"]["assessor"])
+        services.submit_for_review(by=qa["people"]["issuer_admin"], version=version)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        assert client.get(reverse("quality:reviews")).status_code == 200
+    with django_assert_max_num_queries(len(page_before.captured_queries)):
+        assert client.get(reverse("quality:review", args=[first.pk])).status_code == 200
