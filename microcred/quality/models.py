@@ -100,3 +100,29 @@ class QualityRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.level}"
+
+
+class ExperienceSurvey(models.Model):
+    """A short earner experience survey: sent when an attempt is decided, and as a follow-up some days later about
+    the impact on practice. Results per MC are shown only from MIN responses up (selectors.survey_results)."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", "After the decision"
+        FOLLOW_UP = "follow_up", "Follow-up on practice"
+
+    earner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="experience_surveys")
+    attempt = models.ForeignKey("earning.Attempt", on_delete=models.CASCADE, related_name="experience_surveys")
+    micro_credential = models.ForeignKey("catalog.MicroCredential", on_delete=models.CASCADE, related_name="experience_surveys")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    result = models.CharField(max_length=10, blank=True, help_text="earned or not_yet, at the decision.")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1–5: worth it (decision) / changed my practice (follow-up).")
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["attempt", "kind"], name="one_survey_per_attempt_and_kind")]
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} survey of {self.attempt_id}"

@@ -15,7 +15,7 @@ from microcred.catalog.models import MicroCredential, MicroCredentialVersion
 from microcred.credentials.models import IssuedCredential
 
 from . import framework as fw
-from .models import QualityFramework, QualityRating, QualityReview, QualityReviewer
+from .models import ExperienceSurvey, QualityFramework, QualityRating, QualityReview, QualityReviewer
 
 MIN_EARNERS = 10
 PENDING = (QualityReview.State.OPEN, QualityReview.State.RECONCILING)
@@ -234,7 +234,35 @@ def quality_record(mc: MicroCredential, now=None) -> dict:
             "framework_version": review.framework.number if review else current_framework().number,
             "decided_at": review.decided_at if review else None, "criteria": criteria,
             "reviewer_organizations": organizations, "changes_requested": review.changes_requested if review else "",
-            "outcomes": outcomes, "since": since, "until": now}
+            "outcomes": outcomes, "surveys": survey_results(mc, since=since), "since": since, "until": now}
+
+
+def survey_for(user, pk) -> ExperienceSurvey:
+    """The earner's own survey; 404 for anyone else."""
+    survey = ExperienceSurvey.objects.select_related("micro_credential__current_version").filter(pk=pk).first()
+    if survey is None or survey.earner_id != getattr(user, "pk", None):
+        raise Http404
+    return survey
+
+
+def survey_results(mc, since=None) -> dict:
+    """Answers per survey kind (count, mean rating); None below MIN_EARNERS answers (small groups suppressed)."""
+    answered = ExperienceSurvey.objects.filter(micro_credential=mc, answered_at__isnull=False)
+    if since is not None:
+        answered = answered.filter(answered_at__gte=since)
+    out = {}
+    for kind in ExperienceSurvey.Kind.values:
+        ratings = list(answered.filter(kind=kind).values_list("rating", flat=True))
+        enough = len(ratings) >= MIN_EARNERS
+        out[kind] = {"responses": len(ratings), "too_few": not enough,
+                     "mean_rating": round(sum(ratings) / len(ratings), 2) if enough else None}
+    return out
+
+
+def survey_comments(mc, limit: int = 50) -> list[ExperienceSurvey]:
+    """Earners' comments for the issuer (no names: what was said, when, after which outcome)."""
+    return list(ExperienceSurvey.objects.filter(micro_credential=mc, answered_at__isnull=False).exclude(comment="")
+                .order_by("-answered_at")[:limit])
 
 
 def filter_by_quality(queryset, status: str):

@@ -17,7 +17,7 @@ from microcred.core import audit
 from . import checks as quality_checks
 from . import framework as fw
 from . import selectors
-from .models import QualityFramework, QualityRating, QualityReview, QualityReviewer
+from .models import ExperienceSurvey, QualityFramework, QualityRating, QualityReview, QualityReviewer
 from .transitions import ensure_review_transition
 
 MAX_COMMENT = 4000
@@ -99,7 +99,7 @@ def submit_for_review(*, by, version: MicroCredentialVersion) -> QualityReview:
             return pending
         framework = selectors.current_framework()
         if framework.pk is None:  # the shipped version, not yet stored (see selectors.current_framework)
-            framework, _ = QualityFramework.objects.get_or_create(number=1, defaults={"title": framework.title, "data": framework.data})
+            framework = QualityFramework.objects.get_or_create(number=1, defaults={"title": framework.title, "data": framework.data})[0]
         findings = quality_checks.run(version, framework.data)
         blocked = quality_checks.blocking(findings)
         if blocked:
@@ -219,3 +219,53 @@ def withdraw(*, by, review: QualityReview) -> QualityReview:
         review.save(update_fields=["state"])
         audit.record(actor=by, action="quality.review_withdrawn", target=review)
     return review
+
+
+# --- earner experience surveys (issue 16 item 5) -------------------------------------------------------------------
+
+def send_survey(*, attempt_id: int, kind: str, result: str = "") -> ExperienceSurvey | None:
+    """Ask the earner of a decided attempt about their experience (kind "decision") or, days later, about the impact
+    on their practice ("follow_up"). Once per attempt and kind; the earner is notified with a link."""
+    from django.urls import reverse
+
+    from microcred.earning.models import Attempt
+    from microcred.earning.notifications import notify
+
+    attempt = Attempt.objects.select_related("version__micro_credential", "earner").filter(pk=attempt_id).first()
+    if attempt is None:
+        return None
+    with transaction.atomic():
+        survey, created = ExperienceSurvey.objects.get_or_create(
+            attempt=attempt, kind=kind, defaults={"earner": attempt.earner, "micro_credential": attempt.version.micro_credential,
+                                                  "result": result[:10]})
+        if created:
+            message = (_("“%(title)s”: tell us in two questions how it went.") if kind == ExperienceSurvey.Kind.DECISION
+                       else _("“%(title)s”: has it changed your practice? Two questions.")) % {"title": attempt.version.title}
+            notify(user=attempt.earner, kind="decision", message=message, url=reverse("quality:survey", args=[survey.pk]),
+                   dedupe_key=f"quality-survey-{survey.pk}")
+    return survey
+
+
+def answer_survey(*, by, survey: ExperienceSurvey, rating, comment: str = "") -> ExperienceSurvey:
+    """The earner's answer (a rating from 1 to 5 and an optional comment); answering again replaces it."""
+    if survey.earner_id != getattr(by, "pk", None):
+        raise PermissionDenied(_("Only the earner answers this survey."))
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+        raise ValidationError({"rating": [_("Choose a rating from 1 to 5.")]})
+    survey.rating, survey.comment, survey.answered_at = rating, _clean_text(comment, field="comment"), timezone.now()
+    survey.save(update_fields=["rating", "comment", "answered_at"])
+    return survey
+
+
+def send_follow_ups(*, days: int = 30, now=None) -> int:
+    """Follow-up surveys for attempts decided at least ``days`` ago that have none yet. Returns how many were sent."""
+    import datetime as dt
+
+    now = now or timezone.now()
+    due = (ExperienceSurvey.objects.filter(kind=ExperienceSurvey.Kind.DECISION, sent_at__lte=now - dt.timedelta(days=days))
+           .exclude(attempt__experience_surveys__kind=ExperienceSurvey.Kind.FOLLOW_UP).values_list("attempt_id", flat=True))
+    sent = 0
+    for attempt_id in list(due[:5000]):
+        if send_survey(attempt_id=attempt_id, kind=ExperienceSurvey.Kind.FOLLOW_UP):
+            sent += 1
+    return sent

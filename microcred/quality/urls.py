@@ -15,4 +15,5 @@ urlpatterns = [
     path("micro-credentials/<slug:slug>/", views.micro_credential, name="micro_credential"),
     path("micro-credentials/<slug:slug>/versions/<int:number>/submit/", views.submit, name="submit"),
     path("record/<slug:slug>/", views.record, name="record"),
+    path("surveys/<int:pk>/", views.survey, name="survey"),
 ]

@@ -95,6 +95,7 @@ def _render_mc(request, mc, *, errors=None, status=200):
         "mc": mc, "rows": rows, "reviews": list(QualityReview.objects.filter(version__micro_credential=mc)
                                                 .select_related("version", "framework").order_by("-submitted_at")[:20]),
         "may_submit": policy.can_submit_for_quality_review(request.user, mc), "errors": errors or [],
+        "surveys": selectors.survey_results(mc), "comments": selectors.survey_comments(mc),
         "status": selectors.status_of(mc)}, status=status)
 
 
@@ -183,3 +184,22 @@ def record(request, slug):
     """The public quality record of a published MC."""
     mc = selectors.public_micro_credential(slug)
     return render(request, "quality/record.html", {"record": selectors.quality_record(mc), "mc": mc})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey(request, pk):
+    """The earner's experience survey (their own only)."""
+    found = selectors.survey_for(request.user, pk)
+    errors = []
+    if request.method == "POST":
+        try:
+            services.answer_survey(by=request.user, survey=found, rating=_int(request.POST.get("rating")),
+                                   comment=request.POST.get("comment", ""))
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Thank you: your answer is saved."))
+            return redirect("quality:survey", pk=found.pk)
+    return render(request, "quality/survey.html", {"survey": found, "errors": errors, "posted": request.POST},
+                  status=400 if errors else 200)

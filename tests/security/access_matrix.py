@@ -789,6 +789,8 @@ ENDPOINTS.update({
     "quality/record/<slug:slug>/": [
         *public_document(label="published"),
         GET(expect(NOT_FOUND, anonymous=NOT_FOUND), label="unpublished draft", kwargs={"slug": Obj("draft_mc", "slug")})],
+    "quality/surveys/<int:pk>/": [GET(only(("earner",)), kwargs={"pk": Obj("experience_survey")}),
+                                  POST(only(("earner",)), kwargs={"pk": Obj("experience_survey")}, data={"rating": "4", "comment": HOSTILE})],
     "api/v1/micro-credentials/<slug:slug>/quality/": [
         GET(EVERYONE, label="published"),
         GET(expect(NOT_FOUND, anonymous=NOT_FOUND), label="unpublished draft", kwargs={"slug": Obj("draft_mc", "slug")})],

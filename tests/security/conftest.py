@@ -240,6 +240,10 @@ def build_matrix_world() -> dict:
     quality_review = QualityReview.objects.create(version=mc_review, framework=QualityFramework.objects.get(number=1),
                                                   submitted_by=people["issuer_admin"])
     objects["quality_review"] = quality_review
+    from microcred.quality.models import ExperienceSurvey
+
+    objects["experience_survey"] = ExperienceSurvey.objects.create(earner=earner, attempt=earned, micro_credential=mc_earned.micro_credential,
+                                                                   kind="decision", result="earned")
     levels = levels_for(submitted_attempt)
     return {"orgs": orgs, "people": people, "objects": objects, "today": dt.date.today(),
             # the assigned assessor's scores for the review, as the web form and as the API body

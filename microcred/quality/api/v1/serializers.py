@@ -93,6 +93,17 @@ class QualityOutcomesSerializer(serializers.Serializer):
     median_business_days_to_decision = serializers.FloatField(allow_null=True)
 
 
+class QualitySurveyFiguresSerializer(serializers.Serializer):
+    responses = serializers.IntegerField()
+    too_few = serializers.BooleanField()
+    mean_rating = serializers.FloatField(allow_null=True, help_text="1–5; null when fewer than 10 answers")
+
+
+class QualitySurveysSerializer(serializers.Serializer):
+    decision = QualitySurveyFiguresSerializer(help_text="Worth the time, asked when the attempt was decided")
+    follow_up = QualitySurveyFiguresSerializer(help_text="Changed practice, asked days later")
+
+
 class QualityRecordSerializer(serializers.Serializer):
     micro_credential = serializers.CharField(source="micro_credential.slug")
     status = serializers.ChoiceField(choices=["approved", "approved_with_conditions", "revise", "pending", "none"])
@@ -103,5 +114,6 @@ class QualityRecordSerializer(serializers.Serializer):
     reviewer_organizations = serializers.ListField(child=serializers.CharField())
     changes_requested = serializers.CharField()
     outcomes = QualityOutcomesSerializer()
+    surveys = QualitySurveysSerializer()
     since = serializers.DateTimeField()
     until = serializers.DateTimeField()

@@ -20,7 +20,7 @@ def _operator(username: str) -> User:
 
 
 class Command(BaseCommand):
-    help = "Quality assurance of micro-credentials: check, record, certify-reviewer, adopt-framework."
+    help = "Quality assurance of micro-credentials: check, record, certify-reviewer, send-follow-ups, adopt-framework."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -36,6 +36,8 @@ class Command(BaseCommand):
         certify.add_argument("organization", help="Organization slug (the reviewer's, or the state panel's).")
         certify.add_argument("--state-panel", action="store_true")
         certify.add_argument("--by", required=True, help="Username of the platform or state admin certifying.")
+        follow = sub.add_parser("send-follow-ups", help="Daily: follow-up surveys on practice for attempts decided N days ago.")
+        follow.add_argument("--days", type=int, default=30)
         adopt = sub.add_parser("adopt-framework", help="Adopt a revised framework from a JSON file.")
         adopt.add_argument("path")
         adopt.add_argument("--by", required=True, help="Username of the platform or state admin adopting it.")
@@ -92,6 +94,11 @@ class Command(BaseCommand):
             raise CommandError(f"No organization “{organization}”.")
         found = services.certify_reviewer(by=_operator(by), user=_operator(username), organization=org, state_panel=state_panel)
         self.stdout.write(json.dumps({"reviewer": username, "organization": organization, "state_panel": found.state_panel}))
+
+    def _send_follow_ups(self, days=30, **_):
+        if days < 1:
+            raise CommandError("--days must be at least 1.")
+        self.stdout.write(json.dumps({"follow_ups_sent": services.send_follow_ups(days=days)}))
 
     def _adopt_framework(self, path, by=None, note="", **_):
         try:
