@@ -67,5 +67,5 @@ def test_submit_review_reconcile_and_see_the_outcome(page, qa, width):  # noqa: 
     expect(page.locator("strong.state")).to_have_text("Approved")
     page.context.clear_cookies()
     page.goto(f"/quality/record/{slug}/")
-    expect(page.get_by_text("Too few to report", exact=False)).to_be_visible()
+    expect(page.get_by_text("Too few to report: figures are shown", exact=False)).to_be_visible()
     assert_accessible(page, "the public quality record")
