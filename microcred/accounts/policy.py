@@ -49,6 +49,9 @@ __all__ = [
     "can_open_invitations", "can_configure_self_registration", "can_approve_registration",
     "can_open_registrations", "self_registration_admin_organization_ids",
     "can_download_export", "can_request_deletion", "can_cancel_deletion", "deletion_blockers",
+    "can_adopt_quality_framework", "can_certify_quality_reviewers", "can_submit_for_quality_review",
+    "is_quality_reviewer", "quality_reviewer_organization_ids", "can_rate_quality_review", "can_see_quality_review",
+    "can_reconcile_quality_review", "can_open_quality_reviews",
 ]
 
 # Roles whose misuse reaches many people's records or credentials (two-factor may be required of them).
@@ -406,6 +409,68 @@ def can_manage_recognizer(user, recognizer) -> bool:
 def can_manage_recognition(user) -> bool:
     """Opens the recognition policy pages: a recognizer admin somewhere, or a platform admin."""
     return is_recognizer_admin(user) or is_platform_admin(user)
+
+
+# --- quality assurance (microcred/quality, docs/quality-assurance.md) ---------------------------------------------
+
+def can_adopt_quality_framework(user) -> bool:
+    """Adopts a revised quality framework: platform admins, and recognizer admins of a state education agency."""
+    if is_platform_admin(user):
+        return True
+    ids = recognizer_admin_organization_ids(user)
+    return bool(ids) and Organization.objects.filter(pk__in=ids, kind=Organization.Kind.STATE_AGENCY).exists()
+
+
+def can_certify_quality_reviewers(user) -> bool:
+    """Certifies (and withdraws) quality reviewers: the same people who adopt the framework."""
+    return can_adopt_quality_framework(user)
+
+
+def can_submit_for_quality_review(user, micro_credential) -> bool:
+    """Submits a version of ``micro_credential`` for independent quality review, or withdraws it: the owner's issuer
+    admins, and platform admins (the same people who publish it)."""
+    return can_publish(user, micro_credential)
+
+
+def quality_reviewer_organization_ids(user) -> set[int]:
+    """Organizations (or state panels) ``user`` is an active certified quality reviewer for."""
+    if not is_signed_in(user):
+        return set()
+    return set(user.quality_reviewer_certifications.filter(active=True).values_list("organization_id", flat=True))
+
+
+def is_quality_reviewer(user) -> bool:
+    """Holds an active quality-reviewer certification (opens the quality review queue)."""
+    return bool(quality_reviewer_organization_ids(user))
+
+
+def can_rate_quality_review(user, review) -> bool:
+    """Rates a quality review: a certified quality reviewer who belongs in no role to the MC's owning organization
+    and did not submit it. Independence is the point: the author's organization never reviews its own MC."""
+    if not is_quality_reviewer(user):
+        return False
+    owner_id = review.version.micro_credential.owner_id
+    if owner_id in _org_ids(user) or owner_id in quality_reviewer_organization_ids(user):
+        return False
+    return review.submitted_by_id != user.pk and review.version.created_by_id != user.pk
+
+
+def can_reconcile_quality_review(user, review) -> bool:
+    """Reconciles the ratings and records the outcome: a reviewer who rated the review and still may rate it."""
+    return can_rate_quality_review(user, review) and review.ratings.filter(reviewer=user).exists()
+
+
+def can_see_quality_review(user, review) -> bool:
+    """Opens a quality review with its ratings and comments: the owner's authors and issuer admins, platform admins,
+    and the reviewers who may rate it."""
+    micro_credential = review.version.micro_credential
+    return can_edit(user, micro_credential) or can_rate_quality_review(user, review)
+
+
+def can_open_quality_reviews(user) -> bool:
+    """Opens the quality reviews page: quality reviewers, and those who submit MCs for review (authors see their
+    organizations' reviews through the MC)."""
+    return is_quality_reviewer(user) or can_author(user)
 
 
 # --- platform -----------------------------------------------------------------------------------------------------

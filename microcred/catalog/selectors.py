@@ -15,6 +15,7 @@ from microcred.accounts.models import Organization
 from microcred.accounts.selectors import member_organization_ids
 
 from . import translation
+from . import quality as catalog_quality
 from .coverage import UNKNOWN, coverage_for
 from .models import (Criterion, EducatorRole, EvidenceType, GradeBand, MicroCredential, MicroCredentialVersion,
                      OrganizationRole, Part, Stack, StackItem, Subject)
@@ -141,8 +142,11 @@ def _facet_counts(base: QuerySet, name: str, selected: list[str]) -> list[FacetV
     return [FacetValue(value=v, label=label, count=n, selected=v in selected) for v, label, n in data if n or v in selected]
 
 
-def search_catalog(*, user, q: str = "", filters: dict[str, list[str]] | None = None, limit: int = 50, offset: int = 0) -> CatalogResult:
-    """Search published, visible MCs: every word must match; facets count within the other filters."""
+def search_catalog(*, user, q: str = "", filters: dict[str, list[str]] | None = None, limit: int = 50, offset: int = 0,
+                   quality: str = "", sort: str = "") -> CatalogResult:
+    """Search published, visible MCs: every word must match; facets count within the other filters. ``quality``
+    "approved" keeps MCs an independent quality review approved (with or without conditions); ``sort`` "quality"
+    puts approved MCs first (catalog/quality.py; the facets do not count this filter)."""
     filters = {k: [v[:120] for v in vals][:20] for k, vals in (filters or {}).items() if k in FACETS}
     base = catalog_versions(user)
     terms = query_terms(q)
@@ -159,6 +163,13 @@ def search_catalog(*, user, q: str = "", filters: dict[str, list[str]] | None = 
     if terms:
         # Titles that contain the words first, then the rest alphabetically.
         versions.sort(key=lambda v: (-sum(t in v.title.lower() for t in terms), v.title.lower()))
+    statuses = catalog_quality.status_for(v.micro_credential_id for v in versions)
+    for v in versions:
+        v.quality_status = statuses.get(v.micro_credential_id, "")
+    if quality == "approved":
+        versions = [v for v in versions if v.quality_status in catalog_quality.APPROVED]
+    if sort == "quality":
+        versions.sort(key=lambda v: catalog_quality.RANK.get(v.quality_status, 3))  # stable: the order above within a rank
     total = len(versions)
     facets = {name: _facet_counts(_apply_filters(base, filters, skip=name), name, filters.get(name, [])) for name in FACETS}
     return CatalogResult(versions=with_coverage(versions[offset:offset + limit]), total=total, facets=facets, terms=terms)

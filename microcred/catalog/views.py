@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from microcred.accounts import policy
 from microcred.core import audit
 
+from . import quality as catalog_quality
 from . import selectors, services, translation
 from .coverage import coverage_of
 from .definition import DefinitionErrors, export_definition
@@ -41,9 +42,10 @@ def home(request):
 
 def search(request):
     q = request.GET.get("q", "")[: selectors.MAX_QUERY_LENGTH]
-    result = selectors.search_catalog(user=request.user, q=q, filters=_filters_from(request), limit=200)
+    quality, sort = request.GET.get("quality", "")[:20], request.GET.get("sort", "")[:20]
+    result = selectors.search_catalog(user=request.user, q=q, filters=_filters_from(request), limit=200, quality=quality, sort=sort)
     translation.localize_summaries(result.versions, get_language())
-    context = {"q": q, "result": result, "facet_titles": FACET_TITLES}
+    context = {"q": q, "result": result, "facet_titles": FACET_TITLES, "quality": quality, "sort": sort}
     if request.headers.get("HX-Request"):
         return render(request, "catalog/_results.html", context)
     return render(request, "catalog/search.html", context)
@@ -71,6 +73,8 @@ def _render_version(request, version):
         "version": version, "mc": mc, "parts": selectors.parts_with_rubrics(version),
         "stacks": selectors.stacks_containing(mc), "can_edit": policy.can_edit(request.user, mc),
         "coverage": coverage_of(version),
+        "quality_status": catalog_quality.status_for([mc.pk]).get(mc.pk, "") if version.state == S.PUBLISHED else "",
+        "quality_record_url": catalog_quality.record_url(mc.slug) if version.state == S.PUBLISHED else "",
         "other_versions": mc.versions.filter(state__in=[S.PUBLISHED, S.RETIRED]).exclude(pk=version.pk).order_by("-number"),
     })
 

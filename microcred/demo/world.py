@@ -133,6 +133,8 @@ def load_demo_world() -> dict:
         from .onboarding_world import load_onboarding_demo
 
         load_onboarding_demo()  # self-registration with approval, a waiting registration, pending invitations
+        from .quality_world import load_quality_demo
+        load_quality_demo()  # independent quality reviews: approved, with conditions, revise; a quiz-only MC refused
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 
@@ -143,4 +145,7 @@ def demo_logins() -> list[dict]:
     # The assessment demo's other readers, so double scoring and adjudication can be tried from both sides.
     logins += [{"role": "senior assessor" if username in SENIOR else "assessor", "username": username,
                 "password": f"demo-{username}-2026"} for username, *_ in ASSESSORS]
+    from .quality_world import REVIEWERS
+    logins += [{"role": "quality reviewer", "username": username, "password": f"demo-{username.replace('_', '-')}-2026"}
+               for username, *_ in REVIEWERS]
     return logins

@@ -218,6 +218,9 @@ def _exclusion(cred: CredentialFact, approved: dict, as_of, window_start, needs_
         return "imported credentials are not accepted by this policy"
     if not in_set:
         return "not in the policy's approved set"
+    quality = approved.get("quality")
+    if quality is not None and not cred.external and cred.mc_slug not in quality:
+        return "not approved by an independent quality review"
     if window_start is not None and cred.issued_at < window_start:
         return "earned before the cycle window"
     if needs_impact and not cred.has_student_impact_evidence:

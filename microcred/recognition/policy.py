@@ -10,7 +10,9 @@ A policy document (JSON, or YAML when PyYAML is installed) looks like this::
          "micro_credentials": ["mc-slug", ...], "stacks": ["stack-slug", ...],   # MCs that are items of the stack
          "issuers": ["org-slug", ...], "tags": ["formative assessment", ...],
          "reciprocity": ["other-policy-slug", ...], # that policy's (published) approved set, transitively
-         "external": false},                        # imported external credentials (only via issuers/tags)
+         "external": false,                         # imported external credentials (only via issuers/tags)
+         "quality_review": false},                  # true: an MC counts only once an independent quality review
+                                                    # approved it (microcred.quality; docs/quality-assurance.md)
      "facts": {"years_licensed": "number", "license_type": "text", "national_board": "boolean",
                "evaluation_rating": ["ineffective", "developing", "effective", "highly_effective"]},  # ordered
      "rules": [
@@ -63,7 +65,7 @@ SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 _TOP = {"format": True, "slug": True, "title": True, "recognizer": True, "effective_from": True,
         "effective_until": False, "approved": True, "facts": False, "rules": True, "outcomes": True, "description": False}
-_APPROVED = ("micro_credentials", "stacks", "issuers", "tags", "reciprocity", "external")
+_APPROVED = ("micro_credentials", "stacks", "issuers", "tags", "reciprocity", "external", "quality_review")
 _RULE_FIELDS = {  # field -> required
     "convert": {"per_mc": True, "unit": True, "category": False},
     "cap": {"unit": True, "max": True, "category": False},
@@ -273,6 +275,8 @@ def validate_policy(document: Any, *, references: References | None = None,
                         c.add(f"approved.{key}[{i}]", _("A policy cannot accept its own approved set."))
             if "external" in approved and not isinstance(approved["external"], bool):
                 c.add("approved.external", _("Expected true or false."))
+            if "quality_review" in approved and not isinstance(approved["quality_review"], bool):
+                c.add("approved.quality_review", _("Expected true or false."))
             if not any(approved.get(k) for k in ("micro_credentials", "stacks", "issuers", "tags", "reciprocity")):
                 c.add("approved", _("The approved set is empty: no credential could ever count."))
 
@@ -470,6 +474,11 @@ def resolve_approved(document: dict, lookup: Callable[[str], dict | None], *, _s
     result = {k: set(own.get(k, [])) for k in ("micro_credentials", "stacks", "issuers", "tags")}
     result["tags"] = {t.lower() for t in result["tags"]}
     result["external"] = bool(own.get("external"))
+    if not _seen and own.get("quality_review"):
+        # The policy's own requirement (not merged from reciprocity): MCs approved by an independent quality review.
+        from microcred.quality.selectors import approved_micro_credential_slugs
+
+        result["quality"] = approved_micro_credential_slugs()
     seen = _seen | {document.get("slug")}
     for slug in own.get("reciprocity", []):
         if slug in seen:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "microcred.people",
     "microcred.assessment",
     "microcred.credentials",
+    "microcred.quality",
     "microcred.recognition",
     "microcred.interop",
     "microcred.demo",

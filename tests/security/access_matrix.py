@@ -18,6 +18,7 @@ for every response, that no secret of the matrix world reaches a role that may n
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 ROLES = (
@@ -746,6 +747,67 @@ ENDPOINTS.update({
                                           data={"organization": "issuer-one", "role": "assessor", "email": "not-an-address"})],
     "api/v1/accounts/invitations/<int:pk>/revoke/": [POST(only(INVITATION_MANAGERS), kwargs={"pk": Obj("invitation")}, format="json", data={}),
                                                     GET(expect(NOT_ALLOWED, anonymous=LOGIN), kwargs={"pk": Obj("invitation")})],
+})
+
+# --- quality assurance (issue 16): the framework and quality records are public; a review is seen by the owning
+# issuer's people and the certified reviewers from elsewhere who may rate it (other_admin, certified for issuer-two);
+# the author's organization never rates. The matrix review (of review_mc, issuer-one) is open for ratings.
+QA_ADOPTERS = ("recognizer", "other_recognizer", "platform_admin")  # platform admins, state agencies' admins
+QA_REVIEW_VIEWERS = (*OWN_AUTHORS, "other_admin")
+QA_REVIEW = {"pk": Obj("quality_review")}
+QA_CRITERIA = ("focus", "research", "resources", "evidence", "assessment", "transparency", "improvement")
+
+
+def _qa_framework_json(world):
+    from microcred.quality.framework import shipped
+
+    return json.dumps(shipped(1))
+
+
+ENDPOINTS.update({
+    "quality/framework/": public_document(),
+    "quality/framework/<int:number>/": public_document(kwargs={"number": Literal(1)}),
+    "quality/framework/adopt/": [GET(only(QA_ADOPTERS)),
+                                 POST(only(QA_ADOPTERS), data={"document": _qa_framework_json, "note": HOSTILE})],
+    "quality/reviews/": [GET(only(AUTHORS)), POST(SIGNED_IN_NOT_ALLOWED)],
+    "quality/reviews/<int:pk>/": [GET(only(QA_REVIEW_VIEWERS), kwargs=QA_REVIEW), POST(SIGNED_IN_NOT_ALLOWED, kwargs=QA_REVIEW)],
+    "quality/reviews/<int:pk>/rate/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs=QA_REVIEW),
+        POST(only(("other_admin",), **{r: FORBIDDEN for r in OWN_AUTHORS}), kwargs=QA_REVIEW,
+             data={**{f"level-{k}": "2" for k in QA_CRITERIA}, **{f"comment-{k}": HOSTILE for k in QA_CRITERIA}})],
+    "quality/reviews/<int:pk>/decide/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs=QA_REVIEW),
+        POST(only((), **{r: FORBIDDEN for r in QA_REVIEW_VIEWERS}), kwargs=QA_REVIEW,
+             data={**{f"score-{k}": "2" for k in QA_CRITERIA}, "outcome": "approved"})],
+    "quality/reviews/<int:pk>/withdraw/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs=QA_REVIEW),
+        POST(only(("issuer_admin", "platform_admin"), author=FORBIDDEN, other_admin=FORBIDDEN), kwargs=QA_REVIEW)],
+    "quality/micro-credentials/<slug:slug>/": [GET(only(OWN_AUTHORS)), POST(SIGNED_IN_NOT_ALLOWED)],
+    "quality/micro-credentials/<slug:slug>/versions/<int:number>/submit/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs={"slug": Obj("review_mc", "slug")}),
+        POST(only(("issuer_admin", "platform_admin"), author=FORBIDDEN), kwargs={"slug": Obj("review_mc", "slug")})],
+    "quality/record/<slug:slug>/": [
+        *public_document(label="published"),
+        GET(expect(NOT_FOUND, anonymous=NOT_FOUND), label="unpublished draft", kwargs={"slug": Obj("draft_mc", "slug")})],
+    "quality/surveys/<int:pk>/": [GET(only(("earner",)), kwargs={"pk": Obj("experience_survey")}),
+                                  POST(only(("earner",)), kwargs={"pk": Obj("experience_survey")}, data={"rating": "4", "comment": HOSTILE})],
+    "api/v1/micro-credentials/<slug:slug>/quality/": [
+        GET(EVERYONE, label="published"),
+        GET(expect(NOT_FOUND, anonymous=NOT_FOUND), label="unpublished draft", kwargs={"slug": Obj("draft_mc", "slug")})],
+    "api/v1/quality/framework/": [
+        GET(EVERYONE),
+        POST(only(QA_ADOPTERS), format="json", data=lambda world: {"data": json.loads(_qa_framework_json(world)), "note": HOSTILE})],
+    "api/v1/quality/micro-credentials/<slug:slug>/versions/<int:number>/checks/": [GET(only(OWN_AUTHORS))],
+    "api/v1/quality/reviews/": [
+        POST(only(("issuer_admin", "platform_admin"), author=FORBIDDEN), format="json",
+             data={"micro_credential": Obj("review_mc", "slug"), "version": 1})],
+    "api/v1/quality/reviews/<int:pk>/": [GET(only(QA_REVIEW_VIEWERS), kwargs=QA_REVIEW)],
+    "api/v1/quality/reviews/<int:pk>/ratings/": [
+        POST(only(("other_admin",), **{r: FORBIDDEN for r in OWN_AUTHORS}), kwargs=QA_REVIEW, format="json",
+             data={"ratings": {k: {"level": 2, "comment": HOSTILE} for k in QA_CRITERIA}})],
+    "api/v1/quality/reviews/<int:pk>/decision/": [
+        POST(only((), **{r: FORBIDDEN for r in QA_REVIEW_VIEWERS}), kwargs=QA_REVIEW, format="json",
+             data={"scores": {k: 2 for k in QA_CRITERIA}, "outcome": "approved"})],
 })
 
 # The Django admin: one group declaration. Every admin URL is for staff only; everyone else (every role above,

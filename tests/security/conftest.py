@@ -232,6 +232,18 @@ def build_matrix_world() -> dict:
         "roster_run": roster_run, "sso_oidc": sso_oidc, "sso_saml": sso_saml, "invitation": invitation, "personal_data_export": personal_data_export,
         "author": people["author"],  # a person of issuer-one (the people pages: its issuer admin manages them)
     }
+    # Quality assurance: other_admin (issuer-two) is a certified quality reviewer; review_mc's version (issuer-one)
+    # is open for quality review (made directly: the matrix MC need not pass the automatic checks).
+    from microcred.quality.models import QualityFramework, QualityReview, QualityReviewer
+
+    QualityReviewer.objects.create(user=people["other_admin"], organization=orgs["other_issuer"], certified_by=people["platform_admin"])
+    quality_review = QualityReview.objects.create(version=mc_review, framework=QualityFramework.objects.get(number=1),
+                                                  submitted_by=people["issuer_admin"])
+    objects["quality_review"] = quality_review
+    from microcred.quality.models import ExperienceSurvey
+
+    objects["experience_survey"] = ExperienceSurvey.objects.create(earner=earner, attempt=earned, micro_credential=mc_earned.micro_credential,
+                                                                   kind="decision", result="earned")
     levels = levels_for(submitted_attempt)
     return {"orgs": orgs, "people": people, "objects": objects, "today": dt.date.today(),
             # the assigned assessor's scores for the review, as the web form and as the API body

@@ -19,11 +19,16 @@ class MicroCredentialSummarySerializer(serializers.ModelSerializer):
     issuers = serializers.SerializerMethodField()
     evidence_types = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
+    quality_status = serializers.SerializerMethodField(help_text="Independent quality review: approved, approved_with_conditions, "
+                                                                 "revise, pending, or empty (not reviewed)")
 
     class Meta:
         model = MicroCredentialVersion
         fields = ["slug", "version", "title", "competency", "owner", "issuers", "estimated_hours", "cost", "fee_amount",
-                  "subjects", "grade_bands", "educator_roles", "evidence_types", "tags", "published_at", "url"]
+                  "subjects", "grade_bands", "educator_roles", "evidence_types", "tags", "published_at", "url", "quality_status"]
+
+    def get_quality_status(self, obj) -> str:
+        return getattr(obj, "quality_status", "")
 
     def get_subjects(self, obj) -> list[str]:
         return [s.name for s in obj.subjects.all()]

@@ -26,7 +26,11 @@ FACET_PARAMS = [OpenApiParameter(name, OpenApiTypes.STR, many=True, required=Fal
 
 @extend_schema(parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=False, description="Words to search for"),
                            OpenApiParameter("limit", OpenApiTypes.INT, required=False),
-                           OpenApiParameter("offset", OpenApiTypes.INT, required=False), *FACET_PARAMS],
+                           OpenApiParameter("offset", OpenApiTypes.INT, required=False),
+                           OpenApiParameter("quality", OpenApiTypes.STR, required=False, enum=["approved"],
+                                            description="Only MCs approved by an independent quality review"),
+                           OpenApiParameter("sort", OpenApiTypes.STR, required=False, enum=["quality"],
+                                            description="quality: quality-approved MCs first"), *FACET_PARAMS],
                responses={200: CatalogSearchSerializer, **ERROR_RESPONSES}, operation_id="catalog_search")
 @api_view(["GET"])
 def catalog_search(request):
@@ -34,7 +38,8 @@ def catalog_search(request):
     filters = {name: request.query_params.getlist(name) for name in selectors.FACETS if request.query_params.getlist(name)}
     result = selectors.search_catalog(user=request.user, q=request.query_params.get("q", ""), filters=filters,
                                       limit=bounded_int(request.query_params.get("limit"), 50, maximum=200),
-                                      offset=bounded_int(request.query_params.get("offset"), 0, maximum=100_000))
+                                      offset=bounded_int(request.query_params.get("offset"), 0, maximum=100_000),
+                                      quality=request.query_params.get("quality", "")[:20], sort=request.query_params.get("sort", "")[:20])
     data = {"total": result.total, "results": result.versions,
             "facets": {name: [vars(v) for v in values] for name, values in result.facets.items()}}
     return Response(CatalogSearchSerializer(data, context={"request": request}).data)

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+
+
+class QualityConfig(AppConfig):
+    name = "microcred.quality"
+    label = "quality"
+    verbose_name = "Quality: the quality framework, checks before review, independent review, public quality record"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import handlers  # noqa: F401  (earner experience surveys on earning's attempt_decided)
+        from django.urls import reverse
+
+        from microcred.catalog.quality import register
+
+        from .selectors import statuses_for
+
+        register(statuses_for, record_url=lambda slug: reverse("quality:record", args=[slug]))  # the catalog's quality filter, sort and card tags (catalog/quality.py)
+
+        from microcred.accounts.data_registry import register as register_personal_data
+
+        from . import personal_data
+
+        register_personal_data(self.label, export=personal_data.export, erase=personal_data.erase)

@@ -1,0 +1,277 @@
+"""Reads of the quality app: the framework, the reviews a person may see or rate, and the public quality record."""
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from microcred.accounts import policy
+from microcred.assessment import reliability
+from microcred.assessment.models import Review
+from microcred.catalog.models import MicroCredential, MicroCredentialVersion
+from microcred.credentials.models import IssuedCredential
+
+from . import framework as fw
+from .models import ExperienceSurvey, QualityFramework, QualityRating, QualityReview, QualityReviewer
+
+MIN_EARNERS = 10
+PENDING = (QualityReview.State.OPEN, QualityReview.State.RECONCILING)
+
+
+def current_framework() -> QualityFramework:
+    """The framework adopted last. The shipped version 1 is loaded by the app's first migration; should the table be
+    empty (a flushed test database), the shipped file is answered unsaved (services save it when a review needs it)."""
+    found = QualityFramework.objects.order_by("-number").first()
+    if found is None:
+        data = fw.shipped(1)
+        return QualityFramework(number=1, title=data["title"], data=data)
+    return found
+
+
+def framework(number: int) -> QualityFramework:
+    found = QualityFramework.objects.filter(number=number).first()
+    if found is None and number == 1 and not QualityFramework.objects.exists():
+        return current_framework()  # the shipped version, unsaved
+    if found is None:
+        raise Http404
+    return found
+
+
+def frameworks():
+    return QualityFramework.objects.order_by("-number").select_related("adopted_by")
+
+
+def _reviews():
+    return QualityReview.objects.select_related("version__micro_credential__owner", "framework", "submitted_by", "decided_by")
+
+
+def review_for(user, pk) -> QualityReview:
+    """The review ``pk`` if ``user`` may see it; 404 otherwise (nothing about it leaks)."""
+    review = _reviews().filter(pk=pk).first()
+    if review is None or not policy.can_see_quality_review(user, review):
+        raise Http404
+    return review
+
+
+def reviews_to_rate(user) -> list[QualityReview]:
+    """Pending reviews ``user`` may rate (never their own organizations' MCs)."""
+    if not policy.is_quality_reviewer(user):
+        return []
+    own = set(policy.quality_reviewer_organization_ids(user)) | {org for org in _member_org_ids(user)}
+    found = (_reviews().filter(state__in=PENDING).exclude(version__micro_credential__owner_id__in=own)
+             .exclude(submitted_by=user).exclude(version__created_by=user))
+    return list(found[:200])
+
+
+def _member_org_ids(user) -> set[int]:
+    return set(user.memberships.values_list("organization_id", flat=True)) if policy.is_signed_in(user) else set()
+
+
+def reviews_for_issuer(user) -> list[QualityReview]:
+    """Reviews of the MCs ``user`` edits (authors, issuer admins; platform admins: all)."""
+    found = _reviews()
+    if not policy.is_platform_admin(user):
+        found = found.filter(version__micro_credential__owner_id__in=policy.authoring_organization_ids(user))
+    return list(found[:200])
+
+
+def review_page(review: QualityReview, user) -> dict:
+    """Everything the review page shows: per criterion, each reviewer's rating and comment, and whether they agree."""
+    data = review.framework.data
+    names = fw.level_names(data)
+    ratings = list(review.ratings.select_related("reviewer", "organization").order_by("reviewer_id", "id"))
+    raters: dict[int, dict] = {}
+    for r in ratings:
+        raters.setdefault(r.reviewer_id, {"reviewer": r.reviewer, "organization": r.organization, "ratings": {}})
+        raters[r.reviewer_id]["ratings"][r.criterion] = r
+    rows = []
+    for criterion in data["criteria"]:
+        given = [(info, info["ratings"].get(criterion["key"])) for info in raters.values()]
+        levels = {r.level for _, r in given if r is not None}
+        reconciled = review.scores.get(criterion["key"]) if review.scores else None
+        rows.append({"criterion": criterion, "ratings": [{"reviewer": i["reviewer"], "organization": i["organization"], "rating": r,
+                                                           "level_name": names.get(r.level) if r else ""} for i, r in given],
+                     "agree": len(levels) == 1, "suggested": min(levels) if len(levels) == 1 else None,
+                     "reconciled": reconciled, "reconciled_name": names.get(reconciled, "") if reconciled is not None else "",
+                     "mine": raters.get(getattr(user, "pk", None), {}).get("ratings", {}).get(criterion["key"])})
+    complete = [i for i in raters.values() if set(i["ratings"]) >= set(fw.criteria_keys(data))]
+    return {"review": review, "framework": review.framework, "levels": data["levels"], "rows": rows,
+            "raters": list(raters.values()), "complete_raters": len(complete),
+            "required_raters": QualityReview.REQUIRED_RATERS,
+            "may_rate": review.state == QualityReview.State.OPEN and policy.can_rate_quality_review(user, review),
+            "may_reconcile": review.state == QualityReview.State.RECONCILING and policy.can_reconcile_quality_review(user, review),
+            "may_withdraw": review.state in PENDING and policy.can_submit_for_quality_review(user, review.version.micro_credential),
+            "outcome_allowed": fw.allowed_outcome(data, {row["criterion"]["key"]: row["suggested"] if row["suggested"] is not None else 0 for row in rows})
+            if complete else None}
+
+
+def latest_decided(micro_credential) -> QualityReview | None:
+    return (_reviews().filter(version__micro_credential=micro_credential, state=QualityReview.State.DECIDED)
+            .order_by("-decided_at", "-pk").first())
+
+
+def approved_micro_credential_ids(ids=None) -> set[int]:
+    """MCs whose latest decided review of their current version approved it (with or without conditions)."""
+    found = (QualityReview.objects.filter(state=QualityReview.State.DECIDED)
+             .order_by("version__micro_credential_id", "-decided_at", "-pk"))
+    if ids is not None:
+        found = found.filter(version__micro_credential_id__in=list(ids))
+    latest: dict[int, str] = {}
+    for mc_id, outcome in found.values_list("version__micro_credential_id", "outcome"):
+        latest.setdefault(mc_id, outcome)
+    return {mc for mc, outcome in latest.items()
+            if outcome in (QualityReview.Outcome.APPROVED, QualityReview.Outcome.APPROVED_WITH_CONDITIONS)}
+
+
+def approved_micro_credential_slugs() -> frozenset[str]:
+    """Slugs of the MCs approved by an independent quality review (a recognition policy may require it)."""
+    ids = approved_micro_credential_ids()
+    return frozenset(MicroCredential.objects.filter(pk__in=ids).values_list("slug", flat=True))
+
+
+def statuses_for(micro_credential_ids: list[int]) -> dict[int, str]:
+    """QA status per MC id for the catalog (catalog/quality.py): the latest decided outcome, else "pending" while a
+    review is open. Two queries, however many MCs."""
+    out: dict[int, str] = {}
+    for mc_id in (QualityReview.objects.filter(version__micro_credential_id__in=micro_credential_ids, state__in=PENDING)
+                  .values_list("version__micro_credential_id", flat=True)):
+        out[mc_id] = "pending"
+    decided = (QualityReview.objects.filter(version__micro_credential_id__in=micro_credential_ids, state=QualityReview.State.DECIDED)
+               .order_by("version__micro_credential_id", "-decided_at", "-pk").values_list("version__micro_credential_id", "outcome"))
+    seen = set()
+    for mc_id, outcome in decided:
+        if mc_id not in seen:
+            seen.add(mc_id)
+            out[mc_id] = outcome
+    return out
+
+
+def status_of(micro_credential) -> dict:
+    """QA status of one MC: {status, label, review} (status: approved, approved_with_conditions, revise, pending, none)."""
+    pending = _reviews().filter(version__micro_credential=micro_credential, state__in=PENDING).first()
+    decided = latest_decided(micro_credential)
+    if decided is not None:
+        return {"status": decided.outcome, "label": outcome_label(decided.outcome), "review": decided, "pending": pending}
+    if pending is not None:
+        return {"status": "pending", "label": _("Under review"), "review": None, "pending": pending}
+    return {"status": "none", "label": _("Not reviewed"), "review": None, "pending": None}
+
+
+def outcome_label(outcome: str) -> str:
+    return {QualityReview.Outcome.APPROVED: _("Approved"),
+            QualityReview.Outcome.APPROVED_WITH_CONDITIONS: _("Approved with conditions"),
+            QualityReview.Outcome.REVISE: _("Revise")}.get(outcome, outcome)
+
+
+def reviewers():
+    return QualityReviewer.objects.select_related("user", "organization", "certified_by").order_by("organization__name", "user__username")
+
+
+def public_micro_credential(slug) -> MicroCredential:
+    """A published, public MC by slug (the quality record is public); 404 otherwise."""
+    mc = (MicroCredential.objects.select_related("owner", "current_version")
+          .filter(slug=slug, visibility=MicroCredential.Visibility.PUBLIC,
+                  current_version__state=MicroCredentialVersion.State.PUBLISHED).first())
+    if mc is None:
+        raise Http404
+    return mc
+
+
+def _business_days(start: dt.datetime, end: dt.datetime) -> int:
+    days, day = 0, start.date()
+    while day < end.date():
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            days += 1
+    return days
+
+
+def quality_record(mc: MicroCredential, now=None) -> dict:
+    """The public quality record of ``mc``: QA status with criterion scores and reviewer organizations, and the
+    outcomes of the last 12 months (reliability from assessment.reliability, pass rates, median business days to a
+    decision, earners). Figures from fewer than MIN_EARNERS earners are None with ``too_few`` set."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=365)
+    status = status_of(mc)
+    review = status["review"]
+    criteria = []
+    organizations = []
+    if review is not None:
+        data = review.framework.data
+        names = fw.level_names(data)
+        criteria = [{"key": c["key"], "title": c["title"], "level": review.scores.get(c["key"]),
+                     "level_name": names.get(review.scores.get(c["key"]), "")} for c in data["criteria"]]
+        organizations = sorted({o for o in QualityRating.objects.filter(review=review)
+                                .values_list("organization__name", flat=True)})
+    earners = IssuedCredential.objects.filter(version__micro_credential=mc).values("earner_id").distinct().count()
+    too_few = earners < MIN_EARNERS
+    outcomes = {"too_few": too_few, "earners": earners, "min_earners": MIN_EARNERS}
+    if not too_few:
+        figures = reliability.figures(micro_credential=mc, since=since, until=now)
+        decided = list(Review.objects.filter(micro_credential=mc, stage=Review.Stage.DECIDED, decided_at__gte=since)
+                       .values("submission__attempt__earner_id", "final_result", "created_at", "decided_at")
+                       .order_by("decided_at", "pk"))
+        first_seen: dict[int, dict] = {}
+        for row in decided:
+            first_seen.setdefault(row["submission__attempt__earner_id"], row)
+        first = list(first_seen.values())
+        days = [_business_days(r["created_at"], r["decided_at"]) for r in decided if r["decided_at"]]
+        outcomes.update({
+            "pairs": figures["n_pairs"], "exact_agreement": figures["exact_agreement"],
+            "quadratic_weighted_kappa": figures["quadratic_weighted_kappa"],
+            "pass_rate": figures["pass_rate"],
+            "first_attempt_pass_rate": round(sum(1 for r in first if r["final_result"] == "earned") / len(first), 4) if first else None,
+            "median_business_days_to_decision": statistics.median(days) if days else None,
+        })
+    else:
+        outcomes.update({"pairs": None, "exact_agreement": None, "quadratic_weighted_kappa": None, "pass_rate": None,
+                         "first_attempt_pass_rate": None, "median_business_days_to_decision": None})
+    return {"micro_credential": mc, "status": status["status"], "status_label": status["label"],
+            "pending": status["pending"] is not None,
+            "framework_version": review.framework.number if review else current_framework().number,
+            "decided_at": review.decided_at if review else None, "criteria": criteria,
+            "reviewer_organizations": organizations, "changes_requested": review.changes_requested if review else "",
+            "outcomes": outcomes, "surveys": survey_results(mc, since=since), "since": since, "until": now}
+
+
+def survey_for(user, pk) -> ExperienceSurvey:
+    """The earner's own survey; 404 for anyone else."""
+    survey = ExperienceSurvey.objects.select_related("micro_credential__current_version").filter(pk=pk).first()
+    if survey is None or survey.earner_id != getattr(user, "pk", None):
+        raise Http404
+    return survey
+
+
+def survey_results(mc, since=None) -> dict:
+    """Answers per survey kind (count, mean rating); None below MIN_EARNERS answers (small groups suppressed)."""
+    answered = ExperienceSurvey.objects.filter(micro_credential=mc, answered_at__isnull=False)
+    if since is not None:
+        answered = answered.filter(answered_at__gte=since)
+    out = {}
+    for kind in ExperienceSurvey.Kind.values:
+        ratings = list(answered.filter(kind=kind).values_list("rating", flat=True))
+        enough = len(ratings) >= MIN_EARNERS
+        out[kind] = {"responses": len(ratings), "too_few": not enough,
+                     "mean_rating": round(sum(ratings) / len(ratings), 2) if enough else None}
+    return out
+
+
+def survey_comments(mc, limit: int = 50) -> list[ExperienceSurvey]:
+    """Earners' comments for the issuer (no names: what was said, when, after which outcome)."""
+    return list(ExperienceSurvey.objects.filter(micro_credential=mc, answered_at__isnull=False).exclude(comment="")
+                .order_by("-answered_at")[:limit])
+
+
+def filter_by_quality(queryset, status: str):
+    """Catalog helper: keep only MCs with the given QA status ("approved" counts conditions too)."""
+    if status == "approved":
+        return queryset.filter(pk__in=approved_micro_credential_ids())
+    return queryset
+
+
+__all__ = ["current_framework", "framework", "frameworks", "review_for", "reviews_to_rate", "reviews_for_issuer",
+           "review_page", "latest_decided", "approved_micro_credential_ids", "approved_micro_credential_slugs", "statuses_for", "status_of", "outcome_label", "reviewers",
+           "public_micro_credential", "quality_record", "filter_by_quality"]
