@@ -85,7 +85,14 @@ def suppress_rows(rows: list[dict], columns: Sequence[str], *, total_column: str
         if total_column:
             parts = [(i, c) for c in columns if c != total_column]
             if not partition:
-                never.append((i, "__rest__"))
+                # what the columns leave out (e.g. started but did not earn) is a count of people too: never
+                # printed, but worked out by subtraction, so a small one is protected like any other cell
+                known = [row.get(c) for c in columns if c != total_column]
+                total = row.get(total_column)
+                rest = None if total is None or None in known else total - sum(known)
+                cells[(i, "__rest__")] = rest
+                if rest is None:
+                    never.append((i, "__rest__"))
                 parts.append((i, "__rest__"))
             relations.append((parts, (i, total_column)))
     if totals is not None:
@@ -97,7 +104,7 @@ def suppress_rows(rows: list[dict], columns: Sequence[str], *, total_column: str
     result = []
     for i, row in enumerate(rows):
         new = dict(row)
-        new.update({c: out[(i, c)] for c in columns})
+        new.update({c: out[(i, c)] for c in columns})  # the rest is never in the result
         result.append(new)
     return result, {c: out[("total", c)] for c in columns if ("total", c) in out}
 

@@ -493,9 +493,10 @@ def _suppressed(data: dict) -> dict:
         rows, _totals = suppression.suppress_rows(data[key], columns, total_column="educators", totals=totals)
         data[key] = [{**r, **{c: suppression.shown(r[c]) for c in columns}} for r in rows]
     elsewhere = data["elsewhere"]
-    cells = {("e", c): elsewhere[c] for c in columns} | {"mine": data["in_jurisdiction"], "all": data["evaluated"]}
+    cells = {("e", c): elsewhere[c] for c in columns} | {"mine": data["in_jurisdiction"], "all": data["evaluated"],
+                                                        "rest": elsewhere["educators"] - elsewhere["qualified"] - elsewhere["close"]}
     out = suppression.suppress(cells, [([("e", "qualified"), ("e", "close"), "rest"], ("e", "educators")),
-                                       ([("e", "educators"), "mine"], "all")], always_hidden=["rest"])
+                                       ([("e", "educators"), "mine"], "all")])
     data["elsewhere"] = {c: suppression.shown(out[("e", c)]) for c in columns}
     data["in_jurisdiction"], data["evaluated"] = suppression.shown(out["mine"]), suppression.shown(out["all"])
     return data

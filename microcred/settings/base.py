@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "microcred.credentials",
     "microcred.recognition",
     "microcred.interop",
+    "microcred.analytics",
     "microcred.demo",
     # The admin site of microcred: its login is the site's (lockout, two-factor), see accounts/admin_site.py.
     "microcred.accounts.admin_site.MicrocredAdminConfig",

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class AnalyticsConfig(AppConfig):
+    name = "microcred.analytics"
+    label = "analytics"
+    verbose_name = "Analytics: dashboards, equity with small-cell suppression, expertise finder, research export"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the threshold check)
