@@ -133,6 +133,9 @@ def load_demo_world() -> dict:
         from .onboarding_world import load_onboarding_demo
 
         load_onboarding_demo()  # self-registration with approval, a waiting registration, pending invitations
+        from .analytics_world import load_analytics_demo
+
+        load_analytics_demo()  # school attributes, a year of fictional educators' attempts, consented demographics
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 
