@@ -40,7 +40,7 @@ def load_analytics_demo() -> None:
     races = ["white"] * 6 + ["black"] * 2 + ["hispanic"] * 2 + ["asian", "multiple", ""]
     for i in range(EDUCATORS):
         district, school = places[0] if i < 16 else places[1] if i < 26 else places[2] if i < 34 else places[3]
-        username = f"educator{i + 1:02d}"
+        username = f"demo-educator-{i + 1:02d}"
         if User.objects.filter(username=username).exists():
             continue
         user = User.objects.create_user(username=username, password=None, first_name=f"Educator {i + 1}",

@@ -24,4 +24,4 @@ def test_the_demo_shows_the_dashboards_off(client):
     assert started.isdigit() and int(started) >= 10
     assert client.get("/analytics/district/riverbend-city-schools/").status_code == 404
     call_command("seed_demo", stdout=StringIO())  # idempotent
-    assert User.objects.filter(username__startswith="educator").count() == 40
+    assert User.objects.filter(username__startswith="demo-educator-").count() == 40
