@@ -3,6 +3,8 @@ consented demographics, and whether an educator may be found by their organizati
 dashboards show is read from the other apps' tables."""
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -66,3 +68,27 @@ class Findability(models.Model):
 
     def __str__(self) -> str:
         return f"Findability of {self.user}"
+
+
+class ResearchExport(models.Model):
+    """One de-identified research export (docs/decisions/0026-research-export.md), built in the background into a
+    private zip that only platform admins download."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    storage_name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Research export {self.pk}"

@@ -131,3 +131,54 @@ def save_findability(*, user, by, findable: bool, offers_mentoring: bool) -> Fin
         audit.record(actor=by, action="analytics.findability_saved", target=user,
                      data={"findable": row.findable, "offers_mentoring": row.offers_mentoring})
     return row
+
+
+def request_research_export(*, by) -> "ResearchExport":
+    """Queue a research export (the caller enqueues tasks.build_research_export after commit)."""
+    from .models import ResearchExport
+
+    if not policy.can_export_research(by):
+        raise PermissionDenied(_("Only platform admins export research data."))
+    with transaction.atomic():
+        export = ResearchExport.objects.create(requested_by=by)
+        audit.record(actor=by, action="analytics.research_export_requested", target=export)
+    return export
+
+
+def build_research_export(export_id) -> "ResearchExport | None":
+    """Write the export into a temporary folder, zip it into private storage and record the summary. Idempotent:
+    a finished export is left alone."""
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    from django.core.files.base import File
+    from django.core.files.storage import default_storage
+
+    from . import research
+    from .models import ResearchExport
+
+    export = ResearchExport.objects.filter(pk=export_id).first()
+    if export is None or export.state != ResearchExport.State.PENDING:
+        return export
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "export"
+            summary = research.export(folder, by=export.requested_by)
+            archive = Path(tmp) / "research.zip"
+            with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+                for name in summary["files"]:
+                    z.write(folder / name, arcname=name)
+            with open(archive, "rb") as handle:
+                name = default_storage.save(f"research-exports/{export.pk}.zip", File(handle))
+    except Exception as error:  # recorded for the admin; never a stack trace on a page
+        export.state, export.finished_at = ResearchExport.State.FAILED, timezone.now()
+        export.summary = {"error": type(error).__name__}
+        export.save(update_fields=["state", "finished_at", "summary"])
+        return export
+    export.state, export.finished_at, export.summary, export.storage_name = (
+        ResearchExport.State.READY, timezone.now(), summary, name)
+    export.save(update_fields=["state", "finished_at", "summary", "storage_name"])
+    audit.record(actor=export.requested_by, action="analytics.research_export_built", target=export,
+                 data={k: summary[k] for k in ("rows", "suppressed_rows", "k")})
+    return export

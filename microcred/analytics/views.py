@@ -148,3 +148,40 @@ def me(request):
     status = 400 if action and (demo_form.errors or find_form.errors) else 200
     return render(request, "analytics/me.html", {"demo_form": demo_form, "find_form": find_form, "current": current},
                   status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def research(request):
+    """The research export for platform admins: request one (built in the background), see and download the last."""
+    from django.db import transaction
+
+    from . import tasks
+    from .models import ResearchExport
+
+    if not policy.can_export_research(request.user):
+        raise PermissionDenied(_("Only platform admins export research data."))
+    if request.method == "POST":
+        export = services.request_research_export(by=request.user)
+        transaction.on_commit(lambda: tasks.build_research_export.enqueue(export_id=str(export.pk)))
+        messages.success(request, _("The export is being prepared. Reload this page to see when it is ready."))
+        return redirect("analytics:research")
+    return render(request, "analytics/research.html", {"exports": ResearchExport.objects.all()[:10]})
+
+
+@require_GET
+@login_required
+def research_download(request, export_id):
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse
+
+    from .models import ResearchExport
+
+    export = ResearchExport.objects.filter(pk=export_id, state=ResearchExport.State.READY).first()
+    if export is None or not policy.can_export_research(request.user):
+        raise Http404(_("No such export."))
+    try:
+        handle = default_storage.open(export.storage_name, "rb")
+    except OSError:
+        raise Http404(_("No such export.")) from None
+    return FileResponse(handle, as_attachment=True, filename=f"research-{export.requested_at:%Y-%m-%d}.zip")

@@ -781,6 +781,9 @@ ENDPOINTS.update({
                            POST(only(ROSTER_IMPORTERS, REFUSED, others=FORBIDDEN), data={"organization": Obj("recognizer_org")})],
     "analytics/me/": [GET(SIGNED_IN_OWN),
                       POST(SIGNED_IN_OWN, data={"action": "findability", "f-findable": "on"})],
+    "analytics/research/": [GET(only(("platform_admin",), others=FORBIDDEN)), POST(only(("platform_admin",), others=FORBIDDEN))],
+    # the matrix's export_id is another kind of export: no research export has it, so 404 for everyone
+    "analytics/research/<uuid:export_id>/download/": [GET(expect(NOT_FOUND)), POST(METHOD_NOT_ALLOWED)],
     "api/v1/analytics/": [GET(only(ANALYSTS, others=FORBIDDEN))],
     "api/v1/analytics/platform/": [GET(only(("platform_admin",)), query=_BAD_FILTERS)],
     "api/v1/analytics/<str:kind>/<slug:slug>/": [

@@ -83,3 +83,25 @@ def test_anonymize_generalizes_then_drops():
     assert min(groups.values()) >= 10
     assert set(range(10)) <= set(released)
     assert dropped == {10, 20, 21, 22} or all(released[e]["locale"] == "*" for e in (10, 20, 21, 22) if e in released)
+
+
+def test_the_platform_admin_page_builds_and_downloads_an_export(analytics_world, as_user, django_capture_on_commit_callbacks):
+    import io
+    import zipfile
+
+    from microcred.analytics.models import ResearchExport
+    from microcred.core.models import AuditEvent
+
+    assert as_user(analytics_world["people"]["district_admin"]).get("/analytics/research/").status_code == 403
+    c = as_user(analytics_world["people"]["platform_admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert c.post("/analytics/research/").status_code == 302
+    export = ResearchExport.objects.get()
+    assert export.state == "ready" and export.summary["k"] == 10
+    response = c.get(f"/analytics/research/{export.pk}/download/")
+    names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
+    assert "educators.csv" in names and "data_dictionary.csv" in names
+    assert "Ready to download" in c.get("/analytics/research/").content.decode()
+    assert AuditEvent.objects.filter(action="analytics.research_export_built").exists()
+    other = as_user(analytics_world["people"]["recognizer"])
+    assert other.get(f"/analytics/research/{export.pk}/download/").status_code == 404
