@@ -49,3 +49,16 @@ class FindabilityForm(forms.Form):
         "Leaders of my district or school may find me by the micro-credentials I hold"))
     offers_mentoring = forms.BooleanField(required=False, label=_(
         "I offer to mentor educators earning the micro-credentials I hold"))
+
+
+class ExpertiseForm(forms.Form):
+    micro_credential = forms.ModelChoiceField(queryset=None, required=False, label=_("Holds this micro-credential"))
+    stack = forms.ModelChoiceField(queryset=None, required=False, label=_("Or any micro-credential of this stack"))
+
+    def __init__(self, *args, **kwargs):
+        from microcred.catalog.models import MicroCredential, Stack
+
+        super().__init__(*args, **kwargs)
+        self.fields["micro_credential"].queryset = MicroCredential.objects.filter(
+            current_version__isnull=False).select_related("current_version")
+        self.fields["stack"].queryset = Stack.objects.all().order_by("title")

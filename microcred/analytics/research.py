@@ -183,7 +183,7 @@ def export(directory: Path, *, by=None, k: int | None = None) -> dict:
           ((earner, (attempts_ids[a], number, assessors[assessor], role, criterion, level))
            for a, earner, number, assessor, role, criterion, level in scores))
     credentials = IssuedCredential.objects.filter(earner_id__in=list(quasi)).values_list("earner_id", "version__micro_credential__slug",
-                                                       "attempt__decided_at").order_by("attempt_id").iterator()
+                                                       "issued_at").order_by("attempt_id").iterator()
     write("credentials.csv", ("educator", "micro_credential", "issued_month"),
           ((earner, (people[earner], slug, _month(at))) for earner, slug, at in credentials))
     awards = Award.objects.values_list("educator_id", "policy__slug", "kind", "amount", "unit", "state",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("schools/", views.schools, name="schools"),
     path("me/", views.me, name="me"),
     path("research/", views.research, name="research"),
+    path("expertise/", views.expertise, name="expertise"),
     path("research/<uuid:export_id>/download/", views.research_download, name="research_download"),
     path("platform/", views.dashboard, name="platform"),
     path("platform/<slug:table>.csv", views.dashboard_csv, name="platform_csv"),

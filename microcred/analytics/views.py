@@ -146,8 +146,10 @@ def me(request):
             for text in texts:
                 demo_form.add_error(field if field in demo_form.fields else None, text)
     status = 400 if action and (demo_form.errors or find_form.errors) else 200
-    return render(request, "analytics/me.html", {"demo_form": demo_form, "find_form": find_form, "current": current},
-                  status=status)
+    from .expertise import mentors_for
+
+    return render(request, "analytics/me.html", {"demo_form": demo_form, "find_form": find_form, "current": current,
+                                                 "mentors": mentors_for(user)}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -185,3 +187,21 @@ def research_download(request, export_id):
     except OSError:
         raise Http404(_("No such export.")) from None
     return FileResponse(handle, as_attachment=True, filename=f"research-{export.requested_at:%Y-%m-%d}.zip")
+
+
+@require_GET
+@login_required
+def expertise(request):
+    """District and school leaders find the opted-in holders of micro-credentials or stacks in their organizations."""
+    from . import expertise as finder
+    from .forms import ExpertiseForm
+
+    if not policy.can_search_expertise(request.user):
+        raise PermissionDenied(_("The expertise finder is for district and school leaders."))
+    form = ExpertiseForm(request.GET or None)
+    rows = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        rows = finder.find_holders(request.user, micro_credentials=[data["micro_credential"]] if data["micro_credential"] else [],
+                                   stack=data["stack"])
+    return render(request, "analytics/expertise.html", {"form": form, "rows": rows})

@@ -15,6 +15,7 @@ from microcred.accounts.models import EducatorProfile, Organization, User
 from microcred.analytics import services
 from microcred.analytics.models import EducatorDemographics, Findability, SchoolProfile
 from microcred.catalog.models import MicroCredential
+from microcred.credentials.services import issue_for_attempt
 from microcred.earning.models import Attempt, Decision, Submission
 
 from . import content
@@ -55,7 +56,9 @@ def load_analytics_demo() -> None:
         if i % 4 == 0:
             Findability.objects.create(user=user, findable=True, offers_mentoring=i % 8 == 0)
         for mc in rng.sample(mcs, k=rng.randint(1, 3)):
-            _history(user, mc, rng, now)
+            attempt = _history(user, mc, rng, now)
+            if i % 4 == 0 and attempt.state == "earned":  # the findable ones hold their credentials (expertise finder)
+                issue_for_attempt(attempt)
 
 
 def _history(user, mc: MicroCredential, rng: random.Random, now) -> None:
@@ -70,7 +73,7 @@ def _history(user, mc: MicroCredential, rng: random.Random, now) -> None:
         started_at=started, submitted_at=None if fate == "draft" else min(submitted, now),
         decided_at=decided if state in ("earned", "not_yet") and decided < now else None)
     if fate == "draft":
-        return
+        return attempt
     results = {"earned": ["earned"], "not_yet_then_earned": ["not_yet", "earned"], "not_yet": ["not_yet"],
                "submitted": []}[fate]
     for number, result in enumerate(results or [None], start=1):
@@ -81,3 +84,4 @@ def _history(user, mc: MicroCredential, rng: random.Random, now) -> None:
         if result:
             decision = Decision.objects.create(submission=submission, result=result)
             Decision.objects.filter(pk=decision.pk).update(decided_at=min(at + dt.timedelta(days=rng.randint(2, 21)), now))
+    return attempt

@@ -784,6 +784,10 @@ ENDPOINTS.update({
     "analytics/research/": [GET(only(("platform_admin",), others=FORBIDDEN)), POST(only(("platform_admin",), others=FORBIDDEN))],
     # the matrix's export_id is another kind of export: no research export has it, so 404 for everyone
     "analytics/research/<uuid:export_id>/download/": [GET(expect(NOT_FOUND)), POST(METHOD_NOT_ALLOWED)],
+    # district and school leaders (organization admins; none in the matrix world) and platform admins
+    "analytics/expertise/": [GET(only(("platform_admin",), others=FORBIDDEN)),
+                             GET(only(("platform_admin",), others=FORBIDDEN), query={"micro_credential": HOSTILE, "stack": HOSTILE}),
+                             POST(METHOD_NOT_ALLOWED)],
     "api/v1/analytics/": [GET(only(ANALYSTS, others=FORBIDDEN))],
     "api/v1/analytics/platform/": [GET(only(("platform_admin",)), query=_BAD_FILTERS)],
     "api/v1/analytics/<str:kind>/<slug:slug>/": [

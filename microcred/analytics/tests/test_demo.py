@@ -23,5 +23,11 @@ def test_the_demo_shows_the_dashboards_off(client):
     started = {r["label"]: r["value"] for r in csv.DictReader(io.StringIO(body))}["Started"]
     assert started.isdigit() and int(started) >= 10
     assert client.get("/analytics/district/riverbend-city-schools/").status_code == 404
+    html = client.get("/analytics/expertise/", {"stack": ""}).content.decode()
+    assert client.get("/analytics/expertise/").status_code == 200
+    from microcred.analytics.expertise import find_holders
+    from microcred.catalog.models import MicroCredential
+    found = find_holders(User.objects.get(username="district_admin"), micro_credentials=list(MicroCredential.objects.all()))
+    assert found and all(r["person"].findability.findable for r in found)
     call_command("seed_demo", stdout=StringIO())  # idempotent
     assert User.objects.filter(username__startswith="demo-educator-").count() == 40
