@@ -196,6 +196,8 @@ def export(directory: Path, *, by=None, k: int | None = None) -> dict:
         writer = csv.writer(handle)
         writer.writerow(("file", "column", "meaning"))
         writer.writerows(DICTIONARY)
+        writer.writerow(("(all)", "note", "months and the rows of the other files are not part of the k check; "
+                         "for use under a data-use agreement, not for publication"))
         writer.writerow(("(all)", "k", f"every combination of {', '.join(QUASI)} in educators.csv covers at least {k} educators"))
     total = sum(v for name, v in rows.items() if name != "suppressed")
     return {"files": files, "rows": total, "suppressed_rows": rows["suppressed"], "k": k}
