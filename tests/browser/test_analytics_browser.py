@@ -64,9 +64,27 @@ def test_district_admin_reads_the_dashboard(page, district_figures, width):
     with page.expect_download() as download:
         page.locator("#funnel").get_by_role("link", name="Download this table (CSV)").click()
     assert download.value.suggested_filename == "district-funnel.csv"
-    page.goto("/analytics/schools/")
+    page.goto("/analytics/district/rural-district/")
+    page.get_by_role("link", name="Import school attributes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("School attributes")
     assert_accessible(page, "school attributes import")
+    nav_link(page, "Find expertise").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find expertise")
+    page.get_by_role("button", name="Find").click()
+    assert_accessible(page, "expertise finder")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_platform_admin_prepares_a_research_export(page, district_figures, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, "platform_admin", "pw-platform_admin-123")
+    nav_link(page, "Dashboards").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Platform: every organization")
+    assert_accessible(page, "platform dashboard")
+    page.get_by_role("link", name="Research export").click()
+    page.get_by_role("button", name="Prepare a new export").click()
+    expect(page.get_by_text("The export is being prepared.")).to_be_visible()
+    assert_accessible(page, "research export")
 
 
 @pytest.mark.parametrize("width", [1280, 390])
