@@ -4,6 +4,7 @@ anything leaves this module. A fixed number of queries whatever the number of ed
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -262,3 +263,49 @@ def importable_organizations(user) -> list[Organization]:
     qs = Organization.objects.all() if ids is None else Organization.objects.filter(pk__in=ids)
     qs = qs.filter(kind__in=(Organization.Kind.DISTRICT, Organization.Kind.STATE_AGENCY, Organization.Kind.SCHOOL))
     return [o for o in qs.order_by("name") if policy.can_import_school_attributes(user, o)]
+
+
+def recognition(dashboard: Dashboard, filters: Filters) -> list[dict]:
+    """Awards made under recognition policies to the dashboard's educators, by kind (credits, endorsement, role,
+    pay…): educators awarded (suppressed) and the total amount where the group is shown. Issuers: none."""
+    from django.db.models import Sum
+
+    from microcred.recognition.models import Award
+
+    if dashboard.kind == "issuer":
+        return []
+    qs = Award.objects.filter(earner_scope(dashboard, "educator__"), state=Award.State.ACTIVE)
+    since = filters.since()
+    if since:
+        qs = qs.filter(awarded_at__gte=since)
+    data = list(qs.values("kind", "unit").annotate(educators=Count("educator", distinct=True), amount=Sum("amount"))
+                .order_by("kind", "unit"))
+    rows, _t = suppression.suppress_rows(
+        [{"label": f"{d['kind']} ({d['unit']})" if d["unit"] else d["kind"], "educators": d["educators"],
+          "amount": d["amount"]} for d in data], ["educators"])
+    for r in rows:
+        if r["educators"] is None:
+            r["amount"] = None
+    return rows
+
+
+def cost(dashboard: Dashboard, filters: Filters) -> list[dict]:
+    """Assessment fees recorded for the dashboard's attempts, by who pays (a sponsor, a voucher's sponsor, or the
+    educator): educators, fees, micro-credentials earned and fees per earned MC — the ROI inputs. Sums of a hidden
+    group are hidden too."""
+    from django.db.models import Sum
+
+    qs = attempts(dashboard, filters).filter(fee_amount__isnull=False)
+    data = list(qs.values("paid_by_organization__name").annotate(
+        educators=Count("earner", distinct=True), fees=Sum("fee_amount"),
+        earned=Count("pk", filter=Q(state=Attempt.State.EARNED)), vouchers=Count("voucher", distinct=True))
+        .order_by("paid_by_organization__name"))
+    rows, _t = suppression.suppress_rows(
+        [{"label": d["paid_by_organization__name"] or _("The educator"), "educators": d["educators"],
+          "fees": Decimal(d["fees"] or 0).quantize(Decimal("0.01")), "earned": d["earned"], "vouchers": d["vouchers"]}
+         for d in data], ["educators"])
+    for r in rows:
+        if r["educators"] is None:
+            r["fees"] = r["earned"] = r["vouchers"] = None
+        r["per_earned"] = (r["fees"] / r["earned"]).quantize(Decimal("0.01")) if r["fees"] is not None and r["earned"] else None
+    return rows

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from . import selectors
 
 TABLES = ("funnel", "times", "demand_mcs", "demand_months", "demand_stacks", "equity_locale", "equity_title_i",
-          "equity_race_ethnicity", "equity_gender")
+          "equity_race_ethnicity", "equity_gender", "recognition", "cost")
 
 
 def build(dashboard, filters) -> dict[str, dict]:
@@ -15,6 +15,8 @@ def build(dashboard, filters) -> dict[str, dict]:
     f = selectors.funnel(dashboard, filters)
     d = selectors.demand(dashboard, filters)
     e = selectors.equity(dashboard, filters)
+    awards = selectors.recognition(dashboard, filters)
+    fees = selectors.cost(dashboard, filters)
     counts = [("label", _("Group")), ("started", _("Started")), ("earned", _("Earned")), ("rate", _("Earned (%)"))]
     tables = {
         "funnel": {"title": _("Funnel: educators who started, submitted and earned"),
@@ -41,10 +43,17 @@ def build(dashboard, filters) -> dict[str, dict]:
                                   "rows": e["race_ethnicity"]["rows"]},
         "equity_gender": {"title": _("By gender (self-reported, consented)"), "columns": counts,
                           "rows": e["gender"]["rows"]},
+        "recognition": {"title": _("Recognition awarded (active awards), by kind"),
+                        "columns": [("label", _("Kind")), ("educators", _("Educators awarded")), ("amount", _("Total amount"))],
+                        "rows": awards},
+        "cost": {"title": _("Assessment fees by who pays (ROI inputs)"),
+                 "columns": [("label", _("Paid by")), ("educators", _("Educators")), ("fees", _("Fees")),
+                             ("earned", _("Micro-credentials earned")), ("per_earned", _("Fees per earned MC")),
+                             ("vouchers", _("Vouchers used"))], "rows": fees},
     }
     return tables
 
 
 CHART_VALUE = {"funnel": "value", "demand_mcs": "chose", "demand_months": "chose", "demand_stacks": "chose",
                "equity_locale": "started", "equity_title_i": "started", "equity_race_ethnicity": "started",
-               "equity_gender": "started"}
+               "equity_gender": "started", "recognition": "educators", "cost": "educators"}

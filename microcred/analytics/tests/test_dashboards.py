@@ -125,3 +125,20 @@ def test_constant_queries_as_data_grows(analytics_world, as_user, django_assert_
         _attempt(u, analytics_world["mc"], state="earned", now=timezone.now(), days=3)
     with django_assert_max_num_queries(len(first.captured_queries)):
         c.get("/analytics/platform/")
+
+
+def test_recognition_and_cost_tables_are_suppressed(analytics_world, as_user):
+    from decimal import Decimal
+
+    from microcred.earning.models import Attempt
+
+    Attempt.objects.filter(earner__username__startswith="city-school-t").update(
+        fee_amount=Decimal("75.00"), paid_by_organization=analytics_world["orgs"]["district"])
+    Attempt.objects.filter(earner__username__startswith="rural-school-t").update(fee_amount=Decimal("75.00"))
+    c = as_user(analytics_world["people"]["district_admin"])
+    rows = {r["label"]: r for r in csv.DictReader(io.StringIO(
+        c.get("/analytics/district/rural-district/cost.csv").content.decode()))}
+    assert rows["Rural District"]["educators"] == "11" and rows["Rural District"]["fees"] == "825.00"
+    assert rows["Rural District"]["per_earned"] == "137.50"
+    assert rows["The educator"]["educators"] == "suppressed" and rows["The educator"]["fees"] == "suppressed"
+    assert c.get("/analytics/district/rural-district/recognition.csv").status_code == 200
