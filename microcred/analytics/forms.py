@@ -10,7 +10,10 @@ from .selectors import PERIODS
 class FilterForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), required=False, choices=[
         ("3m", _("Last 3 months")), ("12m", _("Last 12 months")), ("36m", _("Last 3 years")), ("all", _("All time"))])
+    organization = forms.SlugField(label=_("Organization (slug)"), required=False, max_length=80,
+                                   help_text=_("Only the educators of this district or school."))
     mc = forms.SlugField(label=_("Micro-credential (slug)"), required=False, max_length=120)
+    stack = forms.SlugField(label=_("Stack (slug)"), required=False, max_length=120)
     locale = forms.ChoiceField(label=_("School locale"), required=False,
                                choices=[("", _("Any"))] + [c for c in Organization.Locale.choices if c[0]])
     title_i = forms.ChoiceField(label=_("Title I school"), required=False,

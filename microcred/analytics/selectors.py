@@ -49,6 +49,8 @@ class Filters:
     locale: str = ""
     title_i: str = ""  # "yes" | "no" | ""
     high_need: str = ""
+    organization: Organization | None = None  # an organization's educators only (within the dashboard's own)
+    stack: object = None  # a catalog Stack: attempts on its micro-credentials only
 
     def since(self):
         months = PERIODS.get(self.period)
@@ -92,6 +94,16 @@ def dashboard_for(user, kind: str, slug: str | None) -> Dashboard | None:
     return Dashboard(kind, org) if rule and rule(user, org) else None
 
 
+def filter_organization(dashboard: Dashboard, slug: str) -> Organization | None:
+    """The organization a filter names, if it is the dashboard's own or below it (any, for issuer and platform
+    dashboards, whose figures already cover everyone); None otherwise — nobody filters their way into another
+    district's figures."""
+    org = Organization.objects.filter(slug=slug).first()
+    if org is None or dashboard.kind in ("issuer", "platform"):
+        return org
+    return org if org.pk in _subtree_ids(dashboard.organization) else None
+
+
 def _subtree_ids(org: Organization) -> set[int]:
     ids, frontier = {org.pk}, {org.pk}
     while frontier:  # state > district > school: one query per level
@@ -123,6 +135,10 @@ def attempts(dashboard: Dashboard, filters: Filters):
         qs = qs.filter(started_at__gte=since)
     if filters.mc:
         qs = qs.filter(micro_credential=filters.mc)
+    if filters.organization is not None:
+        qs = qs.filter(earner_scope(Dashboard("district", filters.organization)))
+    if filters.stack is not None:
+        qs = qs.filter(micro_credential__stack_items__stack=filters.stack)
     school = "earner__educator_profile__school__school_profile__"
     if filters.locale:
         qs = qs.filter(**{f"{school}locale": filters.locale})

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from microcred.accounts import policy
 from microcred.accounts.models import Organization
-from microcred.catalog.models import MicroCredential
+from microcred.catalog.models import MicroCredential, Stack
 from microcred.core import suppression
 from microcred.core.spreadsheets import formula_safe
 
@@ -25,14 +25,18 @@ from .models import EducatorDemographics, Findability
 SUPPRESSED = "suppressed"
 
 
-def _filters(request) -> tuple[FilterForm, selectors.Filters]:
+def _filters(request, board) -> tuple[FilterForm, selectors.Filters]:
     form = FilterForm(request.GET or None)
     filters = selectors.Filters()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         mc = MicroCredential.objects.filter(slug=data["mc"]).first() if data["mc"] else None
+        stack = Stack.objects.filter(slug=data["stack"]).first() if data["stack"] else None
+        organization = selectors.filter_organization(board, data["organization"]) if data["organization"] else None
+        if data["organization"] and organization is None:
+            form.add_error("organization", _("Choose a district or school of this dashboard."))
         filters = selectors.Filters(period=data["period"], mc=mc, locale=data["locale"], title_i=data["title_i"],
-                                    high_need=data["high_need"])
+                                    high_need=data["high_need"], organization=organization, stack=stack)
     return form, filters
 
 
@@ -62,7 +66,7 @@ def _dashboard(request, kind, slug):
 @login_required
 def dashboard(request, kind=None, slug=None):
     board = _dashboard(request, kind or "platform", slug)
-    form, filters = _filters(request)
+    form, filters = _filters(request, board)
     data = tables.build(board, filters)
     chart_list = [(name, data[name], charts.bars(name, data[name]["title"], data[name]["rows"], value))
                   for name, value in tables.CHART_VALUE.items()]
@@ -78,7 +82,7 @@ def dashboard_csv(request, table, kind=None, slug=None):
     board = _dashboard(request, kind or "platform", slug)
     if table not in tables.TABLES:
         raise Http404(_("No such table."))
-    _form, filters = _filters(request)
+    _form, filters = _filters(request, board)
     found = tables.build(board, filters)[table]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{board.kind}-{table}.csv"'

@@ -142,3 +142,14 @@ def test_recognition_and_cost_tables_are_suppressed(analytics_world, as_user):
     assert rows["Rural District"]["per_earned"] == "137.50"
     assert rows["The educator"]["educators"] == "suppressed" and rows["The educator"]["fees"] == "suppressed"
     assert c.get("/analytics/district/rural-district/recognition.csv").status_code == 200
+
+
+def test_organization_filter_stays_within_the_dashboard(analytics_world, as_user):
+    c = as_user(analytics_world["people"]["district_admin"])
+    body = c.get("/analytics/district/rural-district/funnel.csv?organization=suburb-school").content.decode()
+    assert {r["label"]: r["value"] for r in csv.DictReader(io.StringIO(body))}["Started"] == "10"
+    # another district named in the filter: refused, never its figures
+    response = c.get("/analytics/district/rural-district/?organization=city-district")
+    assert response.status_code == 200 and "Choose a district or school of this dashboard." in response.content.decode()
+    body = c.get("/analytics/district/rural-district/funnel.csv?organization=city-district").content.decode()
+    assert {r["label"]: r["value"] for r in csv.DictReader(io.StringIO(body))}["Started"] == "33"

@@ -18,6 +18,8 @@ from .serializers import DashboardRefSerializer, DashboardSerializer
 
 FILTERS = [OpenApiParameter("period", str, enum=list(selectors.PERIODS)),
            OpenApiParameter("mc", str, description="Slug of one micro-credential"),
+           OpenApiParameter("stack", str, description="Slug of one stack: attempts on its micro-credentials"),
+           OpenApiParameter("organization", str, description="Slug of a district or school within the dashboard's"),
            OpenApiParameter("locale", str, enum=["city", "suburb", "town", "rural"]),
            OpenApiParameter("title_i", str, enum=["yes", "no"]), OpenApiParameter("high_need", str, enum=["yes", "no"])]
 
@@ -36,7 +38,7 @@ def _answer(request, kind, slug):
     board = selectors.dashboard_for(request.user, kind, slug)
     if board is None:
         raise Http404("No such dashboard.")
-    _form, filters = _filters(request)
+    _form, filters = _filters(request, board)
     built = tables.build(board, filters)
     return Response(DashboardSerializer({
         "kind": board.kind, "organization": board.organization.slug if board.organization else None,
