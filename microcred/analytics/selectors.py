@@ -70,7 +70,8 @@ def dashboards_for(user) -> list[Dashboard]:
         if kind == "state":
             qs = qs.filter(kind=only_kind) if ids is None else qs
         elif kind == "district":
-            qs = qs.filter(kind__in=(Organization.Kind.DISTRICT, Organization.Kind.STATE_AGENCY, Organization.Kind.SCHOOL))
+            # a state's own figures are its state dashboard; its districts are reached through the filter
+            qs = qs.filter(kind__in=(Organization.Kind.DISTRICT, Organization.Kind.SCHOOL))
             if ids is None:
                 qs = qs.filter(kind=Organization.Kind.DISTRICT)
             else:
