@@ -123,3 +123,17 @@ def test_demographics_only_ever_appear_suppressed(analytics_world, as_user):
     c = as_user(analytics_world["people"]["district_admin"])
     body = c.get("/analytics/district/rural-district/equity_race_ethnicity.csv").content.decode()
     assert "Asian,suppressed" in body and "White,suppressed" in body
+
+
+def test_demographics_are_in_my_data_and_go_with_my_account(analytics_world):
+    from django.utils import timezone
+
+    from microcred.accounts.data_registry import contributors
+
+    teacher = analytics_world["people"]["earner"]
+    EducatorDemographics.objects.create(user=teacher, race_ethnicity="asian", gender="", consented_at=timezone.now())
+    Findability.objects.create(user=teacher, findable=True)
+    mine = next(c for c in contributors() if c.app == "analytics")
+    assert mine.export(teacher).data["demographics"]["race_ethnicity"] == "asian"
+    assert mine.erase(teacher, now=timezone.now()) == {"demographics": 1, "findability": 1, "research_exports_unlinked": 0}
+    assert not EducatorDemographics.objects.filter(user=teacher).exists()
