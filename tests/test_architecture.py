@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "microcred"
 # Lowest first (the same order as the import-linter contract in pyproject.toml).
 LAYERS = ["core", "accounts", "sso", "rosters", "catalog", "earning", "people", "assessment", "credentials",
-          "quality", "recognition", "interop", "demo"]
+          "quality", "recognition", "interop", "analytics", "demo"]
 RANK = {name: i for i, name in enumerate(LAYERS)}
 
 

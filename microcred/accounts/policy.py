@@ -52,6 +52,10 @@ __all__ = [
     "can_adopt_quality_framework", "can_certify_quality_reviewers", "can_submit_for_quality_review",
     "is_quality_reviewer", "quality_reviewer_organization_ids", "can_rate_quality_review", "can_see_quality_review",
     "can_reconcile_quality_review", "can_open_quality_reviews",
+    "can_view_district_dashboard", "can_view_state_dashboard", "can_view_issuer_dashboard",
+    "can_view_platform_dashboard", "can_open_analytics", "analytics_organization_ids",
+    "can_import_school_attributes", "can_export_research", "can_search_expertise", "expertise_organization_ids",
+    "can_share_demographics",
 ]
 
 # Roles whose misuse reaches many people's records or credentials (two-factor may be required of them).
@@ -923,3 +927,89 @@ def deletion_blockers(user) -> list[str]:
             reasons.append(_("You are the only %(role)s of %(organization)s. Ask someone to take the role over first.")
                            % {"role": m.get_role_display().lower(), "organization": m.organization.name})
     return reasons
+
+
+# --- analytics: dashboards, equity, expertise finder, research export (issue 17) ----------------------------------
+
+def _org_admin_subtree_ids(user, role: str) -> set[int]:
+    """Organizations where ``user`` holds ``role``, and every organization below them (state > district > school)."""
+    ids = _org_ids(user, role)
+    frontier = set(ids)
+    while frontier:
+        frontier = set(Organization.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
+        ids |= frontier
+    return ids
+
+
+def can_view_district_dashboard(user, organization) -> bool:
+    """The figures of a district (or school, or state agency) and everything under it: its organization admins (or
+    those of an organization above it), its recognizer admins, and platform admins. Teachers see no dashboard."""
+    if is_platform_admin(user):
+        return True
+    org_id = getattr(organization, "pk", organization)
+    return _manages_as_org_admin(user, org_id) or org_id in _org_admin_subtree_ids(user, Role.RECOGNIZER_ADMIN)
+
+
+def can_view_state_dashboard(user, organization) -> bool:
+    """A recognizer's (state agency's) figures over its whole jurisdiction: its recognizer admins and platform admins."""
+    return is_recognizer_admin(user, organization) or is_platform_admin(user)
+
+
+def can_view_issuer_dashboard(user, organization) -> bool:
+    """An issuer's figures (its micro-credentials' funnel, demand, assessment): those who manage the issuer."""
+    return manages_issuer(user, organization)
+
+
+def can_view_platform_dashboard(user) -> bool:
+    """Every organization's figures at once: platform admins only."""
+    return is_platform_admin(user)
+
+
+def analytics_organization_ids(user) -> dict[str, set[int] | None]:
+    """Which dashboards ``user`` may open: {"district": ids, "state": ids, "issuer": ids, "platform": None or empty}.
+    ``None`` means every organization (platform admins)."""
+    if is_platform_admin(user):
+        return {"district": None, "state": None, "issuer": None, "platform": None}
+    if not is_signed_in(user):
+        return {"district": set(), "state": set(), "issuer": set(), "platform": set()}
+    return {"district": _org_admin_subtree_ids(user, Role.ORG_ADMIN) | _org_admin_subtree_ids(user, Role.RECOGNIZER_ADMIN),
+            "state": recognizer_admin_organization_ids(user),
+            "issuer": issuer_admin_organization_ids(user), "platform": set()}
+
+
+def can_open_analytics(user) -> bool:
+    """The analytics pages: anyone who may open at least one dashboard (not teachers, coaches or assessors)."""
+    return is_signed_in(user) and (is_platform_admin(user) or bool(
+        _org_ids(user, Role.ORG_ADMIN, Role.RECOGNIZER_ADMIN, Role.ISSUER_ADMIN)))
+
+
+def can_import_school_attributes(user, organization) -> bool:
+    """Import Title I, locale, high-need and enrollment for ``organization``'s schools: those who import its rosters
+    (its organization admins or those above it) and platform admins; an operator at the command line (None)."""
+    return user is None or can_import_roster(user, organization)
+
+
+def can_export_research(user) -> bool:
+    """The de-identified research export: platform admins, or an operator at the command line (``user`` None)."""
+    return user is None or is_platform_admin(user)
+
+
+def expertise_organization_ids(user) -> set[int] | None:
+    """Organizations whose findable educators ``user`` may search (district and school leaders: organization admins,
+    with everything under them); None for platform admins."""
+    if is_platform_admin(user):
+        return None
+    if not is_signed_in(user):
+        return set()
+    return _org_admin_subtree_ids(user, Role.ORG_ADMIN)
+
+
+def can_search_expertise(user) -> bool:
+    """The expertise finder: district and school leaders (organization admins) and platform admins."""
+    ids = expertise_organization_ids(user)
+    return ids is None or bool(ids)
+
+
+def can_share_demographics(user, person) -> bool:
+    """Tell (or withdraw) one's own demographics, and choose to be findable: only the person themselves."""
+    return is_signed_in(user) and getattr(person, "pk", None) == user.pk

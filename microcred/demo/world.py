@@ -135,6 +135,9 @@ def load_demo_world() -> dict:
         load_onboarding_demo()  # self-registration with approval, a waiting registration, pending invitations
         from .quality_world import load_quality_demo
         load_quality_demo()  # independent quality reviews: approved, with conditions, revise; a quiz-only MC refused
+        from .analytics_world import load_analytics_demo
+
+        load_analytics_demo()  # school attributes, a year of fictional educators' attempts, consented demographics
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 

@@ -14,6 +14,7 @@ from microcred.accounts import policy as authz
 from microcred.accounts.models import EducatorProfile, Membership, Organization
 from microcred.catalog import translation as content_translation
 from microcred.catalog.models import Criterion, Stack, StackItem
+from microcred.core import suppression
 from microcred.credentials.models import ExternalCredential, IssuedCredential
 
 from . import wording
@@ -517,10 +518,32 @@ def qualifiers(policy: Policy, *, as_of=None, near: float = NEAR_FRACTION) -> di
     outcomes = [{"key": o["key"], "name": o["name"], "kind": o["kind"],
                  "qualified": sum(r["qualified"] for r in rows), "awarded": sum(o["key"] in r["awarded"] for r in rows)}
                 for o in policy.document["outcomes"]]
-    return {"policy": policy, "evaluated": len(everyone), "in_jurisdiction": sum(1 for e in everyone if e in mine),
-            "near_percent": int(near * 100), "outcomes": outcomes,
-            "qualified": [r for r in rows if r["qualified"]], "close": [r for r in rows if r["close"]],
-            "by_district": counts(by_district), "by_school": counts(by_school), "elsewhere": elsewhere}
+    return _suppressed({"policy": policy, "evaluated": len(everyone),
+                        "in_jurisdiction": sum(1 for e in everyone if e in mine),
+                        "near_percent": int(near * 100), "outcomes": outcomes,
+                        "qualified": [r for r in rows if r["qualified"]], "close": [r for r in rows if r["close"]],
+                        "by_district": counts(by_district), "by_school": counts(by_school), "elsewhere": elsewhere})
+
+
+def _suppressed(data: dict) -> dict:
+    """The qualifiers' counts under the small-cell rule (microcred/core/suppression.py): a district's, a school's or
+    "elsewhere"'s count of fewer than the threshold is not shown, nor any count that would reveal it. Individuals
+    of the recognizer's own jurisdiction stay listed: the recognizer sees them by name already."""
+    totals = {"educators": data["evaluated"],
+              "qualified": sum(c["qualified"] for c in data["by_district"]),
+              "close": sum(c["close"] for c in data["by_district"])}
+    columns = ("educators", "qualified", "close")
+    for key in ("by_district", "by_school"):
+        rows, _totals = suppression.suppress_rows(data[key], columns, total_column="educators", totals=totals)
+        data[key] = [{**r, **{c: suppression.shown(r[c]) for c in columns}} for r in rows]
+    elsewhere = data["elsewhere"]
+    cells = {("e", c): elsewhere[c] for c in columns} | {"mine": data["in_jurisdiction"], "all": data["evaluated"],
+                                                        "rest": elsewhere["educators"] - elsewhere["qualified"] - elsewhere["close"]}
+    out = suppression.suppress(cells, [([("e", "qualified"), ("e", "close"), "rest"], ("e", "educators")),
+                                       ([("e", "educators"), "mine"], "all")])
+    data["elsewhere"] = {c: suppression.shown(out[("e", c)]) for c in columns}
+    data["in_jurisdiction"], data["evaluated"] = suppression.shown(out["mine"]), suppression.shown(out["all"])
+    return data
 
 
 EXPORT_COLUMNS = ("award_id", "educator_id", "educator", "username", "email", "license_number", "license_type", "district", "school",

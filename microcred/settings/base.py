@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "microcred.quality",
     "microcred.recognition",
     "microcred.interop",
+    "microcred.analytics",
     "microcred.demo",
     # The admin site of microcred: its login is the site's (lockout, two-factor), see accounts/admin_site.py.
     "microcred.accounts.admin_site.MicrocredAdminConfig",
@@ -354,3 +355,9 @@ MICROCRED_SSO_XMLSEC_BINARY = os.environ.get("MICROCRED_SSO_XMLSEC_BINARY", "/us
 MICROCRED_SSO_TIMEOUT_SECONDS = 10
 # A credential's state (active, suspended, revoked) in the credentials API: its own enum name.
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["IssuedCredentialStateEnum"] = "microcred.credentials.models.IssuedCredential.State"
+
+# Analytics (issue 17): counts of fewer than this many people are never shown (pages, CSVs, API, the recognizer's
+# qualifiers); at least 5 — a lower value is refused (microcred/core/suppression.py, docs/decisions/0025).
+MICROCRED_SMALL_CELL_THRESHOLD = int(os.environ.get("MICROCRED_SMALL_CELL_THRESHOLD", "10"))
+# The research export's k-anonymity: every released combination of quasi-identifiers covers at least k people.
+MICROCRED_RESEARCH_K = 10

@@ -100,6 +100,8 @@ URL_KWARGS: dict[str, Obj | Literal | None] = {
     "token": Literal("set-password-not-a-real-token"),
     "application_id": Obj("ob_client"),
     "export_id": Obj("personal_data_export"),
+    "kind": None,  # analytics dashboards: district, state, issuer (each case names it)
+    "table": Literal("funnel"),
 }
 
 
@@ -808,6 +810,49 @@ ENDPOINTS.update({
     "api/v1/quality/reviews/<int:pk>/decision/": [
         POST(only((), **{r: FORBIDDEN for r in QA_REVIEW_VIEWERS}), kwargs=QA_REVIEW, format="json",
              data={"scores": {k: 2 for k in QA_CRITERIA}, "outcome": "approved"})],
+# --- analytics (issue 17): dashboards for those the policy lets see a place's or an issuer's figures (recognizer:
+# its state's district and state dashboards; issuer admins: their issuer's; platform admins: all); teachers, coaches
+# and assessors none. Another's dashboard is 404. One's own demographics and findability: every signed-in person.
+ANALYSTS = ("issuer_admin", "other_admin", "recognizer", "other_recognizer", "platform_admin")
+_STATE_DISTRICT = {"kind": Literal("district"), "slug": Obj("recognizer_org", "slug")}
+_STATE = {"kind": Literal("state"), "slug": Obj("recognizer_org", "slug")}
+_ISSUER = {"kind": Literal("issuer"), "slug": Obj("issuer_org", "slug")}
+_BAD_FILTERS = {"period": HOSTILE, "mc": HOSTILE, "locale": HOSTILE, "title_i": HOSTILE}
+
+
+def _dashboard_cases(kwargs_roles):
+    cases = []
+    for kwargs, roles in kwargs_roles:
+        cases += [GET(only(roles), kwargs=kwargs), GET(only(roles), kwargs=kwargs, query=_BAD_FILTERS),
+                  POST(METHOD_NOT_ALLOWED, kwargs=kwargs)]
+    return cases
+
+
+_DASHBOARDS = [(_STATE_DISTRICT, ("recognizer", "platform_admin")), (_STATE, ("recognizer", "platform_admin")),
+               (_ISSUER, ("issuer_admin", "platform_admin"))]
+ENDPOINTS.update({
+    "analytics/": [GET(only(ANALYSTS, others=FORBIDDEN, anonymous=LOGIN)), POST(METHOD_NOT_ALLOWED)],
+    "analytics/platform/": [GET(only(("platform_admin",))), GET(only(("platform_admin",)), query=_BAD_FILTERS),
+                            POST(METHOD_NOT_ALLOWED)],
+    "analytics/platform/<slug:table>.csv": [GET(only(("platform_admin",))), POST(METHOD_NOT_ALLOWED)],
+    "analytics/<str:kind>/<slug:slug>/": _dashboard_cases(_DASHBOARDS),
+    "analytics/<str:kind>/<slug:slug>/<slug:table>.csv": _dashboard_cases(_DASHBOARDS),
+    "analytics/schools/": [GET(only(ROSTER_IMPORTERS, others=FORBIDDEN)),
+                           POST(only(ROSTER_IMPORTERS, REFUSED, others=FORBIDDEN), data={"organization": Obj("recognizer_org")})],
+    "analytics/me/": [GET(SIGNED_IN_OWN),
+                      POST(SIGNED_IN_OWN, data={"action": "findability", "f-findable": "on"})],
+    "analytics/research/": [GET(only(("platform_admin",), others=FORBIDDEN)), POST(only(("platform_admin",), others=FORBIDDEN))],
+    # the matrix's export_id is another kind of export: no research export has it, so 404 for everyone
+    "analytics/research/<uuid:export_id>/download/": [GET(expect(NOT_FOUND)), POST(METHOD_NOT_ALLOWED)],
+    # district and school leaders (organization admins; none in the matrix world) and platform admins
+    "analytics/expertise/": [GET(only(("platform_admin",), others=FORBIDDEN)),
+                             GET(only(("platform_admin",), others=FORBIDDEN), query={"micro_credential": HOSTILE, "stack": HOSTILE}),
+                             POST(METHOD_NOT_ALLOWED)],
+    "api/v1/analytics/": [GET(only(ANALYSTS, others=FORBIDDEN))],
+    "api/v1/analytics/platform/": [GET(only(("platform_admin",)), query=_BAD_FILTERS)],
+    "api/v1/analytics/<str:kind>/<slug:slug>/": [
+        case for kwargs, roles in _DASHBOARDS for case in (GET(only(roles), kwargs=kwargs),
+                                                           GET(only(roles), kwargs=kwargs, query=_BAD_FILTERS))],
 })
 
 # The Django admin: one group declaration. Every admin URL is for staff only; everyone else (every role above,

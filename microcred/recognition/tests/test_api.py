@@ -114,7 +114,7 @@ def test_qualifiers_in_the_api(world, awarded):
     data = api(world["people"]["recognizer"]).get(f"{BASE}/policies/tn-renewal/qualifiers/").json()
     assert [r["educator"] for r in data["qualified"]] == ["earner"] and data["close"] == []
     assert data["outcomes"] == [{"key": "renewal", "name": "License renewal PDPs", "kind": "credits", "qualified": 1, "awarded": 1}]
-    assert {"name": "Rural District", "educators": 1, "qualified": 1, "close": 0} in data["by_district"]
+    assert {"name": "Rural District", "educators": None, "qualified": None, "close": 0} in data["by_district"]
 
 
 def test_awards_export_json_with_paging(world, awarded, two_credentials):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from microcred.core import suppression
+
 from ... import selectors
 
 
@@ -196,11 +198,22 @@ class RecognitionDryRunSerializer(serializers.Serializer):
                 for r in data["rows"]]
 
 
+class SuppressedCountField(serializers.IntegerField):
+    """A count of people, null when the small-cell rule hides it (microcred/core/suppression.py)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return None if value is None or value == suppression.HIDDEN else super().to_representation(value)
+
+
 class RecognitionCountSerializer(serializers.Serializer):
     name = serializers.CharField()
-    educators = serializers.IntegerField()
-    qualified = serializers.IntegerField()
-    close = serializers.IntegerField()
+    educators = SuppressedCountField()
+    qualified = SuppressedCountField()
+    close = SuppressedCountField()
 
 
 class RecognitionQualifiersSerializer(serializers.Serializer):
@@ -208,15 +221,15 @@ class RecognitionQualifiersSerializer(serializers.Serializer):
 
     policy = serializers.CharField(source="policy.slug")
     version = serializers.IntegerField(source="policy.version")
-    evaluated = serializers.IntegerField()
-    in_jurisdiction = serializers.IntegerField()
+    evaluated = SuppressedCountField()
+    in_jurisdiction = SuppressedCountField()
     near_percent = serializers.IntegerField()
     outcomes = serializers.ListField(child=serializers.DictField())
     qualified = serializers.SerializerMethodField()
     close = serializers.SerializerMethodField()
-    by_district = rows_of(RecognitionCountSerializer)()
-    by_school = rows_of(RecognitionCountSerializer)()
-    elsewhere = serializers.DictField(child=serializers.IntegerField())
+    by_district = RecognitionCountSerializer(many=True)
+    by_school = RecognitionCountSerializer(many=True)
+    elsewhere = serializers.DictField(child=SuppressedCountField())
 
     @staticmethod
     def _row(r: dict) -> dict:

@@ -1,0 +1,328 @@
+"""Every read of analytics: which dashboards a person may open, and the figures of one dashboard (funnel, demand,
+breakdowns by school attributes), aggregated in the database and suppressed (microcred/core/suppression.py) before
+anything leaves this module. A fixed number of queries whatever the number of educators."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from microcred.accounts import policy
+from microcred.accounts.models import Membership, Organization
+from microcred.catalog.models import MicroCredential
+from microcred.core import suppression
+from microcred.earning.models import Attempt, Decision, PlanItem, Submission
+
+from .models import SchoolProfile
+
+KINDS = {"district": gettext_lazy("District"), "state": gettext_lazy("State (recognizer)"),
+         "issuer": gettext_lazy("Issuer"), "platform": gettext_lazy("Platform")}
+PERIODS = {"3m": 3, "12m": 12, "36m": 36, "all": None}
+TOP_MCS = 10
+
+
+@dataclass
+class Dashboard:
+    kind: str
+    organization: Organization | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.organization.slug}" if self.organization else self.kind
+
+    @property
+    def label(self) -> str:
+        name = self.organization.name if self.organization else _("every organization")
+        return _("%(kind)s: %(name)s") % {"kind": KINDS[self.kind], "name": name}
+
+
+@dataclass
+class Filters:
+    period: str = "12m"
+    mc: MicroCredential | None = None
+    locale: str = ""
+    title_i: str = ""  # "yes" | "no" | ""
+    high_need: str = ""
+    organization: Organization | None = None  # an organization's educators only (within the dashboard's own)
+    stack: object = None  # a catalog Stack: attempts on its micro-credentials only
+
+    def since(self):
+        months = PERIODS.get(self.period)
+        return None if months is None else timezone.now() - dt.timedelta(days=round(months * 30.44))
+
+
+def dashboards_for(user) -> list[Dashboard]:
+    """The dashboards ``user`` may open, platform first, then state, district and issuer ones (three queries)."""
+    allowed = policy.analytics_organization_ids(user)
+    out: list[Dashboard] = []
+    if policy.can_view_platform_dashboard(user):
+        out.append(Dashboard("platform", None))
+    kinds = (("state", Organization.Kind.STATE_AGENCY), ("district", None), ("issuer", None))
+    for kind, only_kind in kinds:
+        ids = allowed[kind]
+        qs = Organization.objects.all() if ids is None else Organization.objects.filter(pk__in=ids)
+        if kind == "state":
+            qs = qs.filter(kind=only_kind) if ids is None else qs
+        elif kind == "district":
+            # a state's own figures are its state dashboard; its districts are reached through the filter
+            qs = qs.filter(kind__in=(Organization.Kind.DISTRICT, Organization.Kind.SCHOOL))
+            if ids is None:
+                qs = qs.filter(kind=Organization.Kind.DISTRICT)
+            else:
+                # the top of each subtree the person holds (a district admin's district, not each of its schools)
+                qs = qs.exclude(parent_id__in=ids)
+        else:
+            qs = qs.filter(owned_micro_credentials__isnull=False).distinct() if ids is None else qs
+        out.extend(Dashboard(kind, o) for o in qs.order_by("name"))
+    return out
+
+
+def dashboard_for(user, kind: str, slug: str | None) -> Dashboard | None:
+    """The dashboard named by the URL, or None when it does not exist or ``user`` may not open it (a 404)."""
+    if kind == "platform":
+        return Dashboard("platform", None) if policy.can_view_platform_dashboard(user) else None
+    org = Organization.objects.filter(slug=slug).first() if slug else None
+    if org is None:
+        return None
+    rule = {"district": policy.can_view_district_dashboard, "state": policy.can_view_state_dashboard,
+            "issuer": policy.can_view_issuer_dashboard}.get(kind)
+    return Dashboard(kind, org) if rule and rule(user, org) else None
+
+
+def filter_organization(dashboard: Dashboard, slug: str) -> Organization | None:
+    """The organization a filter names, if it is the dashboard's own or below it (any, for issuer and platform
+    dashboards, whose figures already cover everyone); None otherwise — nobody filters their way into another
+    district's figures."""
+    org = Organization.objects.filter(slug=slug).first()
+    if org is None or dashboard.kind in ("issuer", "platform"):
+        return org
+    return org if org.pk in _subtree_ids(dashboard.organization) else None
+
+
+def _subtree_ids(org: Organization) -> set[int]:
+    ids, frontier = {org.pk}, {org.pk}
+    while frontier:  # state > district > school: one query per level
+        frontier = set(Organization.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
+        ids |= frontier
+    return ids
+
+
+def earner_scope(dashboard: Dashboard, prefix: str = "earner__") -> Q:
+    """The educators a place-based dashboard covers: profile district or school in the subtree, a membership there,
+    or (state agencies) a profile naming the state. Issuer and platform dashboards cover everyone."""
+    if dashboard.kind in ("platform", "issuer"):
+        return Q()
+    ids = _subtree_ids(dashboard.organization)
+    member = Membership.objects.filter(user_id=OuterRef(f"{prefix}pk" if prefix else "pk"), organization_id__in=ids)
+    q = (Q(**{f"{prefix}educator_profile__district_id__in": ids}) | Q(**{f"{prefix}educator_profile__school_id__in": ids})
+         | Exists(member))
+    if dashboard.organization.kind == Organization.Kind.STATE_AGENCY and dashboard.organization.state:
+        q |= Q(**{f"{prefix}educator_profile__state": dashboard.organization.state})
+    return q
+
+
+def attempts(dashboard: Dashboard, filters: Filters):
+    qs = Attempt.objects.filter(earner_scope(dashboard))
+    if dashboard.kind == "issuer":
+        qs = qs.filter(micro_credential__owner=dashboard.organization)
+    since = filters.since()
+    if since:
+        qs = qs.filter(started_at__gte=since)
+    if filters.mc:
+        qs = qs.filter(micro_credential=filters.mc)
+    if filters.organization is not None:
+        qs = qs.filter(earner_scope(Dashboard("district", filters.organization)))
+    if filters.stack is not None:
+        qs = qs.filter(micro_credential__stack_items__stack=filters.stack)
+    school = "earner__educator_profile__school__school_profile__"
+    if filters.locale:
+        qs = qs.filter(**{f"{school}locale": filters.locale})
+    for name in ("title_i", "high_need"):
+        value = getattr(filters, name)
+        if value in ("yes", "no"):
+            qs = qs.filter(**{f"{school}{name}": value == "yes"})
+    return qs
+
+
+def _percentile(values: list[float], p: float) -> float | None:
+    if not values:
+        return None
+    values = sorted(values)
+    index = min(len(values) - 1, max(0, round(p * (len(values) - 1))))
+    return values[index]
+
+
+def _days(delta) -> float:
+    return round(delta.total_seconds() / 86400, 1)
+
+
+def _rate(part, whole) -> int | None:
+    """A percentage of two shown counts; not shown when either count is suppressed or the base is 0."""
+    if part is None or whole in (None, 0):
+        return None
+    return round(100 * part / whole)
+
+
+def funnel(dashboard: Dashboard, filters: Filters) -> dict:
+    """People who started, submitted and earned; not-yet and resubmission rates; time to earn; assessment
+    turnaround and backlog. Counts are people (distinct educators) and suppressed; times need k people too."""
+    qs = attempts(dashboard, filters)
+    k = suppression.threshold()
+    people = qs.aggregate(
+        started=Count("earner", distinct=True),
+        submitted=Count("earner", distinct=True, filter=Q(submitted_at__isnull=False)),
+        earned=Count("earner", distinct=True, filter=Q(state=Attempt.State.EARNED)),
+        not_yet_people=Count("earner", distinct=True, filter=Q(submissions__decision__result=Decision.Result.NOT_YET)),
+        resubmitted=Count("earner", distinct=True, filter=Q(submissions__number__gte=2)),
+        backlog=Count("submissions", distinct=True, filter=Q(submissions__state=Submission.State.PENDING)),
+    )
+    decisions = Decision.objects.filter(submission__attempt__in=qs.values("pk"))
+    by_result = dict(decisions.values_list("result").annotate(n=Count("pk")).order_by())
+    cells = {"started": people["started"], "submitted": people["submitted"], "earned": people["earned"]}
+    shown = suppression.suppress(cells)
+    earned_times = [_days(d) for d in qs.filter(state=Attempt.State.EARNED, decided_at__isnull=False)
+                    .annotate(t=F("decided_at") - F("started_at")).values_list("t", flat=True) if d is not None]
+    turnaround = [_days(d) for d in decisions.annotate(t=F("decided_at") - F("submission__submitted_at"))
+                  .values_list("t", flat=True) if d is not None]
+    decided = sum(by_result.values())
+    times_shown = len(earned_times) >= k
+    turnaround_shown = len(turnaround) >= k
+    return {
+        "stages": [{"key": "started", "label": _("Started"), "value": shown["started"]},
+                   {"key": "submitted", "label": _("Submitted"), "value": shown["submitted"]},
+                   {"key": "earned", "label": _("Earned"), "value": shown["earned"]}],
+        "not_yet_rate": _rate(by_result.get(Decision.Result.NOT_YET, 0), decided) if decided >= k else None,
+        "resubmission_rate": (_rate(suppression.suppress_count(people["resubmitted"]), shown["submitted"])
+                              if people["resubmitted"] == 0 or people["resubmitted"] >= k else None),
+        "time_to_earn_median": _percentile(earned_times, 0.5) if times_shown else None,
+        "time_to_earn_p90": _percentile(earned_times, 0.9) if times_shown else None,
+        "turnaround_median": _percentile(turnaround, 0.5) if turnaround_shown else None,
+        "turnaround_p90": _percentile(turnaround, 0.9) if turnaround_shown else None,
+        "backlog": people["backlog"],  # submissions waiting: counts work, not people
+        "decisions": decided,
+    }
+
+
+def demand(dashboard: Dashboard, filters: Filters) -> dict:
+    """Which MCs educators choose (start) and finish (earn), the top ones, and by month; stacks chosen in growth
+    plans. People counts, suppressed with their totals."""
+    qs = attempts(dashboard, filters)
+    rows = list(qs.values("micro_credential").annotate(
+        chose=Count("earner", distinct=True),
+        finished=Count("earner", distinct=True, filter=Q(state=Attempt.State.EARNED))).order_by("-chose")[:TOP_MCS])
+    names = {m.pk: str(m) for m in MicroCredential.objects.filter(pk__in=[r["micro_credential"] for r in rows])
+             .select_related("current_version")}
+    mc_rows, _t = suppression.suppress_rows(
+        [{"label": names.get(r["micro_credential"], ""), "chose": r["chose"], "finished": r["finished"]} for r in rows],
+        ["chose", "finished"], total_column="chose")
+    months = list(qs.annotate(month=TruncMonth("started_at")).values("month").annotate(
+        chose=Count("earner", distinct=True),
+        finished=Count("earner", distinct=True, filter=Q(state=Attempt.State.EARNED))).order_by("month"))
+    month_rows, _t = suppression.suppress_rows(
+        [{"label": m["month"].strftime("%Y-%m") if m["month"] else "", "chose": m["chose"], "finished": m["finished"]}
+         for m in months], ["chose", "finished"], total_column="chose")
+    plans = PlanItem.objects.filter(stack__isnull=False).filter(earner_scope(dashboard, "plan__earner__"))
+    since = filters.since()
+    if since:
+        plans = plans.filter(created_at__gte=since)
+    if dashboard.kind == "issuer":
+        plans = plans.filter(stack__owner=dashboard.organization)
+    stacks = list(plans.values("stack__title").annotate(chose=Count("plan__earner", distinct=True))
+                  .order_by("-chose", "stack__title")[:TOP_MCS])
+    stack_rows, _t = suppression.suppress_rows(
+        [{"label": s["stack__title"], "chose": s["chose"]} for s in stacks], ["chose"])
+    return {"micro_credentials": mc_rows, "months": month_rows, "stacks": stack_rows}
+
+
+def equity(dashboard: Dashboard, filters: Filters) -> dict:
+    """Started and earned by the school's locale and Title I status, and by self-reported demographics (only of
+    those who consented), each table suppressed with its totals."""
+    qs = attempts(dashboard, filters)
+    school = "earner__educator_profile__school__school_profile__"
+    out = {}
+    groups = {
+        "locale": (f"{school}locale", dict(Organization.Locale.choices)),
+        "title_i": (f"{school}title_i", {True: _("Title I"), False: _("Not Title I")}),
+        "race_ethnicity": ("earner__demographics__race_ethnicity", None),
+        "gender": ("earner__demographics__gender", None),
+    }
+    from .models import EducatorDemographics
+    labels = {"race_ethnicity": dict(EducatorDemographics.RaceEthnicity.choices),
+              "gender": dict(EducatorDemographics.Gender.choices)}
+    for key, (path, names) in groups.items():
+        names = names or labels[key]
+        data = list(qs.values(path).annotate(
+            started=Count("earner", distinct=True),
+            earned=Count("earner", distinct=True, filter=Q(state=Attempt.State.EARNED))).order_by(path))
+        rows = [{"label": str(names.get(d[path], "")) if d[path] not in (None, "") else _("Not known"),
+                 "started": d["started"], "earned": d["earned"]} for d in data]
+        totals = {"started": sum(r["started"] for r in rows), "earned": sum(r["earned"] for r in rows)}
+        shown, shown_totals = suppression.suppress_rows(rows, ["started", "earned"], total_column="started",
+                                                         totals=totals)
+        for r in shown:
+            r["rate"] = _rate(r["earned"], r["started"])
+        out[key] = {"rows": shown, "totals": shown_totals}
+    return out
+
+
+def school_attributes_count(organization: Organization) -> int:
+    return SchoolProfile.objects.filter(organization_id__in=_subtree_ids(organization)).count()
+
+
+def importable_organizations(user) -> list[Organization]:
+    ids = policy.people_admin_organization_ids(user)
+    qs = Organization.objects.all() if ids is None else Organization.objects.filter(pk__in=ids)
+    qs = qs.filter(kind__in=(Organization.Kind.DISTRICT, Organization.Kind.STATE_AGENCY, Organization.Kind.SCHOOL))
+    return [o for o in qs.order_by("name") if policy.can_import_school_attributes(user, o)]
+
+
+def recognition(dashboard: Dashboard, filters: Filters) -> list[dict]:
+    """Awards made under recognition policies to the dashboard's educators, by kind (credits, endorsement, role,
+    pay…): educators awarded (suppressed) and the total amount where the group is shown. Issuers: none."""
+    from django.db.models import Sum
+
+    from microcred.recognition.models import Award
+
+    if dashboard.kind == "issuer":
+        return []
+    qs = Award.objects.filter(earner_scope(dashboard, "educator__"), state=Award.State.ACTIVE)
+    since = filters.since()
+    if since:
+        qs = qs.filter(awarded_at__gte=since)
+    data = list(qs.values("kind", "unit").annotate(educators=Count("educator", distinct=True), amount=Sum("amount"))
+                .order_by("kind", "unit"))
+    rows, _t = suppression.suppress_rows(
+        [{"label": f"{d['kind']} ({d['unit']})" if d["unit"] else d["kind"], "educators": d["educators"],
+          "amount": d["amount"]} for d in data], ["educators"])
+    for r in rows:
+        if r["educators"] is None:
+            r["amount"] = None
+    return rows
+
+
+def cost(dashboard: Dashboard, filters: Filters) -> list[dict]:
+    """Assessment fees recorded for the dashboard's attempts, by who pays (a sponsor, a voucher's sponsor, or the
+    educator): educators, fees, micro-credentials earned and fees per earned MC — the ROI inputs. Sums of a hidden
+    group are hidden too."""
+    from django.db.models import Sum
+
+    qs = attempts(dashboard, filters).filter(fee_amount__isnull=False)
+    data = list(qs.values("paid_by_organization__name").annotate(
+        educators=Count("earner", distinct=True), fees=Sum("fee_amount"),
+        earned=Count("pk", filter=Q(state=Attempt.State.EARNED)), vouchers=Count("voucher", distinct=True))
+        .order_by("paid_by_organization__name"))
+    rows, _t = suppression.suppress_rows(
+        [{"label": d["paid_by_organization__name"] or _("The educator"), "educators": d["educators"],
+          "fees": Decimal(d["fees"] or 0).quantize(Decimal("0.01")), "earned": d["earned"], "vouchers": d["vouchers"]}
+         for d in data], ["educators"])
+    for r in rows:
+        if r["educators"] is None:
+            r["fees"] = r["earned"] = r["vouchers"] = None
+        r["per_earned"] = (r["fees"] / r["earned"]).quantize(Decimal("0.01")) if r["fees"] is not None and r["earned"] else None
+    return rows

@@ -1,0 +1,184 @@
+"""Every write of analytics: the school attributes import, an educator's demographics (told, changed, withdrawn)
+and their findability. Each checks the policy and is audited."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from microcred.accounts import policy
+from microcred.accounts.models import Organization
+from microcred.core import audit
+from microcred.rosters.reading import read_rows
+
+from . import schools
+from .models import EducatorDemographics, Findability, SchoolProfile
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    updated: int = 0
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
+
+
+def _subtree(organization: Organization) -> dict[str, Organization]:
+    ids, frontier = {organization.pk}, {organization.pk}
+    while frontier:
+        frontier = set(Organization.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
+        ids |= frontier
+    return {o.pk: o for o in Organization.objects.filter(pk__in=ids)}
+
+
+def import_school_attributes(*, organization: Organization, data: bytes, by, dry_run: bool = False) -> ImportReport:
+    """Set the attributes of ``organization``'s schools (or itself) from a CCD-style CSV. A row finds its school by
+    ``org_slug``, else by NCES id already recorded, else by its exact name, among ``organization`` and the
+    organizations under it only; a row that finds none, or has a bad value, is reported and skipped, the others
+    are imported. Files over ``schools.MAX_BYTES`` or ``schools.MAX_ROWS`` rows are refused whole."""
+    if not policy.can_import_school_attributes(by, organization):
+        raise PermissionDenied(_("Only the organization admins of %(org)s import its schools' attributes.")
+                               % {"org": organization.name})
+    if len(data) > schools.MAX_BYTES:
+        raise ValidationError(_("The file is larger than %(mb)s MB; nothing was imported.")
+                              % {"mb": schools.MAX_BYTES // (1024 * 1024)})
+    report = ImportReport()
+    orgs = _subtree(organization)
+    by_slug = {o.slug: o for o in orgs.values()}
+    by_name: dict[str, list[Organization]] = {}
+    for o in orgs.values():
+        by_name.setdefault(o.name.strip().lower(), []).append(o)
+    profiles = {p.organization_id: p for p in SchoolProfile.objects.filter(organization_id__in=orgs)}
+    by_nces = {p.nces_id: orgs[p.organization_id] for p in profiles.values() if p.nces_id}
+
+    def problem(_file, row, column, message):
+        report.problems.append((row or 0, column or "", message))
+
+    changes: dict[int, dict] = {}
+    for row in read_rows(io.BytesIO(data), "schools.csv", problem, header_aliases=schools.HEADER_ALIASES):
+        report.rows += 1
+        if report.rows > schools.MAX_ROWS:
+            raise ValidationError(_("The file has more than %(n)s rows; nothing was imported.")
+                                  % {"n": f"{schools.MAX_ROWS:,}"})
+        try:
+            parsed = schools.parse_row(row.values)
+        except ValueError as error:
+            problem("", row.number, "", str(error))
+            continue
+        target = None
+        if parsed.org_slug:
+            target = by_slug.get(parsed.org_slug)
+        elif parsed.nces_id and parsed.nces_id in by_nces:
+            target = by_nces[parsed.nces_id]
+        elif parsed.name:
+            found = by_name.get(parsed.name.strip().lower(), [])
+            target = found[0] if len(found) == 1 else None
+        if target is None:
+            problem("", row.number, "", _("No school of %(org)s matches this row (give org_slug, a known NCESSCH or "
+                                          "the exact name).") % {"org": organization.name})
+            continue
+        changes.setdefault(target.pk, {}).update(parsed.values)
+    if dry_run:
+        report.updated = len(changes)
+        return report
+    with transaction.atomic():
+        for org_id, values in changes.items():
+            profile = profiles.get(org_id) or SchoolProfile(organization=orgs[org_id])
+            for name, value in values.items():
+                setattr(profile, name, value)
+            profile.save()
+        report.updated = len(changes)
+        audit.record(actor=by, action="analytics.school_attributes_imported", target=organization,
+                     data={"rows": report.rows, "updated": report.updated, "problems": len(report.problems)})
+    return report
+
+
+def save_demographics(*, user, by, race_ethnicity: str, gender: str, consent: bool) -> EducatorDemographics:
+    """Record what ``user`` chose to tell, with their consent (refused without it)."""
+    if not policy.can_share_demographics(by, user):
+        raise PermissionDenied(_("Only you can tell or change your demographics."))
+    if not consent:
+        raise ValidationError({"consent": [_("Tick the box to consent, or leave the form: telling is optional.")]})
+    if race_ethnicity not in EducatorDemographics.RaceEthnicity.values or gender not in EducatorDemographics.Gender.values:
+        raise ValidationError(_("Choose one of the answers offered."))
+    with transaction.atomic():
+        row, _created = EducatorDemographics.objects.update_or_create(
+            user=user, defaults={"race_ethnicity": race_ethnicity, "gender": gender, "consented_at": timezone.now()})
+        audit.record(actor=by, action="analytics.demographics_saved", target=user)
+    return row
+
+
+def withdraw_demographics(*, user, by) -> bool:
+    """Delete what ``user`` told (consent withdrawn); True when there was something to delete. Safe to call twice."""
+    if not policy.can_share_demographics(by, user):
+        raise PermissionDenied(_("Only you can withdraw your demographics."))
+    with transaction.atomic():
+        deleted, _rows = EducatorDemographics.objects.filter(user=user).delete()
+        if deleted:
+            audit.record(actor=by, action="analytics.demographics_withdrawn", target=user)
+    return bool(deleted)
+
+
+def save_findability(*, user, by, findable: bool, offers_mentoring: bool) -> Findability:
+    if not policy.can_share_demographics(by, user):
+        raise PermissionDenied(_("Only you can choose whether you can be found."))
+    with transaction.atomic():
+        row, _created = Findability.objects.update_or_create(
+            user=user, defaults={"findable": bool(findable), "offers_mentoring": bool(offers_mentoring)})
+        audit.record(actor=by, action="analytics.findability_saved", target=user,
+                     data={"findable": row.findable, "offers_mentoring": row.offers_mentoring})
+    return row
+
+
+def request_research_export(*, by) -> "ResearchExport":
+    """Queue a research export (the caller enqueues tasks.build_research_export after commit)."""
+    from .models import ResearchExport
+
+    if not policy.can_export_research(by):
+        raise PermissionDenied(_("Only platform admins export research data."))
+    with transaction.atomic():
+        export = ResearchExport.objects.create(requested_by=by)
+        audit.record(actor=by, action="analytics.research_export_requested", target=export)
+    return export
+
+
+def build_research_export(export_id) -> "ResearchExport | None":
+    """Write the export into a temporary folder, zip it into private storage and record the summary. Idempotent:
+    a finished export is left alone."""
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    from django.core.files.base import File
+    from django.core.files.storage import default_storage
+
+    from . import research
+    from .models import ResearchExport
+
+    export = ResearchExport.objects.filter(pk=export_id).first()
+    if export is None or export.state != ResearchExport.State.PENDING:
+        return export
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "export"
+            summary = research.export(folder, by=export.requested_by)
+            archive = Path(tmp) / "research.zip"
+            with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+                for name in summary["files"]:
+                    z.write(folder / name, arcname=name)
+            with open(archive, "rb") as handle:
+                name = default_storage.save(f"research-exports/{export.pk}.zip", File(handle))
+    except Exception as error:  # recorded for the admin; never a stack trace on a page
+        export.state, export.finished_at = ResearchExport.State.FAILED, timezone.now()
+        export.summary = {"error": type(error).__name__}
+        export.save(update_fields=["state", "finished_at", "summary"])
+        return export
+    export.state, export.finished_at, export.summary, export.storage_name = (
+        ResearchExport.State.READY, timezone.now(), summary, name)
+    export.save(update_fields=["state", "finished_at", "summary", "storage_name"])
+    audit.record(actor=export.requested_by, action="analytics.research_export_built", target=export,
+                 data={k: summary[k] for k in ("rows", "suppressed_rows", "k")})
+    return export

@@ -1,0 +1,16 @@
+from django import template
+from django.urls import reverse
+
+register = template.Library()
+
+
+@register.filter
+def get_item(row, key):
+    return row.get(key) if hasattr(row, "get") else None
+
+
+@register.simple_tag
+def csv_url(board, table) -> str:
+    if board.organization is None:
+        return reverse("analytics:platform_csv", kwargs={"table": table})
+    return reverse("analytics:dashboard_csv", kwargs={"kind": board.kind, "slug": board.organization.slug, "table": table})
