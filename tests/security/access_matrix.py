@@ -810,6 +810,9 @@ ENDPOINTS.update({
     "api/v1/quality/reviews/<int:pk>/decision/": [
         POST(only((), **{r: FORBIDDEN for r in QA_REVIEW_VIEWERS}), kwargs=QA_REVIEW, format="json",
              data={"scores": {k: 2 for k in QA_CRITERIA}, "outcome": "approved"})],
+})
+
+
 # --- analytics (issue 17): dashboards for those the policy lets see a place's or an issuer's figures (recognizer:
 # its state's district and state dashboards; issuer admins: their issuer's; platform admins: all); teachers, coaches
 # and assessors none. Another's dashboard is 404. One's own demographics and findability: every signed-in person.
