@@ -23,7 +23,7 @@ all any more here there please see open submit save cancel back next previous ed
 log help earned started draft submitted score scores scoring credential credentials evidence part parts level levels
 rubric criterion criteria assessor assessors issuer issuers earner earners stack stacks pathway pathways settings
 account password profile notifications notification download upload file files none yes new add remove change choose
-select start continue done complete completed pending approved declined revoked suspended active about only also than
+select start continue done complete completed pending approved declined revoked suspended about only also than
 then if but because each every other after before until between into out up down over under again still just now
 nothing something someone anyone everyone read unread mark marked sent send received receive review reviewed reviews
 feedback comment comments reply assessment assessments calibration calibrate training trained certified queue claim
@@ -32,6 +32,11 @@ hour hours minute minutes ago today yesterday tomorrow shared share public priva
 recognition awarded award awards worth credits credit endorsement endorsements earn earning earns your yourself
 menu close skip main content language
 """.split())
+
+# Names of standards and products, the same in every language.
+PROPER_NAMES = ("Open Badges", "Comprehensive Learner Record", "OneRoster", "Canvas Credentials", "Google Authenticator",
+                "Microsoft Authenticator", "Google Workspace", "Microsoft Entra ID", "Credly", "LinkedIn")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "aria-description")
 WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:'[A-Za-z]+)?")
@@ -89,6 +94,9 @@ def interface_texts(html: str, page_language: str = "es") -> list[str]:
 
 
 def english_words(text: str) -> list[str]:
+    text = EMAIL.sub(" ", text)
+    for name in PROPER_NAMES:
+        text = text.replace(name, " ")
     return [w for w in WORD.findall(text) if w.lower() in ENGLISH]
 
 
@@ -134,10 +142,11 @@ class DataStrings:
             if not model.__module__.startswith("microcred.") and model._meta.app_label not in ("auth",):
                 continue
             fields = [f.name for f in model._meta.concrete_fields
-                      if isinstance(f, (models.CharField, models.TextField)) and not f.choices]
+                      if isinstance(f, (models.CharField, models.TextField, models.JSONField)) and not f.choices]
             if fields:
                 for row in model._default_manager.values_list(*fields):
-                    values.extend(v for v in row if v)
+                    for value in row:
+                        values.extend(_strings(value))
         return cls(values)
 
     def is_data(self, text: str) -> bool:
@@ -148,3 +157,17 @@ class DataStrings:
             if value in text:
                 text = text.replace(value, " ")
         return text
+
+
+def _strings(value, depth: int = 0):
+    """The texts in a stored value: the value itself, or the short strings inside a JSON document (a policy's unit
+    names, an MC's tags)."""
+    if isinstance(value, str):
+        if value:
+            yield value
+    elif depth < 8 and isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item, depth + 1)
+    elif depth < 8 and isinstance(value, list):
+        for item in value:
+            yield from _strings(item, depth + 1)
