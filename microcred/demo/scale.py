@@ -21,6 +21,7 @@ deployment: ``generate`` refuses a database that holds anything but scale data u
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import secrets
 import uuid
@@ -29,6 +30,7 @@ from typing import Callable
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from microcred.accounts.models import EducatorProfile, Membership, Organization, Role, User
@@ -77,15 +79,16 @@ def foreign_data() -> str:
     return ""
 
 
-def sizes(educators: int) -> dict:
+def sizes(educators: int, micro_credentials: int | None = None) -> dict:
     """How many of each thing a world of ``educators`` holds: every count scales with the educators (at 100,000:
     2,000 MCs across 20 issuers, 1,000 assessors), never fewer than the demo catalog's MCs or 10 assessors."""
     published = sum(1 for spec in content.MICRO_CREDENTIALS if spec.get("demo_state", "published") == "published")
-    return {"issuers": ISSUERS, "micro_credentials": max(published, round(educators * MCS_PER_EDUCATOR)),
+    wanted = round(educators * MCS_PER_EDUCATOR) if micro_credentials is None else micro_credentials
+    return {"issuers": ISSUERS, "micro_credentials": max(published, wanted),
             "assessors": max(10, round(educators * ASSESSORS_PER_EDUCATOR)), "demo_micro_credentials": published}
 
 
-def generate(*, educators: int, seed: int = 2026, force: bool = False, awards: bool = True,
+def generate(*, educators: int, seed: int = 2026, force: bool = False, awards: bool = True, micro_credentials: int | None = None,
              log: Callable[[str], None] = lambda s: None, progress: Callable[[str, int, int], None] = lambda *a: None) -> dict:
     """Build the synthetic state. Refuses (ScaleDataRefused) a database with other data unless ``force``, and
     one that already holds scale data. ``progress(stage, done, total)`` is called as the work goes."""
@@ -99,7 +102,7 @@ def generate(*, educators: int, seed: int = 2026, force: bool = False, awards: b
                                "use --force only if you really mean to add 100,000s of synthetic rows to it.")
     rng = random.Random(seed)
     now = timezone.now()
-    size = sizes(educators)
+    size = sizes(educators, micro_credentials)
     password = make_password(BENCH_PASSWORD)  # hashed once; every bench account shares it
     with transaction.atomic():
         ensure_vocabularies()
@@ -230,6 +233,7 @@ class _Educator:
     state: str
     district: Organization
     position: str
+    number: int = -1
 
 
 def _educators(rows: Inserter, start: int, n: int, orgs, rng: random.Random, password: str = "!") -> list[_Educator]:
@@ -251,7 +255,7 @@ def _educators(rows: Inserter, start: int, n: int, orgs, rng: random.Random, pas
                          "position": position, "career_stage": rng.choice(["new", "experienced", "experienced"]),
                          "license_number": f"SC-{number:08d}"})
         members.append({"user_id": pk, "organization_id": district.pk, "role": Role.EARNER})
-        out.append(_Educator(pk, district.state, district, position))
+        out.append(_Educator(pk, district.state, district, position, number))
     rows.insert(User, users)
     rows.insert(EducatorProfile, profiles)
     rows.insert(Membership, members)
@@ -396,6 +400,12 @@ def _work(rows: Inserter, part: list[_Educator], world: _World, rng: random.Rand
     plans = []  # (educator, version, kind, finished)
     for educator in part:
         k = _how_many(rng, len(versions))
+        if educator.number == 0:
+            # The bench's earner: a third of the catalog earned, a draft of the first MC (rows that grow with the world).
+            earned = versions[1:1 + len(versions) // 3]
+            plans.append((educator, versions[0], "draft", now - dt.timedelta(days=1)))
+            plans += [(educator, v, "earned", now - dt.timedelta(days=30 + 20 * i)) for i, v in enumerate(earned)]
+            continue
         if k >= 12:  # power earners concentrate in one topic, then spread
             focus = families[rng.choice(family_names)][:k]
             taken = {v.pk for v in focus}
@@ -662,3 +672,39 @@ def _policies(orgs, admin) -> int:
         draft = services.create_or_update_draft(recognizer=recognizers[document["recognizer"]], document=document, by=admin)
         services.publish(policy=draft, by=admin)
     return Policy.objects.filter(state=Policy.State.PUBLISHED).count()
+
+
+# --- The pages the bench measures (bench/pages.py and the query-count tests) ----------------------------------------
+
+def bench_pages() -> list[dict]:
+    """Each role's main pages over a generated world: [{name, username (None: anonymous), method, path, body}].
+    The same names, in the same order, whatever the size of the world."""
+    from django.urls import reverse
+
+    mc = MicroCredential.objects.filter(slug__startswith=PREFIX, current_version__state="published").order_by("pk").first()
+    # The bench's earner (a third of the catalog earned, a draft) and the busiest assessor: pages that hold many rows.
+    draft = (Attempt.objects.filter(earner__username=f"{PREFIX}educator-0000000", state=Attempt.State.DRAFT)
+             .select_related("earner").order_by("pk").first())
+    assessor = (Assignment.objects.filter(review__isnull=False, state="assigned", assessor__username__startswith=f"{PREFIX}assessor-")
+                .values("assessor_id").annotate(n=Count("id")).order_by("-n", "assessor_id").values_list("assessor_id", flat=True)[:1])
+    assignment = (Assignment.objects.filter(assessor_id__in=list(assessor), review__isnull=False, state="assigned")
+                  .select_related("assessor").order_by("pk").first())
+    credential = next(c for c in IssuedCredential.objects.exclude(jwt="").filter(revoked_at__isnull=True, issuer__slug__startswith=PREFIX)
+                      .order_by("issued_at") if "validUntil" not in c.credential)
+    policy = Policy.objects.filter(slug=f"{PREFIX}ar-renewal", state=Policy.State.PUBLISHED).first()
+    return [
+        {"name": "catalog_browse", "username": None, "method": "GET", "path": reverse("catalog:search")},
+        {"name": "catalog_search", "username": None, "method": "GET", "path": reverse("catalog:search") + "?q=feedback"},
+        {"name": "mc_page", "username": None, "method": "GET", "path": reverse("catalog:detail", args=[mc.slug])},
+        {"name": "earner_home", "username": draft.earner.username, "method": "GET", "path": reverse("earning:home")},
+        {"name": "attempt_page", "username": draft.earner.username, "method": "GET", "path": reverse("earning:attempt", args=[draft.pk])},
+        {"name": "assessor_queue", "username": assignment.assessor.username, "method": "GET", "path": reverse("assessment:queue")},
+        {"name": "scoring_page", "username": assignment.assessor.username, "method": "GET",
+         "path": reverse("assessment:item", args=[assignment.pk])},
+        {"name": "issuer_dashboard", "username": f"{PREFIX}issuer-admin-01", "method": "GET", "path": reverse("assessment:issuer")},
+        {"name": "recognizer_qualifiers", "username": f"{PREFIX}recognizer-ar", "method": "GET",
+         "path": reverse("recognition:qualifiers", args=[policy.slug])},
+        {"name": "credential_page", "username": None, "method": "GET", "path": reverse("credentials:credential", args=[credential.pk])},
+        {"name": "verify", "username": None, "method": "POST", "path": reverse("credentials:verify"),
+         "body": json.dumps({"verifiableCredential": credential.credential})},
+    ]
