@@ -1,22 +1,26 @@
 """Synthetic scale data for benchmarks (``microcred generate_scale_data``): a realistic state-sized deployment.
 
-What it builds, all marked synthetic (slugs and usernames start with ``scale-``):
+What it builds, all marked synthetic (slugs and usernames start with ``scale-``), every count scaling with the
+number of educators (``sizes``):
 
-- organizations: a marker organization, four issuers, five state agencies, districts (one per 500 educators) with
+- organizations: a marker organization, 20 issuers, five state agencies, districts (one per 500 educators) with
   four schools each;
-- the demo catalog's published micro-credentials and stacks, created through the catalog services (validated,
+- a catalog of ``educators / 50`` micro-credentials with rubrics (at least the demo catalog's): the demo's and
+  variants of them across the issuers, and the demo's stacks, created through the catalog services (validated,
   submitted, published) under ``scale-`` slugs;
-- educators with profiles (state, district, school) and district memberships; attempts in the earned state and one
-  issued credential per attempt, issued over the last seven years, about 1% revoked and 1% expired; a few imported
-  credentials; the state agencies' educator facts (years licensed, latest rating, license type);
-- about 50 published policies of every rule kind (conversion, caps, cycle windows, thresholds, stack logic,
-  count-in-topic, eligibility, evidence, reciprocity), through the recognition services.
+- ``educators / 100`` assessors certified for ten MCs each; bench accounts (issuer and recognizer admins, the
+  first 50 educators) with the password ``BENCH_PASSWORD``;
+- educators with profiles (state, district, school) and district memberships; per educator about five earned
+  attempts, sometimes a "not yet", one in an assessor's queue and a draft, with submissions, reviews, assignments,
+  scores, decisions and criterion results; an issued credential per earned attempt, issued over the last seven
+  years, about 1% revoked and 1% expired; a few imported credentials; the state agencies' educator facts;
+- about 50 published policies of every rule kind, through the recognition services, and (``awards``) their awards.
 
-Scale shortcuts, on purpose and only here: rows are written with bulk_create; attempts are earned without
-evidence, reviews or scores (evaluation reads credentials, not how they were assessed); and each issued credential
-carries a small UNSIGNED placeholder document instead of a signed Open Badge (signing 100,000s of credentials
-would take hours). Nothing else in microcred creates credentials that way. Never run this against a real
-deployment: ``generate`` refuses a database that holds anything but scale data unless forced.
+Scale shortcuts, on purpose and only here: rows are written with multi-row INSERTs (``Inserter``), and only the
+first credential of each MC is built and signed as ``issue_for_attempt`` does; the others reuse its signed document
+with their own id, dates, status entry and identifier: the real size (≈ 15 KB), but a proof that does not verify
+(signing 100,000s of credentials would take hours). Nothing else in microcred creates credentials that way. Never
+run this against a real deployment: ``generate`` refuses a database that holds anything but scale data unless forced.
 """
 from __future__ import annotations
 
@@ -88,10 +92,11 @@ def sizes(educators: int, micro_credentials: int | None = None) -> dict:
             "assessors": max(10, round(educators * ASSESSORS_PER_EDUCATOR)), "demo_micro_credentials": published}
 
 
-def generate(*, educators: int, seed: int = 2026, force: bool = False, awards: bool = True, micro_credentials: int | None = None,
+def generate(*, educators: int, seed: int = 2026, force: bool = False, awards: bool = False, micro_credentials: int | None = None,
              log: Callable[[str], None] = lambda s: None, progress: Callable[[str, int, int], None] = lambda *a: None) -> dict:
     """Build the synthetic state. Refuses (ScaleDataRefused) a database with other data unless ``force``, and
-    one that already holds scale data. ``progress(stage, done, total)`` is called as the work goes."""
+    one that already holds scale data. ``progress(stage, done, total)`` is called as the work goes; ``awards``
+    evaluates every policy at the end (the command does unless --no-awards)."""
     if educators < 1:
         raise ValueError("Give at least one educator.")
     if Organization.objects.filter(slug=MARKER).exists():

@@ -49,7 +49,7 @@ def worlds(django_db_setup, django_db_blocker):
         for label, size in (("small", SMALL), ("large", LARGE)):
             with transaction.atomic():
                 cache.clear()
-                generate(**size)
+                generate(**size, awards=True)
                 counts[label] = {page["name"]: count_queries(page) for page in bench_pages()}
                 transaction.set_rollback(True)
         cache.clear()
