@@ -81,7 +81,7 @@ def main() -> None:
         if fresh:
             manage(env, "migrate", "--verbosity", "0")
             started = time.perf_counter()
-            manage(env, "generate_scale_data", "--educators", str(options.educators))
+            manage(env, "generate_scale_data", "--educators", str(options.educators), "--no-awards")
             generate_seconds = round(time.perf_counter() - started, 1)
 
         os.environ.update({k: env[k] for k in ("MICROCRED_DATA_DIR", "DJANGO_SETTINGS_MODULE")})

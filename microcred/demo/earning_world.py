@@ -64,8 +64,10 @@ def load_earning_demo() -> None:
         return
     teacher2, coach = (User.objects.get(username=u) for u in ("teacher2", "coach"))
     recognizer = User.objects.get(username="recognizer")
-    state = Organization.objects.get(kind=Organization.Kind.STATE_AGENCY)
-    rural = Organization.objects.filter(kind=Organization.Kind.DISTRICT, locale="rural").first()
+    # Scale data (generate_scale_data, slugs "scale-…") may share the database: its agencies and districts are not the demo's.
+    demo_orgs = Organization.objects.exclude(slug__startswith="scale-")
+    state = demo_orgs.get(kind=Organization.Kind.STATE_AGENCY)
+    rural = demo_orgs.filter(kind=Organization.Kind.DISTRICT, locale="rural").order_by("pk").first()
     mc = {m.slug: m for m in MicroCredential.objects.all()}
 
     CoachAssignment.objects.get_or_create(earner=teacher, coach=coach)

@@ -293,10 +293,10 @@ def test_generate_scale_data_refuses_a_database_with_real_data(world):
         call_command("generate_scale_data", "--educators", "0", stdout=out)
 
 
-def test_generate_scale_data_help_says_the_credentials_are_unsigned_placeholders():
+def test_generate_scale_data_help_says_most_credentials_do_not_verify():
     from microcred.demo.management.commands.generate_scale_data import Command
 
-    assert "UNSIGNED placeholder" in Command.help and "FOR BENCHMARK DATABASES ONLY" in Command.help
+    assert "proofs do not verify" in Command.help and "FOR BENCHMARK DATABASES ONLY" in Command.help
 
 
 @pytest.mark.django_db
