@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from microcred.accounts import policy
 from microcred.assessment import reliability
 from microcred.assessment.models import Review
+from microcred.catalog import selectors as catalog_selectors
 from microcred.catalog.models import MicroCredential, MicroCredentialVersion
 from microcred.credentials.models import IssuedCredential
 
@@ -170,11 +171,13 @@ def reviewers():
     return QualityReviewer.objects.select_related("user", "organization", "certified_by").order_by("organization__name", "user__username")
 
 
-def public_micro_credential(slug) -> MicroCredential:
-    """A published, public MC by slug (the quality record is public); 404 otherwise."""
-    mc = (MicroCredential.objects.select_related("owner", "current_version")
-          .filter(slug=slug, visibility=MicroCredential.Visibility.PUBLIC,
-                  current_version__state=MicroCredentialVersion.State.PUBLISHED).first())
+def public_micro_credential(slug, user=None) -> MicroCredential:
+    """A published MC by slug that ``user`` may see in the catalog (public ones for everyone; members-only ones for
+    their organizations' people), so every catalog page's link to its record works; 404 otherwise."""
+    from django.contrib.auth.models import AnonymousUser
+
+    visible = catalog_selectors.visible_micro_credentials(user or AnonymousUser())
+    mc = visible.select_related("owner", "current_version").filter(slug=slug).first()
     if mc is None:
         raise Http404
     return mc

@@ -182,7 +182,7 @@ def withdraw(request, pk):
 @require_GET
 def record(request, slug):
     """The public quality record of a published MC."""
-    mc = selectors.public_micro_credential(slug)
+    mc = selectors.public_micro_credential(slug, request.user)
     return render(request, "quality/record.html", {"record": selectors.quality_record(mc), "mc": mc})
 
 

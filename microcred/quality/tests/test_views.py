@@ -150,3 +150,19 @@ def test_review_pages_keep_their_query_count(client, qa, publish_mc, django_asse
         assert client.get(reverse("quality:reviews")).status_code == 200
     with django_assert_max_num_queries(len(page_before.captured_queries)):
         assert client.get(reverse("quality:review", args=[first.pk])).status_code == 200
+
+
+def test_a_members_only_mcs_record_is_there_for_whoever_sees_it_in_the_catalog(client, world, publish_mc):
+    """The catalog page links its quality record: the link works for every reader of the page, and for no one else."""
+    version = publish_mc(visibility="members", title="Members-only practice")
+    url = f"/quality/record/{version.micro_credential.slug}/"
+    api = f"/api/v1/micro-credentials/{version.micro_credential.slug}/quality/"
+    assert client.get(url).status_code == 404 and client.get(api).status_code == 404
+    client.force_login(world["people"]["other_admin"])  # another issuer: not a member
+    assert client.get(url).status_code == 404 and client.get(api).status_code == 404
+    client.force_login(world["people"]["assessor"])  # a member of the owning issuer
+    catalog_page = client.get(f"/catalog/mc/{version.micro_credential.slug}/").content.decode()
+    assert url in catalog_page
+    page = client.get(url)
+    assert page.status_code == 200 and "Members-only practice" in page.content.decode()
+    assert client.get(api).status_code == 200

@@ -117,5 +117,5 @@ def quality_record(request, slug):
     """The public quality record of a published micro-credential: QA status, framework version, criterion scores,
     reviewer organizations, and the last 12 months' reliability, pass rates, time to a decision and earners
     (figures from fewer than 10 earners are null, with too_few set)."""
-    mc = selectors.public_micro_credential(slug)
+    mc = selectors.public_micro_credential(slug, request.user)
     return Response(QualityRecordSerializer(selectors.quality_record(mc)).data)
