@@ -62,7 +62,7 @@ def crawl(client, start: str = "/") -> dict[str, str]:
             continue
         if per_view[view] >= PER_VIEW:
             continue
-        response = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="es", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
         if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
             continue
         per_view[view] += 1
