@@ -8,11 +8,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from microcred.accounts import policy
 from microcred.accounts.models import Organization
 from microcred.catalog.models import MicroCredentialVersion
 from microcred.core import audit
+from microcred.core.i18n import Later
 
 from . import checks as quality_checks
 from . import framework as fw
@@ -239,8 +241,9 @@ def send_survey(*, attempt_id: int, kind: str, result: str = "") -> ExperienceSu
             attempt=attempt, kind=kind, defaults={"earner": attempt.earner, "micro_credential": attempt.version.micro_credential,
                                                   "result": result[:10]})
         if created:
-            message = (_("“%(title)s”: tell us in two questions how it went.") if kind == ExperienceSurvey.Kind.DECISION
-                       else _("“%(title)s”: has it changed your practice? Two questions.")) % {"title": attempt.version.title}
+            said = (gettext_noop("“%(title)s”: tell us in two questions how it went.") if kind == ExperienceSurvey.Kind.DECISION
+                    else gettext_noop("“%(title)s”: has it changed your practice? Two questions."))
+            message = Later(said, title=attempt.version.title)  # in the earner's language
             notify(user=attempt.earner, kind="decision", message=message, url=reverse("quality:survey", args=[survey.pk]),
                    dedupe_key=f"quality-survey-{survey.pk}")
     return survey
