@@ -192,6 +192,23 @@ def _business_days(start: dt.datetime, end: dt.datetime) -> int:
     return days
 
 
+# Who counts an MC is known to recognition, a higher layer: it registers here (recognition/apps.py) a function
+# mc -> [{"recognizer": name, "policy": title, "slug": slug}], read by the quality record.
+_RECOGNITION_SOURCES: list = []
+
+
+def register_recognition_source(source) -> None:
+    if source not in _RECOGNITION_SOURCES:
+        _RECOGNITION_SOURCES.append(source)
+
+
+def recognized_by(mc: MicroCredential) -> list[dict]:
+    out = []
+    for source in _RECOGNITION_SOURCES:
+        out.extend(source(mc))
+    return sorted(out, key=lambda row: (row["recognizer"], row["policy"]))
+
+
 def quality_record(mc: MicroCredential, now=None) -> dict:
     """The public quality record of ``mc``: QA status with criterion scores and reviewer organizations, and the
     outcomes of the last 12 months (reliability from assessment.reliability, pass rates, median business days to a
@@ -237,7 +254,8 @@ def quality_record(mc: MicroCredential, now=None) -> dict:
             "framework_version": review.framework.number if review else current_framework().number,
             "decided_at": review.decided_at if review else None, "criteria": criteria,
             "reviewer_organizations": organizations, "changes_requested": review.changes_requested if review else "",
-            "outcomes": outcomes, "surveys": survey_results(mc, since=since), "since": since, "until": now}
+            "outcomes": outcomes, "surveys": survey_results(mc, since=since), "recognized_by": recognized_by(mc),
+            "since": since, "until": now}
 
 
 def survey_for(user, pk) -> ExperienceSurvey:
@@ -277,4 +295,5 @@ def filter_by_quality(queryset, status: str):
 
 __all__ = ["current_framework", "framework", "frameworks", "review_for", "reviews_to_rate", "reviews_for_issuer",
            "review_page", "latest_decided", "approved_micro_credential_ids", "approved_micro_credential_slugs", "statuses_for", "status_of", "outcome_label", "reviewers",
-           "public_micro_credential", "quality_record", "filter_by_quality"]
+           "public_micro_credential", "quality_record", "filter_by_quality", "register_recognition_source",
+           "recognized_by"]

@@ -15,3 +15,9 @@ class RecognitionConfig(AppConfig):
         from . import personal_data
 
         register(self.label, export=personal_data.export, erase=personal_data.erase)  # download my data; deletion
+
+        from microcred.quality.selectors import register_recognition_source
+
+        from .selectors import policies_counting
+
+        register_recognition_source(policies_counting)  # the quality record's "counted by"

@@ -590,3 +590,37 @@ def awards_export(recognizer: Organization, *, policy_slug: str | None = None, s
                "credential_ids": list(a.provenance.get("credentials", [])),
                "imported_credentials": "; ".join(f"{c}: {imported[c]}" for c in a.provenance.get("credentials", [])
                                                  if c in imported)}
+
+
+def policies_counting(micro_credential) -> list[dict]:
+    """The published policies whose approved set takes a credential for ``micro_credential`` (as it would be issued
+    today: its issuer, tags and stacks), for the MC's public quality record. Per-educator conditions (cycle window,
+    impact evidence, eligibility) are not judged here: this says which policies *can* count it."""
+    from django.utils import timezone
+
+    from microcred.credentials.builder import issuing_organization
+
+    from . import engine
+    from .policy import PolicyErrors, resolve_approved
+
+    version = micro_credential.current_version
+    if version is None:
+        return []
+    policies = list(published_policies().select_related("recognizer"))
+    if not policies:
+        return []
+    documents = {p.slug: p.document for p in policies}
+    tags = frozenset(str(t) for t in (version.tags or []))
+    fact = CredentialFact(id="", mc_slug=micro_credential.slug, version=version.number,
+                          issuer=issuing_organization(version).slug, issued_at=timezone.now(), tags=tags,
+                          stacks=_stacks_of_mcs().get(micro_credential.pk, frozenset()))
+    out = []
+    for p in policies:
+        try:
+            approved = resolve_approved(p.document, documents.get)
+        except PolicyErrors:
+            approved = resolve_approved({**p.document, "approved": {**p.document["approved"], "reciprocity": []}},
+                                        documents.get)
+        if engine._exclusion(fact, approved, fact.issued_at, None, False) == "":
+            out.append({"recognizer": p.recognizer.name, "policy": p.title, "slug": p.slug})
+    return out

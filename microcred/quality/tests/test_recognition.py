@@ -40,3 +40,31 @@ def test_dry_run_excludes_an_unapproved_mc_with_the_reason_then_counts_it_once_a
     services.decide(by=qa["people"]["reviewer_a"], review=review, scores=GOOD, outcome="approved")
     rows = recognition.dry_run(document(), by=recognizer, educators=[qa["people"]["earner"]])
     assert rows[0].evaluation.outcome("renewal").achieved
+
+
+def _publish(qa, doc):
+    recognizer = qa["people"]["recognizer"]
+    policy = recognition.create_or_update_draft(recognizer=qa["orgs"]["state"], document=doc, by=recognizer)
+    return recognition.publish(policy=policy, by=recognizer)
+
+
+def test_the_quality_record_names_the_policies_that_count_the_mc(qa, client):
+    from microcred.quality.selectors import quality_record
+
+    mc = qa["version"].micro_credential
+    assert quality_record(mc)["recognized_by"] == []
+    _publish(qa, document(quality_review=False))
+    _publish(qa, {**document(quality_review=True), "slug": "qa-only", "title": "Reviewed MCs only"})
+    _publish(qa, {**document(quality_review=False), "slug": "elsewhere", "title": "Another issuer's MCs",
+                  "approved": {"issuers": ["issuer-two"]}})
+    assert [r["policy"] for r in quality_record(mc)["recognized_by"]] == ["QA renewal"]
+    page = client.get(f"/quality/record/{mc.slug}/").content.decode()
+    assert "QA renewal" in page and "Reviewed MCs only" not in page and "Another issuer" not in page
+    api = client.get(f"/api/v1/micro-credentials/{mc.slug}/quality/").json()
+    assert api["recognized_by"] == [{"recognizer": qa["orgs"]["state"].name, "policy": "QA renewal", "slug": "qa-renewal"}]
+
+    review = services.submit_for_review(by=qa["people"]["issuer_admin"], version=qa["version"])
+    services.rate(by=qa["people"]["reviewer_a"], review=review, ratings=ratings())
+    review = services.rate(by=qa["people"]["reviewer_b"], review=review, ratings=ratings())
+    services.decide(by=qa["people"]["reviewer_a"], review=review, scores=GOOD, outcome="approved")
+    assert [r["policy"] for r in quality_record(mc)["recognized_by"]] == ["QA renewal", "Reviewed MCs only"]

@@ -104,6 +104,12 @@ class QualitySurveysSerializer(serializers.Serializer):
     follow_up = QualitySurveyFiguresSerializer(help_text="Changed practice, asked days later")
 
 
+class RecognizedBySerializer(serializers.Serializer):
+    recognizer = serializers.CharField(help_text="The recognizing organization.")
+    policy = serializers.CharField(help_text="The published policy's title.")
+    slug = serializers.CharField(help_text="The policy's identifier.")
+
+
 class QualityRecordSerializer(serializers.Serializer):
     micro_credential = serializers.CharField(source="micro_credential.slug")
     status = serializers.ChoiceField(choices=["approved", "approved_with_conditions", "revise", "pending", "none"])
@@ -115,5 +121,7 @@ class QualityRecordSerializer(serializers.Serializer):
     changes_requested = serializers.CharField()
     outcomes = QualityOutcomesSerializer()
     surveys = QualitySurveysSerializer()
+    recognized_by = RecognizedBySerializer(many=True, help_text="Published recognition policies whose approved set "
+                                           "includes this MC (educators still meet each policy's other conditions).")
     since = serializers.DateTimeField()
     until = serializers.DateTimeField()
