@@ -138,6 +138,12 @@ def load_demo_world() -> dict:
         from .analytics_world import load_analytics_demo
 
         load_analytics_demo()  # school attributes, a year of fictional educators' attempts, consented demographics
+        # The fictional educators' earned attempts get their credentials and awards in this same run (both steps are
+        # idempotent), so a second seed writes nothing new.
+        load_credentials_demo()
+        from microcred.recognition import services as recognition_services
+
+        recognition_services.evaluate_all()
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 

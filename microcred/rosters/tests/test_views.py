@@ -90,7 +90,7 @@ def test_history_page_has_constant_queries(client, world, district_admin, django
                                                  state="finished") for _ in range(n)])
 
     make(2)
-    with django_assert_max_num_queries(20) as few:
+    with django_assert_max_num_queries(25) as few:  # the layout's menu asks the policy once per app
         client.get(reverse("rosters:index"))
     make(30)
     with django_assert_max_num_queries(len(few.captured_queries)):
