@@ -25,7 +25,7 @@ def test_a_decision_made_in_english_reaches_a_spanish_teacher_in_spanish(world, 
     earner, assessor = world["people"]["earner"], world["people"]["assessor"]
     _spanish(earner)
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
-        submission = submit_complete(attempt, earner)
+        submission = submit_complete(attempt, earner).submissions.get()  # submit_attempt returns the attempt
         services.record_decision(submission=submission, by=assessor, levels=levels_for(attempt))
     decided = Notification.objects.get(user=earner, kind="decision", dedupe_key="")  # not the survey
     title = attempt.version.title
@@ -40,7 +40,7 @@ def test_a_decision_made_in_english_reaches_a_spanish_teacher_in_spanish(world, 
 def test_a_teacher_who_chose_no_language_is_written_to_in_the_site_language(world, attempt, django_capture_on_commit_callbacks):
     earner = world["people"]["earner"]
     with translation.override("es"), django_capture_on_commit_callbacks(execute=True):  # the assessor reads Spanish
-        submission = submit_complete(attempt, earner)
+        submission = submit_complete(attempt, earner).submissions.get()  # submit_attempt returns the attempt
         services.record_decision(submission=submission, by=world["people"]["assessor"], levels=levels_for(attempt))
     assert Notification.objects.get(user=earner, kind="decision", dedupe_key="").message.startswith("You earned")
     assert any(m.subject == "microcred: Decision" for m in mail.outbox)

@@ -31,7 +31,8 @@ def framework(request):
     if request.method == "GET":
         return Response(QualityFrameworkSerializer(selectors.current_framework()).data)
     if not policy.is_signed_in(request.user):
-        return Response({"detail": "Authentication credentials were not provided."}, status=status.HTTP_401_UNAUTHORIZED)
+        # 403 as everywhere else in the API (ERROR_RESPONSES documents "not signed in, or not allowed" as 403).
+        return Response({"detail": _("Authentication credentials were not provided.")}, status=status.HTTP_403_FORBIDDEN)
     if not policy.can_adopt_quality_framework(request.user):
         raise Http404
     body = AdoptFrameworkSerializer(data=request.data)
