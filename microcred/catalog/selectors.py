@@ -285,19 +285,51 @@ def stack_items(*, user, stack: Stack) -> list[dict]:
     return rows
 
 
-def stack_progress(stack: Stack, earned_mc_ids: set[int], *, _depth: int = 0) -> dict:
+MAX_STACK_DEPTH = 10
+
+
+def stack_items_by_stack(stack_ids) -> dict[int, list[StackItem]]:
+    """The items of these stacks and of every stack nested in them (to MAX_STACK_DEPTH levels), by stack id, in
+    position order: one query per nesting level, whatever the number of stacks."""
+    items: dict[int, list[StackItem]] = {}
+    frontier = set(stack_ids)
+    for _ in range(MAX_STACK_DEPTH + 1):
+        frontier -= items.keys()
+        if not frontier:
+            break
+        for stack_id in frontier:
+            items[stack_id] = []
+        for item in StackItem.objects.filter(stack_id__in=frontier).select_related("child_stack").order_by("stack_id", "position"):
+            items[item.stack_id].append(item)
+        frontier = {item.child_stack_id for stack_id in frontier for item in items[stack_id] if item.child_stack_id}
+    return items
+
+
+def stack_progress_many(stacks, earned_mc_ids: set[int]) -> list[dict]:
+    """stack_progress for each of `stacks`, reading their items (nested ones included) in one query per level."""
+    items = stack_items_by_stack([s.pk for s in stacks])
+    return [stack_progress(s, earned_mc_ids, items_by_stack=items) for s in stacks]
+
+
+def stack_progress(stack: Stack, earned_mc_ids: set[int], *, items_by_stack: dict | None = None, _depth: int = 0) -> dict:
     """How far someone who earned `earned_mc_ids` is through `stack` (nested stacks count when complete).
 
     Returns {"complete": bool, "done": int, "needed": int, "items": [{item_id, done}]}. For a sequence,
-    an item only counts when every earlier item is done.
+    an item only counts when every earlier item is done. `items_by_stack` (from stack_items_by_stack) saves the
+    queries when the items are already read.
     """
-    items = list(stack.items.select_related("child_stack").order_by("position"))
+    if items_by_stack is None:
+        items_by_stack = stack_items_by_stack([stack.pk])
+    items = items_by_stack.get(stack.pk)
+    if items is None:  # deeper than the items read: read this stack's subtree
+        items_by_stack.update(stack_items_by_stack([stack.pk]))
+        items = items_by_stack[stack.pk]
     statuses = []
     for item in items:
         if item.micro_credential_id:
             done = item.micro_credential_id in earned_mc_ids
-        elif _depth < 10:
-            done = stack_progress(item.child_stack, earned_mc_ids, _depth=_depth + 1)["complete"]
+        elif _depth < MAX_STACK_DEPTH:
+            done = stack_progress(item.child_stack, earned_mc_ids, items_by_stack=items_by_stack, _depth=_depth + 1)["complete"]
         else:
             done = False
         statuses.append((item, done))
