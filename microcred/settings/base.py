@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "microcred.accounts.middleware.RememberRolesMiddleware",  # memberships read once per request (issue 18)
     "microcred.accounts.middleware.PersonLanguageMiddleware",  # a signed-in person's saved language wins
     # No copy of a signed-in person's pages or of any export in browser or proxy caches (shared school computers).
     "microcred.core.middleware.PrivateResponsesNotStoredMiddleware",
