@@ -9,7 +9,15 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from . import sessions, throttle  # noqa: F401  (idle sessions; failed log-ins per address: password spraying)
 
+        from django.db.models.signals import post_delete, post_save
+
+        from . import policy
         from .data_registry import register
+        from .models import Membership
+
+        # Memberships remembered for the request are forgotten when one changes (policy's request scope).
+        post_save.connect(policy.forget_memberships, sender=Membership, dispatch_uid="policy_forget_memberships_save")
+        post_delete.connect(policy.forget_memberships, sender=Membership, dispatch_uid="policy_forget_memberships_delete")
 
         from . import personal_data
 

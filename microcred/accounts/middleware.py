@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import two_factor
+from . import policy, two_factor
 
 # Reachable without a verified session: logging in and out, two-factor itself, password reset, files, health.
 OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz")
@@ -60,3 +60,18 @@ class PersonLanguageMiddleware:
             translation.activate(chosen)
             request.LANGUAGE_CODE = chosen
         return self.get_response(request)
+
+
+class RememberRolesMiddleware:
+    """Each person's memberships are read at most once per request, however many policy questions the page asks
+    (issue 18: the same query ran 9–10 times per request); any membership change during the request forgets them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = policy.begin_request_scope()
+        try:
+            return self.get_response(request)
+        finally:
+            policy.end_request_scope(token)

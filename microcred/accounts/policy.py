@@ -19,6 +19,8 @@ their reverse relations, never by importing those apps. Every function accepts a
 """
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -84,7 +86,13 @@ def _memberships(user) -> frozenset[tuple[int, str]]:
     cached = getattr(user, _CACHE, None)
     if cached is not None:
         return cached
-    return frozenset(Membership.objects.filter(user=user).values_list("organization_id", "role"))
+    scope = _REQUEST_SCOPE.get()  # within a request (RememberRolesMiddleware): read once, forgotten on any change
+    if scope is not None and user.pk in scope:
+        return scope[user.pk]
+    found = frozenset(Membership.objects.filter(user=user).values_list("organization_id", "role"))
+    if scope is not None:
+        scope[user.pk] = found
+    return found
 
 
 def remember(user) -> None:
@@ -1013,3 +1021,31 @@ def can_search_expertise(user) -> bool:
 def can_share_demographics(user, person) -> bool:
     """Tell (or withdraw) one's own demographics, and choose to be findable: only the person themselves."""
     return is_signed_in(user) and getattr(person, "pk", None) == user.pk
+
+
+# --- performance: memberships once per request (issue 18) ---------------------------------------------------------
+
+# user id -> memberships, for the current request only (a ContextVar: one per thread or task, None outside requests).
+_REQUEST_SCOPE: ContextVar[dict | None] = ContextVar("policy_request_scope", default=None)
+
+
+def begin_request_scope():
+    """Start remembering memberships for this request (every policy question and accounts.selectors' membership reads
+    then cost one query per person per request). Returns the token end_request_scope needs."""
+    return _REQUEST_SCOPE.set({})
+
+
+def end_request_scope(token) -> None:
+    _REQUEST_SCOPE.reset(token)
+
+
+def forget_memberships(**kwargs) -> None:
+    """A membership was added, changed or removed: this request reads memberships afresh from now on."""
+    scope = _REQUEST_SCOPE.get()
+    if scope:
+        scope.clear()
+
+
+def memberships(user) -> frozenset[tuple[int, str]]:
+    """(organization id, role) of each of ``user``'s memberships, read once per request (for accounts.selectors)."""
+    return _memberships(user)

@@ -11,22 +11,13 @@ from .models import Membership, Organization
 
 
 def organization_ids_with_role(user, *roles: str) -> set[int]:
-    """Organizations in which `user` holds any of `roles` (all roles if none given)."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    qs = Membership.objects.filter(user=user)
-    if roles:
-        qs = qs.filter(role__in=roles)
-    return set(qs.values_list("organization_id", flat=True))
+    """Organizations in which `user` holds any of `roles` (all roles if none given). Read once per request."""
+    return {org for org, role in policy.memberships(user) if not roles or role in roles}
 
 
 def has_role(user, role: str, organization: Organization | None = None) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    qs = Membership.objects.filter(user=user, role=role)
-    if organization is not None:
-        qs = qs.filter(organization=organization)
-    return qs.exists()
+    org_id = getattr(organization, "pk", organization)
+    return any(r == role and (org_id is None or org == org_id) for org, r in policy.memberships(user))
 
 
 def member_organization_ids(user) -> set[int]:

@@ -196,8 +196,10 @@ def _section(mc) -> dict:
 @login_required
 def issuer(request):
     _require_issuer(request.user)
+    # The overview is one line per MC from a constant number of queries; each MC's own page shows the details.
     mcs = list(selectors.issuer_micro_credentials(request.user))
-    return render(request, "assessment/issuer.html", {"sections": [_section(mc) for mc in mcs], "single": False})
+    glance = selectors.dashboard_glance([mc.pk for mc in mcs])
+    return render(request, "assessment/issuer.html", {"sections": [{"mc": mc, "glance": glance[mc.pk]} for mc in mcs], "single": False})
 
 
 @login_required

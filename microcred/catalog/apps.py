@@ -10,3 +10,27 @@ class CatalogConfig(AppConfig):
         from . import translation
 
         translation.connect()  # a version localized for display can never be saved over the English
+
+        self._retire_cached_facets_on_change()
+
+    @staticmethod
+    def _retire_cached_facets_on_change():
+        """Facet counts are cached (selectors.CATALOG): publishing, retiring or editing a version, a stack, a
+        vocabulary or an issuer, or a membership (members-only visibility), retires them, now and once committed."""
+        from django.db import transaction
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from microcred.accounts.models import Membership
+
+        from .models import EducatorRole, GradeBand, MicroCredential, MicroCredentialVersion, OrganizationRole, Stack, StackItem, Subject
+        from .selectors import CATALOG
+
+        def retire(**kwargs):
+            CATALOG.bump()
+            transaction.on_commit(CATALOG.bump)
+
+        for model in (MicroCredential, MicroCredentialVersion, OrganizationRole, Stack, StackItem, Subject, GradeBand,
+                      EducatorRole, Membership):
+            for signal in (post_save, post_delete):
+                signal.connect(retire, sender=model, weak=False, dispatch_uid=f"catalog.retire_facets.{signal is post_save}.{model.__name__}")
+        m2m_changed.connect(retire, weak=False, dispatch_uid="catalog.retire_facets.m2m")

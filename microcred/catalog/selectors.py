@@ -7,12 +7,13 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts import policy
 from microcred.accounts.models import Organization
 from microcred.accounts.selectors import member_organization_ids
+from microcred.core.cache import Generation, remembered
 
 from . import translation
 from . import quality as catalog_quality
@@ -100,6 +101,10 @@ def _apply_filters(qs: QuerySet, filters: dict[str, list[str]], skip: str | None
     return qs
 
 
+# Facet counts are cached under this generation, retired when the catalog changes (publish, retire: apps.py).
+CATALOG = Generation("catalog")
+
+
 def _facet_counts(base: QuerySet, name: str, selected: list[str]) -> list[FacetValue]:
     ids = base.values("pk")
     def rows(values_qs, value_key, label_key):
@@ -153,26 +158,31 @@ def search_catalog(*, user, q: str = "", filters: dict[str, list[str]] | None = 
     for term in terms:
         base = base.filter(search_text__contains=term)
     filtered = _apply_filters(base, filters)
-    ids = filtered.values("pk").distinct()
-    results = (MicroCredentialVersion.objects.filter(pk__in=ids)
-               .select_related("micro_credential", "micro_credential__owner")
-               .prefetch_related("subjects", "grade_bands", "educator_roles", "parts__evidence_types",
-                                 Prefetch("organization_roles", queryset=OrganizationRole.objects.select_related("organization")))
-               .order_by("title"))
-    versions = list(results)
+    # Order and filter on three columns of every match, then read (and prefetch) only the page shown (issue 18).
+    rows = list(MicroCredentialVersion.objects.filter(pk__in=filtered.values("pk").distinct())
+                .order_by("title").values_list("pk", "micro_credential_id", "title"))
     if terms:
         # Titles that contain the words first, then the rest alphabetically.
-        versions.sort(key=lambda v: (-sum(t in v.title.lower() for t in terms), v.title.lower()))
-    statuses = catalog_quality.status_for(v.micro_credential_id for v in versions)
+        rows.sort(key=lambda r: (-sum(t in r[2].lower() for t in terms), r[2].lower()))
+    statuses = catalog_quality.status_for(r[1] for r in rows)
+    if quality == "approved":
+        rows = [r for r in rows if statuses.get(r[1], "") in catalog_quality.APPROVED]
+    if sort == "quality":
+        rows.sort(key=lambda r: catalog_quality.RANK.get(statuses.get(r[1], ""), 3))  # stable: the order above within a rank
+    total = len(rows)
+    page = [r[0] for r in rows[offset:offset + limit]]
+    by_pk = (MicroCredentialVersion.objects.filter(pk__in=page)
+             .select_related("micro_credential", "micro_credential__owner")
+             .prefetch_related("subjects", "grade_bands", "educator_roles", "parts__evidence_types",
+                               Prefetch("organization_roles", queryset=OrganizationRole.objects.select_related("organization")))
+             .in_bulk()) if page else {}
+    versions = [by_pk[pk] for pk in page]
     for v in versions:
         v.quality_status = statuses.get(v.micro_credential_id, "")
-    if quality == "approved":
-        versions = [v for v in versions if v.quality_status in catalog_quality.APPROVED]
-    if sort == "quality":
-        versions.sort(key=lambda v: catalog_quality.RANK.get(v.quality_status, 3))  # stable: the order above within a rank
-    total = len(versions)
-    facets = {name: _facet_counts(_apply_filters(base, filters, skip=name), name, filters.get(name, [])) for name in FACETS}
-    return CatalogResult(versions=with_coverage(versions[offset:offset + limit]), total=total, facets=facets, terms=terms)
+    facets = remembered(CATALOG, f"facets {getattr(user, 'pk', None)} {get_language()} {terms} {sorted(filters.items())}",
+                        lambda: {name: _facet_counts(_apply_filters(base, filters, skip=name), name, filters.get(name, []))
+                                 for name in FACETS})
+    return CatalogResult(versions=with_coverage(versions), total=total, facets=facets, terms=terms)
 
 
 def with_coverage(versions: list[MicroCredentialVersion]) -> list[MicroCredentialVersion]:
@@ -285,19 +295,51 @@ def stack_items(*, user, stack: Stack) -> list[dict]:
     return rows
 
 
-def stack_progress(stack: Stack, earned_mc_ids: set[int], *, _depth: int = 0) -> dict:
+MAX_STACK_DEPTH = 10
+
+
+def stack_items_by_stack(stack_ids) -> dict[int, list[StackItem]]:
+    """The items of these stacks and of every stack nested in them (to MAX_STACK_DEPTH levels), by stack id, in
+    position order: one query per nesting level, whatever the number of stacks."""
+    items: dict[int, list[StackItem]] = {}
+    frontier = set(stack_ids)
+    for _ in range(MAX_STACK_DEPTH + 1):
+        frontier -= items.keys()
+        if not frontier:
+            break
+        for stack_id in frontier:
+            items[stack_id] = []
+        for item in StackItem.objects.filter(stack_id__in=frontier).select_related("child_stack").order_by("stack_id", "position"):
+            items[item.stack_id].append(item)
+        frontier = {item.child_stack_id for stack_id in frontier for item in items[stack_id] if item.child_stack_id}
+    return items
+
+
+def stack_progress_many(stacks, earned_mc_ids: set[int]) -> list[dict]:
+    """stack_progress for each of `stacks`, reading their items (nested ones included) in one query per level."""
+    items = stack_items_by_stack([s.pk for s in stacks])
+    return [stack_progress(s, earned_mc_ids, items_by_stack=items) for s in stacks]
+
+
+def stack_progress(stack: Stack, earned_mc_ids: set[int], *, items_by_stack: dict | None = None, _depth: int = 0) -> dict:
     """How far someone who earned `earned_mc_ids` is through `stack` (nested stacks count when complete).
 
     Returns {"complete": bool, "done": int, "needed": int, "items": [{item_id, done}]}. For a sequence,
-    an item only counts when every earlier item is done.
+    an item only counts when every earlier item is done. `items_by_stack` (from stack_items_by_stack) saves the
+    queries when the items are already read.
     """
-    items = list(stack.items.select_related("child_stack").order_by("position"))
+    if items_by_stack is None:
+        items_by_stack = stack_items_by_stack([stack.pk])
+    items = items_by_stack.get(stack.pk)
+    if items is None:  # deeper than the items read: read this stack's subtree
+        items_by_stack.update(stack_items_by_stack([stack.pk]))
+        items = items_by_stack[stack.pk]
     statuses = []
     for item in items:
         if item.micro_credential_id:
             done = item.micro_credential_id in earned_mc_ids
-        elif _depth < 10:
-            done = stack_progress(item.child_stack, earned_mc_ids, _depth=_depth + 1)["complete"]
+        elif _depth < MAX_STACK_DEPTH:
+            done = stack_progress(item.child_stack, earned_mc_ids, items_by_stack=items_by_stack, _depth=_depth + 1)["complete"]
         else:
             done = False
         statuses.append((item, done))

@@ -5,6 +5,7 @@ the signed document says.
 """
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 from urllib.parse import quote, urlencode
@@ -170,6 +171,7 @@ def shown_checks(checks) -> list[dict]:
     return shown
 
 
+@functools.lru_cache(maxsize=512)  # a pure function of the URL; drawing it costs milliseconds per page view
 def qr_svg(url: str) -> str:
     """An inline SVG QR code of ``url`` (no XML declaration, so it can sit in HTML)."""
     return segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#111", light="#fff")

@@ -1,14 +1,17 @@
 """Reads of the credentials app."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.accounts import policy
 from microcred.catalog.models import MicroCredentialVersion
+from microcred.core.cache import remembered
 
 from .standards import images
 from .builder import issuing_organization
@@ -42,11 +45,26 @@ def earner_emails(earner) -> list[str]:
     return [earner.email] if getattr(earner, "email", "") else []
 
 
-def live_verification(credential: IssuedCredential):
-    """The verifier's report on the credential as issued, computed now (proof, status, dates)."""
-    from .verify import verify_credential
+REPORT_SECONDS = 300
 
-    return verify_credential(credential.credential)
+
+def live_verification(credential: IssuedCredential):
+    """The verifier's report on the credential as issued (proof, status, dates): computed at most every five minutes
+    and at once after a revocation, suspension, reinstatement or key change (verify.VERIFICATION), never past the
+    credential's validUntil."""
+    from .verify import VERIFICATION, verify_credential
+
+    timeout = REPORT_SECONDS
+    until = credential.credential.get("validUntil") if isinstance(credential.credential, dict) else None
+    if isinstance(until, str):
+        try:
+            left = (dt.datetime.fromisoformat(until.replace("Z", "+00:00")) - timezone.now()).total_seconds()
+        except (ValueError, TypeError):
+            left = 0
+        timeout = max(0, min(timeout, int(left)))
+    if not timeout:
+        return verify_credential(credential.credential)
+    return remembered(VERIFICATION, f"report {credential.pk}", lambda: verify_credential(credential.credential), timeout=timeout)
 
 
 def badge_version(slug: str, number: int):

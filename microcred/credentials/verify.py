@@ -6,6 +6,10 @@ own knowledge plugged in, read from the database and the settings.
 - its status lists (:func:`.status.find_status_list`), read from the database, not fetched;
 - ``MICROCRED_VERIFY_ONLINE`` and the cached, address-checked fetcher of :mod:`.online`.
 
+What is read from the database is cached (issue 18): under the "verification" generation of
+:mod:`microcred.core.cache`, which any change to keys, organizations, known issuers, status lists or issued
+credentials retires on commit (:mod:`.apps`), so a revocation is seen by the next verification.
+
 Everything else (parsing, schema, Data Integrity and VC-JWT proofs, issuer binding, status bits, validity, the
 report) is in the core, which imports nothing from Django. See the core's docstring for the order of key sources.
 """
@@ -14,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
+
+from microcred.core.cache import Generation, remembered
 
 from . import keys, status
 from .standards.verify import (  # noqa: F401  (the verifier's public names, for callers of this module)
@@ -29,24 +35,40 @@ def online_enabled() -> bool:
     return bool(getattr(settings, "MICROCRED_VERIFY_ONLINE", False))
 
 
-def _platform_key(method_id: str) -> PlatformKey | None:
+VERIFICATION = Generation("verification")
+
+
+def _read_platform_key(method_id: str) -> tuple[PlatformKey | None, str]:
     try:
         key = keys.find_key(method_id)
     except keys.KeyNotFound as error:
-        if "revoked" in str(error):
-            raise LookupError(str(error)) from None
-        return None
+        return None, str(error) if "revoked" in str(error) else ""
     organization = key.organization
     return PlatformKey(method=keys.verification_method(key),
-                       issuer_ids=(keys.issuer_url(organization), keys.issuer_did(organization)))
+                       issuer_ids=(keys.issuer_url(organization), keys.issuer_did(organization))), ""
+
+
+def _platform_key(method_id: str) -> PlatformKey | None:
+    if not isinstance(method_id, str):
+        return _read_platform_key(method_id)[0]
+    key, revoked = remembered(VERIFICATION, f"key {method_id}", lambda: _read_platform_key(method_id))
+    if revoked:
+        raise LookupError(revoked)
+    return key
 
 
 def _own_issuer(issuer_id: str) -> str | None:
-    organization = keys.organization_for_issuer_id(issuer_id)
-    return None if organization is None else organization.name
+    if not isinstance(issuer_id, str):
+        return None
+
+    def read():
+        organization = keys.organization_for_issuer_id(issuer_id)
+        return None if organization is None else organization.name
+    return remembered(VERIFICATION, f"own issuer {issuer_id}", read)
 
 
 def _known_issuer(issuer_id: str) -> RegisteredIssuer | None:
+    # Not cached: only credentials of other platforms get here, and the description names who registered it.
     from .models import KnownIssuer
 
     known = KnownIssuer.objects.select_related("registered_by").filter(identifier=issuer_id).first()
@@ -59,8 +81,13 @@ def _known_issuer(issuer_id: str) -> RegisteredIssuer | None:
 
 
 def _status_list(url: Any) -> tuple[bytes, str] | None:
-    ours = status.find_status_list(url)
-    return None if ours is None else (bytes(ours.bits), ours.purpose)
+    if not isinstance(url, str):
+        return None
+
+    def read():
+        ours = status.find_status_list(url)
+        return None if ours is None else (bytes(ours.bits), ours.purpose)
+    return remembered(VERIFICATION, f"status list {url}", read)
 
 
 def _issuer_document(issuer_id: str) -> dict:

@@ -277,12 +277,13 @@ def submission_history(attempt: Attempt) -> list[dict]:
 def stack_progress_for(user) -> list[dict]:
     """Stacks in which this person has earned at least one MC, with progress."""
     from microcred.catalog.models import Stack
-    from microcred.catalog.selectors import stack_progress
+    from microcred.catalog.selectors import stack_progress_many
 
     earned = earned_micro_credential_ids(user)
     started = set(Attempt.objects.filter(earner=user).values_list("micro_credential_id", flat=True))
     stacks = Stack.objects.filter(state=Stack.State.PUBLISHED, items__micro_credential__in=started | earned).distinct()
-    return [{"stack": s, "progress": stack_progress(s, earned)} for s in stacks]
+    stacks = list(stacks)
+    return [{"stack": s, "progress": p} for s, p in zip(stacks, stack_progress_many(stacks, earned))]
 
 
 def coachees_of(coach):

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "microcred.accounts.middleware.RememberRolesMiddleware",  # memberships read once per request (issue 18)
     "microcred.accounts.middleware.PersonLanguageMiddleware",  # a signed-in person's saved language wins
     # No copy of a signed-in person's pages or of any export in browser or proxy caches (shared school computers).
     "microcred.core.middleware.PrivateResponsesNotStoredMiddleware",
@@ -134,6 +135,11 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+# Caching (issue 18, decision 0033, docs/operations.md "Caching"): the embedded default is a local-memory cache per
+# process; what it holds is retired across the machine's workers through generation stamps (microcred/core/cache.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "microcred",
+                      "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("MICROCRED_CACHE_MAX_ENTRIES", "5000"))}}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

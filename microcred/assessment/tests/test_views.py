@@ -243,8 +243,10 @@ def test_check_items_look_exactly_like_first_reads(client, world, mc, pool):
 def test_issuer_dashboard_shows_health_reliability_and_pools(client, world, mc, pool):
     _decided_review(world, mc)
     c = as_user(client, world["people"]["issuer_admin"])
-    page = c.get("/assess/issuer/").content.decode()
-    assert mc.current_version.title in page
+    overview = c.get("/assess/issuer/").content.decode()
+    assert mc.current_version.title in overview and "Waiting 0 · Overdue 0 · Unassigned 0 · Pool" in overview
+    assert f'href="/assess/issuer/mc/{mc.slug}/"' in overview  # the details are on the MC's own page (issue 18)
+    page = c.get(f"/assess/issuer/mc/{mc.slug}/").content.decode()
     for text in ("Queue health", "Exact agreement", "Quadratic weighted kappa", "Krippendorff", "Gwet", "Pass rate", "Assessor pool",
                  "Calibration set", "make an anchor", pool[0].get_full_name()):
         assert text in page, text

@@ -18,14 +18,6 @@ from microcred.demo.scale import BENCH_PASSWORD, bench_pages, generate
 SMALL = {"educators": 30, "micro_credentials": 45}
 LARGE = {"educators": 80, "micro_credentials": 75}
 
-# Pages whose query count grows today (issue 18, item 3 fixes them; the views belong to other apps).
-GROWS = {
-    "earner_home": "issue 18: earner home queries grow: earning/selectors.py:stack_progress_for calls "
-                   "catalog/selectors.py:stack_progress, one stack-items query per stack the earner has started",
-    "issuer_dashboard": "issue 18: issuer dashboard queries grow: assessment/views.py:_section queries per MC (review "
-                        "counts, anchors, qualifications, drift flags, audit events) and per queued review (assignments, "
-                        "eligible assessors' memberships and coach assignments)",
-}
 
 
 def count_queries(page: dict) -> tuple[int, int]:
@@ -61,8 +53,7 @@ PAGES = ["catalog_browse", "catalog_search", "mc_page", "earner_home", "attempt_
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=GROWS[n])) if n in GROWS else n
-                                  for n in PAGES])
+@pytest.mark.parametrize("name", PAGES)
 def test_page_queries_do_not_grow_with_rows(worlds, name):
     small_status, small = worlds["small"][name]
     large_status, large = worlds["large"][name]

@@ -1,0 +1,76 @@
+"""Cached reads with correct invalidation (issue 18, decision 0033).
+
+A cached value is stored under a *generation* of its topic ("verification", "catalog"): any write that could change
+such a value bumps the topic's generation, so every entry of the old one is never read again (and ages out).
+
+Where the generation lives follows the cache backend (settings.CACHES, docs/operations.md "Caching"):
+- a shared cache (Redis): in the cache itself, so a bump on one web node is seen by every node at once;
+- the embedded local-memory cache (one per process): in a stamp file under MICROCRED_DATA_DIR, so a bump in one
+  gunicorn worker is seen by every worker of the machine at their next read (one stat() per read).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from django.conf import settings
+from django.core.cache import cache
+
+_MISSING = object()
+
+
+def _is_local_memory() -> bool:
+    return settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
+class Generation:
+    """A topic's generation: ``current()`` names the live entries; ``bump()`` retires them all."""
+
+    def __init__(self, topic: str):
+        self.topic = topic
+        self.key = f"microcred:generation:{topic}"
+
+    def _stamp(self) -> Path:
+        return Path(settings.DATA_DIR) / "cache" / f"{self.topic}.generation"
+
+    def current(self) -> int:
+        if _is_local_memory():
+            try:
+                return os.stat(self._stamp()).st_mtime_ns
+            except FileNotFoundError:
+                return 0
+        value = cache.get(self.key)
+        if value is None:  # a fresh cache: start a generation no earlier entry can carry
+            cache.add(self.key, time.time_ns(), None)
+            value = cache.get(self.key, 0)
+        return value
+
+    def bump(self, **kwargs) -> None:
+        """Retire every entry of this topic (usable directly as a signal receiver)."""
+        if _is_local_memory():
+            stamp = self._stamp()
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            previous = self.current()
+            stamp.touch()
+            now = time.time_ns()
+            if os.stat(stamp).st_mtime_ns <= previous:  # two bumps within the file system's clock resolution
+                os.utime(stamp, ns=(now, max(now, previous + 1)))
+            return
+        try:
+            cache.incr(self.key)
+        except ValueError:  # not there (evicted, or a fresh cache)
+            cache.set(self.key, time.time_ns(), None)
+
+
+def remembered(generation: Generation, name: str, compute: Callable[[], Any], *, timeout: int = 300) -> Any:
+    """``compute()``'s value, cached under ``generation`` for at most ``timeout`` seconds."""
+    digest = hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()  # names may come from input
+    key = f"microcred:{generation.topic}:{generation.current()}:{digest}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
