@@ -15,6 +15,7 @@ from microcred.accounts.models import Organization
 from microcred.accounts.selectors import member_organization_ids
 
 from . import translation
+from . import pilots as catalog_pilots
 from . import quality as catalog_quality
 from .coverage import UNKNOWN, coverage_for
 from .models import (Criterion, EducatorRole, EvidenceType, GradeBand, MicroCredential, MicroCredentialVersion,
@@ -164,8 +165,10 @@ def search_catalog(*, user, q: str = "", filters: dict[str, list[str]] | None = 
         # Titles that contain the words first, then the rest alphabetically.
         versions.sort(key=lambda v: (-sum(t in v.title.lower() for t in terms), v.title.lower()))
     statuses = catalog_quality.status_for(v.micro_credential_id for v in versions)
+    pilots = catalog_pilots.status_for(v.pk for v in versions)
     for v in versions:
         v.quality_status = statuses.get(v.micro_credential_id, "")
+        v.pilot_status = pilots.get(v.pk)
     if quality == "approved":
         versions = [v for v in versions if v.quality_status in catalog_quality.APPROVED]
     if sort == "quality":

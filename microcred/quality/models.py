@@ -139,7 +139,7 @@ class Pilot(models.Model):
 
     MAX_CAP = 500
 
-    version = models.OneToOneField(MicroCredentialVersion, on_delete=models.CASCADE, related_name="pilot")
+    version = models.OneToOneField(MicroCredentialVersion, on_delete=models.CASCADE, related_name="quality_pilot")
     cap = models.PositiveIntegerField(help_text="The most earners the pilot takes.")
     state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN, db_index=True)
     opened_at = models.DateTimeField(auto_now_add=True)

@@ -109,6 +109,7 @@ def review_page(review: QualityReview, user) -> dict:
             "may_rate": review.state == QualityReview.State.OPEN and policy.can_rate_quality_review(user, review),
             "may_reconcile": review.state == QualityReview.State.RECONCILING and policy.can_reconcile_quality_review(user, review),
             "may_withdraw": review.state in PENDING and policy.can_submit_for_quality_review(user, review.version.micro_credential),
+            "pilot_report": review.pilot_report or None, "pilot": pilot_of(review.version),
             "outcome_allowed": fw.allowed_outcome(data, {row["criterion"]["key"]: row["suggested"] if row["suggested"] is not None else 0 for row in rows})
             if complete else None}
 

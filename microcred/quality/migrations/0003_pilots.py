@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('closed_at', models.DateTimeField(blank=True, null=True)),
                 ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('opened_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='pilot', to='catalog.microcredentialversion')),
+                ('version', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='quality_pilot', to='catalog.microcredentialversion')),
             ],
             options={
                 'ordering': ['-opened_at', '-pk'],
