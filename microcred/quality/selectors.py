@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from microcred.accounts import policy
 from microcred.accounts.models import Organization
 from microcred.assessment import reliability
-from microcred.assessment.models import Review
+from microcred.assessment.models import IssuerPolicy, Review
 from microcred.catalog import selectors as catalog_selectors
 from microcred.catalog.models import MicroCredential, MicroCredentialVersion
 from microcred.core.suppression import suppress
@@ -317,6 +317,39 @@ def survey_results_by_subgroup(mc) -> list[dict]:
                 {"value": value, "label": label, "responses": shown[value],
                  "mean_rating": round(sum(ratings[value]) / len(ratings[value]), 2) if shown[value] else None}
                 for value, label in groups]})
+    return out
+
+
+# --- continuous improvement (issue 16 item 7) ------------------------------------------------------------------------
+
+LOW_AGREEMENT, LOW_PASS_RATE, POOR_RATING = 0.7, 0.5, 3.0
+
+
+def needs_attention(mc, record: dict | None = None) -> list[dict]:
+    """What the quality record says needs attention, for the issuer: low assessor agreement, a low pass rate,
+    decisions slower than the issuer's turnaround target, poor survey ratings, and reviewers' requested changes.
+    Each: {code, message}. Only figures the record reports (10 earners or answers and up) are judged."""
+    record = record or quality_record(mc)
+    outcomes, out = record["outcomes"], []
+    if outcomes.get("exact_agreement") is not None and outcomes["exact_agreement"] < LOW_AGREEMENT:
+        out.append({"code": "low_agreement", "message": _("Assessors agree on only %(n)s %% of criterion scores: sharpen the rubric "
+                                                          "descriptors and add anchor submissions.") % {"n": round(outcomes["exact_agreement"] * 100)}})
+    if outcomes.get("pass_rate") is not None and outcomes["pass_rate"] < LOW_PASS_RATE:
+        out.append({"code": "low_pass_rate", "message": _("Only %(n)s %% of decided submissions earn it: check that the guidance "
+                                                          "and resources prepare earners for the rubric.") % {"n": round(outcomes["pass_rate"] * 100)}})
+    target = IssuerPolicy.objects.filter(organization_id=mc.owner_id).values_list("turnaround_business_days", flat=True).first()
+    target = target or IssuerPolicy._meta.get_field("turnaround_business_days").default
+    days = outcomes.get("median_business_days_to_decision")
+    if days is not None and days > target:
+        out.append({"code": "slow_decisions", "message": _("Decisions take a median of %(n)s business days, above your target of "
+                                                           "%(target)s: certify more assessors.") % {"n": days, "target": target}})
+    for kind, label in ((ExperienceSurvey.Kind.DECISION, _("worth the time")), (ExperienceSurvey.Kind.FOLLOW_UP, _("changed practice"))):
+        mean = record["surveys"].get(kind, {}).get("mean_rating")
+        if mean is not None and mean < POOR_RATING:
+            out.append({"code": f"poor_rating_{kind}", "message": _("Earners rate it %(mean)s of 5 (%(what)s): read their comments.")
+                        % {"mean": mean, "what": label}})
+    if record["status"] in (QualityReview.Outcome.REVISE, QualityReview.Outcome.APPROVED_WITH_CONDITIONS) and record["changes_requested"]:
+        out.append({"code": "review_changes", "message": _("Quality reviewers asked for changes: %(changes)s") % {"changes": record["changes_requested"]}})
     return out
 
 

@@ -99,7 +99,7 @@ def _render_mc(request, mc, *, errors=None, status=200):
                                                 .select_related("version", "framework").order_by("-submitted_at")[:20]),
         "may_submit": policy.can_submit_for_quality_review(request.user, mc), "errors": errors or [],
         "surveys": selectors.survey_results(mc), "comments": selectors.survey_comments(mc),
-        "subgroups": selectors.survey_results_by_subgroup(mc), "may_run_pilot": policy.can_run_pilot(request.user, mc),
+        "subgroups": selectors.survey_results_by_subgroup(mc), "attention": selectors.needs_attention(mc), "may_run_pilot": policy.can_run_pilot(request.user, mc),
         "posted": request.POST if request.method == "POST" else {},
         "status": selectors.status_of(mc)}, status=status)
 

@@ -216,3 +216,18 @@ def test_the_menu_has_quality_reviews_for_reviewers_only(qa, client):
     assert reverse("quality:reviews") in client.get(reverse("catalog:search")).content.decode()
     client.force_login(qa["people"]["earner"])
     assert reverse("quality:reviews") not in client.get(reverse("catalog:search")).content.decode()
+
+
+def test_the_issuer_page_lists_what_needs_attention(qa, client, monkeypatch):
+    record = {"outcomes": {"exact_agreement": 0.5, "pass_rate": 0.3, "median_business_days_to_decision": 40},
+              "surveys": {"decision": {"mean_rating": 2.1}, "follow_up": {"mean_rating": None}},
+              "status": "revise", "changes_requested": "Cite research."}
+    codes = [item["code"] for item in selectors.needs_attention(qa["mc"], record)]
+    assert codes == ["low_agreement", "low_pass_rate", "slow_decisions", "poor_rating_decision", "review_changes"]
+    calm = {"outcomes": {"exact_agreement": None, "pass_rate": None, "median_business_days_to_decision": None},
+            "surveys": {}, "status": "none", "changes_requested": ""}
+    assert selectors.needs_attention(qa["mc"], calm) == []
+    monkeypatch.setattr(selectors, "quality_record", lambda mc: record)
+    client.force_login(qa["people"]["issuer_admin"])
+    page = client.get(reverse("quality:micro_credential", args=[qa["mc"].slug])).content.decode()
+    assert "Revise it into a new version" in page and "only 50 %" in page
