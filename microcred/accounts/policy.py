@@ -1049,3 +1049,22 @@ def forget_memberships(**kwargs) -> None:
 def memberships(user) -> frozenset[tuple[int, str]]:
     """(organization id, role) of each of ``user``'s memberships, read once per request (for accounts.selectors)."""
     return _memberships(user)
+# --- pilots of micro-credential versions (issue 16 item 4; docs/decisions/0031-pilots.md) --------------------------
+
+def can_run_pilot(user, micro_credential) -> bool:
+    """Opens or closes a pilot of a version of ``micro_credential``: the owner's issuer admins and platform admins
+    (the same people who publish it and submit it for quality review)."""
+    return can_publish(user, micro_credential)
+
+
+def can_see_pilot_report(user, version) -> bool:
+    """Reads a version's pilot report (agreement, pass rate, time to earn, earners' comments): the owner's authors and
+    issuer admins, platform admins, and the quality reviewers who may rate a review of that version. Nobody else:
+    earners and other issuers never see it."""
+    if not is_signed_in(user):
+        return False
+    if can_edit(user, version.micro_credential):
+        return True
+    if not is_quality_reviewer(user):
+        return False
+    return any(can_rate_quality_review(user, review) for review in version.quality_reviews.all()[:20])

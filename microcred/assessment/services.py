@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from microcred.accounts import policy as authz  # who may do what (local "policy" names are IssuerPolicy rows)
 from microcred.accounts.models import Membership, Organization
+from microcred.catalog import pilots as catalog_pilots
 from microcred.catalog.models import MicroCredential
 from microcred.catalog.rubrics import passes as rubric_passes
 from microcred.core import audit
@@ -135,7 +136,9 @@ def open_review(*, submission: Submission) -> Review:
             return existing
         policy = scoring_policy(mc)
         earlier = Review.objects.filter(version=attempt.version).count()
-        if earlier < policy.calibration_period:
+        if catalog_pilots.is_pilot(attempt.version_id):
+            double = "pilot"  # a pilot double-scores every submission (catalog/pilots.py, filled by quality)
+        elif earlier < policy.calibration_period:
             double = "calibration_period"
         elif _random.random() < float(policy.random_double_rate):
             double = "random"

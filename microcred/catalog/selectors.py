@@ -16,6 +16,7 @@ from microcred.accounts.selectors import member_organization_ids
 from microcred.core.cache import Generation, remembered
 
 from . import translation
+from . import pilots as catalog_pilots
 from . import quality as catalog_quality
 from .coverage import UNKNOWN, coverage_for
 from .models import (Criterion, EducatorRole, EvidenceType, GradeBand, MicroCredential, MicroCredentialVersion,
@@ -177,8 +178,10 @@ def search_catalog(*, user, q: str = "", filters: dict[str, list[str]] | None = 
                                Prefetch("organization_roles", queryset=OrganizationRole.objects.select_related("organization")))
              .in_bulk()) if page else {}
     versions = [by_pk[pk] for pk in page]
+    pilots = catalog_pilots.status_for(page)
     for v in versions:
         v.quality_status = statuses.get(v.micro_credential_id, "")
+        v.pilot_status = pilots.get(v.pk)
     facets = remembered(CATALOG, f"facets {getattr(user, 'pk', None)} {get_language()} {terms} {sorted(filters.items())}",
                         lambda: {name: _facet_counts(_apply_filters(base, filters, skip=name), name, filters.get(name, []))
                                  for name in FACETS})

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from microcred.accounts import policy
 from microcred.core import audit
 
+from . import pilots as catalog_pilots
 from . import quality as catalog_quality
 from . import selectors, services, translation
 from .coverage import coverage_of
@@ -75,6 +76,7 @@ def _render_version(request, version):
         "coverage": coverage_of(version),
         "quality_status": catalog_quality.status_for([mc.pk]).get(mc.pk, "") if version.state == S.PUBLISHED else "",
         "quality_record_url": catalog_quality.record_url(mc.slug) if version.state == S.PUBLISHED else "",
+        "pilot": catalog_pilots.status_for([version.pk]).get(version.pk) if version.state == S.PUBLISHED else None,
         "other_versions": mc.versions.filter(state__in=[S.PUBLISHED, S.RETIRED]).exclude(pk=version.pk).order_by("-number"),
     })
 

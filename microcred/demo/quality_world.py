@@ -90,3 +90,62 @@ def load_quality_demo() -> dict:
         else:
             raise AssertionError("the quiz-only FAFSA MC must be refused before quality review")
     return {"reviews_decided": decided, "reviewers": QualityReviewer.objects.filter(active=True).count()}
+
+
+# --- a pilot (issue 16 item 4) --------------------------------------------------------------------------------------
+# "Assessing how time is currently used" (Digital Promise) runs its current version as a pilot: three pilot teachers
+# have submitted, every submission was scored by two assessors (one pair disagrees on a criterion), and the issuer's
+# quality page links the pilot report ("too few to report" for the rates until 10 earners have joined).
+PILOT_SLUG = "assessing-how-time-is-currently-used"
+PILOT_TEACHERS = [("pilot_teacher1", "Maya", "Lindqvist"), ("pilot_teacher2", "Owen", "Baptiste"), ("pilot_teacher3", "Priya", "Raman")]
+
+
+def load_pilot_demo() -> dict:
+    """Open the pilot and score three pilot submissions twice. Idempotent: an existing pilot is left as it is."""
+    from microcred.assessment import services as assessment
+    from microcred.earning import services as earning
+    import random
+
+    from microcred.accounts import services as accounts
+
+    from .assessment_world import _answer, score_review
+
+    mc = MicroCredential.objects.select_related("current_version", "owner").filter(slug=PILOT_SLUG).first()
+    if mc is None or mc.current_version is None or mc.current_version.state != "published":
+        return {"pilot": False}
+    version = mc.current_version
+    if hasattr(version, "quality_pilot"):
+        return {"pilot": True}
+    admin = (User.objects.filter(memberships__organization=mc.owner, memberships__role="issuer_admin").order_by("pk").first()
+             or User.objects.filter(memberships__role="platform_admin").order_by("pk").first())
+    with transaction.atomic():
+        from microcred.quality import selectors
+
+        pilot = services.open_pilot(by=admin, version=version, cap=selectors.pilot_earner_count(version) + 12)
+        for i, (username, first, last) in enumerate(PILOT_TEACHERS):
+            teacher = User.objects.filter(username=username).first()
+            if teacher is None:
+                teacher = User(username=username, first_name=first, last_name=last, email=f"{username}@example.org")
+                teacher.set_password(f"demo-{username.replace('_', '-')}-2026")
+                teacher.save()
+                # teachers of the rural district (members-only MCs open to its people; no assessor works there)
+                accounts.grant_role(user=teacher, organization=Organization.objects.get(slug=content.RURAL), role="earner")
+                for org in mc.visible_to.all():
+                    accounts.grant_role(user=teacher, organization=org, role="earner")
+            attempt = earning.start_attempt(earner=teacher, micro_credential=mc)
+            _answer(attempt, teacher, True, random.Random(i))
+            earning.confirm_privacy(attempt=attempt, by=teacher)
+            earning.submit_attempt(attempt=attempt, by=teacher)
+            review = assessment.open_review(submission=attempt.submissions.order_by("-number").first())
+
+            def levels_for(assignment, i=i):
+                out = {}
+                for part in version.parts.select_related("rubric").prefetch_related("rubric__criteria", "rubric__levels"):
+                    top = part.rubric.levels.count() - 1
+                    for n, criterion in enumerate(part.rubric.criteria.all()):
+                        # the second reader of the second teacher reads the first criterion one level lower
+                        out[criterion.pk] = top - 1 if (i == 1 and assignment.role == "second" and n == 0 and top > 0) else top
+                return out
+
+            score_review(review, levels_for=levels_for)
+    return {"pilot": True, "pilot_id": pilot.pk}

@@ -144,6 +144,9 @@ def load_demo_world() -> dict:
         from microcred.recognition import services as recognition_services
 
         recognition_services.evaluate_all()
+        from .quality_world import load_pilot_demo
+
+        load_pilot_demo()  # one MC in a pilot: three double-scored submissions and a pilot report
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 

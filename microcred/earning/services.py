@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 
 from microcred.accounts import policy
 from microcred.accounts.selectors import member_organization_ids
+from microcred.catalog import pilots as catalog_pilots
 from microcred.catalog import selectors as catalog_selectors
 from microcred.catalog.models import EvidenceType, MicroCredential, MicroCredentialVersion, Part, Prompt
 from microcred.catalog.rubrics import passes as rubric_passes
@@ -75,6 +76,7 @@ def start_attempt(*, earner, micro_credential: MicroCredential) -> Attempt:
     cohort = Cohort.objects.filter(members=earner, micro_credentials=micro_credential).order_by("-deadline").first()
     try:
         with transaction.atomic():
+            catalog_pilots.admit(version=version, earner=earner)  # a full pilot takes no new earner (catalog/pilots.py)
             attempt = Attempt.objects.create(earner=earner, version=version, micro_credential=micro_credential, cohort=cohort)
             PartResponse.objects.bulk_create([PartResponse(attempt=attempt, part=part) for part in version.parts.all()])
             _assign_fee(attempt)

@@ -17,6 +17,13 @@ class QualityConfig(AppConfig):
 
         register(statuses_for, record_url=lambda slug: reverse("quality:record", args=[slug]))  # the catalog's quality filter, sort and card tags (catalog/quality.py)
 
+        from microcred.catalog import pilots
+
+        from . import services
+        from .selectors import pilot_statuses
+
+        pilots.register(status=pilot_statuses, admit=services.admit_to_pilot)  # pilot cap and 100 % double scoring (catalog/pilots.py)
+
         from microcred.accounts.data_registry import register as register_personal_data
 
         from . import personal_data

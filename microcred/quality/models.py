@@ -72,6 +72,7 @@ class QualityReview(models.Model):
     changes_requested = models.TextField(blank=True, help_text="What the issuer must change (conditions, or what to revise).")
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    pilot_report = models.JSONField(default=dict, blank=True, help_text="The version's pilot report at submission (empty: no pilot).")
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
@@ -126,3 +127,29 @@ class ExperienceSurvey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} survey of {self.attempt_id}"
+
+
+class Pilot(models.Model):
+    """A version opened as a pilot ("stress test"): at most ``cap`` earners, every submission double-scored, and a
+    pilot report (selectors.pilot_report) that travels with its quality review. One pilot per version."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    MAX_CAP = 500
+
+    version = models.OneToOneField(MicroCredentialVersion, on_delete=models.CASCADE, related_name="quality_pilot")
+    cap = models.PositiveIntegerField(help_text="The most earners the pilot takes.")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN, db_index=True)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(cap__gte=1), name="pilot_cap_at_least_one")]
+
+    def __str__(self) -> str:
+        return f"Pilot of {self.version}"

@@ -4,19 +4,23 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 
+from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.accounts import policy
+from microcred.accounts.models import Organization
 from microcred.assessment import reliability
-from microcred.assessment.models import Review
+from microcred.assessment.models import IssuerPolicy, Review
 from microcred.catalog import selectors as catalog_selectors
 from microcred.catalog.models import MicroCredential, MicroCredentialVersion
+from microcred.core.suppression import suppress
 from microcred.credentials.models import IssuedCredential
+from microcred.earning.models import Attempt
 
 from . import framework as fw
-from .models import ExperienceSurvey, QualityFramework, QualityRating, QualityReview, QualityReviewer
+from .models import ExperienceSurvey, Pilot, QualityFramework, QualityRating, QualityReview, QualityReviewer
 
 MIN_EARNERS = 10
 PENDING = (QualityReview.State.OPEN, QualityReview.State.RECONCILING)
@@ -105,6 +109,7 @@ def review_page(review: QualityReview, user) -> dict:
             "may_rate": review.state == QualityReview.State.OPEN and policy.can_rate_quality_review(user, review),
             "may_reconcile": review.state == QualityReview.State.RECONCILING and policy.can_reconcile_quality_review(user, review),
             "may_withdraw": review.state in PENDING and policy.can_submit_for_quality_review(user, review.version.micro_credential),
+            "pilot_report": review.pilot_report or None, "pilot": pilot_of(review.version),
             "outcome_allowed": fw.allowed_outcome(data, {row["criterion"]["key"]: row["suggested"] if row["suggested"] is not None else 0 for row in rows})
             if complete else None}
 
@@ -286,6 +291,145 @@ def survey_comments(mc, limit: int = 50) -> list[ExperienceSurvey]:
                 .order_by("-answered_at")[:limit])
 
 
+def survey_results_by_subgroup(mc) -> list[dict]:
+    """Survey answers per subgroup, for the issuer: by the locale of the earner's school (city, suburb, town, rural,
+    unknown) and by first submission vs resubmission. Each group: responses and mean rating per kind. Counts are
+    suppressed with core.suppression (small cells, and those that would reveal one by subtraction from the total
+    shown in survey_results); a hidden count hides its mean too. Two queries."""
+    rows = list(ExperienceSurvey.objects.filter(micro_credential=mc, answered_at__isnull=False)
+                .annotate(n_submissions=Count("attempt__submissions"))
+                .values_list("kind", "rating", "earner__educator_profile__school__locale", "n_submissions"))
+    locales = [(value, str(label)) for value, label in Organization.Locale.choices if value] + [("", _("Unknown"))]
+    dimensions = [("locale", _("School locale"), locales, lambda row: row[2] or ""),
+                  ("submission", _("Submission"), [("first", _("First submission")), ("resubmission", _("Resubmission"))],
+                   lambda row: "resubmission" if row[3] > 1 else "first")]
+    out = []
+    for kind, kind_label in ((ExperienceSurvey.Kind.DECISION, _("After the decision")), (ExperienceSurvey.Kind.FOLLOW_UP, _("Follow-up on practice"))):
+        of_kind = [r for r in rows if r[0] == kind]
+        for key, title, groups, group_of in dimensions:
+            ratings: dict[str, list[int]] = {value: [] for value, _label in groups}
+            for row in of_kind:
+                ratings.setdefault(group_of(row), []).append(row[1])
+            cells = {value: len(found) for value, found in ratings.items()}
+            cells["__total__"] = len(of_kind)
+            shown = suppress(cells, [([value for value, _label in groups], "__total__")])
+            out.append({"kind": kind, "kind_label": kind_label, "dimension": key, "title": title, "groups": [
+                {"value": value, "label": label, "responses": shown[value],
+                 "mean_rating": round(sum(ratings[value]) / len(ratings[value]), 2) if shown[value] else None}
+                for value, label in groups]})
+    return out
+
+
+# --- continuous improvement (issue 16 item 7) ------------------------------------------------------------------------
+
+LOW_AGREEMENT, LOW_PASS_RATE, POOR_RATING = 0.7, 0.5, 3.0
+
+
+def needs_attention(mc, record: dict | None = None) -> list[dict]:
+    """What the quality record says needs attention, for the issuer: low assessor agreement, a low pass rate,
+    decisions slower than the issuer's turnaround target, poor survey ratings, and reviewers' requested changes.
+    Each: {code, message}. Only figures the record reports (10 earners or answers and up) are judged."""
+    record = record or quality_record(mc)
+    outcomes, out = record["outcomes"], []
+    if outcomes.get("exact_agreement") is not None and outcomes["exact_agreement"] < LOW_AGREEMENT:
+        out.append({"code": "low_agreement", "message": _("Assessors agree on only %(n)s %% of criterion scores: sharpen the rubric "
+                                                          "descriptors and add anchor submissions.") % {"n": round(outcomes["exact_agreement"] * 100)}})
+    if outcomes.get("pass_rate") is not None and outcomes["pass_rate"] < LOW_PASS_RATE:
+        out.append({"code": "low_pass_rate", "message": _("Only %(n)s %% of decided submissions earn it: check that the guidance "
+                                                          "and resources prepare earners for the rubric.") % {"n": round(outcomes["pass_rate"] * 100)}})
+    target = IssuerPolicy.objects.filter(organization_id=mc.owner_id).values_list("turnaround_business_days", flat=True).first()
+    target = target or IssuerPolicy._meta.get_field("turnaround_business_days").default
+    days = outcomes.get("median_business_days_to_decision")
+    if days is not None and days > target:
+        out.append({"code": "slow_decisions", "message": _("Decisions take a median of %(n)s business days, above your target of "
+                                                           "%(target)s: certify more assessors.") % {"n": days, "target": target}})
+    for kind, label in ((ExperienceSurvey.Kind.DECISION, _("worth the time")), (ExperienceSurvey.Kind.FOLLOW_UP, _("changed practice"))):
+        mean = record["surveys"].get(kind, {}).get("mean_rating")
+        if mean is not None and mean < POOR_RATING:
+            out.append({"code": f"poor_rating_{kind}", "message": _("Earners rate it %(mean)s of 5 (%(what)s): read their comments.")
+                        % {"mean": mean, "what": label}})
+    if record["status"] in (QualityReview.Outcome.REVISE, QualityReview.Outcome.APPROVED_WITH_CONDITIONS) and record["changes_requested"]:
+        out.append({"code": "review_changes", "message": _("Quality reviewers asked for changes: %(changes)s") % {"changes": record["changes_requested"]}})
+    return out
+
+
+# --- pilots (issue 16 item 4; docs/decisions/0031-pilots.md) --------------------------------------------------------
+
+def _round4(value) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
+def pilot_earner_count(version) -> int:
+    """Earners who started an attempt on ``version`` (the pilot's places taken)."""
+    return Attempt.objects.filter(version_id=version.pk).values("earner_id").distinct().count()
+
+
+def pilot_statuses(version_ids: list[int]) -> dict[int, dict]:
+    """The open pilots among ``version_ids``: {version id: {cap, earners, full}} (catalog/pilots.py). Two queries."""
+    pilots = dict(Pilot.objects.filter(version_id__in=version_ids, state=Pilot.State.OPEN).values_list("version_id", "cap"))
+    if not pilots:
+        return {}
+    taken = dict(Attempt.objects.filter(version_id__in=list(pilots)).values("version_id")
+                 .annotate(n=Count("earner_id", distinct=True)).values_list("version_id", "n"))
+    return {vid: {"cap": cap, "earners": taken.get(vid, 0), "full": taken.get(vid, 0) >= cap} for vid, cap in pilots.items()}
+
+
+def pilot_of(version) -> Pilot | None:
+    return Pilot.objects.select_related("version__micro_credential", "opened_by", "closed_by").filter(version_id=version.pk).first()
+
+
+def pilot_report(pilot: Pilot) -> dict:
+    """The pilot report of a version: earners (of the cap), submissions and how many were double-scored, the
+    criterion score pairs of the double-scored ones with exact agreement and quadratic weighted kappa
+    (assessment.reliability, as the quality record), pass rate of the decided pilot submissions, median days from
+    starting to earning, and the earners' survey comments (no names). With fewer than MIN_EARNERS earners the rates
+    are None and ``too_few`` is set; the counts and comments stay (the report is private to the issuer and reviewers).
+    Pilot submissions are those assessment opened with double_reason "pilot"."""
+    version = pilot.version
+    reviews = list(Review.objects.filter(version=version, double_reason="pilot")
+                   .values("pk", "stage", "final_result", "submission__attempt_id"))
+    review_ids = {r["pk"] for r in reviews}
+    found = [p for p in reliability.pairs(micro_credential=version.micro_credential_id) if p.review_id in review_ids]
+    a = [f for p in found for _c, f, _s in p.criteria]
+    b = [s for p in found for _c, _f, s in p.criteria]
+    decided = [r for r in reviews if r["stage"] == Review.Stage.DECIDED]
+    earned = [r for r in decided if r["final_result"] == "earned"]
+    attempt_ids = {r["submission__attempt_id"] for r in earned}
+    days = [(decided_at - started).total_seconds() / 86400 for started, decided_at in
+            Attempt.objects.filter(pk__in=attempt_ids, decided_at__isnull=False).values_list("started_at", "decided_at")]
+    earners = pilot_earner_count(version)
+    too_few = earners < MIN_EARNERS
+    comments = [{"kind": kind, "rating": rating, "comment": comment, "answered_at": answered_at.isoformat()}
+                for kind, rating, comment, answered_at in
+                ExperienceSurvey.objects.filter(attempt__version=version, answered_at__isnull=False).exclude(comment="")
+                .order_by("-answered_at", "-pk").values_list("kind", "rating", "comment", "answered_at")[:100]]
+    figures = {"exact_agreement": _round4(reliability.exact_agreement(a, b)),
+               "quadratic_weighted_kappa": _round4(reliability.quadratic_weighted_kappa(a, b)),
+               "pass_rate": round(len(earned) / len(decided), 4) if decided else None,
+               "median_days_to_earn": round(statistics.median(days), 1) if days else None}
+    if too_few:
+        figures = {key: None for key in figures}
+    return {"state": pilot.state, "cap": pilot.cap, "opened_at": pilot.opened_at.isoformat(),
+            "closed_at": pilot.closed_at.isoformat() if pilot.closed_at else None, "version": version.number,
+            "earners": earners, "min_earners": MIN_EARNERS, "too_few": too_few,
+            "submissions": len(reviews), "double_scored": len(found), "pairs": len(a), "decided": len(decided),
+            **figures, "comments": comments}
+
+
+def pilot_report_snapshot(version) -> dict:
+    """The report as it stands, to keep with a quality review at submission ({} when the version had no pilot)."""
+    pilot = pilot_of(version)
+    return pilot_report(pilot) if pilot is not None else {}
+
+
+def pilot_for(user, version) -> Pilot:
+    """The pilot of ``version`` if ``user`` may read its report; 404 otherwise (nothing leaks)."""
+    pilot = pilot_of(version)
+    if pilot is None or not policy.can_see_pilot_report(user, version):
+        raise Http404
+    return pilot
+
+
 def filter_by_quality(queryset, status: str):
     """Catalog helper: keep only MCs with the given QA status ("approved" counts conditions too)."""
     if status == "approved":
@@ -296,4 +440,5 @@ def filter_by_quality(queryset, status: str):
 __all__ = ["current_framework", "framework", "frameworks", "review_for", "reviews_to_rate", "reviews_for_issuer",
            "review_page", "latest_decided", "approved_micro_credential_ids", "approved_micro_credential_slugs", "statuses_for", "status_of", "outcome_label", "reviewers",
            "public_micro_credential", "quality_record", "filter_by_quality", "register_recognition_source",
-           "recognized_by"]
+           "recognized_by", "survey_results_by_subgroup", "pilot_earner_count", "pilot_statuses", "pilot_of", "pilot_report",
+           "pilot_report_snapshot", "pilot_for"]

@@ -19,8 +19,8 @@ from microcred.core.i18n import Later
 from . import checks as quality_checks
 from . import framework as fw
 from . import selectors
-from .models import ExperienceSurvey, QualityFramework, QualityRating, QualityReview, QualityReviewer
-from .transitions import ensure_review_transition
+from .models import ExperienceSurvey, Pilot, QualityFramework, QualityRating, QualityReview, QualityReviewer
+from .transitions import ensure_pilot_transition, ensure_review_transition
 
 MAX_COMMENT = 4000
 S = QualityReview.State
@@ -109,7 +109,8 @@ def submit_for_review(*, by, version: MicroCredentialVersion) -> QualityReview:
         try:
             with transaction.atomic():
                 review = QualityReview.objects.create(version=version, framework=framework, submitted_by=by,
-                                                      checks=[f.as_dict() for f in findings])
+                                                      checks=[f.as_dict() for f in findings],
+                                                      pilot_report=selectors.pilot_report_snapshot(version))
         except IntegrityError:  # a second tab got there first
             return QualityReview.objects.get(version=version, state__in=selectors.PENDING)
         audit.record(actor=by, action="quality.review_submitted", target=review,
@@ -272,3 +273,63 @@ def send_follow_ups(*, days: int = 30, now=None) -> int:
         if send_survey(attempt_id=attempt_id, kind=ExperienceSurvey.Kind.FOLLOW_UP):
             sent += 1
     return sent
+
+
+# --- pilots (issue 16 item 4; docs/decisions/0031-pilots.md) --------------------------------------------------------
+
+def open_pilot(*, by, version: MicroCredentialVersion, cap) -> Pilot:
+    """Open ``version`` (published, current) as a pilot for at most ``cap`` earners; every submission to it is
+    double-scored while it is open. A version has one pilot: opening it again with the same cap answers it."""
+    mc = version.micro_credential
+    if not policy.can_run_pilot(by, mc):
+        raise PermissionDenied(_("Only the issuer admins of the owning organization open a pilot of its micro-credentials."))
+    if not isinstance(cap, int) or isinstance(cap, bool) or not 1 <= cap <= Pilot.MAX_CAP:
+        raise ValidationError({"cap": [_("Give the number of earners the pilot takes: a whole number from 1 to %(max)s.")
+                                       % {"max": Pilot.MAX_CAP}]})
+    if version.state != MicroCredentialVersion.State.PUBLISHED or mc.current_version_id != version.pk:
+        raise ValidationError(_("Only the current published version can be piloted: earners start attempts on it. Publish the version first."))
+    with transaction.atomic():
+        existing = Pilot.objects.select_for_update().filter(version=version).first()
+        if existing is not None:
+            if existing.state == Pilot.State.OPEN and existing.cap == cap:
+                return existing  # a repeat (double click, second tab)
+            raise ValidationError(_("This version has already been piloted. Revise it into a new version to pilot again."))
+        started = selectors.pilot_earner_count(version)
+        if started > cap:
+            raise ValidationError({"cap": [_("%(n)s earners have already started this version: the cap must be at least that.")
+                                           % {"n": started}]})
+        try:
+            with transaction.atomic():
+                pilot = Pilot.objects.create(version=version, cap=cap, opened_by=by)
+        except IntegrityError:  # a second tab got there first
+            return Pilot.objects.get(version=version)
+        audit.record(actor=by, action="quality.pilot_opened", target=pilot, data={"version": version.pk, "cap": cap})
+    return pilot
+
+
+def close_pilot(*, by, pilot: Pilot) -> Pilot:
+    """Close an open pilot: the cap and the 100 % double scoring end; the pilot report stays. Refused when closed."""
+    with transaction.atomic():
+        pilot = Pilot.objects.select_for_update(of=("self",)).select_related("version__micro_credential").get(pk=pilot.pk)
+        if not policy.can_run_pilot(by, pilot.version.micro_credential):
+            raise PermissionDenied(_("Only the issuer admins of the owning organization close its pilots."))
+        ensure_pilot_transition(pilot, to=Pilot.State.CLOSED)
+        pilot.state, pilot.closed_at, pilot.closed_by = Pilot.State.CLOSED, timezone.now(), by
+        pilot.save(update_fields=["state", "closed_at", "closed_by"])
+        audit.record(actor=by, action="quality.pilot_closed", target=pilot,
+                     data={"earners": selectors.pilot_earner_count(pilot.version), "cap": pilot.cap})
+    return pilot
+
+
+def admit_to_pilot(version, earner) -> None:
+    """earning asks this (catalog/pilots.py) inside the transaction that starts an attempt: an open pilot that has
+    reached its cap refuses a new earner; earners already in the pilot go on. The pilot row is locked, so two
+    earners racing for the last place cannot both get it."""
+    pilot = Pilot.objects.select_for_update().filter(version_id=version.pk, state=Pilot.State.OPEN).first()
+    if pilot is None:
+        return
+    if version.attempts.filter(earner=earner).exists():
+        return
+    if selectors.pilot_earner_count(version) >= pilot.cap:
+        raise ValidationError(_("This micro-credential is in a pilot that is full: all %(cap)s places are taken. "
+                                "It opens to everyone when the pilot ends.") % {"cap": pilot.cap})

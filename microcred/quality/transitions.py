@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 
 from microcred.core.transitions import InvalidTransition
 
-from .models import QualityReview
+from .models import Pilot, QualityReview
 
 S = QualityReview.State
 
@@ -26,3 +26,23 @@ def ensure_review_transition(review: QualityReview, *, to: str) -> None:
         allowed = ", ".join(sorted(names[s] for s in REVIEW_TRANSITIONS.get(review.state, set()))) or _("none")
         raise InvalidTransition(_("This quality review cannot move from “%(current)s” to “%(to)s”. Allowed next states: %(allowed)s.")
                                 % {"current": names.get(review.state, review.state), "to": names.get(to, to), "allowed": allowed})
+
+
+P = Pilot.State
+
+PILOT_TRANSITIONS: dict[str, set[str]] = {
+    P.OPEN: {P.CLOSED},   # the issuer closes it: the cap and the 100 % double scoring end
+    P.CLOSED: set(),
+}
+
+
+def pilot_labels() -> dict[str, str]:
+    return {P.OPEN: _("Open"), P.CLOSED: _("Closed")}
+
+
+def ensure_pilot_transition(pilot: Pilot, *, to: str) -> None:
+    """Raise InvalidTransition (a ValidationError with a clear message) unless ``pilot`` may move to ``to``."""
+    if to not in PILOT_TRANSITIONS.get(pilot.state, set()):
+        names = pilot_labels()
+        raise InvalidTransition(_("This pilot cannot move from “%(current)s” to “%(to)s”.")
+                                % {"current": names.get(pilot.state, pilot.state), "to": names.get(to, to)})

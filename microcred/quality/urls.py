@@ -14,6 +14,9 @@ urlpatterns = [
     path("reviews/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("micro-credentials/<slug:slug>/", views.micro_credential, name="micro_credential"),
     path("micro-credentials/<slug:slug>/versions/<int:number>/submit/", views.submit, name="submit"),
+    path("micro-credentials/<slug:slug>/versions/<int:number>/pilot/", views.pilot, name="pilot"),
+    path("micro-credentials/<slug:slug>/versions/<int:number>/pilot/open/", views.open_pilot, name="open_pilot"),
+    path("micro-credentials/<slug:slug>/versions/<int:number>/pilot/close/", views.close_pilot, name="close_pilot"),
     path("record/<slug:slug>/", views.record, name="record"),
     path("surveys/<int:pk>/", views.survey, name="survey"),
 ]

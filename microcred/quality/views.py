@@ -17,7 +17,7 @@ from microcred.accounts import policy
 from microcred.catalog.models import MicroCredential
 
 from . import selectors, services
-from .models import QualityReview
+from .models import Pilot, QualityReview
 
 MAX_FRAMEWORK_BYTES = 200_000
 
@@ -90,12 +90,17 @@ def _editable_mc(user, slug) -> MicroCredential:
 
 def _render_mc(request, mc, *, errors=None, status=200):
     versions = list(mc.versions.exclude(state="retired").order_by("-number")[:5])
-    rows = [{"version": v, "findings": services.check_version(v)} for v in versions]
+    pilots = {p.version_id: p for p in Pilot.objects.filter(version__in=versions)}
+    taken = selectors.pilot_statuses([v.pk for v in versions])
+    rows = [{"version": v, "findings": services.check_version(v), "pilot": pilots.get(v.pk), "pilot_status": taken.get(v.pk),
+             "may_open_pilot": v.pk not in pilots and v.state == "published" and v.pk == mc.current_version_id} for v in versions]
     return render(request, "quality/micro_credential.html", {
         "mc": mc, "rows": rows, "reviews": list(QualityReview.objects.filter(version__micro_credential=mc)
                                                 .select_related("version", "framework").order_by("-submitted_at")[:20]),
         "may_submit": policy.can_submit_for_quality_review(request.user, mc), "errors": errors or [],
         "surveys": selectors.survey_results(mc), "comments": selectors.survey_comments(mc),
+        "subgroups": selectors.survey_results_by_subgroup(mc), "attention": selectors.needs_attention(mc), "may_run_pilot": policy.can_run_pilot(request.user, mc),
+        "posted": request.POST if request.method == "POST" else {},
         "status": selectors.status_of(mc)}, status=status)
 
 
@@ -117,6 +122,48 @@ def submit(request, slug, number):
         return _render_mc(request, mc, errors=_errors(exc), status=400)
     messages.success(request, _("Submitted for independent quality review."))
     return redirect("quality:review", pk=review.pk)
+
+
+@login_required
+@require_POST
+def open_pilot(request, slug, number):
+    """Open the version as a pilot for at most the posted number of earners."""
+    mc = _editable_mc(request.user, slug)
+    version = get_object_or_404(mc.versions, number=number)
+    try:
+        services.open_pilot(by=request.user, version=version, cap=_int(request.POST.get("cap")))
+    except ValidationError as exc:
+        return _render_mc(request, mc, errors=_errors(exc), status=400)
+    messages.success(request, _("The pilot is open: every submission to this version is double-scored until you close it."))
+    return redirect("quality:pilot", slug=mc.slug, number=version.number)
+
+
+@login_required
+@require_POST
+def close_pilot(request, slug, number):
+    mc = _editable_mc(request.user, slug)
+    version = get_object_or_404(mc.versions, number=number)
+    pilot = get_object_or_404(Pilot, version=version)
+    try:
+        services.close_pilot(by=request.user, pilot=pilot)
+    except ValidationError as exc:
+        return _render_mc(request, mc, errors=_errors(exc), status=400)
+    messages.success(request, _("The pilot is closed. Its report stays available."))
+    return redirect("quality:pilot", slug=mc.slug, number=version.number)
+
+
+@login_required
+@require_GET
+def pilot(request, slug, number):
+    """The pilot report of a version: the issuer's people and the quality reviewers of that version; 404 for others."""
+    mc = MicroCredential.objects.select_related("owner").filter(slug=slug).first()
+    version = mc.versions.filter(number=number).first() if mc else None
+    if version is None:
+        raise Http404
+    found = selectors.pilot_for(request.user, version)
+    return render(request, "quality/pilot.html", {"mc": mc, "version": version, "pilot": found,
+                                                  "report": selectors.pilot_report(found),
+                                                  "may_run_pilot": policy.can_run_pilot(request.user, mc)})
 
 
 @login_required

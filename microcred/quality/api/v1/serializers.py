@@ -53,6 +53,7 @@ class QualityReviewSerializer(serializers.Serializer):
     checks = serializers.JSONField()
     submitted_at = serializers.DateTimeField()
     decided_at = serializers.DateTimeField(allow_null=True)
+    pilot_report = serializers.JSONField(help_text="The version's pilot report at submission ({} when it had no pilot).")
     ratings = serializers.SerializerMethodField()
 
     def get_ratings(self, review) -> list[dict]:
@@ -125,3 +126,35 @@ class QualityRecordSerializer(serializers.Serializer):
                                            "includes this MC (educators still meet each policy's other conditions).")
     since = serializers.DateTimeField()
     until = serializers.DateTimeField()
+
+
+class PilotCommentSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["decision", "follow_up"])
+    rating = serializers.IntegerField(allow_null=True)
+    comment = serializers.CharField()
+    answered_at = serializers.DateTimeField()
+
+
+class PilotReportSerializer(serializers.Serializer):
+    micro_credential = serializers.CharField()
+    version = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=["open", "closed"])
+    cap = serializers.IntegerField()
+    opened_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    earners = serializers.IntegerField()
+    min_earners = serializers.IntegerField()
+    too_few = serializers.BooleanField(help_text="Fewer than min_earners earners: the rates below are null.")
+    submissions = serializers.IntegerField(help_text="Pilot submissions opened for assessment.")
+    double_scored = serializers.IntegerField(help_text="Of those, scored by a first and a second reader.")
+    pairs = serializers.IntegerField(help_text="Criterion score pairs of the double-scored submissions.")
+    decided = serializers.IntegerField()
+    exact_agreement = serializers.FloatField(allow_null=True)
+    quadratic_weighted_kappa = serializers.FloatField(allow_null=True)
+    pass_rate = serializers.FloatField(allow_null=True)
+    median_days_to_earn = serializers.FloatField(allow_null=True)
+    comments = PilotCommentSerializer(many=True)
+
+
+class OpenPilotSerializer(serializers.Serializer):
+    cap = serializers.IntegerField(min_value=1, max_value=500, help_text="The most earners the pilot takes.")

@@ -17,7 +17,8 @@ from microcred.catalog.models import MicroCredential
 from microcred.core.api import ERROR_RESPONSES as ERRORS
 
 from ... import checks, selectors, services
-from .serializers import (AdoptFrameworkSerializer, QualityChecksSerializer, QualityDecideSerializer, QualityFrameworkSerializer,
+from ...models import Pilot
+from .serializers import (AdoptFrameworkSerializer, OpenPilotSerializer, PilotReportSerializer, QualityChecksSerializer, QualityDecideSerializer, QualityFrameworkSerializer,
                           QualityRecordSerializer, QualityRateSerializer, QualityReviewSerializer, QualitySubmitSerializer)
 
 
@@ -120,3 +121,40 @@ def quality_record(request, slug):
     (figures from fewer than 10 earners are null, with too_few set)."""
     mc = selectors.public_micro_credential(slug, request.user)
     return Response(QualityRecordSerializer(selectors.quality_record(mc)).data)
+
+
+def _pilot_data(mc, pilot) -> dict:
+    return {"micro_credential": mc.slug, **selectors.pilot_report(pilot)}
+
+
+@extend_schema(methods=["GET"], responses={200: PilotReportSerializer, **ERRORS}, operation_id="quality_pilot_report")
+@extend_schema(methods=["POST"], request=OpenPilotSerializer, responses={201: PilotReportSerializer, **ERRORS},
+               operation_id="quality_pilot_open")
+@api_view(["GET", "POST"])
+@permission_classes([IsAuthenticated])
+def pilot(request, slug, number):
+    """GET: the version's pilot report (the issuer's people and its quality reviewers; 404 for everyone else).
+    POST: open the version (current, published) as a pilot for at most ``cap`` earners (the owner's issuer admins)."""
+    if request.method == "GET":
+        mc = MicroCredential.objects.filter(slug=slug).first()
+        version = mc.versions.filter(number=number).first() if mc else None
+        if version is None:
+            raise Http404
+        return Response(PilotReportSerializer(_pilot_data(mc, selectors.pilot_for(request.user, version))).data)
+    mc = _editable_mc(request.user, slug)
+    version = get_object_or_404(mc.versions, number=number)
+    body = OpenPilotSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    found = services.open_pilot(by=request.user, version=version, cap=body.validated_data["cap"])
+    return Response(PilotReportSerializer(_pilot_data(mc, found)).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(request=None, responses={200: PilotReportSerializer, **ERRORS}, operation_id="quality_pilot_close")
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def close_pilot(request, slug, number):
+    """Close the version's open pilot (the owner's issuer admins). Refused (400) when it is closed already."""
+    mc = _editable_mc(request.user, slug)
+    version = get_object_or_404(mc.versions, number=number)
+    found = services.close_pilot(by=request.user, pilot=get_object_or_404(Pilot, version=version))
+    return Response(PilotReportSerializer(_pilot_data(mc, found)).data)
