@@ -1013,3 +1013,12 @@ def can_search_expertise(user) -> bool:
 def can_share_demographics(user, person) -> bool:
     """Tell (or withdraw) one's own demographics, and choose to be findable: only the person themselves."""
     return is_signed_in(user) and getattr(person, "pk", None) == user.pk
+
+
+# --- analytics: impact data (issue 17 item 5) -------------------------------------------------------------------------
+
+def can_manage_impact_data(user, organization) -> bool:
+    """Opt ``organization`` in to impact data, import its educators' evaluation ratings or withdraw them: those who
+    import its rosters (its organization admins or those above it) and platform admins; an operator at the command
+    line (None)."""
+    return user is None or (organization is not None and can_import_roster(user, organization))
