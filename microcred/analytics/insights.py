@@ -107,10 +107,19 @@ def _policies(dashboard) -> list[Policy]:
     return list(qs[:MAX_POLICIES])
 
 
+def _nearly(requirement) -> bool:
+    """An unmet requirement that is one step away: a yes-or-no fact (eligibility), or a count at least
+    NEAR_FRACTION of the way (e.g. 48 of 60 hours)."""
+    if requirement.kind == "eligibility" or not requirement.need:
+        return True
+    return requirement.have / requirement.need >= recognition.NEAR_FRACTION
+
+
 def close_to_qualifying(dashboard, filters, educator_ids) -> list[dict]:
     """Per published recognition policy (a state's own; every policy on district and platform dashboards): of the
-    dashboard's educators, how many qualify, how many are one requirement short, and how many are otherwise close
-    (every countable requirement at least recognition.selectors.NEAR_FRACTION along) — evaluated with recognition's
+    dashboard's educators, how many qualify, how many are one requirement short (every other requirement met, and
+    that one a yes-or-no fact or at least NEAR_FRACTION along), and how many are otherwise close (every countable
+    requirement at least recognition.selectors.NEAR_FRACTION along) — evaluated with recognition's
     own engine (nothing saved). Disjoint groups, suppressed with the never-printed rest of the row."""
     policies = _policies(dashboard)
     educator_ids = list(educator_ids)
@@ -122,9 +131,10 @@ def close_to_qualifying(dashboard, filters, educator_ids) -> list[dict]:
         qualified = one_short = close = 0
         for eid in educator_ids:
             ev = results[(policy.pk, eid)]
+            unmet = [r for r in ev.requirements if not r.met]
             if ev.outcomes and ev.outcomes[0].achieved:
                 qualified += 1
-            elif ev.in_effect and sum(1 for r in ev.requirements if not r.met) == 1:
+            elif ev.in_effect and len(unmet) == 1 and _nearly(unmet[0]):
                 one_short += 1
             elif ev.in_effect and recognition.progress_fraction(ev) >= recognition.NEAR_FRACTION:
                 close += 1
