@@ -144,6 +144,9 @@ def load_demo_world() -> dict:
         from microcred.recognition import services as recognition_services
 
         recognition_services.evaluate_all()
+        from .analytics_world import load_analytics_insights_demo
+
+        load_analytics_insights_demo()  # impact ratings, a funded cohort, the dashboards' figures pre-aggregated
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 
