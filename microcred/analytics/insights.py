@@ -96,14 +96,12 @@ def assessor_quality(dashboard, filters) -> tuple[list[dict], list[dict]]:
     return [r for r in rows if r["pairs"]], assessors
 
 
-def _policies(dashboard) -> list[Policy]:
+def _policies(dashboard, recognizer_ids) -> list[Policy]:
     if dashboard.kind == "issuer":
         return []
     qs = recognition.published_policies().order_by("recognizer__name", "slug")
-    if dashboard.kind == "state":
-        from .selectors import _subtree_ids
-
-        qs = qs.filter(recognizer_id__in=_subtree_ids(dashboard.organization))
+    if recognizer_ids is not None:
+        qs = qs.filter(recognizer_id__in=recognizer_ids)
     return list(qs[:MAX_POLICIES])
 
 
@@ -115,13 +113,13 @@ def _nearly(requirement) -> bool:
     return requirement.have / requirement.need >= recognition.NEAR_FRACTION
 
 
-def close_to_qualifying(dashboard, filters, educator_ids) -> list[dict]:
-    """Per published recognition policy (a state's own; every policy on district and platform dashboards): of the
+def close_to_qualifying(dashboard, filters, educator_ids, recognizer_ids=None) -> list[dict]:
+    """Per published recognition policy (a state's own, ``recognizer_ids`` being its organization tree; every policy on district and platform dashboards): of the
     dashboard's educators, how many qualify, how many are one requirement short (every other requirement met, and
     that one a yes-or-no fact or at least NEAR_FRACTION along), and how many are otherwise close (every countable
     requirement at least recognition.selectors.NEAR_FRACTION along) — evaluated with recognition's
     own engine (nothing saved). Disjoint groups, suppressed with the never-printed rest of the row."""
-    policies = _policies(dashboard)
+    policies = _policies(dashboard, recognizer_ids)
     educator_ids = list(educator_ids)
     if not policies or not educator_ids:
         return []

@@ -364,20 +364,3 @@ def educator_ids(dashboard: Dashboard, filters: Filters) -> list[int]:
     """The educators with an attempt in the dashboard's scope and filters."""
     return list(attempts(dashboard, filters).order_by().values_list("earner_id", flat=True).distinct())
 
-
-def snapshot_for(dashboard: Dashboard, filters: Filters, language: str):
-    """The dashboard's pre-aggregated snapshot for these filters and language (docs/decisions/0032), or None."""
-    from .models import DashboardSnapshot
-
-    return DashboardSnapshot.objects.filter(key=f"{dashboard.key}|{language}", filters=filters.signature()).first()
-
-
-def dashboard_tables(dashboard: Dashboard, filters: Filters, language: str) -> tuple[dict, object]:
-    """(tables, snapshot): the snapshot's tables when one was built for these filters (one query, whatever the
-    number of educators), else the fast tables computed now with the slow ones not computed (rows None)."""
-    from . import tables
-
-    snapshot = snapshot_for(dashboard, filters, language)
-    if snapshot is not None and snapshot.built_at is not None:
-        return tables.build(dashboard, filters, rows=snapshot.tables), snapshot
-    return tables.build(dashboard, filters), snapshot

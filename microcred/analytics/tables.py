@@ -113,7 +113,9 @@ def compute(dashboard, filters, *, slow: bool = False, progress=None) -> dict[st
             rows["quality"], rows["quality_assessors"] = insights.assessor_quality(dashboard, filters)
             tick(2)
         if "close" in names:
-            rows["close"] = insights.close_to_qualifying(dashboard, filters, selectors.educator_ids(dashboard, filters))
+            recognizers = selectors._subtree_ids(dashboard.organization) if dashboard.kind == "state" else None
+            rows["close"] = insights.close_to_qualifying(dashboard, filters, selectors.educator_ids(dashboard, filters),
+                                                         recognizers)
             tick()
         rows["impact"] = insights.impact(dashboard, filters, selectors.attempts(dashboard, filters).filter(state="earned"))
         tick()
@@ -125,3 +127,19 @@ def build(dashboard, filters, *, rows: dict | None = None, slow: bool = False) -
     ``rows`` (a snapshot's) when given, else computed now."""
     rows = compute(dashboard, filters, slow=slow) if rows is None else rows
     return {name: {**spec, "rows": rows.get(name)} for name, spec in layout(dashboard).items()}
+
+
+def snapshot_for(dashboard, filters, language: str):
+    """The dashboard's pre-aggregated snapshot for these filters and language (docs/decisions/0032), or None."""
+    from .models import DashboardSnapshot
+
+    return DashboardSnapshot.objects.filter(key=f"{dashboard.key}|{language}", filters=filters.signature()).first()
+
+
+def dashboard_tables(dashboard, filters, language: str) -> tuple[dict, object]:
+    """(tables, snapshot): the snapshot's tables when one was built for these filters (one query, whatever the
+    number of educators), else the fast tables computed now with the slow ones not computed (rows None)."""
+    snapshot = snapshot_for(dashboard, filters, language)
+    if snapshot is not None and snapshot.built_at is not None:
+        return build(dashboard, filters, rows=snapshot.tables), snapshot
+    return build(dashboard, filters), snapshot

@@ -58,7 +58,7 @@ def _dashboard(request, kind, slug):
 def dashboard(request, kind=None, slug=None):
     board = _dashboard(request, kind or "platform", slug)
     form, filters = _filters(request, board)
-    data, snapshot = selectors.dashboard_tables(board, filters, get_language())
+    data, snapshot = tables.dashboard_tables(board, filters, get_language())
     chart_list = [(name, table, charts.bars(name, table["title"], table["rows"] or [], tables.CHART_VALUE[name]))
                   for name, table in data.items() if name in tables.CHART_VALUE]
     return render(request, "analytics/dashboard.html", {
@@ -109,7 +109,7 @@ def dashboard_csv(request, table, kind=None, slug=None):
     if table not in tables.shown_on(board):
         raise Http404(_("No such table."))
     _form, filters = _filters(request, board)
-    found = selectors.dashboard_tables(board, filters, get_language())[0][table]
+    found = tables.dashboard_tables(board, filters, get_language())[0][table]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{board.kind}-{table}.csv"'
     writer = csv.writer(response)

@@ -13,7 +13,7 @@ from microcred.accounts import policy
 from microcred.core import suppression
 from microcred.core.api import ERROR_RESPONSES as ERRORS
 
-from ... import selectors
+from ... import selectors, tables
 from ...views import _filters
 from .serializers import DashboardRefSerializer, DashboardSerializer
 
@@ -40,7 +40,7 @@ def _answer(request, kind, slug):
     if board is None:
         raise Http404("No such dashboard.")
     _form, filters = _filters(request, board)
-    built, snapshot = selectors.dashboard_tables(board, filters, get_language())
+    built, snapshot = tables.dashboard_tables(board, filters, get_language())
     return Response(DashboardSerializer({
         "kind": board.kind, "organization": board.organization.slug if board.organization else None,
         "threshold": suppression.threshold(), "as_of": snapshot.built_at if snapshot else None,
