@@ -332,3 +332,18 @@ def test_refresh_command_builds_every_default_snapshot(analytics_world):
     assert DashboardSnapshot.objects.filter(key="platform|en", state="ready").exists()
     assert set(tables.shown_on(selectors.Dashboard("platform", None))) <= set(
         DashboardSnapshot.objects.get(key="platform|en").tables)
+
+
+def test_impact_ratings_are_in_the_educators_data_and_go_with_the_account(analytics_world):
+    from microcred.accounts.models import User
+    from microcred.analytics import personal_data
+
+    district = analytics_world["orgs"]["district"]
+    services.set_impact_opt_in(organization=district, by=analytics_world["people"]["district_admin"], opted_in=True)
+    services.import_impact_ratings(organization=district, data=_ratings_csv([("city-school-t0", 2025, 3)]), by=None)
+    teacher = User.objects.get(username="city-school-t0")
+    assert personal_data.export(teacher).data["impact_ratings"] == [
+        {"organization": "Rural District", "year": 2025, "rating": "3.00"}]
+    assert personal_data.erase(teacher, now=timezone.now())["impact_ratings"] == 1
+    assert not ImpactRating.objects.exists()
+    assert personal_data.erase(analytics_world["people"]["district_admin"], now=timezone.now())["impact_opt_ins_unlinked"] == 1
