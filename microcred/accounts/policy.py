@@ -1068,3 +1068,10 @@ def can_see_pilot_report(user, version) -> bool:
     if not is_quality_reviewer(user):
         return False
     return any(can_rate_quality_review(user, review) for review in version.quality_reviews.all()[:20])
+# --- analytics: impact data (issue 17 item 5) -------------------------------------------------------------------------
+
+def can_manage_impact_data(user, organization) -> bool:
+    """Opt ``organization`` in to impact data, import its educators' evaluation ratings or withdraw them: those who
+    import its rosters (its organization admins or those above it) and platform admins; an operator at the command
+    line (None)."""
+    return user is None or (organization is not None and can_import_roster(user, organization))

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from microcred.accounts.models import Organization
 
 from .models import EducatorDemographics
+from . import selectors
 from .selectors import PERIODS
 
 
@@ -65,3 +66,34 @@ class ExpertiseForm(forms.Form):
         self.fields["micro_credential"].queryset = MicroCredential.objects.filter(
             current_version__isnull=False).select_related("current_version")
         self.fields["stack"].queryset = Stack.objects.all().order_by("title")
+
+
+def filters_from_query(query, board) -> tuple[FilterForm, "selectors.Filters"]:
+    """The filter form bound to a query string and the Filters it means for ``board`` (defaults when invalid; an
+    organization outside the dashboard's is refused with a message on the form). Pages, CSVs, the API and the
+    snapshot task read filters the same way."""
+    from microcred.catalog.models import MicroCredential, Stack
+
+    form = FilterForm(query or None)
+    filters = selectors.Filters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        mc = MicroCredential.objects.filter(slug=data["mc"]).first() if data["mc"] else None
+        stack = Stack.objects.filter(slug=data["stack"]).first() if data["stack"] else None
+        organization = selectors.filter_organization(board, data["organization"]) if data["organization"] else None
+        if data["organization"] and organization is None:
+            form.add_error("organization", _("Choose a district or school of this dashboard."))
+        filters = selectors.Filters(period=data["period"], mc=mc, locale=data["locale"], title_i=data["title_i"],
+                                    high_need=data["high_need"], organization=organization, stack=stack)
+    return form, filters
+
+
+class ImpactImportForm(forms.Form):
+    organization = forms.ModelChoiceField(queryset=None, label=_("Organization"), empty_label=None)
+    file = forms.FileField(label=_("Ratings CSV"), help_text=_(
+        "Columns educator (username or e-mail), year (2025 or 2024-25) and rating (1 to 5); at most 2 MB."))
+    dry_run = forms.BooleanField(required=False, label=_("Dry run: report what would change, change nothing"))
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -92,3 +93,66 @@ class ResearchExport(models.Model):
 
     def __str__(self) -> str:
         return f"Research export {self.pk}"
+
+
+class ImpactOptIn(models.Model):
+    """An organization's choice to keep its educators' evaluation or observation ratings here (issue 17 item 5), so
+    that dashboards can compare ratings before and after earning a micro-credential. Without it nothing is imported;
+    withdrawing deletes the organization's ratings."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="impact_opt_in")
+    opted_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    opted_in_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Impact data of {self.organization}"
+
+
+class ImpactRating(models.Model):
+    """One educator's evaluation or observation rating for one school year, imported by an opted-in organization.
+    Shown only as suppressed aggregates (before vs after earning an MC), never per person."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="impact_ratings")
+    educator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="impact_ratings")
+    year = models.PositiveSmallIntegerField(help_text="The calendar year the school year ends in (2025 for 2024–25).")
+    rating = models.DecimalField(max_digits=3, decimal_places=2, help_text="On the organization's scale, 1.00 to 5.00.")
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "educator", "year"], name="one_impact_rating_a_year")]
+        indexes = [models.Index(fields=["educator", "year"])]
+
+    def __str__(self) -> str:
+        return f"Rating {self.year} of {self.educator_id}"
+
+
+class DashboardSnapshot(models.Model):
+    """The tables of one dashboard and filter set, computed by a background task (docs/decisions/0032): pages read
+    them in one query whatever the number of educators; the sections that need per-person evaluation (assessor
+    quality, close to qualifying, impact) are only ever computed here."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to start")
+        RUNNING = "running", _("Being computed")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(max_length=120, help_text="The dashboard and the language of its labels.")
+    filters = models.CharField(max_length=600, blank=True, help_text="The normalized query string of the filters.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    done = models.PositiveSmallIntegerField(default=0)
+    total = models.PositiveSmallIntegerField(default=1)
+    tables = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    previous_built_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "filters"], name="one_snapshot_per_dashboard_and_filters")]
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(100 * self.done / self.total)) if self.total else 0
+
+    def __str__(self) -> str:
+        return f"Snapshot {self.key} {self.filters}"

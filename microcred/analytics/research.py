@@ -69,6 +69,12 @@ DICTIONARY = [
     ("awards.csv", "unit", "the unit of the amount"),
     ("awards.csv", "state", "active, expired or withdrawn"),
     ("awards.csv", "awarded_month", "month of the award (YYYY-MM)"),
+    ("surveys.csv", "educator", "the educator (educators.csv) who answered an experience survey"),
+    ("surveys.csv", "micro_credential", "the micro-credential's public catalog slug"),
+    ("surveys.csv", "kind", "decision (sent at the decision: was it worth it) or follow_up (did it change my practice)"),
+    ("surveys.csv", "result", "earned or not_yet, the decision the survey followed"),
+    ("surveys.csv", "rating", "the answer, 1 (not at all) to 5 (very much); comments are never exported"),
+    ("surveys.csv", "answered_month", "month of the answer (YYYY-MM)"),
 ]
 
 
@@ -191,6 +197,14 @@ def export(directory: Path, *, by=None, k: int | None = None) -> dict:
     write("awards.csv", ("educator", "policy", "kind", "amount", "unit", "state", "awarded_month"),
           ((educator, (people[educator], slug, kind, amount if amount is not None else "", unit, state, _month(at)))
            for educator, slug, kind, amount, unit, state, at in awards if educator in quasi))
+    from microcred.quality.models import ExperienceSurvey
+
+    # ratings only: the free-text comment is never read here, so it cannot leak
+    surveys = ExperienceSurvey.objects.filter(answered_at__isnull=False, rating__isnull=False).values_list(
+        "earner_id", "micro_credential__slug", "kind", "result", "rating", "answered_at").order_by("pk").iterator()
+    write("surveys.csv", ("educator", "micro_credential", "kind", "result", "rating", "answered_month"),
+          ((educator, (people[educator], slug, kind, result, rating, _month(at)))
+           for educator, slug, kind, result, rating, at in surveys if educator in quasi))
     files.append("data_dictionary.csv")
     with open(directory / "data_dictionary.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

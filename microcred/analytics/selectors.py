@@ -52,6 +52,16 @@ class Filters:
     organization: Organization | None = None  # an organization's educators only (within the dashboard's own)
     stack: object = None  # a catalog Stack: attempts on its micro-credentials only
 
+    def signature(self) -> str:
+        """The filters as a normalized query string: the key of the dashboard's snapshot for these filters."""
+        from urllib.parse import urlencode
+
+        values = {"period": self.period, "mc": self.mc.slug if self.mc else "",
+                  "stack": getattr(self.stack, "slug", "") if self.stack is not None else "",
+                  "organization": self.organization.slug if self.organization is not None else "",
+                  "locale": self.locale, "title_i": self.title_i, "high_need": self.high_need}
+        return urlencode(sorted((k, v) for k, v in values.items() if v))
+
     def since(self):
         months = PERIODS.get(self.period)
         return None if months is None else timezone.now() - dt.timedelta(days=round(months * 30.44))
@@ -326,3 +336,31 @@ def cost(dashboard: Dashboard, filters: Filters) -> list[dict]:
             r["fees"] = r["earned"] = r["vouchers"] = None
         r["per_earned"] = (r["fees"] / r["earned"]).quantize(Decimal("0.01")) if r["fees"] is not None and r["earned"] else None
     return rows
+
+
+def cost_by_program(dashboard: Dashboard, filters: Filters) -> list[dict]:
+    """Funding by sponsor and program: the same ROI inputs as ``cost`` for each pair of who pays and the program
+    the attempt belongs to (its cohort: a district's or state's professional learning program; "No program" for an
+    attempt outside any cohort). Sums of a hidden group are hidden too."""
+    from django.db.models import Sum
+
+    qs = attempts(dashboard, filters).filter(fee_amount__isnull=False)
+    data = list(qs.values("paid_by_organization__name", "cohort__name").annotate(
+        educators=Count("earner", distinct=True), fees=Sum("fee_amount"),
+        earned=Count("pk", filter=Q(state=Attempt.State.EARNED)), vouchers=Count("voucher", distinct=True))
+        .order_by("paid_by_organization__name", "cohort__name"))
+    rows, _t = suppression.suppress_rows(
+        [{"label": f"{d['paid_by_organization__name'] or _('The educator')} · {d['cohort__name'] or _('No program')}",
+          "educators": d["educators"], "fees": Decimal(d["fees"] or 0).quantize(Decimal("0.01")), "earned": d["earned"],
+          "vouchers": d["vouchers"]} for d in data], ["educators"])
+    for r in rows:
+        if r["educators"] is None:
+            r["fees"] = r["earned"] = r["vouchers"] = None
+        r["per_earned"] = (r["fees"] / r["earned"]).quantize(Decimal("0.01")) if r["fees"] is not None and r["earned"] else None
+    return rows
+
+
+def educator_ids(dashboard: Dashboard, filters: Filters) -> list[int]:
+    """The educators with an attempt in the dashboard's scope and filters."""
+    return list(attempts(dashboard, filters).order_by().values_list("earner_id", flat=True).distinct())
+

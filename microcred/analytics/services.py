@@ -182,3 +182,172 @@ def build_research_export(export_id) -> "ResearchExport | None":
     audit.record(actor=export.requested_by, action="analytics.research_export_built", target=export,
                  data={k: summary[k] for k in ("rows", "suppressed_rows", "k")})
     return export
+
+
+# --- impact data (issue 17 item 5) -------------------------------------------------------------------------------------
+
+def set_impact_opt_in(*, organization: Organization, by, opted_in: bool) -> bool:
+    """Opt ``organization`` in to impact data, or out: opting out deletes every rating it imported. Returns whether
+    it is opted in afterwards. Safe to call twice."""
+    from .models import ImpactOptIn, ImpactRating
+
+    if not policy.can_manage_impact_data(by, organization):
+        raise PermissionDenied(_("Only the organization admins of %(org)s decide about its impact data.")
+                               % {"org": organization.name})
+    with transaction.atomic():
+        if opted_in:
+            _row, created = ImpactOptIn.objects.get_or_create(
+                organization=organization, defaults={"opted_in_by": by, "opted_in_at": timezone.now()})
+            if created:
+                audit.record(actor=by, action="analytics.impact_opted_in", target=organization)
+            return True
+        deleted, _rows = ImpactRating.objects.filter(organization=organization).delete()
+        removed, _rows = ImpactOptIn.objects.filter(organization=organization).delete()
+        if removed:
+            audit.record(actor=by, action="analytics.impact_opted_out", target=organization,
+                         data={"ratings_deleted": deleted})
+    return False
+
+
+def import_impact_ratings(*, organization: Organization, data: bytes, by, dry_run: bool = False) -> ImportReport:
+    """Record evaluation or observation ratings (``educator``, ``year``, ``rating``) of ``organization``'s educators
+    (people of it or of an organization under it, found by username or e-mail). Refused whole when the organization
+    has not opted in, or the file is over ``impact.MAX_BYTES`` / ``impact.MAX_ROWS``; a row with a problem is
+    reported and skipped, the others are imported (a rating already there for that educator and year is replaced)."""
+    from microcred.accounts.models import Membership
+
+    from . import impact
+    from .models import ImpactOptIn, ImpactRating
+
+    if not policy.can_manage_impact_data(by, organization):
+        raise PermissionDenied(_("Only the organization admins of %(org)s import its impact data.")
+                               % {"org": organization.name})
+    if not ImpactOptIn.objects.filter(organization=organization).exists():
+        raise ValidationError(_("%(org)s has not opted in to impact data; nothing was imported.")
+                              % {"org": organization.name})
+    if len(data) > impact.MAX_BYTES:
+        raise ValidationError(_("The file is larger than %(mb)s MB; nothing was imported.")
+                              % {"mb": impact.MAX_BYTES // (1024 * 1024)})
+    report = ImportReport()
+    member_ids = set(Membership.objects.filter(organization_id__in=_subtree(organization)).values_list("user_id", flat=True))
+    from django.contrib.auth import get_user_model
+
+    people = get_user_model().objects.filter(pk__in=member_ids)
+    by_username = {u.lower(): pk for pk, u in people.values_list("pk", "username")}
+    by_email: dict[str, list[int]] = {}
+    for pk, email in people.exclude(email="").values_list("pk", "email"):
+        by_email.setdefault(email.lower(), []).append(pk)
+
+    def problem(_file, row, column, message):
+        report.problems.append((row or 0, column or "", message))
+
+    found: dict[tuple[int, int], object] = {}
+    for row in read_rows(io.BytesIO(data), "ratings.csv", problem, required=("educator", "year", "rating"),
+                         header_aliases=impact.HEADER_ALIASES):
+        report.rows += 1
+        if report.rows > impact.MAX_ROWS:
+            raise ValidationError(_("The file has more than %(n)s rows; nothing was imported.")
+                                  % {"n": f"{impact.MAX_ROWS:,}"})
+        try:
+            who, year, rating = impact.parse_row(row.values)
+        except ValueError as error:
+            problem("", row.number, "", str(error))
+            continue
+        key = who.lower()
+        educator = by_username.get(key)
+        if educator is None and len(by_email.get(key, [])) == 1:
+            educator = by_email[key][0]
+        if educator is None:
+            problem("", row.number, "educator", _("No educator of %(org)s has this username or e-mail address.")
+                    % {"org": organization.name})
+            continue
+        found[(educator, year)] = rating
+    if dry_run:
+        report.updated = len(found)
+        return report
+    with transaction.atomic():
+        existing = {(r.educator_id, r.year): r for r in ImpactRating.objects.filter(
+            organization=organization, educator_id__in={e for e, _y in found})}
+        new = []
+        for (educator, year), rating in found.items():
+            if (educator, year) in existing:
+                row = existing[(educator, year)]
+                row.rating = rating
+                row.save(update_fields=["rating", "imported_at"])
+            else:
+                new.append(ImpactRating(organization=organization, educator_id=educator, year=year, rating=rating))
+        ImpactRating.objects.bulk_create(new)
+        report.updated = len(found)
+        audit.record(actor=by, action="analytics.impact_ratings_imported", target=organization,
+                     data={"rows": report.rows, "updated": report.updated, "problems": len(report.problems)})
+    return report
+
+
+# --- pre-aggregated dashboards (docs/decisions/0032) -------------------------------------------------------------------
+
+def snapshot_key(board, language: str) -> str:
+    return f"{board.key}|{language}"
+
+
+def request_snapshot(*, board, filters, language: str, by) -> "DashboardSnapshot":
+    """Ask for the dashboard's figures under ``filters`` to be (re)computed in the background; the caller enqueues
+    tasks.build_snapshot after commit. A snapshot already waiting or running is returned as it is (a second click
+    starts nothing). ``board`` comes from selectors.dashboard_for, which asked the policy."""
+    from .models import DashboardSnapshot
+
+    with transaction.atomic():
+        snapshot, _created = DashboardSnapshot.objects.select_for_update().get_or_create(
+            key=snapshot_key(board, language), filters=filters.signature())
+        if snapshot.state in (DashboardSnapshot.State.PENDING, DashboardSnapshot.State.RUNNING) and not _created:
+            return snapshot
+        snapshot.state, snapshot.done, snapshot.total = DashboardSnapshot.State.PENDING, 0, 1
+        snapshot.save(update_fields=["state", "done", "total"])
+        audit.record(actor=by, action="analytics.snapshot_requested", target=snapshot,
+                     data={"dashboard": board.key, "filters": snapshot.filters})
+    return snapshot
+
+
+def build_snapshot(snapshot_id: int) -> "DashboardSnapshot | None":
+    """Compute every table of the snapshot's dashboard and filters (the slow sections included), saving the
+    progress as sections finish; the previous tables stay readable until the new ones are saved."""
+    from django.http import QueryDict
+    from django.utils import translation
+
+    from . import selectors, tables
+    from .forms import filters_from_query
+    from .models import DashboardSnapshot
+
+    snapshot = DashboardSnapshot.objects.filter(pk=snapshot_id).first()
+    if snapshot is None or snapshot.state not in (DashboardSnapshot.State.PENDING, DashboardSnapshot.State.RUNNING):
+        return snapshot
+    board_key, _sep, language = snapshot.key.partition("|")
+    kind, _sep, slug = board_key.partition(":")
+    org = Organization.objects.filter(slug=slug).first() if slug else None
+    board = selectors.Dashboard(kind, org)
+    if kind != "platform" and org is None:  # the organization is gone
+        snapshot.state = DashboardSnapshot.State.FAILED
+        snapshot.save(update_fields=["state"])
+        return snapshot
+
+    def progress(done, total):
+        DashboardSnapshot.objects.filter(pk=snapshot.pk).update(state=DashboardSnapshot.State.RUNNING, done=done,
+                                                                total=total)
+
+    try:
+        with translation.override(language or None):
+            _form, filters = filters_from_query(QueryDict(snapshot.filters), board)
+            computed = tables.compute(board, filters, slow=True, progress=progress)
+    except Exception as error:  # recorded; the page says the figures could not be computed, never a stack trace
+        import logging
+
+        logging.getLogger(__name__).exception("analytics snapshot %s failed", snapshot.pk)
+        DashboardSnapshot.objects.filter(pk=snapshot.pk).update(state=DashboardSnapshot.State.FAILED)
+        snapshot.refresh_from_db()
+        return snapshot
+    snapshot.refresh_from_db()
+    snapshot.previous_built_at = snapshot.built_at
+    snapshot.tables = computed
+    snapshot.state, snapshot.built_at = DashboardSnapshot.State.READY, timezone.now()
+    snapshot.done = snapshot.total
+    snapshot.save()
+    return snapshot

@@ -1,4 +1,4 @@
-"""Background work of analytics (django-tasks): building a research export."""
+"""Background work of analytics (django-tasks): building a research export, computing a dashboard snapshot."""
 from django_tasks import task
 
 
@@ -8,3 +8,11 @@ def build_research_export(export_id: str) -> str | None:
 
     export = services.build_research_export(export_id)
     return export.state if export else None
+
+
+@task()
+def build_snapshot(snapshot_id: int) -> str | None:
+    from . import services
+
+    snapshot = services.build_snapshot(snapshot_id)
+    return snapshot.state if snapshot else None

@@ -9,8 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from microcred.accounts import policy
 from microcred.accounts.models import Organization
@@ -19,25 +21,14 @@ from microcred.core import suppression
 from microcred.core.spreadsheets import formula_safe
 
 from . import charts, selectors, services, tables
-from .forms import DemographicsForm, FilterForm, FindabilityForm, SchoolImportForm
+from .forms import DemographicsForm, FilterForm, filters_from_query, FindabilityForm, SchoolImportForm
 from .models import EducatorDemographics, Findability
 
 SUPPRESSED = "suppressed"
 
 
 def _filters(request, board) -> tuple[FilterForm, selectors.Filters]:
-    form = FilterForm(request.GET or None)
-    filters = selectors.Filters()
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        mc = MicroCredential.objects.filter(slug=data["mc"]).first() if data["mc"] else None
-        stack = Stack.objects.filter(slug=data["stack"]).first() if data["stack"] else None
-        organization = selectors.filter_organization(board, data["organization"]) if data["organization"] else None
-        if data["organization"] and organization is None:
-            form.add_error("organization", _("Choose a district or school of this dashboard."))
-        filters = selectors.Filters(period=data["period"], mc=mc, locale=data["locale"], title_i=data["title_i"],
-                                    high_need=data["high_need"], organization=organization, stack=stack)
-    return form, filters
+    return filters_from_query(request.GET, board)
 
 
 @require_GET
@@ -67,28 +58,63 @@ def _dashboard(request, kind, slug):
 def dashboard(request, kind=None, slug=None):
     board = _dashboard(request, kind or "platform", slug)
     form, filters = _filters(request, board)
-    data = tables.build(board, filters)
-    chart_list = [(name, data[name], charts.bars(name, data[name]["title"], data[name]["rows"], value))
-                  for name, value in tables.CHART_VALUE.items()]
+    data, snapshot = tables.dashboard_tables(board, filters, get_language())
+    chart_list = [(name, table, charts.bars(name, table["title"], table["rows"] or [], tables.CHART_VALUE[name]))
+                  for name, table in data.items() if name in tables.CHART_VALUE]
     return render(request, "analytics/dashboard.html", {
         "board": board, "boards": selectors.dashboards_for(request.user), "form": form, "tables": data,
-        "charts": chart_list, "times": data["times"], "query": request.GET.urlencode(),
+        "charts": chart_list, "times": data["times"], "query": request.GET.urlencode(), "snapshot": snapshot,
         "threshold": suppression.threshold()})
+
+
+@require_POST
+@login_required
+def refresh(request, kind=None, slug=None):
+    """Compute the dashboard's figures for these filters in the background (the page shows a progress bar)."""
+    from django.db import transaction
+
+    from . import tasks
+
+    board = _dashboard(request, kind or "platform", slug)
+    _form, filters = filters_from_query(request.POST, board)
+    snapshot = services.request_snapshot(board=board, filters=filters, language=get_language(), by=request.user)
+    if snapshot.state == snapshot.State.PENDING:
+        transaction.on_commit(lambda: tasks.build_snapshot.enqueue(snapshot_id=snapshot.pk))
+    messages.success(request, _("The figures are being computed. The bar below shows how far along it is."))
+    url = reverse("analytics:platform") if board.organization is None else reverse(
+        "analytics:dashboard", kwargs={"kind": board.kind, "slug": board.organization.slug})
+    query = filters.signature()
+    return redirect(f"{url}?{query}" if query else url)
+
+
+@require_GET
+@login_required
+def snapshot_progress(request, snapshot_id):
+    """The progress bar of a snapshot being computed (polled by the page; only for someone who may open it)."""
+    from .models import DashboardSnapshot
+
+    snapshot = DashboardSnapshot.objects.filter(pk=snapshot_id).first()
+    if snapshot is None:
+        raise Http404(_("No such dashboard."))
+    board_key = snapshot.key.partition("|")[0]
+    kind, _sep, slug = board_key.partition(":")
+    _dashboard(request, kind, slug or None)
+    return render(request, "analytics/_snapshot.html", {"snapshot": snapshot})
 
 
 @require_GET
 @login_required
 def dashboard_csv(request, table, kind=None, slug=None):
     board = _dashboard(request, kind or "platform", slug)
-    if table not in tables.TABLES:
+    if table not in tables.shown_on(board):
         raise Http404(_("No such table."))
     _form, filters = _filters(request, board)
-    found = tables.build(board, filters)[table]
+    found = tables.dashboard_tables(board, filters, get_language())[0][table]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{board.kind}-{table}.csv"'
     writer = csv.writer(response)
     writer.writerow([key for key, _heading in found["columns"]])
-    for row in found["rows"]:
+    for row in found["rows"] or []:
         writer.writerow([SUPPRESSED if row.get(key) is None and key != "label" else formula_safe(str(row.get(key, "")))
                          for key, _heading in found["columns"]])
     return response
@@ -209,3 +235,48 @@ def expertise(request):
         rows = finder.find_holders(request.user, micro_credentials=[data["micro_credential"]] if data["micro_credential"] else [],
                                    stack=data["stack"])
     return render(request, "analytics/expertise.html", {"form": form, "rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def impact(request):
+    """Impact data: an organization admin opts their organization in (or out, deleting its ratings) and imports its
+    educators' evaluation or observation ratings by year (CSV)."""
+    from .forms import ImpactImportForm
+    from .models import ImpactOptIn
+
+    orgs = [o for o in selectors.importable_organizations(request.user) if policy.can_manage_impact_data(request.user, o)]
+    if not orgs:
+        raise PermissionDenied(_("Only organization admins of a district, school or state agency manage impact data."))
+    allowed = Organization.objects.filter(pk__in=[o.pk for o in orgs])
+    opted = set(ImpactOptIn.objects.filter(organization__in=allowed).values_list("organization_id", flat=True))
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = ImpactImportForm(request.POST if action == "import" else None, request.FILES if action == "import" else None,
+                            organizations=allowed.filter(pk__in=opted))
+    report = None
+    if action in ("opt_in", "opt_out"):
+        organization = allowed.filter(slug=request.POST.get("organization", "")[:80]).first()
+        if organization is None:
+            messages.error(request, _("Choose one of your organizations."))
+        else:
+            services.set_impact_opt_in(organization=organization, by=request.user, opted_in=action == "opt_in")
+            messages.success(request, _("%(org)s takes part in impact data.") % {"org": organization.name}
+                             if action == "opt_in" else
+                             _("%(org)s no longer takes part; its ratings are deleted.") % {"org": organization.name})
+        return redirect("analytics:impact")
+    if action == "import" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        from . import impact as reading
+
+        try:
+            if upload.size > reading.MAX_BYTES:
+                raise ValidationError(_("The file is larger than %(mb)s MB; nothing was imported.")
+                                      % {"mb": reading.MAX_BYTES // (1024 * 1024)})
+            report = services.import_impact_ratings(organization=form.cleaned_data["organization"], data=upload.read(),
+                                                    by=request.user, dry_run=form.cleaned_data["dry_run"])
+        except ValidationError as error:
+            form.add_error("file", error.messages[0])
+    status = 400 if action == "import" and (form.errors or (report and report.problems)) else 200
+    return render(request, "analytics/impact.html", {
+        "form": form, "report": report, "organizations": [(o, o.pk in opted) for o in orgs], "any_opted": bool(opted)},
+        status=status)

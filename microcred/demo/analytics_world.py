@@ -85,3 +85,47 @@ def _history(user, mc: MicroCredential, rng: random.Random, now) -> None:
             decision = Decision.objects.create(submission=submission, result=result)
             Decision.objects.filter(pk=decision.pk).update(decided_at=min(at + dt.timedelta(days=rng.randint(2, 21)), now))
     return attempt
+
+
+def load_analytics_insights_demo() -> None:
+    """Cumberland Valley takes part in impact data (its fictional educators' observation ratings of the school years
+    before and after their first earning, a little higher after); its teacher-leader cohort pays the fees of the
+    rural high school's attempts (funding by program); and the dashboards' figures are pre-aggregated once, so
+    assessor quality, educators close to qualifying and ratings before and after show at first sight. Idempotent."""
+    from microcred.analytics import insights, selectors
+    from microcred.analytics.models import DashboardSnapshot, ImpactOptIn
+    from microcred.earning.models import Cohort
+
+    district = Organization.objects.filter(slug=content.RURAL).first()
+    if district is None:
+        return
+    if not ImpactOptIn.objects.filter(organization=district).exists():
+        services.set_impact_opt_in(organization=district, by=None, opted_in=True)
+        rng = random.Random(5)
+        rows = ["educator,year,rating"]
+        for username, decided in Attempt.objects.filter(
+                earner__username__startswith="demo-educator-", state="earned", decided_at__isnull=False,
+                earner__educator_profile__district=district).order_by("decided_at").values_list("earner__username", "decided_at"):
+            year = insights.school_year(decided)
+            if f"{username},{year - 1}" in "\n".join(rows):
+                continue
+            before = rng.choice([2, 2.5, 3, 3, 3.5])
+            rows += [f"{username},{year - 1},{before}", f"{username},{year + 1},{min(5, before + rng.choice([0, 0.5, 0.5, 1]))}"]
+        services.import_impact_ratings(organization=district, data="\n".join(rows).encode(), by=None)
+        cohort, _created = Cohort.objects.get_or_create(organization=district, name="Teacher Leader Academy 2026")
+        Attempt.objects.filter(earner__educator_profile__school__slug=content.RURAL_HIGH,
+                               earner__username__startswith="demo-educator-").update(
+            cohort=cohort, fee_amount=75, paid_by_organization=district)
+        Attempt.objects.filter(earner__educator_profile__school__slug=content.RURAL_ELEM,
+                               earner__username__startswith="demo-educator-", fee_amount__isnull=True).update(
+            fee_amount=75, paid_by_organization=district)
+    state = Organization.objects.filter(slug=content.SEA).first()
+    boards = [selectors.Dashboard("platform", None), selectors.Dashboard("district", district)]
+    if state is not None:
+        boards.append(selectors.Dashboard("state", state))
+    boards += [selectors.Dashboard("issuer", o) for o in
+               Organization.objects.filter(owned_micro_credentials__isnull=False).distinct()]
+    for board in boards:
+        if not DashboardSnapshot.objects.filter(key=services.snapshot_key(board, "en"), filters="").exists():
+            snapshot = services.request_snapshot(board=board, filters=selectors.Filters(), language="en", by=None)
+            services.build_snapshot(snapshot.pk)

@@ -147,6 +147,9 @@ def load_demo_world() -> dict:
         from .quality_world import load_pilot_demo
 
         load_pilot_demo()  # one MC in a pilot: three double-scored submissions and a pilot report
+        from .analytics_world import load_analytics_insights_demo
+
+        load_analytics_insights_demo()  # impact ratings, a funded cohort, the dashboards' figures pre-aggregated
     return {"micro_credentials_created": mcs, "stacks_created": stacks}
 
 

@@ -75,11 +75,45 @@ def test_district_admin_reads_the_dashboard(page, district_figures, width):
 
 
 @pytest.mark.parametrize("width", [1280, 390])
+def test_district_admin_refreshes_the_figures_and_imports_impact_data(page, district_figures, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, "district_admin", "pw-district_admin-123")
+    page.goto("/analytics/district/rural-district/")
+    expect(page.locator("#close")).to_contain_text("Not computed yet")
+    expect(page.locator("#impact")).to_contain_text("Not computed yet")
+    expect(page.locator("#quality")).to_have_count(0)  # assessor quality is on issuer and platform dashboards
+    page.get_by_role("button", name="Refresh the figures").click()
+    expect(page.locator("#freshness")).to_contain_text("Figures as of")
+    expect(page.locator("#close").get_by_role("table")).to_be_visible()
+    expect(page.locator("#impact").get_by_role("table")).to_be_visible()
+    expect(page.locator("#cost_programs").get_by_role("table")).to_be_visible()
+    assert_accessible(page, "district dashboard, pre-aggregated")
+    page.get_by_role("link", name="Impact data (evaluation ratings)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Impact data")
+    assert_accessible(page, "impact data, not taking part")
+    page.get_by_role("button", name="Take part for Rural District").click()
+    expect(page.get_by_text("Rural District takes part in impact data.")).to_be_visible()
+    page.get_by_label("Ratings CSV").set_input_files(files=[{
+        "name": "ratings.csv", "mimeType": "text/csv",
+        "buffer": b"educator,year,rating\nbig-school-0,2024-25,3.5\nnobody,2025,9\n"}])
+    page.get_by_role("button", name="Import", exact=True).click()
+    report = page.locator("#report")
+    expect(report).to_contain_text("Ratings recorded: 1")
+    expect(report.get_by_role("table")).to_contain_text("number from 1 to 5")
+    assert_accessible(page, "impact data, imported")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
 def test_platform_admin_prepares_a_research_export(page, district_figures, width):
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, "platform_admin", "pw-platform_admin-123")
     nav_link(page, "Dashboards").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Platform: every organization")
+    expect(page.locator("#quality")).to_contain_text("Not computed yet")
+    page.get_by_role("button", name="Refresh the figures").click()
+    expect(page.locator("#freshness")).to_contain_text("Figures as of")
+    expect(page.locator("#quality")).to_contain_text("No data for these filters yet.")
+    expect(page.locator("#quality_assessors")).to_be_visible()
     assert_accessible(page, "platform dashboard")
     page.get_by_role("link", name="Research export").click()
     page.get_by_role("button", name="Prepare a new export").click()

@@ -31,3 +31,23 @@ def test_the_demo_shows_the_dashboards_off(client):
     assert found and all(r["person"].findability.findable for r in found)
     call_command("seed_demo", stdout=StringIO())  # idempotent
     assert User.objects.filter(username__startswith="demo-educator-").count() == 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_shows_impact_funding_by_program_and_pre_aggregated_figures(client):
+    from microcred.accounts.models import User
+    from microcred.analytics.models import DashboardSnapshot, ImpactOptIn, ImpactRating
+
+    call_command("seed_demo", stdout=StringIO())
+    assert ImpactOptIn.objects.filter(organization__slug="cumberland-valley-schools").exists()
+    ratings = ImpactRating.objects.count()
+    assert ratings >= 20
+    assert DashboardSnapshot.objects.filter(key="district:cumberland-valley-schools|en", state="ready").exists()
+    client.force_login(User.objects.get(username="district_admin"))
+    html = client.get("/analytics/district/cumberland-valley-schools/").content.decode()
+    assert "Figures as of" in html and 'id="impact"' in html and 'id="close"' in html
+    body = client.get("/analytics/district/cumberland-valley-schools/cost_programs.csv").content.decode()
+    assert "Teacher Leader Academy 2026" in body
+    call_command("seed_demo", stdout=StringIO())  # idempotent
+    assert ImpactRating.objects.count() == ratings and DashboardSnapshot.objects.filter(filters="").count() == \
+        DashboardSnapshot.objects.filter(filters="").values("key").distinct().count()

@@ -105,3 +105,39 @@ def test_the_platform_admin_page_builds_and_downloads_an_export(analytics_world,
     assert AuditEvent.objects.filter(action="analytics.research_export_built").exists()
     other = as_user(analytics_world["people"]["recognizer"])
     assert other.get(f"/analytics/research/{export.pk}/download/").status_code == 404
+
+
+def test_survey_ratings_are_exported_without_comments(analytics_world, tmp_path):
+    """Answered experience surveys: ratings only, monthly, under the export's pseudonyms; comments never; an
+    educator the k check drops takes their survey rows along."""
+    from django.utils import timezone
+
+    from microcred.earning.models import Attempt
+    from microcred.quality.models import ExperienceSurvey
+
+    secret = "My principal Mrs Hostile-Smith at Maple Elementary"
+    for attempt in Attempt.objects.filter(state="earned").select_related("micro_credential"):
+        ExperienceSurvey.objects.create(earner_id=attempt.earner_id, attempt=attempt, micro_credential=attempt.micro_credential,
+                                        kind="decision", result="earned", rating=4, comment=secret,
+                                        answered_at=timezone.now())
+    unanswered = Attempt.objects.filter(state="submitted").first()
+    ExperienceSurvey.objects.create(earner_id=unanswered.earner_id, attempt=unanswered,
+                                    micro_credential=unanswered.micro_credential, kind="decision")
+    summary, out = _run(tmp_path)
+    assert "surveys.csv" in summary["files"]
+    rows = list(csv.DictReader(open(out / "surveys.csv")))
+    assert rows and {r["rating"] for r in rows} == {"4"} and {r["kind"] for r in rows} == {"decision"}
+    assert set(rows[0]) == {"educator", "micro_credential", "kind", "result", "rating", "answered_month"}
+    assert all(len(r["answered_month"]) == 7 for r in rows)
+    released = {r["educator"] for r in csv.DictReader(open(out / "educators.csv"))}
+    assert {r["educator"] for r in rows} <= released
+    for name in summary["files"]:
+        text = (out / name).read_text()
+        assert "Hostile-Smith" not in text and "Maple" not in text
+    dictionary = list(csv.DictReader(open(out / "data_dictionary.csv")))
+    assert {r["column"] for r in dictionary if r["file"] == "surveys.csv"} == {
+        "educator", "micro_credential", "kind", "result", "rating", "answered_month"}
+    # every released survey row's educator passes the same k check as educators.csv
+    educators = list(csv.DictReader(open(out / "educators.csv")))
+    groups = Counter(tuple(r[q] for q in research.QUASI) for r in educators)
+    assert min(groups.values()) >= 10

@@ -135,5 +135,6 @@ def test_demographics_are_in_my_data_and_go_with_my_account(analytics_world):
     Findability.objects.create(user=teacher, findable=True)
     mine = next(c for c in contributors() if c.app == "analytics")
     assert mine.export(teacher).data["demographics"]["race_ethnicity"] == "asian"
-    assert mine.erase(teacher, now=timezone.now()) == {"demographics": 1, "findability": 1, "research_exports_unlinked": 0}
+    assert mine.erase(teacher, now=timezone.now()) == {"demographics": 1, "findability": 1, "impact_ratings": 0,
+                                                        "impact_opt_ins_unlinked": 0, "research_exports_unlinked": 0}
     assert not EducatorDemographics.objects.filter(user=teacher).exists()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import PermissionDenied
@@ -39,11 +40,12 @@ def _answer(request, kind, slug):
     if board is None:
         raise Http404("No such dashboard.")
     _form, filters = _filters(request, board)
-    built = tables.build(board, filters)
+    built, snapshot = tables.dashboard_tables(board, filters, get_language())
     return Response(DashboardSerializer({
         "kind": board.kind, "organization": board.organization.slug if board.organization else None,
-        "threshold": suppression.threshold(),
-        "tables": [{"name": name, "title": t["title"], "columns": [c for c, _h in t["columns"]], "rows": t["rows"]}
+        "threshold": suppression.threshold(), "as_of": snapshot.built_at if snapshot else None,
+        "tables": [{"name": name, "title": t["title"], "columns": [c for c, _h in t["columns"]],
+                    "computed": t["rows"] is not None, "rows": t["rows"] or []}
                    for name, t in built.items()]}).data)
 
 
