@@ -1013,3 +1013,11 @@ def can_search_expertise(user) -> bool:
 def can_share_demographics(user, person) -> bool:
     """Tell (or withdraw) one's own demographics, and choose to be findable: only the person themselves."""
     return is_signed_in(user) and getattr(person, "pk", None) == user.pk
+
+
+# --- competency frameworks (CASE 1.0 import and alignment, docs/competency-frameworks.md) --------------------------
+
+def can_import_competency_frameworks(user) -> bool:
+    """Import or re-import a CASE competency framework (shared by every MC on the site): platform admins, or an
+    operator at the command line (``user`` None). Aligning an MC to its items is editing the MC (``can_edit``)."""
+    return user is None or is_platform_admin(user)
