@@ -1075,3 +1075,9 @@ def can_manage_impact_data(user, organization) -> bool:
     import its rosters (its organization admins or those above it) and platform admins; an operator at the command
     line (None)."""
     return user is None or (organization is not None and can_import_roster(user, organization))
+# --- competency frameworks (CASE 1.0 import and alignment, docs/competency-frameworks.md) --------------------------
+
+def can_import_competency_frameworks(user) -> bool:
+    """Import or re-import a CASE competency framework (shared by every MC on the site): platform admins, or an
+    operator at the command line (``user`` None). Aligning an MC to its items is editing the MC (``can_edit``)."""
+    return user is None or is_platform_admin(user)

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import (Alignment, Criterion, EducatorRole, EvidenceType, GradeBand, LevelDescriptor, MicroCredential,
+from .models import (Alignment, CompetencyItem, Criterion, EducatorRole, EvidenceType, GradeBand, LevelDescriptor, MicroCredential,
                      MicroCredentialVersion, OrganizationRole, Part, PartEvidenceType, Prompt, Rubric, RubricLevel, Subject)
 from microcred.accounts.models import Organization
 
@@ -152,12 +152,9 @@ def validate_definition(data: Any) -> dict:
     clean["grade_bands"] = _known_slugs(c, data, "grade_bands", GradeBand)
     clean["educator_roles"] = _known_slugs(c, data, "educator_roles", EducatorRole)
     clean["tags"] = [c.text({"t": t}, "t", f"tags[{i}]", required=True, limit=60) for i, t in enumerate(c.items(data, "tags", "", limit=LIMITS["tags"], kind=str))]
-    clean["alignments"] = [
-        {"framework": c.text(a, "framework", f"alignments[{i}]", required=True, limit=LIMITS["title"]),
-         "code": c.text(a, "code", f"alignments[{i}]", limit=60),
-         "name": c.text(a, "name", f"alignments[{i}]", limit=LIMITS["short"]),
-         "url": c.url(a, "url", f"alignments[{i}]")}
-        for i, a in enumerate(c.items(data, "alignments", ""))]
+    raw_alignments = c.items(data, "alignments", "")
+    case_items = _case_items(c, raw_alignments)
+    clean["alignments"] = [_clean_alignment(c, a, f"alignments[{i}]", case_items) for i, a in enumerate(raw_alignments)]
     org_roles = []
     org_role_values = [v for v, _ in OrganizationRole.Role.choices]
     for i, o in enumerate(c.items(data, "organizations", "")):
@@ -183,9 +180,57 @@ def validate_definition(data: Any) -> dict:
     if not parts and "parts" not in c.errors:
         c.add("parts", _("at least one part of evidence is required."))
     clean["parts"] = [_clean_part(c, p, f"parts[{i}]") for i, p in enumerate(parts)]
+    _check_alignment_targets(c, clean)
     if c.errors:
         raise DefinitionErrors(c.errors)
     return clean
+
+
+def _case_items(c: _Checker, alignments: list) -> dict[str, CompetencyItem]:
+    """The imported CASE items the alignments name, read in one query."""
+    wanted = {a["case_item"] for a in alignments if isinstance(a.get("case_item"), str) and a["case_item"]}
+    return {i.identifier: i for i in CompetencyItem.objects.filter(identifier__in=wanted).select_related("framework")}
+
+
+def _clean_alignment(c: _Checker, a: dict, path: str, case_items: dict[str, CompetencyItem]) -> dict:
+    """A free-text alignment (framework | code | name | URL), or one to an imported CASE item ("case_item", its CFItem
+    identifier), whose words are copied from the item. "part" and "criterion" (1-based positions) align one rubric
+    criterion rather than the whole competency."""
+    identifier = c.text(a, "case_item", path, limit=100)
+    entry: dict[str, Any] = {}
+    if identifier:
+        item = case_items.get(identifier)
+        if item is None:
+            c.add(f"{path}.case_item", _("no imported CASE item has the identifier “%(id)s”; import its framework first.")
+                  % {"id": identifier})
+            return {"framework": "", "code": "", "name": "", "url": ""}
+        entry = {"framework": item.framework.title[:LIMITS["title"]], "code": item.human_coding_scheme,
+                 "name": item.full_statement[:LIMITS["short"]], "url": item.uri, "case_item": identifier}
+    else:
+        entry = {"framework": c.text(a, "framework", path, required=True, limit=LIMITS["title"]),
+                 "code": c.text(a, "code", path, limit=60),
+                 "name": c.text(a, "name", path, limit=LIMITS["short"]),
+                 "url": c.url(a, "url", path)}
+    if a.get("part") is not None or a.get("criterion") is not None:
+        part, criterion = c.index(a, "part", path, upper=LIMITS["parts"] + 1), c.index(a, "criterion", path, upper=LIMITS["criteria"] + 1)
+        if part is not None and criterion is not None:
+            if not part or not criterion:
+                c.add(path, _("part and criterion are counted from 1."))
+            else:
+                entry.update(part=part, criterion=criterion)
+    return entry
+
+
+def _check_alignment_targets(c: _Checker, clean: dict) -> None:
+    # Criteria are named by position, as translations name them (decision 0022): they survive copying a version.
+    for i, a in enumerate(clean["alignments"]):
+        if "part" not in a:
+            continue
+        parts = clean["parts"]
+        criteria = parts[a["part"] - 1]["rubric"]["criteria"] if a["part"] <= len(parts) else []
+        if a["criterion"] > len(criteria):
+            c.add(f"alignments[{i}]", _("aligned to criterion %(c)s of part %(p)s, which does not exist; remove the "
+                                        "alignment or align it again.") % {"c": a["criterion"], "p": a["part"]})
 
 
 def _known_slugs(c: _Checker, data: dict, key: str, model) -> list[str]:
@@ -315,10 +360,19 @@ def export_definition(version: MicroCredentialVersion) -> dict:
         "grade_bands": [g.slug for g in version.grade_bands.all()],
         "educator_roles": [r.slug for r in version.educator_roles.all()],
         "tags": list(version.tags),
-        "alignments": [{"framework": a.framework, "code": a.code, "name": a.name, "url": a.url} for a in version.alignments.all()],
+        "alignments": [_export_alignment(a) for a in version.alignments.select_related("item", "criterion__rubric__part")],
         "organizations": [{"organization": r.organization.slug, "role": r.role} for r in version.organization_roles.select_related("organization")],
         "parts": parts,
     }
+
+
+def _export_alignment(a: Alignment) -> dict:
+    entry = {"framework": a.framework, "code": a.code, "name": a.name, "url": a.url}
+    if a.item is not None:
+        entry["case_item"] = a.item.identifier
+    if a.criterion is not None:
+        entry.update(part=a.criterion.rubric.part.position, criterion=a.criterion.position)
+    return entry
 
 
 def write_definition(version: MicroCredentialVersion, clean: dict) -> None:
@@ -334,7 +388,6 @@ def write_definition(version: MicroCredentialVersion, clean: dict) -> None:
     version.grade_bands.set(GradeBand.objects.filter(slug__in=clean["grade_bands"]))
     version.educator_roles.set(EducatorRole.objects.filter(slug__in=clean["educator_roles"]))
     version.alignments.all().delete()
-    Alignment.objects.bulk_create([Alignment(version=version, position=i, **a) for i, a in enumerate(clean["alignments"])])
     version.organization_roles.all().delete()
     orgs = {o.slug: o for o in Organization.objects.filter(slug__in=[r["organization"] for r in clean["organizations"]])}
     for r in {(r["organization"], r["role"]) for r in clean["organizations"]}:
@@ -351,6 +404,17 @@ def write_definition(version: MicroCredentialVersion, clean: dict) -> None:
         for i, cr in enumerate(r["criteria"], start=1):
             criterion = Criterion.objects.create(rubric=rubric, position=i, title=cr["title"], description=cr["description"])
             LevelDescriptor.objects.bulk_create([LevelDescriptor(criterion=criterion, level=lvl, text=text) for lvl, text in zip(levels, cr["descriptors"])])
+    _write_alignments(version, clean["alignments"])
+
+
+def _write_alignments(version: MicroCredentialVersion, alignments: list[dict]) -> None:
+    items = {i.identifier: i for i in CompetencyItem.objects.filter(identifier__in=[a["case_item"] for a in alignments if a.get("case_item")])}
+    criteria = {(c.rubric.part.position, c.position): c
+                for c in Criterion.objects.filter(rubric__part__version=version).select_related("rubric__part")}
+    Alignment.objects.bulk_create([
+        Alignment(version=version, position=i, framework=a["framework"], code=a["code"], name=a["name"], url=a["url"],
+                  item=items.get(a.get("case_item", "")), criterion=criteria.get((a.get("part"), a.get("criterion"))))
+        for i, a in enumerate(alignments)])
 
 
 def _subject(name: str) -> Subject:

@@ -95,13 +95,16 @@ class OverviewForm(forms.Form):
             "estimated_hours": definition["estimated_hours"], "cost": definition["cost"], "fee_amount": definition["fee_amount"],
             "subjects": ", ".join(definition["subjects"]), "grade_bands": definition["grade_bands"],
             "educator_roles": definition["educator_roles"], "tags": ", ".join(definition["tags"]),
-            "alignments": "\n".join(" | ".join([a["framework"], a["code"], a["name"], a["url"]]).rstrip(" |") for a in definition["alignments"]),
+            "alignments": "\n".join(" | ".join([a["framework"], a["code"], a["name"], a["url"]]).rstrip(" |")
+                                    for a in definition["alignments"] if not picked_alignment(a)),
             "organizations": "\n".join(f"{o['organization']} | {o['role']}" for o in definition["organizations"]),
             "visibility": definition["visibility"], "visible_to": definition["visible_to"],
             "coach_conversation_after": definition["coach_conversation_after"],
         }
 
-    def changes(self) -> dict:
+    def changes(self, *, saved: dict) -> dict:
+        """The definition fields this form edits; the alignments made with the framework picker (``saved``'s) are
+        kept as they are, since the text box shows only the typed ones."""
         d = self.cleaned_data
         def comma(text):
             return [t.strip() for t in (text or "").split(",") if t.strip()]
@@ -114,11 +117,17 @@ class OverviewForm(forms.Form):
             "cost": d["cost"], "fee_amount": str(d["fee_amount"]) if d["fee_amount"] is not None else None,
             "subjects": comma(d["subjects"]), "grade_bands": d["grade_bands"], "educator_roles": d["educator_roles"],
             "tags": comma(d["tags"]),
-            "alignments": [dict(zip(("framework", "code", "name", "url"), _split(line, 4))) for line in _lines(d["alignments"])],
+            "alignments": [a for a in saved["alignments"] if picked_alignment(a)]
+                          + [dict(zip(("framework", "code", "name", "url"), _split(line, 4))) for line in _lines(d["alignments"])],
             "organizations": [dict(zip(("organization", "role"), _split(line, 2))) for line in _lines(d["organizations"])],
             "visibility": d["visibility"], "visible_to": d["visible_to"],
             "coach_conversation_after": d["coach_conversation_after"],
         }
+
+
+def picked_alignment(alignment: dict) -> bool:
+    """Made with the competency framework picker: to a CASE item, or of one rubric criterion."""
+    return bool(alignment.get("case_item") or alignment.get("criterion"))
 
 
 class PartForm(forms.Form):

@@ -189,8 +189,63 @@ class OrganizationRole(models.Model):
         return f"{self.organization} — {self.get_role_display()}"
 
 
+class CompetencyFramework(models.Model):
+    """A competency framework imported from an IMS CASE 1.0 CFPackage (its CFDocument). Re-importing the package
+    updates it, found by the CFDocument identifier (docs/decisions/0029)."""
+
+    identifier = models.CharField(max_length=100, unique=True, help_text="The CFDocument identifier (a UUID).")
+    uri = models.URLField(max_length=500, blank=True)
+    title = models.CharField(max_length=300)
+    creator = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    version = models.CharField(max_length=60, blank=True)
+    adoption_status = models.CharField(max_length=60, blank=True)
+    language = models.CharField(max_length=20, blank=True)
+    official_source_url = models.URLField(max_length=500, blank=True)
+    last_change = models.CharField(max_length=40, blank=True, help_text="lastChangeDateTime as the package gives it.")
+    source_url = models.URLField(max_length=500, blank=True, help_text="Where it was downloaded from, if it was.")
+    imported_at = models.DateTimeField(auto_now=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CompetencyItem(models.Model):
+    """One CFItem of a framework, placed in its tree by the package's isChildOf associations."""
+
+    framework = models.ForeignKey(CompetencyFramework, on_delete=models.CASCADE, related_name="items")
+    identifier = models.CharField(max_length=100, unique=True, help_text="The CFItem identifier (a UUID).")
+    uri = models.URLField(max_length=500)
+    human_coding_scheme = models.CharField(max_length=60, blank=True)
+    full_statement = models.TextField()
+    abbreviated_statement = models.CharField(max_length=300, blank=True)
+    item_type = models.CharField(max_length=100, blank=True)
+    list_enumeration = models.CharField(max_length=20, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    depth = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveIntegerField(default=0, help_text="Order in the framework's tree (depth first).")
+
+    class Meta:
+        ordering = ["framework_id", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.human_coding_scheme} {self.short_statement}".strip()
+
+    @property
+    def short_statement(self) -> str:
+        return self.abbreviated_statement or (self.full_statement if len(self.full_statement) <= 120
+                                              else self.full_statement[:119] + "…")
+
+
 class Alignment(models.Model):
-    """Alignment to a standard, e.g. InTASC 6(a) or a state teaching standard."""
+    """Alignment to a standard, e.g. InTASC 6(a) or a state teaching standard: of the whole competency, or of one
+    rubric criterion. ``item`` links an imported CASE item; framework, code, name and url copy its words, so a
+    published version keeps what it was aligned to even when the framework is re-imported."""
 
     version = models.ForeignKey(MicroCredentialVersion, on_delete=models.CASCADE, related_name="alignments")
     position = models.PositiveSmallIntegerField(default=0)
@@ -198,6 +253,8 @@ class Alignment(models.Model):
     code = models.CharField("item code", max_length=60, blank=True)
     name = models.CharField(max_length=300, blank=True)
     url = models.URLField(max_length=500, blank=True)
+    item = models.ForeignKey(CompetencyItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="alignments")
+    criterion = models.ForeignKey("Criterion", null=True, blank=True, on_delete=models.CASCADE, related_name="alignments")
 
     class Meta:
         ordering = ["position", "id"]

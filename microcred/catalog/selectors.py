@@ -19,7 +19,7 @@ from . import translation
 from . import pilots as catalog_pilots
 from . import quality as catalog_quality
 from .coverage import UNKNOWN, coverage_for
-from .models import (Criterion, EducatorRole, EvidenceType, GradeBand, MicroCredential, MicroCredentialVersion,
+from .models import (Alignment, CompetencyFramework, CompetencyItem, Criterion, EducatorRole, EvidenceType, GradeBand, MicroCredential, MicroCredentialVersion,
                      OrganizationRole, Part, Stack, StackItem, Subject)
 
 S = MicroCredentialVersion.State
@@ -206,7 +206,8 @@ def featured_micro_credentials(*, user, limit: int = 6) -> list[MicroCredentialV
 
 def _detail_queryset():
     return MicroCredentialVersion.objects.select_related("micro_credential", "micro_credential__owner").prefetch_related(
-        "subjects", "grade_bands", "educator_roles", "alignments", "translations",
+        "subjects", "grade_bands", "educator_roles", "translations",
+        Prefetch("alignments", queryset=Alignment.objects.select_related("item__framework", "criterion")),
         Prefetch("organization_roles", queryset=OrganizationRole.objects.select_related("organization")),
         Prefetch("parts", queryset=Part.objects.prefetch_related(
             "evidence_types", "prompts", "rubric__levels",
@@ -410,3 +411,46 @@ def version_for_translation(*, user, slug: str, number: int) -> MicroCredentialV
     """A version an editor translates (any state: see services.save_translation), with everything the form lists."""
     version = editable_version(user=user, slug=slug, number=number)
     return _detail_queryset().get(pk=version.pk)
+
+
+# --- CASE competency frameworks -------------------------------------------------------------------------------------
+
+PICKER_LIMIT = 60
+
+
+def competency_frameworks():
+    """Imported frameworks with their item counts (one query)."""
+    return CompetencyFramework.objects.annotate(item_count=Count("items")).order_by("title")
+
+
+def competency_items_for_picker(*, framework: CompetencyFramework | None, q: str = "") -> tuple[list[CompetencyItem], int]:
+    """Items of ``framework`` in tree order whose code or statement contains ``q``: at most PICKER_LIMIT, and how
+    many matched in all."""
+    if framework is None:
+        return [], 0
+    items = framework.items.all()
+    q = q.strip()[:200]
+    if q:
+        items = items.filter(Q(human_coding_scheme__icontains=q) | Q(full_statement__icontains=q)
+                             | Q(abbreviated_statement__icontains=q))
+    return list(items.order_by("position")[:PICKER_LIMIT]), items.count()
+
+
+def competency_item(identifier: str) -> CompetencyItem | None:
+    return CompetencyItem.objects.filter(identifier=identifier[:100]).select_related("framework").first() if identifier else None
+
+
+def alignments_of(version: MicroCredentialVersion) -> list[Alignment]:
+    """The version's alignments with their CASE item, framework and criterion (one query)."""
+    return list(version.alignments.select_related("item__framework", "criterion__rubric__part"))
+
+
+def alignment_targets(version: MicroCredentialVersion) -> list[tuple[str, str]]:
+    """What the picker can align: the whole competency ("") or one rubric criterion ("part-criterion")."""
+    targets = [("", gettext("The whole competency"))]
+    for c in Criterion.objects.filter(rubric__part__version=version).select_related("rubric__part").order_by(
+            "rubric__part__position", "position"):
+        targets.append((f"{c.rubric.part.position}-{c.position}",
+                        gettext("Part %(p)s, criterion %(c)s: %(title)s") % {"p": c.rubric.part.position, "c": c.position,
+                                                                              "title": c.title}))
+    return targets

@@ -1,7 +1,9 @@
 """Every write to the catalog: authoring, review, publishing, retiring, import, stacks."""
 from __future__ import annotations
 
+import io
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,10 +15,12 @@ from django.utils.translation import gettext as _
 from microcred.accounts import policy
 from microcred.accounts.models import Organization
 from microcred.core import audit
+from microcred.rosters import fetch
 
+from . import case
 from .coverage import Coverage, coverage_of
 from .definition import DefinitionErrors, export_definition, validate_definition, write_definition
-from .models import LevelDescriptor, MicroCredential, MicroCredentialVersion, Stack, StackItem, VersionTranslation
+from .models import CompetencyFramework, CompetencyItem, LevelDescriptor, MicroCredential, MicroCredentialVersion, Stack, StackItem, VersionTranslation
 from .signals import version_published, version_retired
 from .transitions import ensure_version_transition
 
@@ -372,3 +376,117 @@ def save_translation(*, version: MicroCredentialVersion, language: str, values: 
                      data={"language": language, "fields": sum(1 for f in translation.translatable_fields(version)
                                                               if translation.value_at(content, f.path))})
     return record
+
+
+# --- CASE competency frameworks (docs/competency-frameworks.md, decision 0029) -------------------------------------
+
+@dataclass
+class CaseImport:
+    framework: CompetencyFramework
+    items: int
+    created: int
+    updated: int
+
+    def as_dict(self) -> dict:
+        return {"framework": self.framework.identifier, "items": self.items, "created": self.created, "updated": self.updated}
+
+
+def download_case_package(url: str) -> bytes:
+    """Fetch a CFPackage from ``url`` when online mode is on (MICROCRED_CASE_ONLINE): HTTPS to a public address only,
+    no redirects, with a timeout and a size cap. Refuses with a clear ValidationError otherwise."""
+    if not settings.MICROCRED_CASE_ONLINE:
+        raise case.CaseErrors(_("Downloading frameworks is turned off on this site (MICROCRED_CASE_ONLINE); "
+                                "download the CASE package yourself and import the file."))
+    buffer = io.BytesIO()
+    try:
+        fetch.download(url, buffer, max_bytes=settings.MICROCRED_CASE_MAX_BYTES, timeout=settings.MICROCRED_CASE_TIMEOUT)
+    except fetch.FetchError as error:
+        raise case.CaseErrors(_("The framework was not downloaded: %(why)s.") % {"why": error}) from None
+    return buffer.getvalue()
+
+
+def import_case_package(*, raw: bytes | str, by, source_url: str = "") -> CaseImport:
+    """Import (or re-import) a CASE 1.0 CFPackage. Idempotent by identifier: the CFDocument and each CFItem are found
+    by their identifiers and updated, never duplicated; items the package no longer lists are kept (alignments may
+    name them). All or nothing: a refused package changes nothing. ``by`` None is an operator at the command line."""
+    if not policy.can_import_competency_frameworks(by):
+        raise PermissionDenied(_("Only platform admins may import competency frameworks."))
+    package = case.read_package(case.decode(raw, max_bytes=settings.MICROCRED_CASE_MAX_BYTES),
+                                max_items=settings.MICROCRED_CASE_MAX_ITEMS)
+    fields = {"title": package.title, "uri": package.uri, "creator": package.creator, "publisher": package.publisher,
+              "description": package.description, "version": package.version, "adoption_status": package.adoption_status,
+              "language": package.language, "official_source_url": package.official_source_url,
+              "last_change": package.last_change}
+    with transaction.atomic():
+        framework = CompetencyFramework.objects.select_for_update().filter(identifier=package.identifier).first()
+        if framework is None:
+            framework = CompetencyFramework.objects.create(identifier=package.identifier, imported_by=by,
+                                                           source_url=source_url, **fields)
+        else:
+            for name, value in fields.items():
+                setattr(framework, name, value)
+            framework.imported_by, framework.source_url = by, source_url or framework.source_url
+            framework.save()
+        identifiers = [item.identifier for item in package.items]
+        existing = {}
+        for chunk in range(0, len(identifiers), 1000):
+            existing.update({i.identifier: i for i in CompetencyItem.objects.filter(identifier__in=identifiers[chunk:chunk + 1000])})
+        foreign = sorted(i for i, row in existing.items() if row.framework_id != framework.pk)
+        if foreign:
+            raise case.CaseErrors(_("These items already belong to another framework: %(ids)s.") % {"ids": ", ".join(foreign[:5])})
+        created, updated = [], []
+        for item in package.items:
+            row = existing.get(item.identifier) or CompetencyItem(framework=framework, identifier=item.identifier)
+            row.uri, row.full_statement, row.human_coding_scheme = item.uri, item.full_statement, item.human_coding_scheme
+            row.abbreviated_statement, row.item_type, row.list_enumeration = (item.abbreviated_statement, item.item_type,
+                                                                             item.list_enumeration)
+            row.depth, row.position = item.depth, item.position
+            (updated if row.pk else created).append(row)
+        CompetencyItem.objects.bulk_create(created, batch_size=1000)
+        by_identifier = {row.identifier: row for row in created + updated}
+        for item in package.items:  # parents are known only once every item has its primary key
+            by_identifier[item.identifier].parent = by_identifier[item.parent] if item.parent else None
+        CompetencyItem.objects.bulk_update(created + updated, ["uri", "full_statement", "human_coding_scheme",
+                                                               "abbreviated_statement", "item_type", "list_enumeration",
+                                                               "depth", "position", "parent"], batch_size=1000)
+        result = CaseImport(framework=framework, items=len(package.items), created=len(created), updated=len(updated))
+        audit.record(actor=by, action="catalog.framework_imported", target=framework,
+                     data={**result.as_dict(), "source_url": source_url})
+    return result
+
+
+def _alignment_entry(item: CompetencyItem, part: int | None, criterion: int | None) -> dict:
+    entry = {"case_item": item.identifier}
+    if part and criterion:
+        entry.update(part=part, criterion=criterion)
+    return entry
+
+
+def add_case_alignment(*, version: MicroCredentialVersion, item: CompetencyItem, by, part: int | None = None,
+                       criterion: int | None = None) -> MicroCredentialVersion:
+    """Align a draft's competency (no ``part``/``criterion``) or one rubric criterion (1-based positions) to a CASE
+    item. Only the MC's editors may; a repeat is a no-op. Goes through the definition, so the same rules hold."""
+    _check_can_edit(by, version.micro_credential)
+    definition = export_definition(version)
+    entry = _alignment_entry(item, part, criterion)
+    if any({k: a.get(k) for k in entry} == entry and bool(a.get("criterion")) == bool(criterion)
+           for a in definition["alignments"]):
+        return version
+    definition["alignments"].append(entry)
+    with transaction.atomic():
+        version = update_draft(version=version, definition=definition, by=by)
+        audit.record(actor=by, action="mc.aligned", target=version, data=entry)
+    return version
+
+
+def remove_alignment(*, version: MicroCredentialVersion, index: int, by) -> MicroCredentialVersion:
+    """Remove the draft's alignment at ``index`` (0-based, as exported)."""
+    _check_can_edit(by, version.micro_credential)
+    definition = export_definition(version)
+    if not 0 <= index < len(definition["alignments"]):
+        raise ValidationError(_("That alignment is no longer there; reload the page."))
+    removed = definition["alignments"].pop(index)
+    with transaction.atomic():
+        version = update_draft(version=version, definition=definition, by=by)
+        audit.record(actor=by, action="mc.alignment_removed", target=version, data=removed)
+    return version

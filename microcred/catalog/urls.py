@@ -18,6 +18,7 @@ urlpatterns = [
     path("author/mc/<slug:slug>/v<int:number>/export.json", views.author_export, name="author_export"),
     path("author/mc/<slug:slug>/v<int:number>/translations/<str:language>/", views.author_translation,
          name="author_translation"),
+    path("author/mc/<slug:slug>/v<int:number>/alignments/", views.author_alignments, name="author_alignments"),
     path("author/mc/<slug:slug>/v<int:number>/parts/new/", views.author_part, name="author_part_new"),
     path("author/mc/<slug:slug>/v<int:number>/parts/<int:position>/", views.author_part, name="author_part"),
     path("author/mc/<slug:slug>/v<int:number>/<str:action>/", views.author_transition, name="author_transition"),

@@ -163,7 +163,7 @@ def author_version(request, slug, number):
             return redirect(version_edit_url(version))
         if form.is_valid():
             try:
-                services.update_draft_fields(version=version, changes=form.changes(), by=request.user)
+                services.update_draft_fields(version=version, changes=form.changes(saved=definition), by=request.user)
             except ValidationError as exc:
                 _show_errors(request, form, exc)
             else:
@@ -178,6 +178,43 @@ def author_version(request, slug, number):
         "content_languages": translation.content_languages(),
         "translated": set(version.translations.values_list("language", flat=True)),
     })
+
+
+@login_required
+def author_alignments(request, slug, number):
+    """The competency framework picker: align the competency or a rubric criterion to imported CASE items."""
+    version = selectors.editable_version(user=request.user, slug=slug, number=number)
+    frameworks = list(selectors.competency_frameworks())
+    chosen = next((f for f in frameworks if f.identifier == request.GET.get("framework", "")), frameworks[0] if frameworks else None)
+    q = request.GET.get("q", "")[:200]
+    if request.method == "POST":
+        if not version.is_editable:
+            messages.error(request, _("This version is no longer a draft; start a new version to make changes."))
+            return redirect(request.get_full_path())
+        try:
+            if request.POST.get("remove", "").isdigit():
+                services.remove_alignment(version=version, index=int(request.POST["remove"]), by=request.user)
+                messages.success(request, _("Alignment removed."))
+            else:
+                item = selectors.competency_item(request.POST.get("item", ""))
+                target = request.POST.get("target", "")
+                part, _sep, criterion = target.partition("-")
+                if item is None:
+                    raise ValidationError(_("Choose an item of the framework to align to."))
+                if target and not (part.isdigit() and criterion.isdigit()):
+                    raise ValidationError(_("Choose what to align: the whole competency or one criterion."))
+                services.add_case_alignment(version=version, item=item, by=request.user,
+                                            part=int(part) if target else None, criterion=int(criterion) if target else None)
+                messages.success(request, _("Aligned to %(item)s.") % {"item": str(item)[:120]})
+        except ValidationError as exc:
+            for msg in exc.messages:
+                messages.error(request, msg)
+        return redirect(request.get_full_path())
+    items, matched = selectors.competency_items_for_picker(framework=chosen, q=q)
+    return render(request, "catalog/author_alignments.html", {
+        "version": version, "mc": version.micro_credential, "alignments": selectors.alignments_of(version),
+        "frameworks": frameworks, "chosen": chosen, "q": q, "items": items, "matched": matched,
+        "targets": selectors.alignment_targets(version)})
 
 
 @login_required

@@ -110,6 +110,11 @@ def achievement(version: MicroCredentialVersion) -> dict:
     """The Achievement of a version: competency, criteria, rubric as result descriptions, alignments."""
     achievement_id = achievement_url(version)
     rule_lines, descriptions = [], []
+    by_criterion: dict[int | None, list[dict]] = {}  # criterion id (None: the whole competency) → OB 3.0 Alignments
+    for alignment in version.alignments.all():
+        entry = _alignment(alignment)
+        if entry is not None:
+            by_criterion.setdefault(alignment.criterion_id, []).append(entry)
     for part in version.parts.prefetch_related("rubric__criteria__descriptors", "rubric__levels"):
         rubric = getattr(part, "rubric", None)
         if rubric is None:
@@ -129,6 +134,8 @@ def achievement(version: MicroCredentialVersion) -> dict:
             description = {"id": _criterion_id(achievement_id, criterion), "type": ["ResultDescription"],
                            "name": f"{part.title}: {criterion.title}", "resultType": "RubricCriterionLevel",
                            "rubricCriterionLevel": rubric_levels}
+            if by_criterion.get(criterion.pk):  # ResultDescription.alignment: this criterion's CASE items
+                description["alignment"] = by_criterion[criterion.pk]
             required = next((level for level in levels if level.position == rubric.passing_level), None)
             if required is not None:
                 description["requiredLevel"] = _level_id(achievement_id, criterion, required)
@@ -150,24 +157,26 @@ def achievement(version: MicroCredentialVersion) -> dict:
     }
     if descriptions:
         result["resultDescription"] = descriptions
-    alignments = []
-    for alignment in version.alignments.all():
-        if not alignment.url:  # targetUrl is required by the schema; an alignment without one cannot be expressed
-            continue
-        entry = {"type": ["Alignment"], "targetName": alignment.name or str(alignment), "targetUrl": alignment.url}
-        if alignment.code:
-            entry["targetCode"] = alignment.code
-        if alignment.framework:
-            entry["targetFramework"] = alignment.framework
-        if "/CFItems/" in alignment.url:  # a CASE framework item
-            entry["targetType"] = "CFItem"
-        alignments.append(entry)
-    if alignments:
-        result["alignment"] = alignments
+    if by_criterion.get(None):
+        result["alignment"] = by_criterion[None]
     tags = [str(tag) for tag in (version.tags or []) if str(tag).strip()]
     if tags:
         result["tag"] = tags
     return result
+
+
+def _alignment(alignment) -> dict | None:
+    """One OB 3.0 Alignment; the words are the version's own copy, frozen when it was published."""
+    if not alignment.url:  # targetUrl is required by the schema; an alignment without one cannot be expressed
+        return None
+    entry = {"type": ["Alignment"], "targetName": alignment.name or str(alignment), "targetUrl": alignment.url}
+    if alignment.code:
+        entry["targetCode"] = alignment.code
+    if alignment.framework:
+        entry["targetFramework"] = alignment.framework
+    if alignment.item_id is not None or "/CFItems/" in alignment.url:  # an item of a CASE framework
+        entry["targetType"] = "CFItem"
+    return entry
 
 
 def _results(attempt: Attempt, achievement_id: str) -> list[dict]:

@@ -397,7 +397,9 @@ PHON = mc("Teaching Phonics", "literacy",
           ("Practice with feedback", "gives students many opportunities to read and spell words with immediate corrective feedback"),
           ("Decodable application", "has students apply the pattern in connected decodable text")],
     reflect=["What do the dictation results tell you about which students need reteaching?"],
-    align=["4(a)", "8(h)"],
+    # Two items of the illustrative CASE framework (case_world.py): the competency, and "Practice with feedback".
+    align=["4(a)", "8(h)", {"case_item": "54780fc6-8c56-5640-8f72-3f0491cc2ad1"},
+           {"case_item": "4a674d08-2f7c-56a6-af71-6b5119678bb7", "part": 2, "criterion": 2}],
     quiz=("Which activity is phonics rather than phonological awareness?",
           ["Clapping the syllables in a spoken word", "Saying the first sound in 'map'",
            "Reading the written word 'ship' using the sh spelling", "Thinking of words that rhyme with 'cat'"], 2))

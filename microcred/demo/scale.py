@@ -189,6 +189,9 @@ def _catalog(orgs, admin, extra_mcs: int = 0, tick=lambda: None) -> list[MicroCr
     rename = {o.slug[len(PREFIX):]: o.slug for o in orgs["issuers"]}
     by_slug = {o.slug: o for o in orgs["issuers"]}
     versions, templates = [], []
+    from .case_world import load_case_demo
+
+    load_case_demo()  # a demo MC aligns to items of the illustrative CASE framework
     for spec in content.MICRO_CREDENTIALS:
         if spec.get("demo_state", "published") != "published":
             continue

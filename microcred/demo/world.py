@@ -104,6 +104,9 @@ def load_demo_world() -> dict:
         ensure_vocabularies()
         orgs = _organizations()
         _people(orgs)
+        from .case_world import load_case_demo
+
+        load_case_demo()  # before the MCs: "Teaching Phonics" aligns to two items of the illustrative framework
         mcs = _micro_credentials(orgs)
         stacks = _stacks(orgs)
         from .assessment_world import load_assessment_demo

@@ -341,6 +341,13 @@ SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W008"]
 MICROCRED_VERIFY_ONLINE = _env_bool("MICROCRED_VERIFY_ONLINE", False)
 MICROCRED_VERIFY_ONLINE_CACHE_SECONDS = int(os.environ.get("MICROCRED_VERIFY_ONLINE_CACHE_SECONDS", "3600"))
 
+# CASE 1.0 competency framework import (docs/competency-frameworks.md). Downloading a CFPackage from a URL is off
+# unless turned on here; when on: HTTPS only, public addresses only, no redirects, a timeout and a size cap.
+MICROCRED_CASE_ONLINE = _env_bool("MICROCRED_CASE_ONLINE", False)
+MICROCRED_CASE_MAX_BYTES = int(os.environ.get("MICROCRED_CASE_MAX_MB", "10")) * 1024 * 1024
+MICROCRED_CASE_TIMEOUT = int(os.environ.get("MICROCRED_CASE_TIMEOUT", "20"))
+MICROCRED_CASE_MAX_ITEMS = int(os.environ.get("MICROCRED_CASE_MAX_ITEMS", "20000"))
+
 # Roster imports (microcred.rosters, docs/rosters.md). Scheduled syncs may read folders only under these roots
 # (separated by the OS path separator; none by default: folder syncs are off until the operator names a root).
 MICROCRED_ROSTER_SYNC_ROOTS = [p for p in os.environ.get("MICROCRED_ROSTER_SYNC_ROOTS", "").split(os.pathsep) if p]

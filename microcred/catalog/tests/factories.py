@@ -46,3 +46,28 @@ def make_definition(owner: str = "issuer-one", **overrides) -> dict:
     definition["organizations"] = [{"organization": owner, "role": "developer"}, {"organization": owner, "role": "issuer"}]
     definition.update(copy.deepcopy(overrides))
     return definition
+
+
+def make_case_package(*, document="doc-0001", title="Test Teaching Standards", groups=2, per_group=3,
+                      statement="Statement {code}.") -> dict:
+    """A small CASE 1.0 CFPackage: ``groups`` top-level items of ``per_group`` children each, tied by isChildOf."""
+    base = "https://case.example.org/ims/case/v1p0"
+    doc = {"identifier": document, "uri": f"{base}/CFDocuments/{document}", "creator": "Tests", "title": title,
+           "lastChangeDateTime": "2026-01-01T00:00:00+00:00"}
+    items, associations = [], []
+
+    def add(identifier, code, parent, sequence):
+        items.append({"identifier": identifier, "uri": f"{base}/CFItems/{identifier}", "humanCodingScheme": code,
+                      "fullStatement": statement.format(code=code), "CFItemType": "Standard",
+                      "lastChangeDateTime": doc["lastChangeDateTime"]})
+        associations.append({"identifier": f"a-{identifier}", "uri": f"{base}/CFAssociations/a-{identifier}",
+                             "associationType": "isChildOf", "sequenceNumber": sequence,
+                             "originNodeURI": {"identifier": identifier, "uri": f"{base}/CFItems/{identifier}", "title": ""},
+                             "destinationNodeURI": {"identifier": parent, "uri": f"{base}/x/{parent}", "title": ""},
+                             "lastChangeDateTime": doc["lastChangeDateTime"]})
+
+    for g in range(1, groups + 1):
+        add(f"{document}-g{g}", f"T.{g}", document, g)
+        for c in range(1, per_group + 1):
+            add(f"{document}-g{g}-{c}", f"T.{g}.{c}", f"{document}-g{g}", c)
+    return {"CFDocument": doc, "CFItems": items, "CFAssociations": associations}

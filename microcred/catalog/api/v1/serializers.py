@@ -75,11 +75,26 @@ class DefinitionSerializer(serializers.Serializer):
     parts = serializers.ListField(child=serializers.DictField())
 
 
+class CatalogAlignmentSerializer(serializers.Serializer):
+    """One alignment, in the words of an Open Badges 3.0 Alignment (as issued credentials carry it)."""
+
+    target_name = serializers.CharField()
+    target_url = serializers.CharField(allow_blank=True)
+    target_code = serializers.CharField(allow_blank=True)
+    target_framework = serializers.CharField()
+    target_type = serializers.CharField(allow_blank=True, help_text="CFItem for an item of a CASE framework")
+    case_item = serializers.CharField(allow_null=True, help_text="The CASE CFItem identifier, if imported")
+    case_framework = serializers.CharField(allow_null=True, help_text="The CASE CFDocument identifier, if imported")
+    criterion = serializers.DictField(allow_null=True, help_text="{part, criterion, title}: aligns one rubric criterion; "
+                                                                 "null: the whole competency")
+
+
 class MicroCredentialDetailSerializer(serializers.Serializer):
     definition = serializers.DictField(help_text="The full template: every section, parts, prompts and rubrics.")
     state = serializers.CharField()
     published_at = serializers.DateTimeField(allow_null=True)
     stacks = serializers.ListField(child=serializers.CharField())
+    alignments = CatalogAlignmentSerializer(many=True)
 
 
 class StackItemSerializer(serializers.Serializer):

@@ -63,7 +63,17 @@ def micro_credential_version(request, slug, number):
 
 def _detail(version) -> dict:
     return {"definition": export_definition(version), "state": version.state, "published_at": version.published_at,
-            "stacks": list(selectors.stacks_containing(version.micro_credential).values_list("slug", flat=True))}
+            "stacks": list(selectors.stacks_containing(version.micro_credential).values_list("slug", flat=True)),
+            "alignments": [_alignment(a) for a in selectors.alignments_of(version)]}
+
+
+def _alignment(a) -> dict:
+    return {"target_name": a.name or str(a), "target_url": a.url, "target_code": a.code, "target_framework": a.framework,
+            "target_type": "CFItem" if a.item_id or "/CFItems/" in a.url else "",
+            "case_item": a.item.identifier if a.item else None,
+            "case_framework": a.item.framework.identifier if a.item else None,
+            "criterion": ({"part": a.criterion.rubric.part.position, "criterion": a.criterion.position,
+                           "title": a.criterion.title} if a.criterion else None)}
 
 
 @extend_schema(responses={200: StackSerializer(many=True), **ERROR_RESPONSES}, operation_id="stack_list")
