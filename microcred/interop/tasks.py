@@ -29,3 +29,10 @@ def deliver_webhook(delivery_id: int) -> str | None:
         else:
             deliver_webhook.enqueue(delivery_id=delivery_id)
     return result.state
+
+
+def send_soon(delivery_id: int) -> None:
+    """Send a delivery made in a person's request (a test event, a replay) in the background, once committed."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: deliver_webhook.enqueue(delivery_id=delivery_id))
