@@ -318,7 +318,7 @@ def test_api_subscribe_list_deliveries_and_replay(world, client, django_capture_
     assert AuditEvent.objects.filter(action="webhook.replayed").count() == 1
 
 
-def test_suspension_and_award_signals_become_events(world, published, django_capture_on_commit_callbacks, monkeypatch):
+def test_suspension_signals_become_events_that_carry_no_reason(world, published, django_capture_on_commit_callbacks, monkeypatch, settings):
     from microcred.credentials import services as credential_services
     from microcred.credentials.services import issue_for_attempt
     from microcred.credentials.tests.conftest import earn
@@ -330,6 +330,7 @@ def test_suspension_and_award_signals_become_events(world, published, django_cap
 
     monkeypatch.setattr("microcred.interop.tasks.webhook_event", Recorder())
     subscribe(world, events=["credential.suspended", "credential.reinstated"])
+    settings.MICROCRED_CREDENTIAL_SUSPENSION = True
     credential = issue_for_attempt(earn(world, published))
     admin = world["people"]["issuer_admin"]
     with django_capture_on_commit_callbacks(execute=True):
