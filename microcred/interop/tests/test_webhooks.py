@@ -340,3 +340,15 @@ def test_suspension_signals_become_events_that_carry_no_reason(world, published,
     ids = services.record_event("credential.suspended", sent[0]["data"])
     payload = WebhookDelivery.objects.get(pk=ids[0]).payload
     assert payload["type"] == "credential.suspended" and "Checking a complaint" not in json.dumps(payload)
+
+
+def test_demo_webhook_is_made_once_with_a_delivery_log(world, client):
+    from microcred.demo.interop_world import load_webhook_demo
+
+    assert load_webhook_demo() == {"demo_webhook_created": True}
+    assert load_webhook_demo() == {"demo_webhook_created": False}
+    subscription = WebhookSubscription.objects.get()
+    assert subscription.deliveries.count() == 4 and subscription.deliveries.filter(state="failed").exists()
+    client.force_login(world["people"]["issuer_admin"])
+    page = client.get(f"/interop/webhooks/{subscription.pk}/").content.decode()
+    assert "HTTP 503" in page and "TimeoutError" in page
