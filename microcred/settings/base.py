@@ -312,6 +312,10 @@ MICROCRED_WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("MICROCRED_WEBHOOK_RET
 MICROCRED_WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("MICROCRED_WEBHOOK_DISABLE_AFTER_FAILURES", "10"))
 MICROCRED_WEBHOOK_DISABLE_AFTER_SECONDS = int(os.environ.get("MICROCRED_WEBHOOK_DISABLE_AFTER_SECONDS", "86400"))
 MICROCRED_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("MICROCRED_WEBHOOK_TIMEOUT_SECONDS", "10"))
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
+    "WebhookSubscriptionStateEnum": "microcred.interop.models.WebhookSubscription.State",
+    "WebhookDeliveryStateEnum": "microcred.interop.models.WebhookDelivery.State",
+})
 MICROCRED_PRIVACY_URL = os.environ.get("MICROCRED_PRIVACY_URL", "")
 # Stated (not swapped): the interop migration names the application model through this setting.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
