@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/v1/analytics/", include("microcred.analytics.api.v1.urls")),
     path("api/v1/sso/", include("microcred.sso.api.v1.urls")),
     path("api/v1/accounts/", include("microcred.accounts.api.v1.urls")),
+    path("api/v1/interop/", include("microcred.interop.webhooks.api.v1.urls")),
     path("", include("microcred.credentials.urls")),
     path("", include("microcred.core.urls")),
     path("", include("microcred.interop.urls")),

@@ -1081,3 +1081,58 @@ def can_import_competency_frameworks(user) -> bool:
     """Import or re-import a CASE competency framework (shared by every MC on the site): platform admins, or an
     operator at the command line (``user`` None). Aligning an MC to its items is editing the MC (``can_edit``)."""
     return user is None or is_platform_admin(user)
+# --- outbound webhooks (issue 19 item 3; docs/webhooks.md, docs/decisions/0028) -----------------------------------
+
+# Which events an organization's admins may subscribe to, by the role that sees those facts on the site: an issuer's
+# admins see the attempts at and the credentials of its MCs; a recognizer's admins its awards and policies.
+WEBHOOK_ISSUER_EVENTS = ("attempt.submitted", "attempt.decided", "credential.issued", "credential.revoked",
+                         "credential.suspended", "credential.reinstated")
+WEBHOOK_RECOGNIZER_EVENTS = ("award.granted", "award.withdrawn", "policy.published")
+
+
+def webhook_organization_ids(user) -> set[int]:
+    """Organizations whose webhook subscriptions ``user`` manages: where they are an issuer admin or a recognizer
+    admin. Platform admins do not: a subscription sends the organization's own events to its own systems."""
+    return _org_ids(user, Role.ISSUER_ADMIN, Role.RECOGNIZER_ADMIN) if is_signed_in(user) else set()
+
+
+def can_open_webhook_pages(user) -> bool:
+    """The webhook pages and API: anyone who manages the subscriptions of some organization."""
+    return bool(webhook_organization_ids(user))
+
+
+def can_manage_webhooks(user, organization) -> bool:
+    """List, add, change, disable and enable the subscriptions of ``organization``, see their deliveries and replay
+    them: its issuer admins and recognizer admins only."""
+    return getattr(organization, "pk", organization) in webhook_organization_ids(user)
+
+
+def subscribable_webhook_events(user, organization) -> tuple[str, ...]:
+    """The event types ``user`` may subscribe ``organization`` to: issuer events for its issuer admins, recognition
+    events for its recognizer admins (both for someone who is both)."""
+    events: tuple[str, ...] = ()
+    if is_issuer_admin(user, organization):
+        events += WEBHOOK_ISSUER_EVENTS
+    if is_recognizer_admin(user, organization):
+        events += WEBHOOK_RECOGNIZER_EVENTS
+    return events
+
+
+def webhook_may_carry(organization, event_type: str, *, owner_id: int | None) -> bool:
+    """May an event reach ``organization``'s endpoints? Only events about what it owns: an attempt at or a credential
+    of one of its MCs (``owner_id`` = the MC's owner, the credential's issuer), one of its awards or policies
+    (``owner_id`` = the recognizer). Payloads carry identifiers and states only, never an earner's name or address."""
+    org_id = getattr(organization, "pk", organization)
+    known = event_type in WEBHOOK_ISSUER_EVENTS or event_type in WEBHOOK_RECOGNIZER_EVENTS
+    return known and owner_id is not None and org_id == owner_id
+
+
+def webhook_notice_recipient_ids(organization) -> set[int]:
+    """Who is told when a subscription of ``organization`` is disabled after repeated failures: its issuer and
+    recognizer admins (whoever may turn it back on)."""
+    return set(Membership.objects.filter(organization=organization, role__in=(Role.ISSUER_ADMIN, Role.RECOGNIZER_ADMIN))
+               .values_list("user_id", flat=True))
+
+
+__all__ += ["webhook_organization_ids", "can_open_webhook_pages", "can_manage_webhooks", "subscribable_webhook_events",
+            "webhook_may_carry"]

@@ -27,7 +27,8 @@ from microcred.earning.services import record_credential_standing
 from . import builder, keys, presentation, status
 from .standards import dataintegrity, images, ob2, vcjwt
 from .standards import fetch as remote
-from .signals import credential_imported, credential_issued, credential_revoked, send_after_commit
+from .signals import (credential_imported, credential_issued, credential_reinstated, credential_revoked,
+                      credential_suspended, send_after_commit)
 from . import selectors
 from .models import ExternalCredential, IssuedCredential, IssuerKey, KnownIssuer, StatusList
 from .verify import MAX_BYTES, online_enabled, verify_credential
@@ -159,6 +160,7 @@ def suspend(credential: IssuedCredential, *, by, reason: str) -> IssuedCredentia
         _tell_earner(credential, CredentialStanding.State.SUSPENDED, at=credential.suspended_at, reason=reason,
                      kind="revocation", message=Later(gettext_noop("Your credential for “%(title)s” was suspended: %(reason)s"),
                                    title=credential.version.title, reason=reason))
+        send_after_commit(credential_suspended, credential_id=str(credential.pk), earner_id=credential.earner_id)
     return credential
 
 
@@ -184,6 +186,7 @@ def unsuspend(credential: IssuedCredential, *, by, reason: str) -> IssuedCredent
         _tell_earner(credential, CredentialStanding.State.ACTIVE, at=timezone.now(), kind="revocation",
                      message=Later(gettext_noop("The suspension of your credential for “%(title)s” was lifted: it is active "
                                                 "again."), title=credential.version.title))
+        send_after_commit(credential_reinstated, credential_id=str(credential.pk), earner_id=credential.earner_id)
     return credential
 
 

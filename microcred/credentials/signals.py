@@ -5,6 +5,9 @@ from django.dispatch import Signal
 credential_issued = Signal()
 # An issued credential was revoked: kwargs credential_id, earner_id, reason.
 credential_revoked = Signal()
+# An issued credential was suspended, or its suspension lifted: kwargs credential_id, earner_id.
+credential_suspended = Signal()
+credential_reinstated = Signal()
 # An external credential was imported and verified: kwargs external_id, earner_id.
 credential_imported = Signal()
 

@@ -48,3 +48,46 @@ def load_interop_demo() -> dict:
         if lti_key_created:
             keys.rotate_key(purpose=IntegrationKey.Purpose.LTI, by=None)
     return {"demo_wallet_registered": created, "demo_lti_key_created": lti_key_created}
+
+
+DEMO_WEBHOOK_URL = "https://sis.demo-district.example/hooks/microcred"
+
+
+def load_webhook_demo() -> dict:
+    """One webhook subscription of the demo issuer (its issuer admin made it) with a few logged deliveries: two
+    delivered, one that needed a retry, one that failed every retry. Illustrative: the address is not real and
+    nothing is sent (the log is written as the delivery task would). Idempotent: made once."""
+    from microcred.accounts.models import Organization
+    from microcred.core.secrets import encrypt_secret
+    from microcred.interop.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+    from microcred.interop.webhooks import services as webhooks, signing
+
+    if WebhookSubscription.objects.filter(url=DEMO_WEBHOOK_URL).exists():
+        return {"demo_webhook_created": False}
+    admin = User.objects.filter(username="issuer_admin").first()
+    organization = Organization.objects.filter(memberships__user=admin, memberships__role="issuer_admin").first() if admin else None
+    if organization is None:
+        return {"demo_webhook_created": False}
+    now = timezone.now()
+    with transaction.atomic():
+        subscription = WebhookSubscription.objects.create(
+            organization=organization, url=DEMO_WEBHOOK_URL, description="District student information system (illustrative)",
+            events=["credential.issued", "credential.revoked", "attempt.decided"], created_by=admin,
+            encrypted_secret=encrypt_secret(signing.new_secret().encode(), purpose=webhooks.SECRET_PURPOSE))
+        log = [("credential.issued", "delivered", [(200, "", "ok")]),
+               ("attempt.decided", "delivered", [(503, "", "Service Unavailable"), (200, "", "ok")]),
+               ("credential.revoked", "failed", [(None, "TimeoutError: timed out", "")] * 3),
+               ("credential.issued", "delivered", [(204, "", "")])]
+        for n, (event_type, state, attempts) in enumerate(log):
+            at = now - timedelta(hours=6 * (len(log) - n))
+            delivery = WebhookDelivery.objects.create(
+                subscription=subscription, event_type=event_type, message_id=f"msg_demo{n:028d}", state=state,
+                attempt_count=len(attempts), finished_at=at + timedelta(minutes=10),
+                payload={"type": event_type, "timestamp": at.isoformat(), "data": {"illustrative": True}})
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(created_at=at)
+            WebhookAttempt.objects.bulk_create([
+                WebhookAttempt(delivery=delivery, number=i + 1, started_at=at + timedelta(seconds=30 * 4 ** i),
+                               duration_ms=180 + 40 * i if code else 10000, status_code=code, error=error,
+                               response_excerpt=excerpt, succeeded=bool(code and code < 300))
+                for i, (code, error, excerpt) in enumerate(attempts)])
+    return {"demo_webhook_created": True}

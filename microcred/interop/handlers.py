@@ -1,13 +1,78 @@
-"""Reactions to other apps' events: a restored backup's integration keys are re-encrypted under this
-installation's secret."""
+"""Reactions to other apps' events: a restored backup's integration keys and webhook secrets are re-encrypted under
+this installation's secret; platform events (sent after commit by the owning apps) become webhook deliveries, made
+and sent in the background."""
 from django.dispatch import receiver
 
 from microcred.core.secrets import secret_reencryption_requested
+from microcred.credentials.signals import (credential_issued, credential_reinstated, credential_revoked,
+                                           credential_suspended)
+from microcred.earning.signals import attempt_decided, attempt_submitted
+from microcred.recognition.signals import awards_changed, policy_published
 
 from .keys import reencrypt_private_keys
+from .models import WebhookSubscription
+from .webhooks.services import reencrypt_secrets
 
 
 @receiver(secret_reencryption_requested, dispatch_uid="interop.reencrypt_integration_keys")
 def on_reencryption_requested(sender, old_secret, **kwargs):
     """A backup made under another secret was restored: integration private keys are re-encrypted under ours."""
     return reencrypt_private_keys(old_secret)
+
+
+@receiver(secret_reencryption_requested, dispatch_uid="interop.reencrypt_webhook_secrets")
+def on_reencryption_requested_webhooks(sender, old_secret, **kwargs):
+    """The same for webhook signing secrets."""
+    return reencrypt_secrets(old_secret)
+
+
+def _emit(event_type: str, data: dict) -> None:
+    # One cheap question first: an installation without webhooks queues no task per event.
+    if not WebhookSubscription.objects.filter(state=WebhookSubscription.State.ACTIVE).exists():
+        return
+    from .tasks import webhook_event
+
+    webhook_event.enqueue(event_type=event_type, data=data)
+
+
+@receiver(attempt_submitted, dispatch_uid="interop.webhook_attempt_submitted")
+def on_attempt_submitted(sender, attempt_id, submission_id, **kwargs):
+    _emit("attempt.submitted", {"attempt_id": attempt_id, "submission_id": submission_id})
+
+
+@receiver(attempt_decided, dispatch_uid="interop.webhook_attempt_decided")
+def on_attempt_decided(sender, attempt_id, submission_id, result, **kwargs):
+    _emit("attempt.decided", {"attempt_id": attempt_id, "submission_id": submission_id, "result": str(result)})
+
+
+@receiver(credential_issued, dispatch_uid="interop.webhook_credential_issued")
+def on_credential_issued(sender, credential_id, **kwargs):
+    _emit("credential.issued", {"credential_id": str(credential_id)})
+
+
+@receiver(credential_revoked, dispatch_uid="interop.webhook_credential_revoked")
+def on_credential_revoked(sender, credential_id, **kwargs):
+    _emit("credential.revoked", {"credential_id": str(credential_id)})
+
+
+@receiver(credential_suspended, dispatch_uid="interop.webhook_credential_suspended")
+def on_credential_suspended(sender, credential_id, **kwargs):
+    _emit("credential.suspended", {"credential_id": str(credential_id)})
+
+
+@receiver(credential_reinstated, dispatch_uid="interop.webhook_credential_reinstated")
+def on_credential_reinstated(sender, credential_id, **kwargs):
+    _emit("credential.reinstated", {"credential_id": str(credential_id)})
+
+
+@receiver(awards_changed, dispatch_uid="interop.webhook_awards_changed")
+def on_awards_changed(sender, granted_ids, withdrawn_ids, **kwargs):
+    if granted_ids:
+        _emit("award.granted", {"award_ids": list(granted_ids)})
+    if withdrawn_ids:
+        _emit("award.withdrawn", {"award_ids": list(withdrawn_ids)})
+
+
+@receiver(policy_published, dispatch_uid="interop.webhook_policy_published")
+def on_policy_published(sender, policy_id, **kwargs):
+    _emit("policy.published", {"policy_id": policy_id})

@@ -86,3 +86,88 @@ class IntegrationKey(models.Model):
     @property
     def published(self) -> bool:
         return self.status in (self.Status.ACTIVE, self.Status.REPLACED)
+
+
+# --- Outbound webhooks (docs/webhooks.md, docs/decisions/0028-outbound-webhooks.md) -------------------------------
+
+class WebhookSubscription(models.Model):
+    """An organization's HTTPS endpoint and the events it wants, signed with a secret shown once (Standard Webhooks).
+
+    The secret is stored only encrypted (``core.secrets``, purpose ``microcred.interop.webhook-secrets``). A
+    subscription is disabled by a person or, after repeated failed deliveries, automatically (``disabled_reason``)."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        DISABLED = "disabled", _("Disabled")
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="webhook_subscriptions")
+    url = models.URLField(max_length=500)
+    description = models.CharField(max_length=200, blank=True)
+    events = models.JSONField(default=list, help_text="Event types, e.g. [\"credential.issued\"].")
+    encrypted_secret = models.TextField(editable=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE, db_index=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=300, blank=True)
+    # Deliveries that failed in a row (every retry used up), and since when: the automatic disabling counts them.
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organization__name", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organization} → {self.url}"
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or to be sent) to one subscription: the exact signed body, its state and its attempts.
+
+    ``message_id`` is the ``webhook-id`` header: the same for every attempt and for a replay, so a receiver can
+    drop a duplicate."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        RETRYING = "retrying", _("Failed, will be retried")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed (no more retries)")
+        SKIPPED = "skipped", _("Not sent (subscription disabled)")
+
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    event_type = models.CharField(max_length=40, db_index=True)
+    message_id = models.CharField(max_length=60, db_index=True)
+    payload = models.JSONField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    attempt_count = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    replay_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replays")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.message_id} → {self.subscription_id} ({self.state})"
+
+
+class WebhookAttempt(models.Model):
+    """One HTTP request of a delivery: when, how long, the status code (or the error) and the start of the answer."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(default=0)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    response_excerpt = models.CharField(max_length=500, blank=True)
+    succeeded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        constraints = [models.UniqueConstraint(fields=["delivery", "number"], name="one_webhook_attempt_per_number")]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.status_code or self.error}"

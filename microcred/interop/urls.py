@@ -2,6 +2,7 @@ from django.urls import path
 from oauth2_provider import views as oauth_views
 
 from . import api, oauth, views
+from .webhooks import views as webhook_views
 
 app_name = "interop"
 
@@ -20,4 +21,13 @@ urlpatterns = [
     # The earner's view of it.
     path("connected-apps/", views.connected_apps, name="connected_apps"),
     path("connected-apps/<int:application_id>/revoke", views.revoke_access, name="revoke_access"),
+    # Outbound webhooks (docs/webhooks.md): organization admins' subscriptions and their delivery log.
+    path("interop/webhooks/", webhook_views.index, name="webhooks"),
+    path("interop/webhooks/new/", webhook_views.create, name="webhook_create"),
+    path("interop/webhooks/<int:pk>/", webhook_views.detail, name="webhook"),
+    path("interop/webhooks/<int:pk>/edit/", webhook_views.edit, name="webhook_edit"),
+    path("interop/webhooks/<int:pk>/state/", webhook_views.change_state, name="webhook_state"),
+    path("interop/webhooks/<int:pk>/secret/", webhook_views.rotate_secret, name="webhook_secret"),
+    path("interop/webhooks/<int:pk>/test/", webhook_views.send_test, name="webhook_test"),
+    path("interop/webhooks/deliveries/<int:pk>/replay/", webhook_views.replay, name="webhook_replay"),
 ]

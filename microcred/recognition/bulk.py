@@ -36,6 +36,7 @@ from microcred.earning.notifications import notify_many
 from . import engine, selectors
 from .fastinsert import Inserter
 from .models import Award, Policy
+from .signals import awards_changed
 from .policy import PolicyErrors, resolve_approved
 
 CHUNK = 2000
@@ -498,6 +499,10 @@ def _write(writes: _Writes) -> None:
         return
     _write_awards(writes)
     notify_many(_notices(writes.events))
+    granted = [a.pk for action, a, _data in writes.events if action == "award.granted" and a.pk is not None]
+    withdrawn = [a.pk for action, a, _data in writes.events if action == "award.withdrawn" and a.pk is not None]
+    if granted or withdrawn:
+        transaction.on_commit(lambda: awards_changed.send(sender=Award, granted_ids=granted, withdrawn_ids=withdrawn))
 
 
 def _write_awards(writes: _Writes) -> None:

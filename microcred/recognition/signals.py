@@ -6,3 +6,6 @@ from django.dispatch import Signal
 policy_published = Signal()
 # A recognizer set a fact about an educator: that educator is re-evaluated. Args: educator_id, key.
 educator_fact_recorded = Signal()
+# Evaluation granted or withdrew awards (one signal per written chunk, after commit). Args: granted_ids,
+# withdrawn_ids (lists of Award ids).
+awards_changed = Signal()

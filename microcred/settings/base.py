@@ -309,6 +309,19 @@ MICROCRED_OB2_ONLINE = _env_bool("MICROCRED_OB2_ONLINE", False)
 MICROCRED_OB_API_TITLE = os.environ.get("MICROCRED_OB_API_TITLE", "microcred")
 # Shown to wallets in the service description (OB 3.0 requires both); the site's home page until set.
 MICROCRED_TERMS_URL = os.environ.get("MICROCRED_TERMS_URL", "")
+
+# Outbound webhooks (docs/webhooks.md): retries with exponential backoff, automatic disabling after repeated failure,
+# and never to a private, loopback or link-local address unless allowed (tests and closed networks only).
+MICROCRED_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = _env_bool("MICROCRED_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
+MICROCRED_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("MICROCRED_WEBHOOK_MAX_ATTEMPTS", "8"))
+MICROCRED_WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("MICROCRED_WEBHOOK_RETRY_BASE_SECONDS", "30"))
+MICROCRED_WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("MICROCRED_WEBHOOK_DISABLE_AFTER_FAILURES", "10"))
+MICROCRED_WEBHOOK_DISABLE_AFTER_SECONDS = int(os.environ.get("MICROCRED_WEBHOOK_DISABLE_AFTER_SECONDS", "86400"))
+MICROCRED_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("MICROCRED_WEBHOOK_TIMEOUT_SECONDS", "10"))
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
+    "WebhookSubscriptionStateEnum": "microcred.interop.models.WebhookSubscription.State",
+    "WebhookDeliveryStateEnum": "microcred.interop.models.WebhookDelivery.State",
+})
 MICROCRED_PRIVACY_URL = os.environ.get("MICROCRED_PRIVACY_URL", "")
 # Stated (not swapped): the interop migration names the application model through this setting.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"

@@ -872,3 +872,41 @@ SECRETS: dict[str, tuple[str, ...]] = {
     "earner_surname": ("earner", "coach", "platform_admin", "recognizer", "issuer_admin"),
     "members_title": MEMBERS_MC_READERS,
 }
+
+
+# --- outbound webhooks (issue 19 item 3): an organization's issuer and recognizer admins manage its own subscriptions;
+# another organization's are 404 to them; everyone else is refused the pages (403). Platform admins do not manage them.
+WEBHOOK_ADMINS = ("issuer_admin", "other_admin", "recognizer", "other_recognizer")
+_WEBHOOK = {"pk": Obj("webhook")}
+_DELIVERY = {"pk": Obj("webhook_delivery")}
+_BAD_WEBHOOK = {"organization": Obj("issuer_org"), "url": "http://203.0.113.10/" + HOSTILE, "description": HOSTILE,
+                "events": ["credential.issued"]}
+
+
+def _webhook_only(outcome=OK):
+    """issuer-one's admin: ``outcome``; other webhook admins: 404; everyone else signed in: 403."""
+    return only(("issuer_admin",), outcome, others=FORBIDDEN, **{r: NOT_FOUND for r in WEBHOOK_ADMINS if r != "issuer_admin"})
+
+
+ENDPOINTS.update({
+    "interop/webhooks/": [GET(only(WEBHOOK_ADMINS, others=FORBIDDEN)), POST(SIGNED_IN_NOT_ALLOWED)],
+    "interop/webhooks/new/": [GET(only(WEBHOOK_ADMINS, others=FORBIDDEN)),
+                              POST(only(WEBHOOK_ADMINS, REFUSED, others=FORBIDDEN), data=_BAD_WEBHOOK)],
+    "interop/webhooks/<int:pk>/": [GET(_webhook_only(), kwargs=_WEBHOOK), POST(SIGNED_IN_NOT_ALLOWED, kwargs=_WEBHOOK)],
+    "interop/webhooks/<int:pk>/edit/": [GET(_webhook_only(), kwargs=_WEBHOOK),
+                                        POST(_webhook_only(REFUSED), kwargs=_WEBHOOK, data=_BAD_WEBHOOK)],
+    "interop/webhooks/<int:pk>/state/": [GET(SIGNED_IN_NOT_ALLOWED, kwargs=_WEBHOOK),
+                                         POST(_webhook_only(), kwargs=_WEBHOOK, data={"action": "disable"})],
+    "interop/webhooks/<int:pk>/secret/": [GET(SIGNED_IN_NOT_ALLOWED, kwargs=_WEBHOOK), POST(_webhook_only(), kwargs=_WEBHOOK)],
+    "interop/webhooks/<int:pk>/test/": [GET(SIGNED_IN_NOT_ALLOWED, kwargs=_WEBHOOK), POST(_webhook_only(), kwargs=_WEBHOOK)],
+    "interop/webhooks/deliveries/<int:pk>/replay/": [GET(SIGNED_IN_NOT_ALLOWED, kwargs=_DELIVERY), POST(_webhook_only(), kwargs=_DELIVERY)],
+    "api/v1/interop/webhooks/": [GET(only(WEBHOOK_ADMINS, others=FORBIDDEN)),
+                                 POST(only(WEBHOOK_ADMINS, REFUSED, others=FORBIDDEN), format="json",
+                                      data={"organization": "issuer-one", "url": "http://203.0.113.10/", "events": ["credential.issued"]})],
+    "api/v1/interop/webhooks/<int:pk>/": [GET(_webhook_only(), kwargs=_WEBHOOK),
+                                          Case("PATCH", _webhook_only(REFUSED), kwargs=_WEBHOOK, format="json", data={"url": HOSTILE})],
+    "api/v1/interop/webhooks/<int:pk>/disable/": [POST(_webhook_only(), kwargs=_WEBHOOK, format="json")],
+    "api/v1/interop/webhooks/<int:pk>/enable/": [POST(_webhook_only(), kwargs=_WEBHOOK, format="json")],
+    "api/v1/interop/webhooks/<int:pk>/deliveries/": [GET(_webhook_only(), kwargs=_WEBHOOK)],
+    "api/v1/interop/deliveries/<int:pk>/replay/": [POST(_webhook_only(), kwargs=_DELIVERY, format="json")],
+})

@@ -210,6 +210,17 @@ def build_matrix_world() -> dict:
     from microcred.accounts.models import PersonalDataExport
 
     personal_data_export = PersonalDataExport.objects.create(user=earner)
+    # An outbound webhook subscription of issuer-one with one logged delivery (only its own admins see them). Its
+    # address is a documentation range the guard refuses at delivery, so a replay in the matrix reaches no network.
+    from microcred.core.secrets import encrypt_secret
+    from microcred.interop.models import WebhookDelivery, WebhookSubscription
+    from microcred.interop.webhooks.services import SECRET_PURPOSE
+
+    webhook = WebhookSubscription.objects.create(organization=issuer, url="https://203.0.113.10/hook", events=["credential.issued"],
+                                                 encrypted_secret=encrypt_secret(b"matrix-webhook-secret", purpose=SECRET_PURPOSE),
+                                                 created_by=people["issuer_admin"])
+    webhook_delivery = WebhookDelivery.objects.create(subscription=webhook, event_type="webhook.test", message_id="msg_matrix",
+                                                      payload={"type": "webhook.test", "data": {}}, state="delivered")
     privacy.build_export(personal_data_export.pk)
     draft_evidence = Evidence.objects.filter(response__attempt=draft_attempt, file__isnull=False).first()
     submitted_evidence = Evidence.objects.filter(response__attempt=submitted_attempt, file__isnull=False).first()
@@ -229,6 +240,7 @@ def build_matrix_world() -> dict:
         "plan": plan, "policy": policy, "policy_draft": policy_draft,
         "recognizer_org": orgs["state"],
         "ob_client": ob_client.application, "known_issuer": known_issuer,
+        "webhook": webhook, "webhook_delivery": webhook_delivery,
         "roster_run": roster_run, "sso_oidc": sso_oidc, "sso_saml": sso_saml, "invitation": invitation, "personal_data_export": personal_data_export,
         "author": people["author"],  # a person of issuer-one (the people pages: its issuer admin manages them)
     }

@@ -1,0 +1,38 @@
+"""Background work of interop (django-tasks): fanning a platform event out to webhook subscriptions, and each
+delivery attempt with its retries (exponential backoff). Thin: the rules are in webhooks/services.py."""
+from __future__ import annotations
+
+from django_tasks import task
+
+from .webhooks import services
+
+
+@task()
+def webhook_event(event_type: str, data: dict) -> int:
+    """Make the deliveries of one event and send each in its own task; returns how many."""
+    ids = services.record_event(event_type, data)
+    for delivery_id in ids:
+        deliver_webhook.enqueue(delivery_id=delivery_id)
+    return len(ids)
+
+
+@task()
+def deliver_webhook(delivery_id: int) -> str | None:
+    """One attempt; on failure, the next one is enqueued to run after the backoff (at once where the backend cannot
+    defer: the immediate backend of the tests)."""
+    result = services.attempt_delivery(delivery_id)
+    if result is None:
+        return None
+    if result.retry_at is not None:
+        if deliver_webhook.get_backend().supports_defer:
+            deliver_webhook.using(run_after=result.retry_at).enqueue(delivery_id=delivery_id)
+        else:
+            deliver_webhook.enqueue(delivery_id=delivery_id)
+    return result.state
+
+
+def send_soon(delivery_id: int) -> None:
+    """Send a delivery made in a person's request (a test event, a replay) in the background, once committed."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: deliver_webhook.enqueue(delivery_id=delivery_id))
