@@ -353,6 +353,11 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
 MICROCRED_SSO_ALLOW_HTTP = _env_bool("MICROCRED_SSO_ALLOW_HTTP")
 MICROCRED_SSO_XMLSEC_BINARY = os.environ.get("MICROCRED_SSO_XMLSEC_BINARY", "/usr/bin/xmlsec1")
 MICROCRED_SSO_TIMEOUT_SECONDS = 10
+
+# LTI 1.3 tool (docs/lti.md): platforms' addresses must be https unless this is on (tests, a local LMS);
+# the timeout of each call to a platform (its keys, token and grade endpoints).
+MICROCRED_LTI_ALLOW_HTTP = _env_bool("MICROCRED_LTI_ALLOW_HTTP")
+MICROCRED_LTI_TIMEOUT_SECONDS = int(os.environ.get("MICROCRED_LTI_TIMEOUT_SECONDS", "10"))
 # A credential's state (active, suspended, revoked) in the credentials API: its own enum name.
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["IssuedCredentialStateEnum"] = "microcred.credentials.models.IssuedCredential.State"
 
