@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "microcred.core.audit_context.AuditContextMiddleware",  # "from where" of audit events
     "microcred.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Only on the LTI tool's views (an LMS frames them): the session cookie they set is SameSite=None; Secure.
+    "microcred.interop.lti.middleware.LtiSessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",  # the browser's language (Accept-Language) or the chosen one (cookie)
     "django.middleware.common.CommonMiddleware",

@@ -68,9 +68,7 @@ def lti_view(view):
         if "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = framed_by(request.lti_platform)
         response.xframe_options_exempt = True
-        session_cookie = response.cookies.get(settings.SESSION_COOKIE_NAME)
-        if session_cookie is not None and session_cookie.value:
-            session_cookie["samesite"], session_cookie["secure"] = "None", True
+        response.lti_cross_site_cookies = True  # read by LtiSessionCookieMiddleware, after the session is saved
         return response
     return wrapped
 
