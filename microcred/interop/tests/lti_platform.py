@@ -3,6 +3,7 @@ tool's client assertion against the tool's published keys, a line item scores en
 and a membership endpoint (NRPS). It runs as a real HTTP server on 127.0.0.1 in a thread."""
 from __future__ import annotations
 
+import html
 import json
 import threading
 import time
@@ -25,6 +26,8 @@ class SimulatedPlatform:
         self.token_requests: list[dict] = []
         self.scores: list[dict] = []
         self.tool_jwks: dict = {"keys": []}
+        self.next_launch: dict = {}  # claims of the launch the /auth page answers with (a browser walks it)
+        self.deep_link_answers: list[str] = []
         platform = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -39,9 +42,25 @@ class SimulatedPlatform:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def _html(self, text):
+                data = text.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_GET(self):
-                if self.path == "/jwks":
+                url = urlsplit(self.path)
+                if url.path == "/jwks":
                     return self._answer(200, platform.jwks())
+                if url.path == "/auth":  # the platform's OIDC endpoint: the user is signed in there; auto-post the launch
+                    q = {k: v[0] for k, v in parse_qs(url.query).items()}
+                    token = platform.id_token(nonce=q["nonce"], **platform.next_launch)
+                    return self._html(f'<!doctype html><html lang="en"><title>LMS</title><form method="post" '
+                                      f'action="{html.escape(q["redirect_uri"])}"><input type="hidden" name="id_token" '
+                                      f'value="{token}"><input type="hidden" name="state" value="{html.escape(q["state"])}">'
+                                      f'</form><script>document.forms[0].submit()</script></html>')
                 return self._answer(404, {})
 
             def do_POST(self):
@@ -62,6 +81,10 @@ class SimulatedPlatform:
                         return self._answer(400, {"error": "unsupported_grant_type"})
                     return self._answer(200, {"access_token": "platform-token-123", "token_type": "Bearer",
                                               "expires_in": 3600, "scope": form.get("scope", "")})
+                if path == "/deep_link_return":
+                    form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+                    platform.deep_link_answers.append(form.get("JWT", ""))
+                    return self._html('<!doctype html><html lang="en"><title>LMS</title><h1>Item added</h1></html>')
                 if path.endswith("/scores"):
                     if self.headers.get("Authorization") != "Bearer platform-token-123":
                         return self._answer(401, {})
