@@ -1136,3 +1136,49 @@ def webhook_notice_recipient_ids(organization) -> set[int]:
 
 __all__ += ["webhook_organization_ids", "can_open_webhook_pages", "can_manage_webhooks", "subscribable_webhook_events",
             "webhook_may_carry"]
+# --- LTI 1.3 tool (issue 19 item 1, docs/lti.md) -----------------------------------------------------------------
+
+# LTI 1.3 Core §A.2.2 context roles (full URIs and the short forms platforms also send) that may place content.
+_LTI_CONTENT_ROLES = ("Instructor", "ContentDeveloper", "Administrator", "TeachingAssistant", "Mentor")
+
+
+def can_manage_lti_platforms(user) -> bool:
+    """Register, change and turn off the LMS platforms that launch microcred as an LTI tool: platform admins (or an
+    operator at the command line, ``user`` None). An LMS speaks for the whole installation's sign-in, so no
+    organization admin does."""
+    return user is None or is_platform_admin(user)
+
+
+def lti_may_link(person) -> bool:
+    """May an LMS launch be linked to ``person``'s existing account by e-mail or roster sourcedId? As single
+    sign-on: never for Django staff, superusers, staff roles or organization admins."""
+    return sso_may_link(person)
+
+
+def lti_may_sign_in(person) -> bool:
+    """May an LMS launch sign ``person`` in at all (even through a link made earlier)? Not the platform's own
+    administrators, who use their password (and code)."""
+    return sso_may_sign_in(person)
+
+
+def lti_jit_role() -> str:
+    """The role an account made by an LMS launch gets in the platform's organization: earner, always."""
+    return Role.EARNER
+
+
+def lti_may_pick_content(lti_roles) -> bool:
+    """May the launched person choose which MC or stack a course links to (a Deep Linking request)? Those the LMS
+    says teach or build the course (Instructor, ContentDeveloper, Administrator, TeachingAssistant, Mentor of the
+    context, or an institution/system Administrator); never a Learner alone."""
+    if not isinstance(lti_roles, (list, tuple)):
+        return False
+    for role in lti_roles:
+        if not isinstance(role, str):
+            continue
+        name = role.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        if name in _LTI_CONTENT_ROLES:
+            return True
+    return False
+
+
+__all__ += ["can_manage_lti_platforms", "lti_may_link", "lti_may_sign_in", "lti_jit_role", "lti_may_pick_content"]

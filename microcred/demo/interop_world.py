@@ -1,5 +1,5 @@
 """The wallet part of the demo world: an illustrative wallet the demo teacher has connected, so the connected-apps
-page (and revoking) can be tried, and an LTI tool key published at /interop/jwks.json. Idempotent: the client is registered once; a live grant is renewed if missing."""
+page (and revoking) can be tried, an LTI tool key published at /interop/jwks.json and /lti/jwks, and an illustrative district LMS registered for LTI. Idempotent: the client is registered once; a live grant is renewed if missing."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -47,7 +47,28 @@ def load_interop_demo() -> dict:
         lti_key_created = not IntegrationKey.objects.filter(purpose=IntegrationKey.Purpose.LTI).exists()
         if lti_key_created:
             keys.rotate_key(purpose=IntegrationKey.Purpose.LTI, by=None)
-    return {"demo_wallet_registered": created, "demo_lti_key_created": lti_key_created}
+        lti_platform_created = _demo_lms()
+    return {"demo_wallet_registered": created, "demo_lti_key_created": lti_key_created,
+            "demo_lti_platform_created": lti_platform_created}
+
+
+def _demo_lms() -> bool:
+    """An illustrative LMS registered for the rural district, so /lti/platforms/ shows one (nobody runs it)."""
+    from microcred.accounts.models import Organization
+    from microcred.interop.lti import services as lti
+    from microcred.interop.models import LtiPlatform
+
+    from . import content
+
+    district = Organization.objects.filter(slug=content.RURAL).first()
+    if district is None or LtiPlatform.objects.filter(issuer="https://canvas.demo-district.example").exists():
+        return False
+    lti.save_platform(by=None, platform=LtiPlatform(
+        name="District Canvas (illustrative)", issuer="https://canvas.demo-district.example", client_id="10000000000042",
+        deployment_ids="42:8865aa05b4b79b64a91a86042e43af5ea8ae79eb", jwks_url="https://canvas.demo-district.example/api/lti/security/jwks",
+        auth_login_url="https://canvas.demo-district.example/api/lti/authorize_redirect",
+        access_token_url="https://canvas.demo-district.example/login/oauth2/token", organization=district))
+    return True
 
 
 DEMO_WEBHOOK_URL = "https://sis.demo-district.example/hooks/microcred"

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import keys
-from .models import IntegrationKey
+from .models import IntegrationKey, LtiPlatform
 
 
 @admin.register(IntegrationKey)
@@ -47,3 +47,21 @@ class IntegrationKeyAdmin(admin.ModelAdmin):
     @admin.action(description=_("Retire: stop publishing the selected keys"))
     def retire(self, request, queryset):
         self._each(request, queryset, lambda key: keys.retire_key(key=key, by=request.user), _("Retired."))
+
+
+@admin.register(LtiPlatform)
+class LtiPlatformAdmin(admin.ModelAdmin):
+    """LMS platforms; saving goes through lti.services.save_platform (policy, https check, audit)."""
+
+    list_display = ("name", "issuer", "client_id", "organization", "enabled", "created_at")
+    list_filter = ("enabled",)
+    search_fields = ("name", "issuer", "client_id")
+    readonly_fields = ("created_by", "created_at", "updated_at")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # turn it off instead: identities and grade links point to it
+
+    def save_model(self, request, obj, form, change):
+        from .lti.services import save_platform
+
+        save_platform(by=request.user, platform=obj)

@@ -76,3 +76,25 @@ def on_awards_changed(sender, granted_ids, withdrawn_ids, **kwargs):
 @receiver(policy_published, dispatch_uid="interop.webhook_policy_published")
 def on_policy_published(sender, policy_id, **kwargs):
     _emit("policy.published", {"policy_id": policy_id})
+# --- LTI 1.3: progress on a launched MC goes to the LMS gradebook (Assignment and Grade Services) -------------------
+
+from microcred.earning.signals import attempt_earned  # noqa: E402
+
+
+def _enqueue_scores(attempt_id: int, earned: bool) -> None:
+    from .models import LtiGradeLink
+    from .tasks import post_lti_scores
+
+    # Most attempts never came through an LMS: enqueue only when a grade link could apply.
+    if LtiGradeLink.objects.filter(identity__user__attempts__pk=attempt_id).exists():
+        post_lti_scores.enqueue(attempt_id, earned)
+
+
+@receiver(attempt_submitted, dispatch_uid="interop.lti_score_on_submit")
+def lti_score_on_submit(sender, attempt_id, **kwargs):
+    _enqueue_scores(attempt_id, earned=False)
+
+
+@receiver(attempt_earned, dispatch_uid="interop.lti_score_on_earned")
+def lti_score_on_earned(sender, attempt_id, **kwargs):
+    _enqueue_scores(attempt_id, earned=True)

@@ -1,7 +1,9 @@
-"""interop's part of the navigation: webhook subscriptions, for the organization admins who manage them."""
+"""interop's part of the navigation: webhook subscriptions, for the organization admins who manage them, and the
+LMS platforms page, for platform admins."""
 from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts import policy
 from microcred.core.menu import Entry, register
 
 register(Entry("webhooks", _("Webhooks"), "interop:webhooks", order=117, group="manage", allowed=policy.can_open_webhook_pages))
+register(Entry("lti", _("LMS (LTI)"), "interop:lti_platforms", order=118, group="manage", allowed=policy.can_manage_lti_platforms))

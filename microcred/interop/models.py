@@ -171,3 +171,85 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.number} {self.status_code or self.error}"
+
+
+# --- LTI 1.3 tool (docs/lti.md, decision 0030) ----------------------------------------------------------------------
+
+class LtiPlatform(models.Model):
+    """An LMS (Canvas, Moodle, Schoology, Brightspace…) registered by a platform admin to launch microcred as an
+    LTI 1.3 tool. People it launches who have no account here become earners of ``organization``."""
+
+    name = models.CharField(_("name"), max_length=120)
+    issuer = models.URLField(_("issuer"), max_length=500, help_text=_("the platform's issuer (iss), as its LTI settings show it"))
+    client_id = models.CharField(_("client id"), max_length=255, help_text=_("the client id the platform gave microcred"))
+    deployment_ids = models.TextField(_("deployment ids"), help_text=_("one per line: the deployments allowed to launch"))
+    jwks_url = models.URLField(_("keyset URL"), max_length=500, help_text=_("the platform's public keys (JWKS)"))
+    auth_login_url = models.URLField(_("authentication request URL"), max_length=500,
+                                     help_text=_("the platform's OIDC authorization endpoint"))
+    access_token_url = models.URLField(_("access token URL"), max_length=500, blank=True,
+                                       help_text=_("for sending grades and reading course members (empty: neither)"))
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="lti_platforms",
+                                     verbose_name=_("organization"),
+                                     help_text=_("new accounts of people it launches become earners here"))
+    enabled = models.BooleanField(_("enabled"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["issuer", "client_id"], name="unique_lti_platform_client")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def deployments(self) -> list[str]:
+        return [line.strip() for line in self.deployment_ids.replace(",", "\n").splitlines() if line.strip()]
+
+
+class LtiLoginState(models.Model):
+    """One OIDC login started by a platform: the ``state`` and ``nonce`` microcred sent, used once by the launch."""
+
+    platform = models.ForeignKey(LtiPlatform, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=64, unique=True)
+    nonce = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class LtiIdentity(models.Model):
+    """A person as a platform knows them (its ``sub``), linked to their microcred account."""
+
+    platform = models.ForeignKey(LtiPlatform, on_delete=models.CASCADE, related_name="identities")
+    subject = models.CharField(max_length=255)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lti_identities")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_launch_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["platform", "subject"], name="unique_lti_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} at {self.platform}"
+
+
+class LtiGradeLink(models.Model):
+    """Where a launched person's progress on an MC is reported: the platform's line item (Assignment and Grade
+    Services). Made by a launch of a link to that MC that carried a line item and the score scope."""
+
+    platform = models.ForeignKey(LtiPlatform, on_delete=models.CASCADE, related_name="grade_links")
+    identity = models.ForeignKey(LtiIdentity, on_delete=models.CASCADE, related_name="grade_links")
+    micro_credential = models.ForeignKey("catalog.MicroCredential", on_delete=models.CASCADE, related_name="+")
+    lineitem = models.URLField(max_length=500)
+    resource_link_id = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_posted_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["identity", "lineitem"], name="unique_lti_grade_link")]
+
+    def __str__(self) -> str:
+        return f"{self.identity} → {self.lineitem}"

@@ -36,3 +36,11 @@ def send_soon(delivery_id: int) -> None:
     from django.db import transaction
 
     transaction.on_commit(lambda: deliver_webhook.enqueue(delivery_id=delivery_id))
+
+
+@task()
+def post_lti_scores(attempt_id: int, earned: bool) -> list[str]:
+    """Send an attempt's progress to the LMS gradebooks its earner's launches linked the MC to (LTI AGS)."""
+    from .lti.services import post_scores
+
+    return post_scores(attempt_id=attempt_id, earned=earned)

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "microcred.core.audit_context.AuditContextMiddleware",  # "from where" of audit events
     "microcred.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Only on the LTI tool's views (an LMS frames them): the session cookie they set is SameSite=None; Secure.
+    "microcred.interop.lti.middleware.LtiSessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",  # the browser's language (Accept-Language) or the chosen one (cookie)
     "django.middleware.common.CommonMiddleware",
@@ -379,6 +381,11 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
 MICROCRED_SSO_ALLOW_HTTP = _env_bool("MICROCRED_SSO_ALLOW_HTTP")
 MICROCRED_SSO_XMLSEC_BINARY = os.environ.get("MICROCRED_SSO_XMLSEC_BINARY", "/usr/bin/xmlsec1")
 MICROCRED_SSO_TIMEOUT_SECONDS = 10
+
+# LTI 1.3 tool (docs/lti.md): platforms' addresses must be https unless this is on (tests, a local LMS);
+# the timeout of each call to a platform (its keys, token and grade endpoints).
+MICROCRED_LTI_ALLOW_HTTP = _env_bool("MICROCRED_LTI_ALLOW_HTTP")
+MICROCRED_LTI_TIMEOUT_SECONDS = int(os.environ.get("MICROCRED_LTI_TIMEOUT_SECONDS", "10"))
 # A credential's state (active, suspended, revoked) in the credentials API: its own enum name.
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["IssuedCredentialStateEnum"] = "microcred.credentials.models.IssuedCredential.State"
 

@@ -24,4 +24,5 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 # throttling turn it on with override_settings(AXES_ENABLED=True) (tests/security/test_web_baseline.py).
 AXES_ENABLED = False
 MICROCRED_REQUIRE_2FA_FOR_STAFF_ROLES = False
+MICROCRED_LTI_ALLOW_HTTP = True  # the simulated LMS platform of the LTI tests runs on 127.0.0.1
 MICROCRED_SSO_ALLOW_HTTP = True  # the tests start their identity providers on 127.0.0.1 over http

@@ -622,6 +622,26 @@ ENDPOINTS.update({
     "connected-apps/<int:application_id>/revoke": [GET(SIGNED_IN_NOT_ALLOWED), POST(expect(OK, anonymous=LOGIN))],
 })
 
+# --- LTI 1.3 tool (microcred.interop.lti, docs/lti.md): the tool's documents are public; login and launch answer
+# an LMS (a hostile or unsigned request gets a page saying why, nothing changes); platforms are platform admins'.
+LTI_ADMINS = ("platform_admin",)
+_LTI_PLATFORM = {"pk": Obj("lti_platform")}
+_LTI_FORM = {"name": HOSTILE, "issuer": "javascript:alert(1)", "client_id": HOSTILE, "deployment_ids": "",
+             "jwks_url": "http://x", "auth_login_url": HOSTILE, "organization": "x"}
+ENDPOINTS.update({
+    "lti/jwks": public_document(),
+    "lti/config.json": public_document(),
+    # Any browser an LMS sends may start a login (it only sends them on to the LMS); a hostile one is refused.
+    "lti/login": [GET(EVERYONE, query={"iss": "https://lms.matrix.example", "login_hint": "x", "client_id": "matrix"}),
+                  POST(expect(REFUSED), data={"iss": HOSTILE, "login_hint": HOSTILE})],
+    "lti/launch": [GET(METHOD_NOT_ALLOWED), POST(expect(REFUSED), data={"id_token": HOSTILE, "state": HOSTILE})],
+    "lti/deep-link": [GET(METHOD_NOT_ALLOWED), POST(expect(REFUSED), data={"ticket": HOSTILE, "item": "mc:x"})],
+    "lti/platforms/": [GET(only(LTI_ADMINS)), POST(expect(NOT_ALLOWED, anonymous=LOGIN))],
+    "lti/platforms/new/": [GET(only(LTI_ADMINS)), POST(only(LTI_ADMINS, REFUSED), data=_LTI_FORM)],
+    "lti/platforms/<int:pk>/": [GET(only(LTI_ADMINS), kwargs=_LTI_PLATFORM),
+                                POST(only(LTI_ADMINS, REFUSED), kwargs=_LTI_PLATFORM, data=_LTI_FORM)],
+})
+
 # --- rosters (issue 14): organization admins of a district, school or state agency (none in the matrix world) and
 # platform admins; everyone else is refused the pages and does not learn that an import exists (404).
 ROSTER_IMPORTERS = ("platform_admin",)

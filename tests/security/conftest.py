@@ -198,6 +198,11 @@ def build_matrix_world() -> dict:
                                                protocol="oidc", issuer="http://127.0.0.1:9", client_id="matrix")
     sso_saml = IdentityProvider.objects.create(organization=orgs["district"], slug="matrix-saml", name="Matrix SAML",
                                                protocol="saml")
+    from microcred.interop.models import LtiPlatform  # an LMS registered for the district (nothing to reach)
+
+    lti_platform = LtiPlatform.objects.create(name="Matrix LMS", issuer="https://lms.matrix.example", client_id="matrix",
+                                              deployment_ids="1", jwks_url="https://lms.matrix.example/jwks",
+                                              auth_login_url="https://lms.matrix.example/auth", organization=orgs["district"])
     from datetime import timedelta
 
     from django.utils import timezone
@@ -242,6 +247,7 @@ def build_matrix_world() -> dict:
         "ob_client": ob_client.application, "known_issuer": known_issuer,
         "webhook": webhook, "webhook_delivery": webhook_delivery,
         "roster_run": roster_run, "sso_oidc": sso_oidc, "sso_saml": sso_saml, "invitation": invitation, "personal_data_export": personal_data_export,
+        "lti_platform": lti_platform,
         "author": people["author"],  # a person of issuer-one (the people pages: its issuer admin manages them)
     }
     # Quality assurance: other_admin (issuer-two) is a certified quality reviewer; review_mc's version (issuer-one)

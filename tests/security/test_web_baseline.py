@@ -33,11 +33,19 @@ CSRF_EXEMPT_ALLOWED = {
     # cookie (SameSite=Lax) or a CSRF token. The response must be signed by the organization's IdP and answer a
     # sign-in this browser started (InResponseTo kept in its session); a replayed assertion is refused.
     "sso:saml_acs": "SAML assertion consumer: signed response bound to this browser's own sign-in request, no replay",
+    # LTI 1.3 (docs/lti.md): the LMS starts the login and posts the launch from its own site, and frames the picker.
+    "interop:lti_login": "LTI login initiation: only sends the browser on to the registered LMS with a new state",
+    "interop:lti_launch": "LTI launch: platform-signed id_token, state bound to this browser's cookie, single-use nonce",
+    "interop:lti_deep_link": "LTI Deep Linking choice: a signed, expiring ticket from the verified launch",
 }
 
 # Templates whose POST form carries no CSRF token, and why.
 FORMS_WITHOUT_TOKEN = {
     "microcred/sso/templates/sso/continue.html": "re-posts the IdP's signed SAML response to sso:saml_acs (above)",
+    # LTI (docs/lti.md): the Deep Linking answer goes to the LMS (our token would leak to it); the picker runs in the
+    # LMS's frame, where the SameSite=Lax CSRF cookie is not sent: its signed, expiring ticket is the proof instead.
+    "microcred/interop/templates/interop/lti/autopost.html": "posts the signed Deep Linking JWT to the LMS",
+    "microcred/interop/templates/interop/lti/picker.html": "framed by the LMS; the signed ticket replaces the token",
 }
 
 

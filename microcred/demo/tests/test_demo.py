@@ -171,3 +171,15 @@ def test_the_demo_has_an_mc_in_english_and_spanish(client):
     assert "Todavía no" in html and "Competente" in html
     seed()  # idempotent: a second seed keeps the one translation
     assert VersionTranslation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_registers_an_illustrative_lms_once():
+    from django.core.management import call_command
+
+    from microcred.interop.models import LtiPlatform
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    (platform,) = LtiPlatform.objects.all()
+    assert platform.organization.slug == "cumberland-valley-schools" and platform.deployments

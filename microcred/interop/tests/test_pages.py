@@ -77,8 +77,11 @@ def test_demo_wallet_is_connected_for_the_demo_teacher_idempotently(db, world):
     from microcred.demo.interop_world import load_interop_demo
 
     teacher = User.objects.create_user(username="teacher", password="pw-teacher-123")
-    assert load_interop_demo() == {"demo_wallet_registered": True, "demo_lti_key_created": True}
-    assert load_interop_demo() == {"demo_wallet_registered": False, "demo_lti_key_created": False}
+    # No demo district in this world, so no illustrative LMS (the demo's own test covers it).
+    assert load_interop_demo() == {"demo_wallet_registered": True, "demo_lti_key_created": True,
+                                   "demo_lti_platform_created": False}
+    assert load_interop_demo() == {"demo_wallet_registered": False, "demo_lti_key_created": False,
+                                   "demo_lti_platform_created": False}
     assert Application.objects.filter(name="Demo wallet (illustrative)").count() == 1
     assert RefreshToken.objects.filter(user=teacher, revoked__isnull=True).count() == 1
     assert AccessToken.objects.filter(user=teacher).count() == 1
