@@ -126,6 +126,8 @@ def load_analytics_insights_demo() -> None:
     boards += [selectors.Dashboard("issuer", o) for o in
                Organization.objects.filter(owned_micro_credentials__isnull=False).distinct()]
     for board in boards:
-        if not DashboardSnapshot.objects.filter(key=services.snapshot_key(board, "en"), filters="").exists():
+        # Made once: the default filters' signature is not empty (it names the default period).
+        if not DashboardSnapshot.objects.filter(key=services.snapshot_key(board, "en"),
+                                                filters=selectors.Filters().signature()).exists():
             snapshot = services.request_snapshot(board=board, filters=selectors.Filters(), language="en", by=None)
             services.build_snapshot(snapshot.pk)

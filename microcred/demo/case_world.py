@@ -12,5 +12,13 @@ EXPLICIT_INSTRUCTION = "54780fc6-8c56-5640-8f72-3f0491cc2ad1"
 PRACTICE_WITH_FEEDBACK = "4a674d08-2f7c-56a6-af71-6b5119678bb7"
 
 
-def load_case_demo() -> dict:
+FRAMEWORK = "9f158af1-a8a0-55ec-80f3-0aeea5cee5fa"  # the package's CFDocument identifier
+
+
+def load_case_demo() -> dict | None:
+    """Import the illustrative framework once (a second seed neither re-imports nor writes another audit event)."""
+    from microcred.catalog.models import CompetencyFramework
+
+    if CompetencyFramework.objects.filter(identifier=FRAMEWORK).exists():
+        return None
     return services.import_case_package(raw=PACKAGE.read_bytes(), by=None).as_dict()

@@ -238,6 +238,11 @@ ENDPOINTS: dict[str, list[Case]] = {
         GET(only(OWN_AUTHORS), kwargs={"language": Literal("es")}),
         POST(only(OWN_AUTHORS), kwargs={"language": Literal("es")}, data={"title": HOSTILE}),
     ],
+    "catalog/author/mc/<slug:slug>/v<int:number>/alignments/": [
+        GET(only(OWN_AUTHORS), kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")}),
+        POST(only(OWN_AUTHORS), kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")},
+             data={"action": "remove", "alignment": HOSTILE}),
+    ],
     "catalog/author/mc/<slug:slug>/v<int:number>/<str:action>/": [
         GET(SIGNED_IN_NOT_ALLOWED, kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number"),
                                            "action": Literal("submit")}),
@@ -777,6 +782,7 @@ ENDPOINTS.update({
 QA_ADOPTERS = ("recognizer", "other_recognizer", "platform_admin")  # platform admins, state agencies' admins
 QA_REVIEW_VIEWERS = (*OWN_AUTHORS, "other_admin")
 QA_REVIEW = {"pk": Obj("quality_review")}
+PILOT_VERSION = {"slug": Obj("review_mc", "slug"), "number": Literal(1)}
 QA_CRITERIA = ("focus", "research", "resources", "evidence", "assessment", "transparency", "improvement")
 
 
@@ -808,6 +814,20 @@ ENDPOINTS.update({
     "quality/micro-credentials/<slug:slug>/versions/<int:number>/submit/": [
         GET(SIGNED_IN_NOT_ALLOWED, kwargs={"slug": Obj("review_mc", "slug")}),
         POST(only(("issuer_admin", "platform_admin"), author=FORBIDDEN), kwargs={"slug": Obj("review_mc", "slug")})],
+    # Pilots (issue 16 item 4): the matrix's review_mc has no pilot; opening one is the issuer admins' (and platform's).
+    "quality/micro-credentials/<slug:slug>/versions/<int:number>/pilot/": [
+        GET(expect(NOT_FOUND, anonymous=LOGIN), label="no pilot yet", kwargs=PILOT_VERSION),
+        POST(SIGNED_IN_NOT_ALLOWED, kwargs=PILOT_VERSION)],
+    "quality/micro-credentials/<slug:slug>/versions/<int:number>/pilot/open/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs=PILOT_VERSION),
+        POST(only(("issuer_admin", "platform_admin"), author=FORBIDDEN), kwargs=PILOT_VERSION, data={"cap": "20"})],
+    "quality/micro-credentials/<slug:slug>/versions/<int:number>/pilot/close/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs=PILOT_VERSION), POST(expect(NOT_FOUND, anonymous=LOGIN), kwargs=PILOT_VERSION)],
+    "api/v1/quality/micro-credentials/<slug:slug>/versions/<int:number>/pilot/": [
+        GET(expect(NOT_FOUND, anonymous=LOGIN), label="no pilot yet", kwargs=PILOT_VERSION),
+        POST(only(("issuer_admin", "platform_admin"), author=FORBIDDEN), kwargs=PILOT_VERSION, format="json", data={"cap": 20})],
+    "api/v1/quality/micro-credentials/<slug:slug>/versions/<int:number>/pilot/close/": [
+        POST(expect(NOT_FOUND, anonymous=LOGIN), kwargs=PILOT_VERSION, format="json", data={})],
     "quality/record/<slug:slug>/": [
         *public_document(label="published"),
         GET(expect(NOT_FOUND, anonymous=NOT_FOUND), label="unpublished draft", kwargs={"slug": Obj("draft_mc", "slug")})],
@@ -864,6 +884,13 @@ ENDPOINTS.update({
                            POST(only(ROSTER_IMPORTERS, REFUSED, others=FORBIDDEN), data={"organization": Obj("recognizer_org")})],
     "analytics/me/": [GET(SIGNED_IN_OWN),
                       POST(SIGNED_IN_OWN, data={"action": "findability", "f-findable": "on"})],
+    "analytics/impact/": [GET(only(("platform_admin",), others=FORBIDDEN)),
+                          POST(only(("platform_admin",), others=FORBIDDEN), data={"action": "opt_in", "organization": HOSTILE})],
+    "analytics/snapshots/<int:snapshot_id>/progress/": [GET(expect(NOT_FOUND, anonymous=LOGIN), kwargs={"snapshot_id": Literal(999999)}),
+                                                        POST(METHOD_NOT_ALLOWED, kwargs={"snapshot_id": Literal(999999)})],
+    "analytics/<str:kind>/<slug:slug>/refresh/": [case for kwargs, roles in _DASHBOARDS
+                                                  for case in (GET(METHOD_NOT_ALLOWED, kwargs=kwargs), POST(only(roles), kwargs=kwargs))],
+    "analytics/platform/refresh/": [GET(METHOD_NOT_ALLOWED), POST(only(("platform_admin",)))],
     "analytics/research/": [GET(only(("platform_admin",), others=FORBIDDEN)), POST(only(("platform_admin",), others=FORBIDDEN))],
     # the matrix's export_id is another kind of export: no research export has it, so 404 for everyone
     "analytics/research/<uuid:export_id>/download/": [GET(expect(NOT_FOUND)), POST(METHOD_NOT_ALLOWED)],
