@@ -242,7 +242,7 @@ def _in_period(when, since, until) -> bool:
 
 
 def _scored_reviews(*, micro_credential=None, assessor=None, since=None, until=None, need_first_and_second: bool,
-                    assessor_roles=(A.Role.FIRST, A.Role.SECOND)) -> list[ScoredReview]:
+                    assessor_roles=(A.Role.FIRST, A.Role.SECOND), micro_credential_ids=None) -> list[ScoredReview]:
     """Reviews with at least two scored readers (or a scored first *and* second), with every reader's levels.
 
     The moment of a review is its decision (decided_at), or, while undecided, when its second (or latest)
@@ -250,6 +250,8 @@ def _scored_reviews(*, micro_credential=None, assessor=None, since=None, until=N
     qs = Assignment.objects.filter(review__isnull=False, state=A.State.SCORED, role__in=READER_ROLES)
     if micro_credential is not None:
         qs = qs.filter(review__micro_credential=micro_credential)
+    if micro_credential_ids is not None:
+        qs = qs.filter(review__micro_credential_id__in=list(micro_credential_ids))
     if assessor is not None:
         mine = Assignment.objects.filter(assessor=assessor, role__in=assessor_roles, state=A.State.SCORED, review__isnull=False)
         qs = qs.filter(review_id__in=mine.values("review_id"))
@@ -395,6 +397,23 @@ def figures(*, micro_credential=None, assessor=None, since=None, until=None) -> 
         "gwet_ac1": _round(gwet_ac1([p.first_passes for p in found], [p.second_passes for p in found], labels=(True, False))),
         "pass_rate": _round(_pass_rate(**scope)),
     }
+
+
+def exact_agreement_by_micro_credential(micro_credential_ids, *, since=None, until=None) -> dict[int, float | None]:
+    """Exact agreement of first and second readers per criterion, for many MCs at once (the same pairs and figure as
+    ``figures(micro_credential=…)["exact_agreement"]``): a constant number of queries however many MCs."""
+    ids = sorted({int(i) for i in micro_credential_ids})
+    if not ids:
+        return {}
+    a: dict[int, list] = defaultdict(list)
+    b: dict[int, list] = defaultdict(list)
+    for r in _scored_reviews(micro_credential_ids=ids, since=since, until=until, need_first_and_second=True):
+        first, second = r.readings[A.Role.FIRST].levels, r.readings[A.Role.SECOND].levels
+        for c in sorted(first):
+            if c in second:
+                a[r.micro_credential_id].append(first[c])
+                b[r.micro_credential_id].append(second[c])
+    return {mc_id: _round(exact_agreement(a[mc_id], b[mc_id])) for mc_id in ids}
 
 
 class UnknownMicroCredential(ValueError):

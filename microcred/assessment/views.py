@@ -14,7 +14,7 @@ from microcred.accounts import policy as authz  # who may do what (local "policy
 from microcred.catalog.models import MicroCredential
 
 from microcred.core.validation import messages_of
-from . import selectors, services
+from . import attention, selectors, services
 from .forms import AnchorForm, PoolForm, PrecheckForm, ReassignForm, ReleaseForm, keep_entered, parse_scores
 from .models import Assignment, Qualification, Review
 
@@ -199,7 +199,11 @@ def issuer(request):
     # The overview is one line per MC from a constant number of queries; each MC's own page shows the details.
     mcs = list(selectors.issuer_micro_credentials(request.user))
     glance = selectors.dashboard_glance([mc.pk for mc in mcs])
-    return render(request, "assessment/issuer.html", {"sections": [{"mc": mc, "glance": glance[mc.pk]} for mc in mcs], "single": False})
+    needs = attention.for_micro_credentials([mc.pk for mc in mcs])
+    return render(request, "assessment/issuer.html", {
+        "sections": [{"mc": mc, "glance": glance[mc.pk], "attention": needs.get(mc.pk, []),
+                      "quality_url": attention.page_url(mc.slug), "may_revise": authz.can_edit(request.user, mc)} for mc in mcs],
+        "single": False})
 
 
 @login_required

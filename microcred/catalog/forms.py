@@ -230,6 +230,13 @@ class ReviewForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea, required=False, max_length=5000, label=_("Note to the author"))
 
 
+class ChangeNoteForm(forms.Form):
+    change_note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=MicroCredentialVersion.CHANGE_NOTE_MAX,
+        label=_("What changed from the previous version"),
+        help_text=_("A short note for educators and recognizers, shown in the public version history (at most 2,000 characters)."))
+
+
 class RetireForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea, max_length=2000, label=_("Why is this being retired?"))
 

@@ -102,6 +102,7 @@ class MicroCredentialVersion(models.Model):
 
     # Fields that may change after publishing: only the lifecycle moves.
     LIFECYCLE_FIELDS = frozenset({"state", "published_at", "published_by", "retired_at", "review_note", "submitted_at"})
+    CHANGE_NOTE_MAX = 2000  # characters of the "what changed" note
 
     micro_credential = models.ForeignKey(MicroCredential, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
@@ -128,6 +129,8 @@ class MicroCredentialVersion(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     submitted_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
+    change_note = models.TextField(blank=True, help_text="What changed from the previous version, in the author's words; "
+                                   "written while the version is a draft and shown in the MC page's version history.")
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     retired_at = models.DateTimeField(null=True, blank=True)

@@ -454,3 +454,12 @@ def alignment_targets(version: MicroCredentialVersion) -> list[tuple[str, str]]:
                         gettext("Part %(p)s, criterion %(c)s: %(title)s") % {"p": c.rubric.part.position, "c": c.position,
                                                                               "title": c.title}))
     return targets
+
+
+def version_history(micro_credential: MicroCredential) -> list[MicroCredentialVersion]:
+    """The MC's published and retired versions, newest first, with their number, publication date and the author's
+    "what changed" note: the public version history (one query however many versions)."""
+    return list(micro_credential.versions.filter(state__in=[MicroCredentialVersion.State.PUBLISHED,
+                                                            MicroCredentialVersion.State.RETIRED])
+                .only("id", "micro_credential_id", "number", "state", "published_at", "retired_at", "change_note")
+                .order_by("-number"))

@@ -182,7 +182,7 @@ def publish(*, version: MicroCredentialVersion, by) -> MicroCredentialVersion:
         version.state, version.published_at, version.published_by = S.PUBLISHED, now, by
         version.save(update_fields=["state", "published_at", "published_by"])
         MicroCredential.objects.filter(pk=mc.pk).update(current_version=version)
-        audit.record(actor=by, action="mc.published", target=version)
+        audit.record(actor=by, action="mc.published", target=version, data={"change_note": version.change_note})
         transaction.on_commit(lambda: version_published.send(sender=MicroCredentialVersion, version_id=version.pk, micro_credential_id=mc.pk))
     return version
 
@@ -229,6 +229,29 @@ def retire(*, version: MicroCredentialVersion, by, reason: str) -> MicroCredenti
         MicroCredential.objects.filter(pk=mc.pk, current_version=version).update(current_version=None)
         audit.record(actor=by, action="mc.retired", target=version, data={"reason": reason.strip()[:2000]})
         transaction.on_commit(lambda: version_retired.send(sender=MicroCredentialVersion, version_id=version.pk, micro_credential_id=mc.pk))
+    return version
+
+
+def save_change_note(*, version: MicroCredentialVersion, note: str, by) -> MicroCredentialVersion:
+    """The author says what changed from the previous version (shown in the public version history). Only while the
+    version is a draft: once submitted it is frozen with the rest of the content."""
+    _check_can_edit(by, version.micro_credential)
+    if not isinstance(note, str):
+        raise ValidationError({"change_note": [_("The change note must be text.")]})
+    note = note.strip()
+    if len(note) > MicroCredentialVersion.CHANGE_NOTE_MAX:
+        raise ValidationError({"change_note": [_("The change note is %(n)s characters long; keep it to %(max)s.")
+                                               % {"n": len(note), "max": MicroCredentialVersion.CHANGE_NOTE_MAX}]})
+    with transaction.atomic():
+        version = MicroCredentialVersion.objects.select_for_update().get(pk=version.pk)
+        if not version.is_editable:
+            raise ValidationError({"change_note": [_("Version %(n)s is no longer a draft: its change note is frozen with the rest "
+                                                     "of its content.") % {"n": version.number}]})
+        if version.change_note == note:
+            return version
+        version.change_note = note
+        version.save(update_fields=["change_note"])
+        audit.record(actor=by, action="mc.change_note_saved", target=version, data={"change_note": note})
     return version
 
 

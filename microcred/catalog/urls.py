@@ -21,5 +21,6 @@ urlpatterns = [
     path("author/mc/<slug:slug>/v<int:number>/alignments/", views.author_alignments, name="author_alignments"),
     path("author/mc/<slug:slug>/v<int:number>/parts/new/", views.author_part, name="author_part_new"),
     path("author/mc/<slug:slug>/v<int:number>/parts/<int:position>/", views.author_part, name="author_part"),
+    path("author/mc/<slug:slug>/v<int:number>/change-note/", views.author_change_note, name="author_change_note"),
     path("author/mc/<slug:slug>/v<int:number>/<str:action>/", views.author_transition, name="author_transition"),
 ]

@@ -22,7 +22,7 @@ from . import quality as catalog_quality
 from . import selectors, services, translation
 from .coverage import coverage_of
 from .definition import DefinitionErrors, export_definition
-from .forms import ImportDefinitionForm, NewMicroCredentialForm, OverviewForm, PartForm, RetireForm, ReviewForm, StackForm
+from .forms import ChangeNoteForm, ImportDefinitionForm, NewMicroCredentialForm, OverviewForm, PartForm, RetireForm, ReviewForm, StackForm
 from .models import MicroCredentialVersion, Stack
 from .progress import earned_micro_credential_ids
 from .templates_default import starter_definition
@@ -77,7 +77,7 @@ def _render_version(request, version):
         "quality_status": catalog_quality.status_for([mc.pk]).get(mc.pk, "") if version.state == S.PUBLISHED else "",
         "quality_record_url": catalog_quality.record_url(mc.slug) if version.state == S.PUBLISHED else "",
         "pilot": catalog_pilots.status_for([version.pk]).get(version.pk) if version.state == S.PUBLISHED else None,
-        "other_versions": mc.versions.filter(state__in=[S.PUBLISHED, S.RETIRED]).exclude(pk=version.pk).order_by("-number"),
+        "version_history": selectors.version_history(mc),
     })
 
 
@@ -169,15 +169,41 @@ def author_version(request, slug, number):
             else:
                 messages.success(request, _("Saved."))
                 return redirect(version_edit_url(version))
+    return _render_author_version(request, version, form)
+
+
+def _render_author_version(request, version, form, change_note_form=None, status=200):
     return render(request, "catalog/author_version.html", {
         "version": version, "mc": version.micro_credential, "form": form, "parts": selectors.parts_with_rubrics(version),
+        "change_note_form": change_note_form or ChangeNoteForm(initial={"change_note": version.change_note}),
         "can_publish": policy.can_publish(request.user, version.micro_credential),
         "review_form": ReviewForm(), "retire_form": RetireForm(), "history": audit.history(version)[:20],
         "coverage": coverage_of(version),
         "versions": version.micro_credential.versions.order_by("-number"),
         "content_languages": translation.content_languages(),
         "translated": set(version.translations.values_list("language", flat=True)),
-    })
+    }, status=status)
+
+
+@login_required
+@require_POST
+def author_change_note(request, slug, number):
+    """Save the draft's "what changed" note; a refused note is shown again with its error, never lost."""
+    version = selectors.editable_version(user=request.user, slug=slug, number=number)
+    note_form = ChangeNoteForm(request.POST)
+    if note_form.is_valid():
+        try:
+            services.save_change_note(version=version, note=note_form.cleaned_data["change_note"], by=request.user)
+        except ValidationError as exc:
+            _show_errors(request, note_form, exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect(version_edit_url(version))
+        else:
+            messages.success(request, _("Change note saved."))
+            return redirect(version_edit_url(version) + "#change-note")
+    form = OverviewForm(initial=OverviewForm.initial_from(export_definition(version)))
+    return _render_author_version(request, version, form, change_note_form=note_form, status=400)
 
 
 @login_required

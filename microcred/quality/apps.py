@@ -24,6 +24,12 @@ class QualityConfig(AppConfig):
 
         pilots.register(status=pilot_statuses, admit=services.admit_to_pilot)  # pilot cap and 100 % double scoring (catalog/pilots.py)
 
+        from microcred.assessment import attention
+
+        from .selectors import needs_attention_for
+
+        attention.register(needs_attention_for, page_url=lambda slug: reverse("quality:micro_credential", args=[slug]))  # the issuer dashboard's "needs attention" (assessment/attention.py)
+
         from microcred.accounts.data_registry import register as register_personal_data
 
         from . import personal_data

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -325,31 +325,88 @@ def survey_results_by_subgroup(mc) -> list[dict]:
 LOW_AGREEMENT, LOW_PASS_RATE, POOR_RATING = 0.7, 0.5, 3.0
 
 
-def needs_attention(mc, record: dict | None = None) -> list[dict]:
-    """What the quality record says needs attention, for the issuer: low assessor agreement, a low pass rate,
-    decisions slower than the issuer's turnaround target, poor survey ratings, and reviewers' requested changes.
-    Each: {code, message}. Only figures the record reports (10 earners or answers and up) are judged."""
-    record = record or quality_record(mc)
-    outcomes, out = record["outcomes"], []
+def _attention(outcomes: dict, surveys: dict, status: str, changes_requested: str, target: int) -> list[dict]:
+    """The attention items of one MC from its record's figures (shared by the quality page and the dashboard)."""
+    out = []
     if outcomes.get("exact_agreement") is not None and outcomes["exact_agreement"] < LOW_AGREEMENT:
         out.append({"code": "low_agreement", "message": _("Assessors agree on only %(n)s %% of criterion scores: sharpen the rubric "
                                                           "descriptors and add anchor submissions.") % {"n": round(outcomes["exact_agreement"] * 100)}})
     if outcomes.get("pass_rate") is not None and outcomes["pass_rate"] < LOW_PASS_RATE:
         out.append({"code": "low_pass_rate", "message": _("Only %(n)s %% of decided submissions earn it: check that the guidance "
                                                           "and resources prepare earners for the rubric.") % {"n": round(outcomes["pass_rate"] * 100)}})
-    target = IssuerPolicy.objects.filter(organization_id=mc.owner_id).values_list("turnaround_business_days", flat=True).first()
-    target = target or IssuerPolicy._meta.get_field("turnaround_business_days").default
     days = outcomes.get("median_business_days_to_decision")
     if days is not None and days > target:
         out.append({"code": "slow_decisions", "message": _("Decisions take a median of %(n)s business days, above your target of "
                                                            "%(target)s: certify more assessors.") % {"n": days, "target": target}})
     for kind, label in ((ExperienceSurvey.Kind.DECISION, _("worth the time")), (ExperienceSurvey.Kind.FOLLOW_UP, _("changed practice"))):
-        mean = record["surveys"].get(kind, {}).get("mean_rating")
+        mean = surveys.get(kind, {}).get("mean_rating")
         if mean is not None and mean < POOR_RATING:
             out.append({"code": f"poor_rating_{kind}", "message": _("Earners rate it %(mean)s of 5 (%(what)s): read their comments.")
                         % {"mean": mean, "what": label}})
-    if record["status"] in (QualityReview.Outcome.REVISE, QualityReview.Outcome.APPROVED_WITH_CONDITIONS) and record["changes_requested"]:
-        out.append({"code": "review_changes", "message": _("Quality reviewers asked for changes: %(changes)s") % {"changes": record["changes_requested"]}})
+    if status in (QualityReview.Outcome.REVISE, QualityReview.Outcome.APPROVED_WITH_CONDITIONS) and changes_requested:
+        out.append({"code": "review_changes", "message": _("Quality reviewers asked for changes: %(changes)s") % {"changes": changes_requested}})
+    return out
+
+
+def _default_turnaround() -> int:
+    return IssuerPolicy._meta.get_field("turnaround_business_days").default
+
+
+def needs_attention(mc, record: dict | None = None) -> list[dict]:
+    """What the quality record says needs attention, for the issuer: low assessor agreement, a low pass rate,
+    decisions slower than the issuer's turnaround target, poor survey ratings, and reviewers' requested changes.
+    Each: {code, message}. Only figures the record reports (10 earners or answers and up) are judged."""
+    record = record or quality_record(mc)
+    target = IssuerPolicy.objects.filter(organization_id=mc.owner_id).values_list("turnaround_business_days", flat=True).first()
+    return _attention(record["outcomes"], record["surveys"], record["status"], record["changes_requested"],
+                      target or _default_turnaround())
+
+
+def needs_attention_for(micro_credential_ids: list[int], now=None) -> dict[int, list[dict]]:
+    """``needs_attention`` for many MCs at once, for the issuer's assessment dashboard (assessment/attention.py): the
+    same figures over the same 12 months as the quality record, in a constant number of queries however many MCs."""
+    ids = sorted({int(i) for i in micro_credential_ids})
+    if not ids:
+        return {}
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=365)
+    owners = dict(MicroCredential.objects.filter(pk__in=ids).values_list("pk", "owner_id"))
+    targets = dict(IssuerPolicy.objects.filter(organization_id__in=set(owners.values()))
+                   .values_list("organization_id", "turnaround_business_days"))
+    earners = dict(IssuedCredential.objects.filter(version__micro_credential_id__in=ids).values("version__micro_credential_id")
+                   .annotate(n=Count("earner_id", distinct=True)).values_list("version__micro_credential_id", "n"))
+    enough = [mc_id for mc_id in ids if earners.get(mc_id, 0) >= MIN_EARNERS]
+    agreement = reliability.exact_agreement_by_micro_credential(enough, since=since, until=now) if enough else {}
+    decided: dict[int, list] = {mc_id: [] for mc_id in enough}
+    for mc_id, result, created, decided_at in (Review.objects.filter(micro_credential_id__in=enough, stage=Review.Stage.DECIDED,
+                                                                       decided_at__gte=since, decided_at__lt=now)
+                                               .values_list("micro_credential_id", "final_result", "created_at", "decided_at")):
+        decided[mc_id].append((result, created, decided_at))
+    surveys: dict[int, dict] = {}
+    for mc_id, kind, n, total in (ExperienceSurvey.objects.filter(micro_credential_id__in=ids, answered_at__isnull=False,
+                                                                  answered_at__gte=since)
+                                  .values("micro_credential_id", "kind").annotate(n=Count("pk"), total=Sum("rating"))
+                                  .values_list("micro_credential_id", "kind", "n", "total")):
+        surveys.setdefault(mc_id, {})[kind] = {"mean_rating": round(total / n, 2) if n >= MIN_EARNERS else None}
+    latest: dict[int, tuple[str, str]] = {}
+    for mc_id, outcome, changes in (QualityReview.objects.filter(version__micro_credential_id__in=ids, state=QualityReview.State.DECIDED)
+                                    .order_by("version__micro_credential_id", "-decided_at", "-pk")
+                                    .values_list("version__micro_credential_id", "outcome", "changes_requested")):
+        latest.setdefault(mc_id, (outcome, changes))
+    out: dict[int, list[dict]] = {}
+    for mc_id in ids:
+        outcomes: dict = {}
+        if mc_id in decided:
+            rows = decided[mc_id]
+            days = [_business_days(created, at) for _r, created, at in rows if at]
+            outcomes = {"exact_agreement": agreement.get(mc_id),
+                        "pass_rate": round(sum(1 for r in rows if r[0] == "earned") / len(rows), 4) if rows else None,
+                        "median_business_days_to_decision": statistics.median(days) if days else None}
+        status, changes = latest.get(mc_id, ("", ""))
+        items = _attention(outcomes, surveys.get(mc_id, {}), status, changes,
+                           targets.get(owners.get(mc_id)) or _default_turnaround())
+        if items:
+            out[mc_id] = items
     return out
 
 

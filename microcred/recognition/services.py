@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -94,12 +94,13 @@ class DryRunRow:
     educator: object
     evaluation: engine.Evaluation
     changes: list[Change]
+    excluded: list[tuple[str, str]] = field(default_factory=list)  # (MC slug, or "" for an imported credential; why it does not count)
 
 
-def _evaluate(document: dict, version: int | None, recognizer_id: int, educator_ids, *, as_of, stacks=None):
+def _evaluate(document: dict, version: int | None, recognizer_id: int, educator_ids, *, as_of, stacks=None, creds=None):
     approved = resolve_approved(document, selectors.published_document)
     stacks = stacks if stacks is not None else selectors.stack_definitions()
-    creds = selectors.credential_facts(educator_ids)
+    creds = creds if creds is not None else selectors.credential_facts(educator_ids)
     facts = selectors.educator_facts(recognizer_id, educator_ids)
     return {eid: engine.evaluate(document, creds.get(eid, []), facts.get(eid, {}), as_of=as_of, approved=approved,
                                  stacks=stacks, version=version) for eid in educator_ids}
@@ -144,8 +145,15 @@ def dry_run(policy_or_document, *, by, educators=None, as_of=None) -> list[DryRu
     as_of = as_of or timezone.now()
     if educators is None:
         educators = list(selectors.dry_run_educators(recognizer))
-    results = _evaluate(document, version, recognizer.pk, [e.pk for e in educators], as_of=as_of)
-    return [DryRunRow(e, results[e.pk], _plan(results[e.pk], _active_by_key(e.pk, document["slug"]))) for e in educators]
+    creds = selectors.credential_facts([e.pk for e in educators])
+    results = _evaluate(document, version, recognizer.pk, [e.pk for e in educators], as_of=as_of, creds=creds)
+
+    def excluded(educator_id):  # which of the educator's credentials do not count, and why (shown in the dry run)
+        why = results[educator_id].excluded
+        return [("" if c.external else c.mc_slug, why[c.id]) for c in creds.get(educator_id, []) if c.id in why]
+
+    return [DryRunRow(e, results[e.pk], _plan(results[e.pk], _active_by_key(e.pk, document["slug"])), excluded(e.pk))
+            for e in educators]
 
 
 def evaluate_educator(educator, *, policies=None, as_of=None) -> list[Change]:

@@ -69,3 +69,25 @@ def test_submit_review_reconcile_and_see_the_outcome(page, qa, width):  # noqa: 
     page.goto(f"/quality/record/{slug}/")
     expect(page.get_by_text("Too few to report: figures are shown", exact=False)).to_be_visible()
     assert_accessible(page, "the public quality record")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_recognizer_requiring_qa_approval_sees_the_unapproved_mc_excluded_in_the_dry_run(page, qa, width):  # noqa: F811
+    """The Definition of Done's second walk: a policy that requires an independent quality review's approval; the
+    earner's credential on a not-yet-reviewed MC is listed as not counted, with the reason, in the policy's dry run."""
+    from microcred.credentials.services import issue_for_attempt
+    from microcred.credentials.tests.conftest import earn
+    from microcred.quality.tests.test_recognition import document
+    from microcred.recognition import services as recognition
+
+    issue_for_attempt(earn(qa, qa["version"]))
+    policy = recognition.create_or_update_draft(recognizer=qa["orgs"]["state"], document=document(), by=qa["people"]["recognizer"])
+
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, "recognizer")
+    page.goto(f"/recognition/policies/{policy.slug}/v{policy.version}/dry-run/")
+    expect(page.locator("#would-qualify")).to_have_text("0")
+    row = page.get_by_role("row").filter(has_text="Earner Tester")
+    expect(row.get_by_text("Not counted:")).to_be_visible()
+    expect(row.get_by_text(f"{qa['mc'].slug}: not approved by an independent quality review")).to_be_visible()
+    assert_accessible(page, "the policy's dry run with an unapproved MC excluded")
