@@ -217,3 +217,14 @@ def test_the_feed_page_keeps_a_constant_number_of_queries(world, client, django_
                                           for _ in range(20)])
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(reverse("interop:feed", args=[feed.pk]))
+
+
+def test_demo_feed_is_made_once_with_one_recorded_run(world, published_policy, tmp_path, settings):  # noqa: F811
+    from microcred.demo.interop_world import load_licensure_feed_demo
+
+    settings.DATA_DIR = tmp_path
+    award(world, published_policy)
+    assert load_licensure_feed_demo() == {"demo_feed_created": True}
+    assert load_licensure_feed_demo() == {"demo_feed_created": False}
+    feed = LicensureFeed.objects.get()
+    assert feed.recognizer == world["orgs"]["state"] and feed.runs.get().state == "acknowledged"
