@@ -1182,3 +1182,20 @@ def lti_may_pick_content(lti_roles) -> bool:
 
 
 __all__ += ["can_manage_lti_platforms", "lti_may_link", "lti_may_sign_in", "lti_jit_role", "lti_may_pick_content"]
+
+
+# --- licensure feeds ---------------------------------------------------------------------------------------------
+
+def can_open_licensure_feeds(user) -> bool:
+    """The licensure feed pages: a recognizer admin somewhere, or a platform admin."""
+    return can_manage_recognition(user)
+
+
+def can_manage_licensure_feeds(user, recognizer) -> bool:
+    """See, add, change, pause and send now the licensure feeds of ``recognizer`` (its awards, with educators'
+    license numbers and e-mail addresses): its recognizer admins and platform admins. Never an issuer admin, an
+    earner, or another recognizer's admins."""
+    return recognizer is not None and can_manage_recognizer(user, recognizer)
+
+
+__all__ += ["can_open_licensure_feeds", "can_manage_licensure_feeds"]

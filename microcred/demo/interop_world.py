@@ -112,3 +112,28 @@ def load_webhook_demo() -> dict:
                                response_excerpt=excerpt, succeeded=bool(code and code < 300))
                 for i, (code, error, excerpt) in enumerate(attempts)])
     return {"demo_webhook_created": True}
+
+
+DEMO_FEED_NAME = "Renewal system (nightly file)"
+
+
+def load_licensure_feed_demo() -> dict:
+    """The demo state recognizer's licensure feed: a CSV into the folder ``renewals`` under the data directory, with
+    one recorded run, sent as the timer would (a real file is written). Idempotent: made once."""
+    from microcred.accounts.models import Organization
+    from microcred.interop.feeds import services as feeds
+    from microcred.interop.models import LicensureFeed
+
+    if LicensureFeed.objects.filter(name=DEMO_FEED_NAME).exists():
+        return {"demo_feed_created": False}
+    admin = User.objects.filter(username="recognizer").first()
+    recognizer = Organization.objects.filter(memberships__user=admin, memberships__role="recognizer_admin").first() if admin else None
+    if recognizer is None:
+        return {"demo_feed_created": False}
+    feed, _secret = feeds.create_feed(
+        recognizer=recognizer, name=DEMO_FEED_NAME, schedule="daily", format="csv", destination="folder", folder="renewals",
+        columns=[["LicenseNumber", "license_number"], ["Educator", "educator"], ["Credit", "outcome"], ["Amount", "amount"],
+                 ["Unit", "unit"], ["Awarded", "awarded_at"], ["Status", "state"]], by=admin)
+    run = feeds.request_run(feed=feed, by=admin)
+    feeds.send_run(run.pk)
+    return {"demo_feed_created": True}

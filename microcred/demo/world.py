@@ -120,10 +120,11 @@ def load_demo_world() -> dict:
         from .recognition_world import load_recognition_demo
 
         load_recognition_demo()  # after credentials: publishes the demo policies and evaluates them
-        from .interop_world import load_interop_demo, load_webhook_demo
+        from .interop_world import load_interop_demo, load_licensure_feed_demo, load_webhook_demo
 
         load_interop_demo()  # the demo teacher's connected wallet (illustrative)
         load_webhook_demo()  # the demo issuer's webhook subscription and its delivery log (illustrative)
+        load_licensure_feed_demo()  # the demo state recognizer's folder feed with one recorded run
         from .rosters_world import load_rosters_demo
 
         load_rosters_demo()  # the demo district's sample OneRoster bundle, imported once

@@ -253,3 +253,95 @@ class LtiGradeLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identity} → {self.lineitem}"
+
+
+class LicensureFeed(models.Model):
+    """A recognizer's scheduled export of its awards, in its licensure system's layout (docs/licensure-feeds.md):
+    a column mapping (output column → award field of the awards export), CSV or JSON, daily or weekly, to a folder
+    under the data directory or an HTTPS endpoint (optionally signed the Standard Webhooks way)."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", _("CSV")
+        JSON = "json", _("JSON")
+
+    class Schedule(models.TextChoices):
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+
+    class Destination(models.TextChoices):
+        FOLDER = "folder", _("A folder on the server")
+        HTTPS = "https", _("An HTTPS endpoint")
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+
+    recognizer = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="licensure_feeds")
+    name = models.CharField(max_length=120)
+    columns = models.JSONField(default=list, help_text='[["Output column", "award_field"], …] in output order.')
+    format = models.CharField(max_length=4, choices=Format.choices, default=Format.CSV)
+    schedule = models.CharField(max_length=6, choices=Schedule.choices, default=Schedule.DAILY)
+    destination = models.CharField(max_length=6, choices=Destination.choices, default=Destination.FOLDER)
+    folder = models.CharField(max_length=200, blank=True, help_text="Relative to MICROCRED_DATA_DIR/licensure-feeds.")
+    url = models.URLField(max_length=500, blank=True)
+    encrypted_secret = models.TextField(blank=True, editable=False)
+    state = models.CharField(max_length=6, choices=State.choices, default=State.ACTIVE, db_index=True)
+    next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["recognizer__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.recognizer} — {self.name}"
+
+
+class LicensureFeedRun(models.Model):
+    """One sending of a feed: what went (rows, checksum, period), where, and the answer. Acknowledged = a 2xx from
+    the endpoint, or the file written; only then do the awards it carried count as sent."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        FAILED = "failed", _("Failed")
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Schedule")
+        MANUAL = "manual", _("Send now")
+
+    feed = models.ForeignKey(LicensureFeed, on_delete=models.CASCADE, related_name="runs")
+    trigger = models.CharField(max_length=8, choices=Trigger.choices, default=Trigger.SCHEDULE)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    period_start = models.DateTimeField(null=True, blank=True, help_text="The last acknowledged run's end (none: the first).")
+    period_end = models.DateTimeField(null=True, blank=True)
+    row_count = models.PositiveIntegerField(default=0)
+    byte_count = models.PositiveIntegerField(default=0)
+    checksum = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the body sent.")
+    file_name = models.CharField(max_length=300, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_excerpt = models.CharField(max_length=500, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.feed} @ {self.created_at:%Y-%m-%d %H:%M} ({self.state})"
+
+
+class LicensureFeedAward(models.Model):
+    """The fingerprint of an award's row as a feed last delivered it (acknowledged): a later run sends the award
+    again only when its mapped row changed (e.g. withdrawn)."""
+
+    feed = models.ForeignKey(LicensureFeed, on_delete=models.CASCADE, related_name="sent_awards")
+    award_id = models.PositiveBigIntegerField()
+    digest = models.CharField(max_length=64)
+    run = models.ForeignKey(LicensureFeedRun, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["feed", "award_id"], name="one_fingerprint_per_feed_award")]

@@ -44,3 +44,18 @@ def post_lti_scores(attempt_id: int, earned: bool) -> list[str]:
     from .lti.services import post_scores
 
     return post_scores(attempt_id=attempt_id, earned=earned)
+
+
+@task()
+def send_licensure_feed_run(run_id: int) -> str | None:
+    """Send one licensure feed run ("send now"); the rules are in feeds/services.py."""
+    from .feeds.services import send_run
+
+    run = send_run(run_id)
+    return run.state if run else None
+
+
+def send_feed_run_soon(run_id: int) -> None:
+    from django.db import transaction
+
+    transaction.on_commit(lambda: send_licensure_feed_run.enqueue(run_id=run_id))

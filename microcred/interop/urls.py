@@ -2,6 +2,7 @@ from django.urls import path
 from oauth2_provider import views as oauth_views
 
 from . import api, oauth, views
+from .feeds import views as feed_views
 from .webhooks import views as webhook_views
 from .lti import views as lti
 
@@ -40,4 +41,11 @@ urlpatterns = [
     path("interop/webhooks/<int:pk>/secret/", webhook_views.rotate_secret, name="webhook_secret"),
     path("interop/webhooks/<int:pk>/test/", webhook_views.send_test, name="webhook_test"),
     path("interop/webhooks/deliveries/<int:pk>/replay/", webhook_views.replay, name="webhook_replay"),
+    # Licensure feeds (docs/licensure-feeds.md): recognizer admins' scheduled exports of their awards.
+    path("interop/licensure-feeds/", feed_views.index, name="feeds"),
+    path("interop/licensure-feeds/new/", feed_views.create, name="feed_create"),
+    path("interop/licensure-feeds/<int:pk>/", feed_views.detail, name="feed"),
+    path("interop/licensure-feeds/<int:pk>/edit/", feed_views.edit, name="feed_edit"),
+    path("interop/licensure-feeds/<int:pk>/send/", feed_views.send_now, name="feed_send"),
+    path("interop/licensure-feeds/<int:pk>/state/", feed_views.change_state, name="feed_state"),
 ]

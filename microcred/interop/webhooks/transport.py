@@ -157,7 +157,8 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def post(url: str, body: bytes, headers: dict[str, str], *, allow_private: bool, timeout: float = 10.0) -> Outcome:
+def post(url: str, body: bytes, headers: dict[str, str], *, allow_private: bool, timeout: float = 10.0,
+         content_type: str = "application/json", user_agent: str = "microcred-webhooks/1") -> Outcome:
     """POST ``body`` once; never raises for the network's or the receiver's faults (they are the Outcome's error).
     Refused (address not allowed) is raised: the caller records it like any failure."""
     target = parse_url(url, allow_private=allow_private)
@@ -166,8 +167,8 @@ def post(url: str, body: bytes, headers: dict[str, str], *, allow_private: bool,
     started = time.monotonic()
     connection = cls(target.host, target.port, address, timeout)
     try:
-        connection.request("POST", target.path, body=body, headers={**headers, "Content-Type": "application/json",
-                                                                     "User-Agent": "microcred-webhooks/1"})
+        connection.request("POST", target.path, body=body, headers={**headers, "Content-Type": content_type,
+                                                                     "User-Agent": user_agent})
         response = connection.getresponse()
         excerpt = response.read(EXCERPT_BYTES).decode("utf-8", "replace")
         return Outcome(response.status, _CONTROL.sub(" ", excerpt).strip(), "", _ms(started))
