@@ -243,6 +243,11 @@ ENDPOINTS: dict[str, list[Case]] = {
         POST(only(OWN_AUTHORS), kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")},
              data={"action": "remove", "alignment": HOSTILE}),
     ],
+    "catalog/author/mc/<slug:slug>/v<int:number>/change-note/": [
+        GET(SIGNED_IN_NOT_ALLOWED, kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")}),
+        POST(only(OWN_AUTHORS), kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number")},
+             data={"change_note": HOSTILE}),
+    ],
     "catalog/author/mc/<slug:slug>/v<int:number>/<str:action>/": [
         GET(SIGNED_IN_NOT_ALLOWED, kwargs={"slug": Obj("draft_mc", "slug"), "number": Obj("draft_version", "number"),
                                            "action": Literal("submit")}),
@@ -956,4 +961,30 @@ ENDPOINTS.update({
     "api/v1/interop/webhooks/<int:pk>/enable/": [POST(_webhook_only(), kwargs=_WEBHOOK, format="json")],
     "api/v1/interop/webhooks/<int:pk>/deliveries/": [GET(_webhook_only(), kwargs=_WEBHOOK)],
     "api/v1/interop/deliveries/<int:pk>/replay/": [POST(_webhook_only(), kwargs=_DELIVERY, format="json")],
+})
+
+
+# --- licensure feeds (issue 19 item 4): a recognizer's admins (and platform admins) manage its feeds, which carry
+# educators' license numbers; another recognizer's admins get 404 for them; everyone else is refused the pages (403).
+FEED_ADMINS = ("recognizer", "other_recognizer", "platform_admin")
+_FEED = {"pk": Obj("licensure_feed")}
+_BAD_FEED = {"recognizer": Obj("recognizer_org"), "name": HOSTILE, "mapping": "Column = no_such_field\n" + HOSTILE,
+             "format": "csv", "schedule": "daily", "destination": "folder", "folder": "../../etc"}
+
+
+def _feed_only(outcome=OK):
+    """The state recognizer's admin and platform admins: ``outcome``; another recognizer's admin: 404; others: 403."""
+    return only(("recognizer", "platform_admin"), outcome, others=FORBIDDEN, other_recognizer=NOT_FOUND)
+
+
+ENDPOINTS.update({
+    "interop/licensure-feeds/": [GET(only(FEED_ADMINS, others=FORBIDDEN)), POST(SIGNED_IN_NOT_ALLOWED)],
+    "interop/licensure-feeds/new/": [GET(only(FEED_ADMINS, others=FORBIDDEN)),
+                                     POST(only(FEED_ADMINS, REFUSED, others=FORBIDDEN), data=_BAD_FEED)],
+    "interop/licensure-feeds/<int:pk>/": [GET(_feed_only(), kwargs=_FEED), POST(SIGNED_IN_NOT_ALLOWED, kwargs=_FEED)],
+    "interop/licensure-feeds/<int:pk>/edit/": [GET(_feed_only(), kwargs=_FEED),
+                                               POST(_feed_only(REFUSED), kwargs=_FEED, data=_BAD_FEED)],
+    "interop/licensure-feeds/<int:pk>/send/": [GET(SIGNED_IN_NOT_ALLOWED, kwargs=_FEED), POST(_feed_only(), kwargs=_FEED)],
+    "interop/licensure-feeds/<int:pk>/state/": [GET(SIGNED_IN_NOT_ALLOWED, kwargs=_FEED),
+                                                POST(_feed_only(), kwargs=_FEED, data={"action": "pause"})],
 })

@@ -226,6 +226,12 @@ def build_matrix_world() -> dict:
                                                  created_by=people["issuer_admin"])
     webhook_delivery = WebhookDelivery.objects.create(subscription=webhook, event_type="webhook.test", message_id="msg_matrix",
                                                       payload={"type": "webhook.test", "data": {}}, state="delivered")
+    # A licensure feed of the state recognizer, written to a folder (a matrix "send now" reaches no network).
+    from microcred.interop.models import LicensureFeed
+
+    licensure_feed = LicensureFeed.objects.create(recognizer=orgs["state"], name="Matrix feed", folder="matrix",
+                                                  columns=[["LicenseNumber", "license_number"], ["Credit", "outcome"]],
+                                                  created_by=people["recognizer"])
     privacy.build_export(personal_data_export.pk)
     draft_evidence = Evidence.objects.filter(response__attempt=draft_attempt, file__isnull=False).first()
     submitted_evidence = Evidence.objects.filter(response__attempt=submitted_attempt, file__isnull=False).first()
@@ -245,7 +251,7 @@ def build_matrix_world() -> dict:
         "plan": plan, "policy": policy, "policy_draft": policy_draft,
         "recognizer_org": orgs["state"],
         "ob_client": ob_client.application, "known_issuer": known_issuer,
-        "webhook": webhook, "webhook_delivery": webhook_delivery,
+        "webhook": webhook, "webhook_delivery": webhook_delivery, "licensure_feed": licensure_feed,
         "roster_run": roster_run, "sso_oidc": sso_oidc, "sso_saml": sso_saml, "invitation": invitation, "personal_data_export": personal_data_export,
         "lti_platform": lti_platform,
         "author": people["author"],  # a person of issuer-one (the people pages: its issuer admin manages them)
