@@ -237,17 +237,105 @@ def demand(dashboard: Dashboard, filters: Filters) -> dict:
     month_rows, _t = suppression.suppress_rows(
         [{"label": m["month"].strftime("%Y-%m") if m["month"] else "", "chose": m["chose"], "finished": m["finished"]}
          for m in months], ["chose", "finished"], total_column="chose")
-    plans = PlanItem.objects.filter(stack__isnull=False).filter(earner_scope(dashboard, "plan__earner__"))
+    return {"micro_credentials": mc_rows, "months": month_rows, "stacks": demand_stacks(dashboard, filters, qs),
+            "competencies": _demand_by(qs, "version__alignments", _("No alignment recorded")),
+            "subjects": _demand_by(qs, "version__subjects", _("No subject recorded")),
+            "grade_bands": _demand_by(qs, "version__grade_bands", _("No grade band recorded"))}
+
+
+def _demand_by(qs, relation: str, none_label: str) -> list[dict]:
+    """Educators who chose (started) and finished (earned) an MC whose version has each value of ``relation`` (CASE
+    alignments of the whole competency, subjects, grade bands): one query, the TOP_MCS largest groups. An MC may
+    carry several values, so groups overlap and have no shown total; each row is suppressed with what it leaves out
+    (chose but not finished)."""
+    if relation == "version__alignments":
+        qs = qs.filter(Q(version__alignments__isnull=True) | Q(version__alignments__criterion__isnull=True))
+        keys = [f"{relation}__framework", f"{relation}__code", f"{relation}__name"]
+    else:
+        keys = [f"{relation}__name"]
+    data = list(qs.values(*keys).annotate(
+        chose=Count("earner", distinct=True),
+        finished=Count("earner", distinct=True, filter=Q(state=Attempt.State.EARNED)))
+        .order_by("-chose", *keys)[:TOP_MCS])
+
+    def label(d):
+        if d[keys[0]] in (None, ""):
+            return none_label
+        if relation == "version__alignments":
+            framework, code, name = d[keys[0]], d[keys[1]], d[keys[2]]
+            return " ".join(part for part in (framework, code, f"· {name}" if name else "") if part)
+        return _(d[keys[0]]) if relation == "version__grade_bands" else d[keys[0]]
+
+    rows, _t = suppression.suppress_rows([{"label": label(d), "chose": d["chose"], "finished": d["finished"]}
+                                          for d in data], ["chose", "finished"], total_column="chose")
+    return rows
+
+
+def demand_stacks(dashboard: Dashboard, filters: Filters, qs=None) -> list[dict]:
+    """Stacks (and pathways) educators choose and finish: ``chose`` counts educators who started any MC of the stack
+    (nested stacks included) under the filters; ``finished`` those of them whose MCs earned under the filters (a
+    revoked credential does not count) complete the stack by its rule (catalog.selectors.stack_progress);
+    ``planned`` educators who put the stack on a growth plan. The TOP_MCS most chosen; a fixed number of queries
+    whatever the number of educators (one per shown stack for ``finished``)."""
+    from microcred.catalog.models import Stack
+    from microcred.catalog.selectors import stack_items_by_stack, stack_progress
+    from microcred.earning.models import CredentialStanding
+
+    qs = attempts(dashboard, filters) if qs is None else qs
+    stacks = Stack.objects.exclude(state=Stack.State.DRAFT)
+    if dashboard.kind == "issuer":
+        stacks = stacks.filter(owner=dashboard.organization)
+    if filters.stack is not None:
+        stacks = stacks.filter(pk=filters.stack.pk)
+    stacks = list(stacks.order_by("title")[:200])
+    items = stack_items_by_stack([s.pk for s in stacks])
+
+    def members(stack_id, depth=0) -> set[int]:
+        found = set()
+        for item in items.get(stack_id, []):
+            if item.micro_credential_id:
+                found.add(item.micro_credential_id)
+            elif depth < 10:
+                found |= members(item.child_stack_id, depth + 1)
+        return found
+
+    closure = {s.pk: members(s.pk) for s in stacks}
+    chose = qs.aggregate(**{f"s{pk}": Count("earner", distinct=True, filter=Q(micro_credential_id__in=mcs))
+                            for pk, mcs in closure.items() if mcs}) if any(closure.values()) else {}
+    plans = PlanItem.objects.filter(stack_id__in=[s.pk for s in stacks]).filter(earner_scope(dashboard, "plan__earner__"))
     since = filters.since()
     if since:
         plans = plans.filter(created_at__gte=since)
-    if dashboard.kind == "issuer":
-        plans = plans.filter(stack__owner=dashboard.organization)
-    stacks = list(plans.values("stack__title").annotate(chose=Count("plan__earner", distinct=True))
-                  .order_by("-chose", "stack__title")[:TOP_MCS])
-    stack_rows, _t = suppression.suppress_rows(
-        [{"label": s["stack__title"], "chose": s["chose"]} for s in stacks], ["chose"])
-    return {"micro_credentials": mc_rows, "months": month_rows, "stacks": stack_rows}
+    planned = dict(plans.values("stack").annotate(n=Count("plan__earner", distinct=True)).values_list("stack", "n"))
+    ranked = sorted(stacks, key=lambda s: (-(chose.get(f"s{s.pk}") or 0), -planned.get(s.pk, 0), s.title))
+    ranked = [s for s in ranked if chose.get(f"s{s.pk}") or planned.get(s.pk)][:TOP_MCS]
+    earned = qs.filter(state=Attempt.State.EARNED).exclude(
+        credential_standing__state=CredentialStanding.State.REVOKED)
+    rows = []
+    for stack in ranked:
+        finished = 0
+        if chose.get(f"s{stack.pk}"):
+            mine = earned.filter(micro_credential_id__in=closure[stack.pk]).order_by()
+            flat = all(item.micro_credential_id for item in items.get(stack.pk, []))
+            if flat and stack.rule in (Stack.Rule.ALL_OF, Stack.Rule.SEQUENCE, Stack.Rule.N_OF_M):
+                # earned every MC it needs (a sequence is complete when all are done): counted in the database
+                count = len(items.get(stack.pk, []))
+                needed = min(stack.required_count or count, count) if stack.rule == Stack.Rule.N_OF_M else count
+                finished = mine.values("earner").annotate(n=Count("micro_credential", distinct=True)).filter(
+                    n__gte=max(needed, 1)).count()
+            else:  # slots and nested stacks: each educator's earned MCs through the catalog's own rule
+                pairs: dict[int, set[int]] = {}
+                for earner, mc in mine.values_list("earner_id", "micro_credential_id").distinct():
+                    pairs.setdefault(earner, set()).add(mc)
+                finished = sum(1 for mcs in pairs.values()
+                               if stack_progress(stack, mcs, items_by_stack=items)["complete"])
+        rows.append({"label": stack.title, "chose": chose.get(f"s{stack.pk}") or 0, "finished": finished,
+                     "planned": planned.get(stack.pk, 0)})
+    shown, _t = suppression.suppress_rows(rows, ["chose", "finished"], total_column="chose")
+    planned_shown, _t = suppression.suppress_rows(rows, ["planned"])
+    for row, other in zip(shown, planned_shown):
+        row["planned"] = other["planned"]
+    return shown
 
 
 def equity(dashboard: Dashboard, filters: Filters) -> dict:

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 
 from . import selectors
 
-TABLES = ("funnel", "times", "demand_mcs", "demand_months", "demand_stacks", "equity_locale", "equity_title_i",
+TABLES = ("funnel", "times", "demand_mcs", "demand_months", "demand_stacks", "demand_competencies", "demand_subjects",
+          "demand_grade_bands", "equity_locale", "equity_title_i",
           "equity_race_ethnicity", "equity_gender", "recognition", "close", "cost", "cost_programs", "quality",
           "quality_assessors", "impact")
 # computed only by the snapshot task (insights.py): per-review and per-person work, never in a request
@@ -14,7 +15,11 @@ SLOW = ("quality", "quality_assessors", "close", "impact")
 # sections that mean nothing on some dashboards
 ONLY = {"quality": ("issuer", "platform"), "quality_assessors": ("issuer", "platform"),
         "close": ("district", "state", "platform"), "recognition": ("district", "state", "platform")}
+DEMAND = ("demand_mcs", "demand_months", "demand_stacks", "demand_competencies", "demand_subjects", "demand_grade_bands")
+# the sections a page may show on its own (/analytics/…/demand/): name → its tables
+SECTIONS = {"demand": DEMAND}
 CHART_VALUE = {"funnel": "value", "demand_mcs": "chose", "demand_months": "chose", "demand_stacks": "chose",
+               "demand_competencies": "chose", "demand_subjects": "chose", "demand_grade_bands": "chose",
                "equity_locale": "started", "equity_title_i": "started", "equity_race_ethnicity": "started",
                "equity_gender": "started", "recognition": "educators", "close": "qualified", "cost": "educators",
                "cost_programs": "educators", "quality": "exact_agreement", "quality_assessors": "distance",
@@ -39,7 +44,18 @@ def layout(dashboard) -> dict[str, dict]:
                         ("finished", _("Educators who earned"))]),
         "demand_months": (_("Demand by month"), [("label", _("Month")), ("chose", _("Educators who started")),
                                                  ("finished", _("Educators who earned"))]),
-        "demand_stacks": (_("Stacks chosen in growth plans"), [("label", _("Stack")), ("chose", _("Educators"))]),
+        "demand_stacks": (_("Demand: stacks and pathways chosen and finished"),
+                          [("label", _("Stack")), ("chose", _("Educators who started one of its MCs")),
+                           ("finished", _("Educators who completed it")),
+                           ("planned", _("Educators with it in a growth plan"))]),
+        "demand_competencies": (_("Demand by competency (standards the MCs are aligned to)"),
+                                [("label", _("Competency")), ("chose", _("Educators who started")),
+                                 ("finished", _("Educators who earned"))]),
+        "demand_subjects": (_("Demand by subject"), [("label", _("Subject")), ("chose", _("Educators who started")),
+                                                     ("finished", _("Educators who earned"))]),
+        "demand_grade_bands": (_("Demand by grade band"), [("label", _("Grade band")),
+                                                           ("chose", _("Educators who started")),
+                                                           ("finished", _("Educators who earned"))]),
         "equity_locale": (_("By school locale"), counts),
         "equity_title_i": (_("By Title I status of the school"), counts),
         "equity_race_ethnicity": (_("By race or ethnicity (self-reported, consented)"), counts),
@@ -67,10 +83,20 @@ def layout(dashboard) -> dict[str, dict]:
     return {name: {"title": every[name][0], "columns": every[name][1]} for name in shown_on(dashboard)}
 
 
-def compute(dashboard, filters, *, slow: bool = False, progress=None) -> dict[str, list | None]:
+def _demand_rows(d: dict) -> dict[str, list]:
+    return {"demand_mcs": d["micro_credentials"], "demand_months": d["months"], "demand_stacks": d["stacks"],
+            "demand_competencies": d["competencies"], "demand_subjects": d["subjects"],
+            "demand_grade_bands": d["grade_bands"]}
+
+
+def compute(dashboard, filters, *, slow: bool = False, progress=None, section: str | None = None) -> dict[str, list | None]:
     """name → rows of the tables ``dashboard`` shows; the slow ones are None unless ``slow`` (the snapshot task).
-    ``progress(done, total)`` is called as sections finish (the snapshot's progress bar)."""
+    ``progress(done, total)`` is called as sections finish (the snapshot's progress bar). ``section`` ("demand"):
+    only that section's tables, computed alone (its own page)."""
     from . import insights
+
+    if section in SECTIONS:
+        return _demand_rows(selectors.demand(dashboard, filters))
 
     names = shown_on(dashboard)
     steps = 6 + (sum(1 for n in SLOW if n in names) if slow else 0)
@@ -97,7 +123,7 @@ def compute(dashboard, filters, *, slow: bool = False, progress=None) -> dict[st
             {"label": _("Days from submission to decision, median"), "value": f["turnaround_median"]},
             {"label": _("Days from submission to decision, 90th percentile"), "value": f["turnaround_p90"]},
             {"label": _("Submissions waiting for assessment (backlog)"), "value": f["backlog"]}],
-        "demand_mcs": d["micro_credentials"], "demand_months": d["months"], "demand_stacks": d["stacks"],
+        **_demand_rows(d),
         "equity_locale": e["locale"]["rows"], "equity_title_i": e["title_i"]["rows"],
         "equity_race_ethnicity": e["race_ethnicity"]["rows"], "equity_gender": e["gender"]["rows"],
     }
@@ -122,11 +148,13 @@ def compute(dashboard, filters, *, slow: bool = False, progress=None) -> dict[st
     return {name: rows[name] for name in names}
 
 
-def build(dashboard, filters, *, rows: dict | None = None, slow: bool = False) -> dict[str, dict]:
+def build(dashboard, filters, *, rows: dict | None = None, slow: bool = False, section: str | None = None) -> dict[str, dict]:
     """name → {"title", "columns": [(key, heading)], "rows": [dict] or None (a slow table not computed yet)}: from
-    ``rows`` (a snapshot's) when given, else computed now."""
-    rows = compute(dashboard, filters, slow=slow) if rows is None else rows
-    return {name: {**spec, "rows": rows.get(name)} for name, spec in layout(dashboard).items()}
+    ``rows`` (a snapshot's) when given, else computed now; ``section``: only that section's tables."""
+    rows = compute(dashboard, filters, slow=slow, section=section) if rows is None else rows
+    names = SECTIONS.get(section)
+    return {name: {**spec, "rows": rows.get(name)} for name, spec in layout(dashboard).items()
+            if names is None or name in names}
 
 
 def snapshot_for(dashboard, filters, language: str):
@@ -136,10 +164,11 @@ def snapshot_for(dashboard, filters, language: str):
     return DashboardSnapshot.objects.filter(key=f"{dashboard.key}|{language}", filters=filters.signature()).first()
 
 
-def dashboard_tables(dashboard, filters, language: str) -> tuple[dict, object]:
+def dashboard_tables(dashboard, filters, language: str, section: str | None = None) -> tuple[dict, object]:
     """(tables, snapshot): the snapshot's tables when one was built for these filters (one query, whatever the
-    number of educators), else the fast tables computed now with the slow ones not computed (rows None)."""
+    number of educators), else the fast tables computed now with the slow ones not computed (rows None).
+    ``section`` ("demand"): only that section's tables."""
     snapshot = snapshot_for(dashboard, filters, language)
     if snapshot is not None and snapshot.built_at is not None:
-        return build(dashboard, filters, rows=snapshot.tables), snapshot
-    return build(dashboard, filters), snapshot
+        return build(dashboard, filters, rows=snapshot.tables, section=section), snapshot
+    return build(dashboard, filters, section=section), snapshot

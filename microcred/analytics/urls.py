@@ -13,9 +13,11 @@ urlpatterns = [
     path("impact/", views.impact, name="impact"),
     path("snapshots/<int:snapshot_id>/progress/", views.snapshot_progress, name="snapshot_progress"),
     path("platform/", views.dashboard, name="platform"),
+    path("platform/demand/", views.dashboard, {"section": "demand"}, name="platform_demand"),
     path("platform/refresh/", views.refresh, name="platform_refresh"),
     path("platform/<slug:table>.csv", views.dashboard_csv, name="platform_csv"),
     path("<str:kind>/<slug:slug>/", views.dashboard, name="dashboard"),
+    path("<str:kind>/<slug:slug>/demand/", views.dashboard, {"section": "demand"}, name="dashboard_demand"),
     path("<str:kind>/<slug:slug>/refresh/", views.refresh, name="dashboard_refresh"),
     path("<str:kind>/<slug:slug>/<slug:table>.csv", views.dashboard_csv, name="dashboard_csv"),
 ]

@@ -55,15 +55,17 @@ def _dashboard(request, kind, slug):
 
 @require_GET
 @login_required
-def dashboard(request, kind=None, slug=None):
+def dashboard(request, kind=None, slug=None, section=None):
+    """A dashboard: every section, or (``section`` "demand") one section on its own page."""
     board = _dashboard(request, kind or "platform", slug)
     form, filters = _filters(request, board)
-    data, snapshot = tables.dashboard_tables(board, filters, get_language())
+    data, snapshot = tables.dashboard_tables(board, filters, get_language(), section=section)
     chart_list = [(name, table, charts.bars(name, table["title"], table["rows"] or [], tables.CHART_VALUE[name]))
                   for name, table in data.items() if name in tables.CHART_VALUE]
     return render(request, "analytics/dashboard.html", {
         "board": board, "boards": selectors.dashboards_for(request.user), "form": form, "tables": data,
-        "charts": chart_list, "times": data["times"], "query": request.GET.urlencode(), "snapshot": snapshot,
+        "charts": chart_list, "times": data.get("times"), "query": request.GET.urlencode(), "snapshot": snapshot,
+        "section": section,
         "threshold": suppression.threshold()})
 
 
