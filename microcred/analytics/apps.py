@@ -10,7 +10,7 @@ class AnalyticsConfig(AppConfig):
     def ready(self):
         from microcred.accounts.data_registry import register
 
-        from . import checks  # noqa: F401  (registers the threshold check)
+        from . import checks, handlers  # noqa: F401  (threshold check; snapshots refreshed on the lower apps' events)
         from . import personal_data
 
         register(self.label, export=personal_data.export, erase=personal_data.erase)  # download my data; deletion

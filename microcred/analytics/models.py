@@ -146,6 +146,9 @@ class DashboardSnapshot(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     built_at = models.DateTimeField(null=True, blank=True)
     previous_built_at = models.DateTimeField(null=True, blank=True)
+    stale_since = models.DateTimeField(null=True, blank=True, help_text=(
+        "When the data under these figures last changed after they were computed (an attempt submitted or decided, "
+        "a credential issued or revoked, an award granted); cleared by the next build."))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "filters"], name="one_snapshot_per_dashboard_and_filters")]

@@ -329,6 +329,8 @@ def build_snapshot(snapshot_id: int) -> "DashboardSnapshot | None":
         snapshot.save(update_fields=["state"])
         return snapshot
 
+    started = timezone.now()
+
     def progress(done, total):
         DashboardSnapshot.objects.filter(pk=snapshot.pk).update(state=DashboardSnapshot.State.RUNNING, done=done,
                                                                 total=total)
@@ -347,7 +349,73 @@ def build_snapshot(snapshot_id: int) -> "DashboardSnapshot | None":
     snapshot.refresh_from_db()
     snapshot.previous_built_at = snapshot.built_at
     snapshot.tables = computed
-    snapshot.state, snapshot.built_at = DashboardSnapshot.State.READY, timezone.now()
+    snapshot.built_at = timezone.now()
     snapshot.done = snapshot.total
+    if snapshot.stale_since is not None and snapshot.stale_since >= started:
+        # the data changed while it was being computed: built again (the caller enqueues it once more)
+        snapshot.state = DashboardSnapshot.State.PENDING
+    else:
+        snapshot.state, snapshot.stale_since = DashboardSnapshot.State.READY, None
     snapshot.save()
     return snapshot
+
+
+def _places_of(earner_ids) -> set[int]:
+    """The organizations whose dashboards count these educators: their profile's district and school, their
+    memberships, every organization above those, and the state agencies of their profile's state."""
+    from microcred.accounts.models import EducatorProfile, Membership
+
+    ids: set[int] = set()
+    states: set[str] = set()
+    for district, school, state in EducatorProfile.objects.filter(user_id__in=earner_ids).values_list(
+            "district_id", "school_id", "state"):
+        ids |= {i for i in (district, school) if i}
+        if state:
+            states.add(state)
+    ids |= set(Membership.objects.filter(user_id__in=earner_ids).values_list("organization_id", flat=True))
+    if states:
+        ids |= set(Organization.objects.filter(kind=Organization.Kind.STATE_AGENCY, state__in=states)
+                   .values_list("pk", flat=True))
+    frontier = set(ids)
+    for _level in range(10):  # state > district > school: one query per level
+        frontier = set(Organization.objects.filter(pk__in=frontier, parent_id__isnull=False)
+                       .values_list("parent_id", flat=True)) - ids
+        if not frontier:
+            break
+        ids |= frontier
+    return ids
+
+
+def mark_snapshots_stale(*, earner_ids=(), micro_credential_ids=()) -> list[int]:
+    """The data under some dashboards changed (docs/decisions/0037): every snapshot of a dashboard that counts these
+    educators or micro-credentials (the platform's; their districts', schools' and states'; the MCs' issuers') is
+    marked stale, and each one that is not already waiting is set waiting. Returns the ids set waiting now: the
+    caller enqueues one build for each — a burst of events enqueues one refresh per snapshot, not one per event."""
+    from functools import reduce
+    from operator import or_
+
+    from django.db.models import Q
+
+    from microcred.catalog.models import MicroCredential
+
+    from .models import DashboardSnapshot
+
+    if not DashboardSnapshot.objects.exists():  # nobody pre-aggregated anything: nothing to refresh (one query)
+        return []
+    place_ids = _places_of(list(earner_ids)) if earner_ids else set()
+    slugs = {("district", s) for s in Organization.objects.filter(pk__in=place_ids).values_list("slug", flat=True)}
+    slugs |= {("state", s) for _k, s in slugs}
+    slugs |= {("issuer", s) for s in MicroCredential.objects.filter(pk__in=list(micro_credential_ids))
+              .values_list("owner__slug", flat=True)}
+    prefixes = ["platform|"] + [f"{kind}:{slug}|" for kind, slug in sorted(slugs)]
+    affected = DashboardSnapshot.objects.filter(reduce(or_, (Q(key__startswith=p) for p in prefixes)))
+    affected.filter(stale_since__isnull=True).update(stale_since=timezone.now())
+    queued = []
+    for pk in affected.filter(state__in=(DashboardSnapshot.State.READY, DashboardSnapshot.State.FAILED)).values_list(
+            "pk", flat=True):
+        # a conditional update: of two events racing for the same snapshot, only one sets it waiting
+        if DashboardSnapshot.objects.filter(pk=pk, state__in=(DashboardSnapshot.State.READY,
+                                                              DashboardSnapshot.State.FAILED)).update(
+                state=DashboardSnapshot.State.PENDING, done=0, total=1):
+            queued.append(pk)
+    return queued
