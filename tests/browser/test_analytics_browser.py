@@ -144,3 +144,33 @@ def test_a_teacher_tells_and_withdraws_demographics(page, world, width):
     expect(page.get_by_text("Your answers are deleted.")).to_be_visible()
     assert not EducatorDemographics.objects.exists()
     assert_accessible(page, "about you, after withdrawing")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_district_admin_reads_the_demand_section(page, district_figures, published, width):
+    from microcred.catalog.models import Alignment, Stack, StackItem, Subject
+
+    published.subjects.add(Subject.objects.get_or_create(slug="science-demand", defaults={"name": "Science"})[0])
+    Alignment.objects.create(version=published, framework="InTASC", code="6(a)", name="Assessment")
+    stack = Stack.objects.create(slug="demand-stack", owner=district_figures["orgs"]["issuer"], title="Assessment stack",
+                                 state=Stack.State.PUBLISHED)
+    StackItem.objects.create(stack=stack, position=1, micro_credential=published.micro_credential)
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, "district_admin", "pw-district_admin-123")
+    nav_link(page, "Dashboards").click()
+    page.get_by_role("link", name="Demand: what educators choose and finish").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("District: Rural District: Demand")
+    for name, text in (("demand_subjects", "Science"), ("demand_competencies", "InTASC 6(a)"),
+                       ("demand_stacks", "Assessment stack")):
+        section = page.locator(f"#{name}")
+        expect(section.get_by_role("img")).to_have_count(1)
+        expect(section.get_by_role("table")).to_contain_text(text)
+        expect(section.get_by_role("table")).to_contain_text("27")
+    assert_accessible(page, "demand section")
+    page.get_by_label("School locale", exact=True).select_option(label="City")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("#demand_subjects").get_by_role("table")).to_contain_text("hidden")  # 4 people
+    with page.expect_download() as download:
+        page.locator("#demand_stacks").get_by_role("link", name="Download this table (CSV)").click()
+    assert download.value.suggested_filename == "district-demand_stacks.csv"
+    assert_accessible(page, "demand section, filtered")

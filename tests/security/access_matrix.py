@@ -988,3 +988,11 @@ ENDPOINTS.update({
     "interop/licensure-feeds/<int:pk>/state/": [GET(SIGNED_IN_NOT_ALLOWED, kwargs=_FEED),
                                                 POST(_feed_only(), kwargs=_FEED, data={"action": "pause"})],
 })
+
+# --- analytics demand section (issue 17): the demand tables of a dashboard on their own page, for exactly those who
+# may open that dashboard (another's is 404), filters as hostile as on the dashboard itself.
+ENDPOINTS.update({
+    "analytics/platform/demand/": [GET(only(("platform_admin",))), GET(only(("platform_admin",)), query=_BAD_FILTERS),
+                                   POST(METHOD_NOT_ALLOWED)],
+    "analytics/<str:kind>/<slug:slug>/demand/": _dashboard_cases(_DASHBOARDS),
+})
