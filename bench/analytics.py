@@ -5,7 +5,7 @@ Usage: .venv/bin/python bench/analytics.py [--educators N] [--repeat R] [--data-
 Makes a throwaway data folder with a fresh SQLite database (or reuses --data-dir), migrates and runs
 `microcred generate_scale_data --educators N` (default 100,000; not timed), gives a third of the scale schools
 attributes, then requests the platform, a state, a district and an issuer dashboard R times each (default 5) through
-Django's test client as a platform admin, and the district dashboard's CSV and API — first live (``live_NAME``: no
+Django's test client as a platform admin, the demand section's own pages, and the district dashboard's CSVs and API — first live (``live_NAME``: no
 snapshot, the slow sections not shown), then from the pre-aggregated snapshots the refresh task builds (``NAME``;
 docs/decisions/0032), whose build times are printed too. Target: under 1 s each.
 The last line printed is JSON: {"educators": …, "pages": {NAME: {"p50_ms": …, "p95_ms": …, "queries": …}},
@@ -43,8 +43,9 @@ def main() -> None:
     env = {**os.environ, "MICROCRED_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "microcred.settings.dev"}
     env.pop("MICROCRED_DEBUG", None)
     try:
-        if not (data_dir / "microcred.sqlite3").exists():
-            manage(env, "migrate", "--verbosity", "0")
+        fresh = not (data_dir / "microcred.sqlite3").exists()
+        manage(env, "migrate", "--verbosity", "0")  # a kept --data-dir gets the newer migrations too
+        if fresh:
             manage(env, "generate_scale_data", "--educators", str(options.educators))
         os.environ.update({k: env[k] for k in ("MICROCRED_DATA_DIR", "DJANGO_SETTINGS_MODULE")})
         import django
@@ -73,7 +74,12 @@ def main() -> None:
         pages = {"platform": "/analytics/platform/", "state": f"/analytics/state/{state.slug}/",
                  "district": f"/analytics/district/{district.slug}/", "issuer": f"/analytics/issuer/{issuer.slug}/",
                  "district_csv": f"/analytics/district/{district.slug}/equity_locale.csv",
-                 "district_api": f"/api/v1/analytics/district/{district.slug}/"}
+                 "district_api": f"/api/v1/analytics/district/{district.slug}/",
+                 # the demand section on its own page (MCs, competencies, subjects, grade bands, stacks) and a CSV
+                 "platform_demand": "/analytics/platform/demand/",
+                 "state_demand": f"/analytics/state/{state.slug}/demand/",
+                 "district_demand": f"/analytics/district/{district.slug}/demand/",
+                 "district_demand_stacks_csv": f"/analytics/district/{district.slug}/demand_stacks.csv"}
         from microcred.analytics import selectors, services
         from microcred.analytics.models import DashboardSnapshot, ImpactOptIn, ImpactRating
 
