@@ -38,6 +38,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--data-dir")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--pages", help="comma-separated page names to measure (default: every page)")
+    parser.add_argument("--live-only", action="store_true", help="skip building snapshots (minutes at state scale)")
     options = parser.parse_args()
     data_dir = Path(options.data_dir) if options.data_dir else Path(tempfile.mkdtemp(prefix="microcred-bench-analytics-"))
     env = {**os.environ, "MICROCRED_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "microcred.settings.dev"}
@@ -80,6 +82,9 @@ def main() -> None:
                  "state_demand": f"/analytics/state/{state.slug}/demand/",
                  "district_demand": f"/analytics/district/{district.slug}/demand/",
                  "district_demand_stacks_csv": f"/analytics/district/{district.slug}/demand_stacks.csv"}
+        if options.pages:
+            wanted = set(options.pages.split(","))
+            pages = {name: url for name, url in pages.items() if name in wanted}
         from microcred.analytics import selectors, services
         from microcred.analytics.models import DashboardSnapshot, ImpactOptIn, ImpactRating
 
@@ -95,7 +100,7 @@ def main() -> None:
 
         def measure(prefix: str) -> dict:
             found = {}
-            client.get(pages["platform"])  # warm up: templates compiled, caches filled (not timed)
+            client.get(next(iter(pages.values())))  # warm up: templates compiled, caches filled (not timed)
             for name, url in pages.items():
                 times = []
                 for _ in range(options.repeat):
@@ -113,13 +118,14 @@ def main() -> None:
         DashboardSnapshot.objects.all().delete()
         out = measure("live_")  # no snapshot: the fast sections computed in the request, the slow ones not shown
         refresh = {}
-        for board in (selectors.Dashboard("platform", None), selectors.Dashboard("state", state),
+        for board in () if options.live_only else (selectors.Dashboard("platform", None), selectors.Dashboard("state", state),
                       selectors.Dashboard("district", district), selectors.Dashboard("issuer", issuer)):
             started = time.perf_counter()
             snapshot = services.request_snapshot(board=board, filters=selectors.Filters(), language="en", by=None)
             services.build_snapshot(snapshot.pk)
             refresh[board.kind] = round(time.perf_counter() - started, 1)
-        out.update(measure(""))  # the pre-aggregated snapshots, every section included
+        if not options.live_only:
+            out.update(measure(""))  # the pre-aggregated snapshots, every section included
         educators = User.objects.filter(username__startswith="scale-educator-").count()
         print(json.dumps({"educators": educators, "pages": out, "refresh_seconds": refresh,
                           "database": connection.vendor}))
