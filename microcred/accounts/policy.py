@@ -1199,3 +1199,42 @@ def can_manage_licensure_feeds(user, recognizer) -> bool:
 
 
 __all__ += ["can_open_licensure_feeds", "can_manage_licensure_feeds"]
+# --- LTI roster sync (NRPS) and the CASE import page (issue 19; docs/lti.md, docs/competency-frameworks.md) -------
+
+# LIS context roles (LTI 1.3 Core §A.2.2) whose members a roster sync enrolls: the course's learners, i.e. the
+# teachers taking the professional-learning course.
+_LTI_ENROLLED_ROLES = ("Learner", "Student")
+
+
+def can_open_lti_courses(user) -> bool:
+    """The page of LMS courses that launched microcred with a membership service: whoever manages the people (and so
+    the cohorts) of some organization."""
+    return is_signed_in(user) and can_open_people_pages(user)
+
+
+def can_sync_lti_roster(user, link) -> bool:
+    """See a course link and enroll its teachers as a cohort: who manages the people of the organization the LMS
+    platform was registered for (its organization admins, platform admins). An earner, or another organization's
+    admin, may not."""
+    return is_signed_in(user) and can_manage_people(user, link.platform.organization_id)
+
+
+def lti_member_enrolled(lti_roles) -> bool:
+    """Is a course member (by their NRPS roles) one a roster sync enrolls: a learner of the course."""
+    if not isinstance(lti_roles, (list, tuple)):
+        return False
+    for role in lti_roles:
+        if not isinstance(role, str):
+            continue
+        name = role.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        if name in _LTI_ENROLLED_ROLES and "institution" not in role:
+            return True
+    return False
+
+
+def can_use_case_import_page(user) -> bool:
+    """The web page that imports a CASE package (file or address): a signed-in person who may import frameworks."""
+    return is_signed_in(user) and can_import_competency_frameworks(user)
+
+
+__all__ += ["can_open_lti_courses", "can_sync_lti_roster", "lti_member_enrolled", "can_use_case_import_page"]

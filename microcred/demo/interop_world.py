@@ -137,3 +137,34 @@ def load_licensure_feed_demo() -> dict:
     run = feeds.request_run(feed=feed, by=admin)
     feeds.send_run(run.pk)
     return {"demo_feed_created": True}
+
+
+DEMO_LTI_COURSE = "demo-course-reading-pd"
+
+
+def load_lti_roster_demo() -> dict:
+    """A course of the illustrative district LMS that launched microcred with its membership service (NRPS), linked
+    to a demo MC, and one completed roster sync that enrolled the demo teacher in its cohort (written as the task
+    would: nobody runs the LMS). Shows on /lti/courses/ for the district's people admins. Idempotent: made once."""
+    from microcred.catalog.models import MicroCredential
+    from microcred.earning import services as earning
+    from microcred.interop.models import LtiCourseLink, LtiPlatform, LtiRosterSync
+
+    platform = LtiPlatform.objects.filter(issuer="https://canvas.demo-district.example").select_related("organization").first()
+    teacher = User.objects.filter(username="teacher").first()
+    mc = MicroCredential.objects.filter(versions__state="published").order_by("pk").first()
+    if platform is None or teacher is None or mc is None or LtiCourseLink.objects.filter(context_id=DEMO_LTI_COURSE).exists():
+        return {"demo_lti_course_created": False}
+    with transaction.atomic():
+        link = LtiCourseLink.objects.create(
+            platform=platform, deployment_id=platform.deployments[0], context_id=DEMO_LTI_COURSE,
+            context_title="Reading PD — spring", resource_link_id="demo-link-1", micro_credential=mc,
+            memberships_url="https://canvas.demo-district.example/api/lti/courses/42/names_and_roles",
+            last_launch_at=timezone.now())
+        link.cohort = earning.create_cohort(organization=platform.organization, micro_credentials=[mc], by=None,
+                                            name="Reading PD — spring (from District Canvas)")
+        link.save(update_fields=["cohort"])
+        link.cohort.members.add(teacher)
+        LtiRosterSync.objects.create(link=link, state=LtiRosterSync.State.DONE, finished_at=timezone.now(), pages=1,
+                                     added=1, already=0, skipped=1)
+    return {"demo_lti_course_created": True}

@@ -129,6 +129,9 @@ def load_demo_world() -> dict:
 
         load_rosters_demo()  # the demo district's sample OneRoster bundle, imported once
         load_people_demo()  # the district's people, as its people admin manages them
+        from .interop_world import load_lti_roster_demo
+
+        load_lti_roster_demo()  # a course of the district LMS with one completed roster sync (NRPS, illustrative)
         from .translations_world import load_translations_demo
 
         load_translations_demo()  # one MC in English and Spanish

@@ -523,3 +523,16 @@ def record_credential_standing(*, attempt_id: int, credential_id, url: str, stat
     standing.url, standing.state, standing.changed_at, standing.reason = url[:300], state, at, (reason or "")[:500]
     standing.save(update_fields=["url", "state", "changed_at", "reason"])
     return standing
+
+
+def create_cohort(*, organization, name: str, micro_credentials, by) -> Cohort:
+    """A new cohort of ``organization`` working on ``micro_credentials`` (``by`` manages its people, or None for a
+    background task acting for someone who does). Audited."""
+    if by is not None and not policy.can_manage_people(by, organization):
+        raise PermissionDenied(_("You may only change the cohorts of organizations whose people you manage."))
+    with transaction.atomic():
+        cohort = Cohort.objects.create(organization=organization, name=name[:200])
+        cohort.micro_credentials.set(micro_credentials)
+        audit.record(actor=by, action="cohort.created", target=cohort,
+                     data={"name": cohort.name, "micro_credentials": [mc.pk for mc in micro_credentials][:50]})
+    return cohort

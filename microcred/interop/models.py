@@ -345,3 +345,90 @@ class LicensureFeedAward(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["feed", "award_id"], name="one_fingerprint_per_feed_award")]
+
+
+class LtiCourseLink(models.Model):
+    """A course (LMS context) whose resource link launched microcred with the Names and Role Provisioning Services
+    claim: where its membership can be read, and the MC or stack it links to. Kept by the launch; a roster sync
+    enrolls the course's teachers (its learners) in ``cohort``."""
+
+    platform = models.ForeignKey(LtiPlatform, on_delete=models.CASCADE, related_name="course_links")
+    deployment_id = models.CharField(max_length=255)
+    context_id = models.CharField(max_length=255)
+    context_title = models.CharField(max_length=255, blank=True)
+    resource_link_id = models.CharField(max_length=255)
+    memberships_url = models.URLField(max_length=500)
+    micro_credential = models.ForeignKey("catalog.MicroCredential", null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="+")
+    stack = models.ForeignKey("catalog.Stack", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    cohort = models.ForeignKey("earning.Cohort", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_launch_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["platform__name", "context_title", "pk"]
+        constraints = [models.UniqueConstraint(fields=["platform", "context_id", "resource_link_id"],
+                                               name="unique_lti_course_link")]
+
+    def __str__(self) -> str:
+        return f"{self.context_title or self.context_id} at {self.platform}"
+
+
+class LtiRosterSync(models.Model):
+    """One reading of a course's membership (NRPS) that enrolled its learners in the link's cohort: counts and
+    the problems met, for the page and the audit trail."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    link = models.ForeignKey(LtiCourseLink, on_delete=models.CASCADE, related_name="syncs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pages = models.PositiveSmallIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    already = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True, help_text="Up to 50 short notes on members not enrolled.")
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.link} sync @ {self.created_at:%Y-%m-%d %H:%M} ({self.state})"
+
+
+class CaseImportRun(models.Model):
+    """A CASE framework import started from the web page: the uploaded package (kept until imported) or its
+    address, and the outcome (the framework, its counts) or a clear error."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    source_url = models.URLField(max_length=500, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    package = models.BinaryField(blank=True, default=b"", editable=False)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    framework_identifier = models.CharField(max_length=255, blank=True)
+    framework_title = models.CharField(max_length=500, blank=True)
+    items = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"CASE import {self.pk} ({self.state})"

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
+from microcred.accounts import policy
 from microcred.credentials.models import ExternalCredential, IssuedCredential
 
 
@@ -92,3 +93,23 @@ def connected_apps(user) -> list[ConnectedApp]:
         scope = refresh.access_token.scope if refresh.access_token else ""
         add(refresh.application, scope, refresh.created, refresh.updated)
     return sorted(apps.values(), key=lambda entry: entry.application.name.lower())
+
+
+def lti_courses_for(user):
+    """The LMS course links (NRPS) whose teachers ``user`` may enroll: those of platforms registered for
+    organizations whose people they manage. One query."""
+    from .models import LtiCourseLink
+
+    ids = policy.people_admin_organization_ids(user)
+    rows = LtiCourseLink.objects.select_related("platform__organization", "micro_credential", "stack", "cohort")
+    return list((rows if ids is None else rows.filter(platform__organization_id__in=ids))[:500])
+
+
+def case_import_runs(user, limit: int = 20):
+    """The latest CASE imports started from the web page (everyone who may import sees them all: frameworks are
+    shared by the whole site)."""
+    from .models import CaseImportRun
+
+    if not policy.can_use_case_import_page(user):
+        return []
+    return list(CaseImportRun.objects.select_related("requested_by").defer("package")[:limit])

@@ -59,3 +59,33 @@ def send_feed_run_soon(run_id: int) -> None:
     from django.db import transaction
 
     transaction.on_commit(lambda: send_licensure_feed_run.enqueue(run_id=run_id))
+
+
+@task()
+def sync_lti_roster(sync_id: int) -> str | None:
+    """Enroll a course's teachers (NRPS membership) in its cohort: lti/roster.py."""
+    from .lti import roster
+
+    sync = roster.run_sync(sync_id)
+    return sync.state if sync is not None else None
+
+
+@task()
+def import_case_framework(run_id: int) -> str | None:
+    """Import a CASE package uploaded or named on the web page: case_import.py."""
+    from . import case_import
+
+    run = case_import.run_import(run_id)
+    return run.state if run is not None else None
+
+
+def sync_lti_roster_soon(sync_id: int) -> None:
+    from django.db import transaction
+
+    transaction.on_commit(lambda: sync_lti_roster.enqueue(sync_id=sync_id))
+
+
+def import_case_framework_soon(run_id: int) -> None:
+    from django.db import transaction
+
+    transaction.on_commit(lambda: import_case_framework.enqueue(run_id=run_id))

@@ -29,6 +29,13 @@ urlpatterns = [
     path("lti/platforms/", lti.platforms, name="lti_platforms"),
     path("lti/platforms/new/", lti.platform_edit, name="lti_platform_new"),
     path("lti/platforms/<int:pk>/", lti.platform_edit, name="lti_platform_edit"),
+    # Names and Role Provisioning: enroll an LMS course's teachers as a cohort (people admins of its organization).
+    path("lti/courses/", lti.courses, name="lti_courses"),
+    path("lti/courses/<int:pk>/", lti.course, name="lti_course"),
+    path("lti/courses/<int:pk>/sync/", lti.course_sync, name="lti_course_sync"),
+    # CASE framework import from the web (docs/competency-frameworks.md).
+    path("interop/case-import/", views.case_import, name="case_import"),
+    path("interop/case-import/<int:pk>/", views.case_import_run, name="case_import_run"),
     # The earner's view of it.
     path("connected-apps/", views.connected_apps, name="connected_apps"),
     path("connected-apps/<int:application_id>/revoke", views.revoke_access, name="revoke_access"),

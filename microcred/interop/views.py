@@ -108,3 +108,50 @@ def revoke_access(request, application_id):
     else:
         messages.info(request, _("That app had no access to revoke."))
     return redirect("interop:connected_apps")
+
+
+# --- CASE framework import page (docs/competency-frameworks.md) ----------------------------------------------------
+
+@login_required
+def case_import(request):
+    """GET: the form and the latest imports; POST: record an upload or address and import it in the background."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from . import case_import as importer, tasks
+
+    if not policy.can_use_case_import_page(request.user):
+        raise Http404
+    error, url, status = "", "", 200
+    if request.method == "POST":
+        url = request.POST.get("url", "")[:600]
+        try:
+            run = importer.request_import(by=request.user, upload=request.FILES.get("package"), url=url)
+        except ValidationError as problem:
+            error, status = " ".join(problem.messages), 400
+        except PermissionDenied:
+            raise Http404
+        else:
+            tasks.import_case_framework_soon(run.pk)
+            messages.success(request, _("The framework is being imported; its result shows below."))
+            return redirect("interop:case_import_run", pk=run.pk)
+    elif request.method != "GET":
+        from django.http import HttpResponseNotAllowed
+
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(request, "interop/case_import.html", {
+        "runs": selectors.case_import_runs(request.user), "error": error, "url": url,
+        "online": settings.MICROCRED_CASE_ONLINE, "max_mb": settings.MICROCRED_CASE_MAX_BYTES // (1024 * 1024)},
+        status=status)
+
+
+@login_required
+@require_GET
+def case_import_run(request, pk):
+    from django.shortcuts import get_object_or_404
+
+    from .models import CaseImportRun
+
+    if not policy.can_use_case_import_page(request.user):
+        raise Http404
+    run = get_object_or_404(CaseImportRun.objects.select_related("requested_by").defer("package"), pk=pk)
+    return render(request, "interop/case_import_run.html", {"run": run})

@@ -996,3 +996,21 @@ ENDPOINTS.update({
                                    POST(METHOD_NOT_ALLOWED)],
     "analytics/<str:kind>/<slug:slug>/demand/": _dashboard_cases(_DASHBOARDS),
 })
+
+# --- LTI Names and Role Provisioning (issue 19): an LMS course's page and its "enroll the teachers" button belong to
+# whoever manages the people of the platform's organization (the district: platform admins in the matrix world);
+# everyone else gets 404 for a course. The CASE import page is platform admins' (frameworks are site-wide).
+_LTI_COURSE = {"pk": Obj("lti_course_link")}
+_CASE_RUN = {"pk": Obj("case_import_run")}
+ENDPOINTS.update({
+    "lti/courses/": [GET(only(("issuer_admin", "other_admin", "recognizer", "other_recognizer", "platform_admin"))),
+                     POST(SIGNED_IN_NOT_ALLOWED)],
+    "lti/courses/<int:pk>/": [GET(only(("platform_admin",)), kwargs=_LTI_COURSE), POST(SIGNED_IN_NOT_ALLOWED, kwargs=_LTI_COURSE)],
+    "lti/courses/<int:pk>/sync/": [GET(SIGNED_IN_NOT_ALLOWED, kwargs=_LTI_COURSE),
+                                   POST(only(("platform_admin",)), kwargs=_LTI_COURSE)],
+    "interop/case-import/": [GET(only(("platform_admin",))),
+                             POST(only(("platform_admin",)), format="multipart",
+                                  data={"url": HOSTILE})],
+    "interop/case-import/<int:pk>/": [GET(only(("platform_admin",)), kwargs=_CASE_RUN),
+                                      POST(SIGNED_IN_NOT_ALLOWED, kwargs=_CASE_RUN)],
+})

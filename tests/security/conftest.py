@@ -268,6 +268,16 @@ def build_matrix_world() -> dict:
 
     objects["experience_survey"] = ExperienceSurvey.objects.create(earner=earner, attempt=earned, micro_credential=mc_earned.micro_credential,
                                                                    kind="decision", result="earned")
+    # An LMS course of the district's platform that launched with the membership service (NRPS), and a failed
+    # CASE import from the web page (nothing in either reaches a network: the platform has no token URL).
+    from microcred.interop.models import CaseImportRun, LtiCourseLink
+
+    objects["lti_course_link"] = LtiCourseLink.objects.create(
+        platform=lti_platform, deployment_id="1", context_id="matrix-course", context_title="Matrix course",
+        resource_link_id="r1", memberships_url="https://lms.matrix.example/memberships",
+        micro_credential=mc_earned.micro_credential)
+    objects["case_import_run"] = CaseImportRun.objects.create(requested_by=people["platform_admin"], file_name="m.json",
+                                                              state="failed", error="matrix")
     levels = levels_for(submitted_attempt)
     return {"orgs": orgs, "people": people, "objects": objects, "today": dt.date.today(),
             # the assigned assessor's scores for the review, as the web form and as the API body

@@ -52,6 +52,12 @@ class Transport:
     def get_json(self, url: str, *, headers: dict | None = None) -> dict:
         return self._json(self._send("GET", url, headers={"Accept": "application/json", **(headers or {})}))
 
+    def get_page(self, url: str, *, accept: str, headers: dict | None = None) -> tuple[dict, str]:
+        """A JSON object and the address of the next page its ``Link: <…>; rel="next"`` header names ("" if none)."""
+        response = self._send("GET", url, headers={"Accept": accept, **(headers or {})})
+        next_url = (response.links.get("next") or {}).get("url", "")
+        return self._json(response), next_url
+
     def post_form(self, url: str, data: dict) -> dict:
         return self._json(self._send("POST", url, data=data, headers={"Accept": "application/json"}))
 

@@ -27,7 +27,7 @@ from microcred.core.middleware import DEFAULT_CONTENT_SECURITY_POLICY
 
 from .. import keys
 from ..models import LtiPlatform
-from . import forms, messages as m, services
+from . import forms, messages as m, roster, services
 
 STATE_COOKIE = "microcred_lti_state"
 PICKER_SALT = "microcred.interop.lti.deep-linking"
@@ -171,10 +171,12 @@ def _resource(request, platform, claims, identity):
         if version is not None:
             target, title = reverse("catalog:detail", kwargs={"slug": mc_slug}), version.title
             services.remember_grade_link(identity=identity, micro_credential=version.micro_credential, claims=claims)
+            roster.remember_course(platform=platform, claims=claims, micro_credential=version.micro_credential)
     elif stack_slug:
         try:
             stack = catalog.stack_for_catalog(user=identity.user, slug=stack_slug)
             target, title = reverse("catalog:stack", kwargs={"slug": stack_slug}), stack.title
+            roster.remember_course(platform=platform, claims=claims, stack=stack)
         except Http404:
             pass
     presentation = claims.get(m.LAUNCH_PRESENTATION) if isinstance(claims.get(m.LAUNCH_PRESENTATION), dict) else {}
@@ -288,3 +290,53 @@ def platform_edit(request, pk=None):
             return redirect("interop:lti_platforms")
     return render(request, "interop/lti/platform_form.html", {"form": form, "platform": platform},
                   status=400 if request.method == "POST" else 200)
+
+
+# --- Names and Role Provisioning: enroll a course's teachers as a cohort (docs/lti.md) ---------------------------
+
+def _course_for(request, pk):
+    from ..models import LtiCourseLink
+
+    link = get_object_or_404(LtiCourseLink.objects.select_related("platform__organization", "micro_credential", "stack",
+                                                                  "cohort"), pk=pk)
+    if not policy.can_sync_lti_roster(request.user, link):
+        raise Http404
+    return link
+
+
+@login_required
+@require_GET
+def courses(request):
+    if not policy.can_open_lti_courses(request.user):
+        raise Http404
+    from ..selectors import lti_courses_for
+
+    return render(request, "interop/lti/courses.html", {"links": lti_courses_for(request.user)})
+
+
+@login_required
+@require_GET
+def course(request, pk):
+    link = _course_for(request, pk)
+    syncs = list(link.syncs.select_related("requested_by")[:20])
+    return render(request, "interop/lti/course.html", {"link": link, "syncs": syncs})
+
+
+@login_required
+@require_POST
+def course_sync(request, pk):
+    from django.contrib import messages as flash
+
+    from .. import tasks
+
+    link = _course_for(request, pk)
+    try:
+        sync = roster.request_sync(link=link, by=request.user)
+    except ValidationError as error:
+        flash.error(request, " ".join(error.messages))
+    except PermissionDenied:
+        raise Http404
+    else:
+        tasks.sync_lti_roster_soon(sync.pk)
+        flash.success(request, _("The course's teachers are being enrolled; reload to see the result."))
+    return redirect("interop:lti_course", pk=link.pk)

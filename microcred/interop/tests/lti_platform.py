@@ -28,6 +28,8 @@ class SimulatedPlatform:
         self.tool_jwks: dict = {"keys": []}
         self.next_launch: dict = {}  # claims of the launch the /auth page answers with (a browser walks it)
         self.deep_link_answers: list[str] = []
+        self.member_pages: list = []  # what /memberships?page=N answers (a page's members, or raw bytes to send as is)
+        self.membership_requests: list[dict] = []
         platform = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -52,6 +54,26 @@ class SimulatedPlatform:
 
             def do_GET(self):
                 url = urlsplit(self.path)
+                if url.path == "/memberships":  # NRPS 2.0: a membership container, paged with Link rel="next"
+                    platform.membership_requests.append({"accept": self.headers.get("Accept"),
+                                                         "authorization": self.headers.get("Authorization")})
+                    if self.headers.get("Authorization") != "Bearer platform-token-123":
+                        return self._answer(401, {})
+                    page = int(parse_qs(url.query).get("page", ["0"])[0])
+                    if page >= len(platform.member_pages):
+                        return self._answer(404, {})
+                    content = platform.member_pages[page]
+                    data = content if isinstance(content, bytes) else json.dumps(
+                        {"id": platform.url("/memberships"), "context": {"id": "course-7", "title": "Reading PD"},
+                         "members": content}).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", m.NRPS_MEDIA_TYPE)
+                    self.send_header("Content-Length", str(len(data)))
+                    if page + 1 < len(platform.member_pages):
+                        self.send_header("Link", f'<{platform.url(f"/memberships?page={page + 1}")}>; rel="next"')
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return None
                 if url.path == "/jwks":
                     return self._answer(200, platform.jwks())
                 if url.path == "/auth":  # the platform's OIDC endpoint: the user is signed in there; auto-post the launch
@@ -137,6 +159,9 @@ class SimulatedPlatform:
     def ags(self, lineitem_path="/lineitems/1") -> dict:
         return {"scope": [m.SCOPE_SCORE, m.SCOPE_LINEITEM_READ], "lineitem": self.url(lineitem_path),
                 "lineitems": self.url("/lineitems")}
+
+    def nrps(self) -> dict:
+        return {"context_memberships_url": self.url("/memberships?page=0"), "service_versions": ["2.0"]}
 
     def new_id(self) -> str:
         return str(uuid.uuid4())
