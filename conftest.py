@@ -104,3 +104,76 @@ def _english_after_each_test():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# --- One demo seeding per test run ----------------------------------------------------------------------------------
+# Seeding the demo world runs tens of thousands of queries (real scoring, issuing, recognition, analytics). Tests that
+# only need the seeded world request `seeded_demo`: the first one in the run seeds for real and keeps a copy of every
+# table's rows; the others get the database replaced by that copy (a few thousand rows, well under a second or two).
+# The tests of seeding itself (idempotency, the command's output) still seed, on top of the copy or from empty.
+_DEMO_SNAPSHOT: dict = {}
+
+
+def _model_tables(connection):
+    return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+
+
+def _take_demo_snapshot(connection) -> dict:
+    tables = _model_tables(connection)
+    rows = {}
+    with connection.cursor() as cursor:
+        for table in tables:
+            quoted = connection.ops.quote_name(table)
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {quoted} TO STDOUT") as copy:
+                    rows[table] = b"".join(bytes(block) for block in copy)
+            else:
+                cursor.execute(f"SELECT * FROM {quoted}")
+                rows[table] = ([column[0] for column in cursor.description], cursor.fetchall())
+    return {"tables": tables, "rows": rows}
+
+
+def _restore_demo_snapshot(connection, snapshot: dict) -> None:
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.color import no_style
+    from django.db import transaction
+
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        for statement in connection.ops.sql_flush(no_style(), _model_tables(connection), allow_cascade=True):
+            cursor.execute(statement)
+        for table in snapshot["tables"]:
+            quoted = connection.ops.quote_name(table)
+            if connection.vendor == "postgresql":
+                if snapshot["rows"][table]:
+                    with cursor.cursor.copy(f"COPY {quoted} FROM STDIN") as copy:
+                        copy.write(snapshot["rows"][table])
+            else:
+                columns, values = snapshot["rows"][table]
+                if values:
+                    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+                    marks = ", ".join(["%s"] * len(columns))
+                    cursor.executemany(f"INSERT INTO {quoted} ({names}) VALUES ({marks})", values)
+        # New rows must not collide with the copied primary keys (PostgreSQL's sequences do not follow inserts).
+        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
+            cursor.execute(statement)
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def seeded_demo(request):
+    """The database holds exactly the seeded demo world (as `seed_demo` leaves it), without seeding again each time.
+
+    Use with `@pytest.mark.django_db` (either kind): with transaction=True the copy is committed, so a live server's
+    thread sees it; the usual flush afterwards removes it."""
+    from django.db import connection
+
+    from microcred.demo.world import load_demo_world
+
+    # A seeding inside a test's transaction never runs its on-commit work (signals are sent on commit): one copy each.
+    key = (connection.settings_dict["NAME"], connection.in_atomic_block)
+    if key not in _DEMO_SNAPSHOT:
+        load_demo_world()
+        _DEMO_SNAPSHOT[key] = _take_demo_snapshot(connection)
+    else:
+        _restore_demo_snapshot(connection, _DEMO_SNAPSHOT[key])
