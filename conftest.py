@@ -177,3 +177,24 @@ def seeded_demo(request):
         _DEMO_SNAPSHOT[key] = _take_demo_snapshot(connection)
     else:
         _restore_demo_snapshot(connection, _DEMO_SNAPSHOT[key])
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _reserved_names_never_resolve():
+    """Names under the reserved .example and .invalid domains (RFC 2606, RFC 6761) never resolve. The demo world
+    subscribes a webhook to https://sis.demo-district.example/…, and the test settings run every delivery at once: each
+    would wait on the machine's resolver (0.4 s a lookup on a busy CI machine, hundreds of lookups a seeding). They
+    fail here at once, with the error the resolver gives; every other name goes to the real resolver."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else str(host or "")
+        if name.rstrip(".").lower().endswith((".example", ".invalid")):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket, "getaddrinfo", getaddrinfo)
+        yield
