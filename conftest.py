@@ -104,3 +104,102 @@ def _english_after_each_test():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# --- One demo seeding per test run ----------------------------------------------------------------------------------
+# Seeding the demo world runs tens of thousands of queries (real scoring, issuing, recognition, analytics). Tests that
+# only need the seeded world request `seeded_demo`: the first one in the run seeds for real and keeps a copy of every
+# table's rows; the others get the database replaced by that copy (a few thousand rows, well under a second or two).
+# The tests of seeding itself (idempotency, the command's output) still seed, on top of the copy or from empty.
+_DEMO_SNAPSHOT: dict = {}
+
+
+def _model_tables(connection):
+    return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+
+
+def _take_demo_snapshot(connection) -> dict:
+    tables = _model_tables(connection)
+    rows = {}
+    with connection.cursor() as cursor:
+        for table in tables:
+            quoted = connection.ops.quote_name(table)
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {quoted} TO STDOUT") as copy:
+                    rows[table] = b"".join(bytes(block) for block in copy)
+            else:
+                cursor.execute(f"SELECT * FROM {quoted}")
+                rows[table] = ([column[0] for column in cursor.description], cursor.fetchall())
+    return {"tables": tables, "rows": rows}
+
+
+def _restore_demo_snapshot(connection, snapshot: dict) -> None:
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.color import no_style
+    from django.db import transaction
+
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        for statement in connection.ops.sql_flush(no_style(), _model_tables(connection), allow_cascade=True):
+            cursor.execute(statement)
+        for table in snapshot["tables"]:
+            quoted = connection.ops.quote_name(table)
+            if connection.vendor == "postgresql":
+                if snapshot["rows"][table]:
+                    with cursor.cursor.copy(f"COPY {quoted} FROM STDIN") as copy:
+                        copy.write(snapshot["rows"][table])
+            else:
+                columns, values = snapshot["rows"][table]
+                if values:
+                    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+                    marks = ", ".join(["%s"] * len(columns))
+                    cursor.executemany(f"INSERT INTO {quoted} ({names}) VALUES ({marks})", values)
+        # New rows must not collide with the copied primary keys (PostgreSQL's sequences do not follow inserts).
+        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
+            cursor.execute(statement)
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def seeded_demo(request):
+    """The database holds exactly the seeded demo world (as `seed_demo` leaves it), without seeding again each time.
+
+    Use with `@pytest.mark.django_db` (either kind): with transaction=True the copy is committed, so a live server's
+    thread sees it; the usual flush afterwards removes it."""
+    from django.db import connection
+
+    from microcred.demo.world import load_demo_world
+
+    key = connection.settings_dict["NAME"]
+    # PostgreSQL inside a test's transaction (no transaction=True): restoring measured slower than seeding (TRUNCATE
+    # and deferred foreign-key checks in one long transaction), so those few tests seed as they used to.
+    in_test_transaction_on_postgresql = connection.vendor == "postgresql" and connection.in_atomic_block
+    if key in _DEMO_SNAPSHOT and not in_test_transaction_on_postgresql:
+        _restore_demo_snapshot(connection, _DEMO_SNAPSHOT[key])
+        return
+    load_demo_world()
+    # Only a committed seeding is kept: inside a test's transaction (django_db without transaction=True) the on-commit
+    # work (signals are sent on commit, tasks run) never happens, so that world is not quite the one seed_demo leaves.
+    if not connection.in_atomic_block:
+        _DEMO_SNAPSHOT[key] = _take_demo_snapshot(connection)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _reserved_names_never_resolve():
+    """Names under the reserved .example and .invalid domains (RFC 2606, RFC 6761) never resolve. The demo world
+    subscribes a webhook to https://sis.demo-district.example/…, and the test settings run every delivery at once: each
+    would wait on the machine's resolver (0.4 s a lookup on a busy CI machine, hundreds of lookups a seeding). They
+    fail here at once, with the error the resolver gives; every other name goes to the real resolver."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else str(host or "")
+        if name.rstrip(".").lower().endswith((".example", ".invalid")):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket, "getaddrinfo", getaddrinfo)
+        yield

@@ -10,7 +10,6 @@ from microcred.accounts.models import Organization, User
 from microcred.catalog.models import MicroCredential
 from microcred.demo import content
 from microcred.demo.translations_world import SPANISH
-from microcred.demo.world import load_demo_world
 from microcred.earning import services as earning_services
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +22,7 @@ def _english_afterwards():
     translation.activate(settings.LANGUAGE_CODE)
 
 
-def test_a_spanish_teacher_sees_the_demo_mc_prompts_in_spanish(client):
-    load_demo_world()
+def test_a_spanish_teacher_sees_the_demo_mc_prompts_in_spanish(client, seeded_demo):
     mc = MicroCredential.objects.select_related("current_version").get(slug=content.MIF)
     teacher = User.objects.create_user(username="docente", password="pw-docente-2026", first_name="Lucía",
                                        last_name="Prueba", language="es")

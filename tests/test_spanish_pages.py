@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from collections import Counter
 from html.parser import HTMLParser
-from io import StringIO
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.urls import Resolver404, resolve
 
 from tests.spanish import ENGLISH, DataStrings, interface_texts, untranslated
@@ -76,8 +74,8 @@ def crawl(client, start: str = "/") -> dict[str, str]:
 
 
 @pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo", stdout=StringIO())
+def demo(transactional_db, seeded_demo):
+    """The seeded demo world (seeded once per run, see the root conftest.py)."""
 
 
 def _report(pages: dict[str, str], data: DataStrings) -> dict[str, list[str]]:

@@ -8,10 +8,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo_world():
-    from microcred.demo.world import load_demo_world
-
-    load_demo_world()
+def demo_world(seeded_demo):
+    """The seeded demo world (seeded once per run, see the root conftest.py)."""
 
 
 def test_visitor_searches_opens_an_mc_and_reads_its_rubric(page, demo_world):

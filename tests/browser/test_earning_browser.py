@@ -10,10 +10,8 @@ MP4 = (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x08f
 
 
 @pytest.fixture
-def demo_world():
-    from microcred.demo.world import load_demo_world
-
-    load_demo_world()
+def demo_world(seeded_demo):
+    """The seeded demo world (seeded once per run, see the root conftest.py)."""
 
 
 def log_in(page, username, password):

@@ -17,10 +17,8 @@ SKIPPED = ("/admin/",)  # Django's own admin site has its own layout
 
 
 @pytest.fixture
-def demo_world():
-    from microcred.demo.world import load_demo_world
-
-    load_demo_world()
+def demo_world(seeded_demo):
+    """The seeded demo world (seeded once per run, see the root conftest.py)."""
 
 
 def log_in(page, username, password):

@@ -9,10 +9,9 @@ from microcred.analytics.models import EducatorDemographics, Findability, School
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_demo_shows_the_dashboards_off(client):
+def test_the_demo_shows_the_dashboards_off(client, seeded_demo):
     from microcred.accounts.models import User
 
-    call_command("seed_demo", stdout=StringIO())
     assert SchoolProfile.objects.filter(organization__slug="cumberland-valley-elementary", title_i=True,
                                         locale="rural").exists()
     assert EducatorDemographics.objects.count() >= 20 and Findability.objects.filter(findable=True).exists()
@@ -34,11 +33,10 @@ def test_the_demo_shows_the_dashboards_off(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_demo_shows_impact_funding_by_program_and_pre_aggregated_figures(client):
+def test_the_demo_shows_impact_funding_by_program_and_pre_aggregated_figures(client, seeded_demo):
     from microcred.accounts.models import User
     from microcred.analytics.models import DashboardSnapshot, ImpactOptIn, ImpactRating
 
-    call_command("seed_demo", stdout=StringIO())
     assert ImpactOptIn.objects.filter(organization__slug="cumberland-valley-schools").exists()
     ratings = ImpactRating.objects.count()
     assert ratings >= 20

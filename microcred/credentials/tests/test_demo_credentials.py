@@ -7,11 +7,9 @@ from microcred.earning.models import Attempt
 
 
 @pytest.mark.django_db
-def test_credentials_demo_sets_up_every_showcase_state_once():
+def test_credentials_demo_sets_up_every_showcase_state_once(seeded_demo):
     from microcred.demo.credentials_world import load_credentials_demo
-    from microcred.demo.world import load_demo_world
 
-    load_demo_world()
     first = load_credentials_demo()
     assert IssuedCredential.objects.count() == Attempt.objects.filter(state="earned").count()
     assert IssuedCredential.objects.get(pk=first["public"]).visibility == "public"

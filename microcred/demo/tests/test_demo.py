@@ -34,8 +34,7 @@ def test_seed_demo_is_idempotent_and_prints_logins():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_demo_catalog_is_the_appendix_names_and_stacks():
-    seed()
+def test_demo_catalog_is_the_appendix_names_and_stacks(seeded_demo):
     titles = set(MicroCredentialVersion.objects.filter(state="published").values_list("title", flat=True))
     for name in ("Teaching Phonics", "Interactive Read Aloud", "Strategic Grouping Based on Data", "Observation & Feedback",
                  "Building Your Team", "Creating Algorithms"):
@@ -51,17 +50,15 @@ def test_demo_catalog_is_the_appendix_names_and_stacks():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_demo_definition_is_valid():
-    seed()
+def test_every_demo_definition_is_valid(seeded_demo):
     for spec in content.MICRO_CREDENTIALS:
         validate_definition({k: v for k, v in spec.items() if k not in ("owner", "demo_state")})
 
 
 @pytest.mark.django_db(transaction=True)
-def test_demo_assessment_is_scored_for_real_double_scored_adjudicated_and_queued():
+def test_demo_assessment_is_scored_for_real_double_scored_adjudicated_and_queued(seeded_demo):
     from django.utils import timezone
 
-    seed()
     reviews = Review.objects.count()
     seed()  # idempotent: no second season of scoring
     assert Review.objects.count() == reviews
@@ -155,11 +152,10 @@ def test_the_demo_command_serves_the_catalog(tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_demo_has_an_mc_in_english_and_spanish(client):
+def test_the_demo_has_an_mc_in_english_and_spanish(client, seeded_demo):
     from microcred.catalog import selectors, translation
     from microcred.catalog.models import VersionTranslation
 
-    seed()
     stored = VersionTranslation.objects.select_related("version").get(language="es")
     version = stored.version
     assert version.micro_credential.slug == content.MIF
@@ -174,12 +170,11 @@ def test_the_demo_has_an_mc_in_english_and_spanish(client):
 
 
 @pytest.mark.django_db
-def test_the_demo_registers_an_illustrative_lms_once():
+def test_the_demo_registers_an_illustrative_lms_once(seeded_demo):
     from django.core.management import call_command
 
     from microcred.interop.models import LtiPlatform
 
-    call_command("seed_demo", verbosity=0)
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)  # on top of the seeded world: still one
     (platform,) = LtiPlatform.objects.all()
     assert platform.organization.slug == "cumberland-valley-schools" and platform.deployments

@@ -5,11 +5,9 @@ from microcred.accounts.models import Invitation, User
 
 
 @pytest.mark.django_db(transaction=True)
-def test_demo_district_admin_sees_invitations_and_a_waiting_registration(client):
+def test_demo_district_admin_sees_invitations_and_a_waiting_registration(client, seeded_demo):
     from microcred.demo.onboarding_world import load_onboarding_demo
-    from microcred.demo.world import load_demo_world
 
-    load_demo_world()
     invitations = Invitation.objects.count()
     assert load_onboarding_demo() == {"invitations_created": 0} and Invitation.objects.count() == invitations  # idempotent
     assert "Create an account" in client.get("/accounts/login/").content.decode()

@@ -5,11 +5,9 @@ from microcred.accounts.models import User
 
 
 @pytest.mark.django_db(transaction=True)
-def test_demo_district_admin_manages_the_districts_people(client):
+def test_demo_district_admin_manages_the_districts_people(client, seeded_demo):
     from microcred.demo.people_world import load_people_demo
-    from microcred.demo.world import load_demo_world
 
-    load_demo_world()
     people = User.objects.count()
     assert load_people_demo() == {"people_created": 0}  # idempotent
     assert User.objects.count() == people

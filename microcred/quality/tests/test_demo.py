@@ -7,8 +7,7 @@ from microcred.quality.models import QualityReview
 
 
 @pytest.mark.django_db(transaction=True)
-def test_demo_shows_three_outcomes_and_refuses_the_quiz_only_mc():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+def test_demo_shows_three_outcomes_and_refuses_the_quiz_only_mc(seeded_demo):
     outcomes = set(QualityReview.objects.filter(state="decided").values_list("outcome", flat=True))
     assert outcomes == {"approved", "approved_with_conditions", "revise"}
     for review in QualityReview.objects.all():  # reviewers from elsewhere than the issuer
