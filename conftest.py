@@ -203,3 +203,58 @@ def _reserved_names_never_resolve():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(socket, "getaddrinfo", getaddrinfo)
         yield
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A real Redis (Debian's redis-server) on a free port, in a temporary folder, without persistence; stopped after
+    the test. ``.url`` is its REDIS_URL, ``.stop()`` takes it down (an outage) and ``.start()`` brings it back empty.
+    Without redis-server the test is skipped, or fails when MICROCRED_REQUIRE_REDIS=1 (.ci/run sets it)."""
+    import os
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    binary = shutil.which("redis-server") or ("/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server") else None)
+    if binary is None:
+        reason = "redis-server is not installed (Debian package redis-server)"
+        if os.environ.get("MICROCRED_REQUIRE_REDIS") == "1":
+            pytest.fail(f"{reason}, and MICROCRED_REQUIRE_REDIS=1 requires the shared-cache tests to run")
+        pytest.skip(reason)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    class Server:
+        url = f"redis://127.0.0.1:{port}/0"
+        process = None
+
+        def start(self):
+            self.process = subprocess.Popen(
+                [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                 "--dir", str(tmp_path), "--daemonize", "no", "--loglevel", "warning"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.2) as conn:
+                        conn.sendall(b"PING\r\n")
+                        if conn.recv(16).startswith(b"+PONG"):
+                            return
+                except OSError:
+                    time.sleep(0.02)
+            self.stop()
+            pytest.fail(f"redis-server did not answer on port {port}")
+
+        def stop(self):
+            if self.process is not None and self.process.poll() is None:
+                self.process.terminate()
+                self.process.wait(timeout=10)
+            self.process = None
+
+    server = Server()
+    server.start()
+    yield server
+    server.stop()

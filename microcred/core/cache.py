@@ -4,7 +4,9 @@ A cached value is stored under a *generation* of its topic ("verification", "cat
 such a value bumps the topic's generation, so every entry of the old one is never read again (and ages out).
 
 Where the generation lives follows the cache backend (settings.CACHES, docs/operations.md "Caching"):
-- a shared cache (Redis): in the cache itself, so a bump on one web node is seen by every node at once;
+- a shared cache (Redis, REDIS_URL; decision 0039): in the cache itself, so a bump on one web node is seen by every
+  node at once. While Redis cannot be reached every read is a miss (served from the database) and a bump that could
+  not be sent is sent again by this process as soon as Redis answers (microcred/core/redis_cache.py);
 - the embedded local-memory cache (one per process): in a stamp file under MICROCRED_DATA_DIR, so a bump in one
   gunicorn worker is seen by every worker of the machine at their next read (one stat() per read).
 """
@@ -19,7 +21,11 @@ from typing import Any, Callable
 from django.conf import settings
 from django.core.cache import cache
 
+from microcred.core.redis_cache import CacheUnavailable
+
 _MISSING = object()
+# Topics whose bump this process could not send to the shared cache (it was unreachable): sent again at the next read.
+_unsent_bumps: set[str] = set()
 
 
 def _is_local_memory() -> bool:
@@ -42,6 +48,8 @@ class Generation:
                 return os.stat(self._stamp()).st_mtime_ns
             except FileNotFoundError:
                 return 0
+        if self.topic in _unsent_bumps:
+            self._send_bump()
         value = cache.get(self.key)
         if value is None:  # a fresh cache: start a generation no earlier entry can carry
             cache.add(self.key, time.time_ns(), None)
@@ -59,10 +67,18 @@ class Generation:
             if os.stat(stamp).st_mtime_ns <= previous:  # two bumps within the file system's clock resolution
                 os.utime(stamp, ns=(now, max(now, previous + 1)))
             return
+        self._send_bump()
+
+    def _send_bump(self) -> None:
         try:
-            cache.incr(self.key)
-        except ValueError:  # not there (evicted, or a fresh cache)
-            cache.set(self.key, time.time_ns(), None)
+            try:
+                cache.incr(self.key)
+            except ValueError:  # not there (evicted, or a fresh cache)
+                cache.set(self.key, time.time_ns(), None)
+        except CacheUnavailable:
+            _unsent_bumps.add(self.topic)  # entries of the old generation may outlive the outage: retire them after it
+        else:
+            _unsent_bumps.discard(self.topic)
 
 
 def remembered(generation: Generation, name: str, compute: Callable[[], Any], *, timeout: int = 300) -> Any:

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from microcred.core.redis_cache import cache_settings
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The embedded data folder: SQLite database, uploaded evidence, generated secrets.
 DATA_DIR = Path(os.environ.get("MICROCRED_DATA_DIR", "var")).resolve()
@@ -138,10 +140,12 @@ def _database() -> dict:
 
 DATABASES = {"default": _database()}
 
-# Caching (issue 18, decision 0033, docs/operations.md "Caching"): the embedded default is a local-memory cache per
-# process; what it holds is retired across the machine's workers through generation stamps (microcred/core/cache.py).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "microcred",
-                      "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("MICROCRED_CACHE_MAX_ENTRIES", "5000"))}}}
+# Caching (issue 18, decisions 0033 and 0039, docs/operations.md "Caching"): the embedded default is a local-memory
+# cache per process, whose entries are retired across the machine's workers through generation stamps
+# (microcred/core/cache.py); REDIS_URL (redis://HOST:6379/0) shares one Redis between several web nodes.
+CACHES = cache_settings(os.environ.get("REDIS_URL", ""),
+                        max_entries=int(os.environ.get("MICROCRED_CACHE_MAX_ENTRIES", "5000")),
+                        timeout_seconds=float(os.environ.get("MICROCRED_REDIS_TIMEOUT_SECONDS", "0.5")))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
