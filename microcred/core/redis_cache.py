@@ -20,13 +20,13 @@ from urllib.parse import urlsplit
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger("microcred.cache")
 
 SCHEMES = ("redis", "rediss", "unix")
-_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# Connection refused or lost, timeouts, and a Redis that refuses writes (out of memory with "noeviction").
+_UNREACHABLE = (RedisError, OSError)
 
 
 class CacheUnavailable(Exception):

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 
 from microcred.catalog.selectors import search_catalog
-from microcred.core.redis_cache import cache_settings
+from microcred.core.redis_cache import ResilientRedisCache, cache_settings
 
 
 @contextmanager
@@ -26,6 +26,7 @@ def issuer_counts():
 def test_a_publish_on_one_node_retires_the_facets_on_the_other(settings, redis_server, world, published, publish_mc):
     settings.CACHES = cache_settings(redis_server.url)
     node_a, node_b = caches.create_connection("default"), caches.create_connection("default")
+    assert isinstance(node_a, ResilientRedisCache)  # two connections to one Redis, not one process's memory
     with on_node(node_a):
         assert issuer_counts() == {"issuer-one": 1}
     with on_node(node_b):

@@ -11,6 +11,8 @@ from microcred.core import cache as core_cache
 from microcred.core.cache import Generation, remembered
 from microcred.core.redis_cache import CacheUnavailable, ResilientRedisCache, cache_settings
 
+pytestmark = pytest.mark.engine_agnostic  # no database: the PostgreSQL pass skips them (conftest.py)
+
 
 @contextmanager
 def on_node(node):
@@ -126,3 +128,17 @@ def test_an_unreachable_redis_is_tried_again_only_after_a_pause(settings, redis_
     node._down_until = 0
     node.set("k", "v", 30)
     assert node.get("k") == "v"
+
+
+def test_a_full_redis_that_refuses_writes_is_an_outage_not_an_error(settings, redis_server, caplog):
+    import redis
+
+    settings.CACHES = cache_settings(redis_server.url)
+    admin = redis.Redis.from_url(redis_server.url)
+    admin.config_set("maxmemory-policy", "noeviction")
+    admin.config_set("maxmemory", "1")  # every write now fails with "OOM command not allowed"
+    with caplog.at_level(logging.WARNING, logger="microcred.cache"):
+        assert remembered(Generation("full"), "v", lambda: "computed") == "computed"
+        caches["default"].set("k", "v" * 1000, 30)
+    assert any("ResponseError" in r.getMessage() for r in caplog.records)
+    admin.close()

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 from django.core.cache import caches
 
-from microcred.core.redis_cache import cache_settings
+from microcred.core.redis_cache import ResilientRedisCache, cache_settings
 from microcred.credentials import selectors, services
 
 
@@ -22,6 +22,7 @@ def on_node(node):
 def test_a_revocation_on_one_node_is_seen_by_the_other_at_once(settings, redis_server, world, issued):
     settings.CACHES = cache_settings(redis_server.url)
     node_a, node_b = caches.create_connection("default"), caches.create_connection("default")
+    assert isinstance(node_a, ResilientRedisCache)  # two connections to one Redis, not one process's memory
     with on_node(node_a):
         assert selectors.live_verification(issued).verified  # cached in Redis
     with on_node(node_b):
