@@ -90,7 +90,7 @@ class ResilientRedisCache(RedisCache):
             result = getattr(super(), method)(*args, **kwargs)
         except _UNREACHABLE as exc:
             if not self._down:
-                logger.warning("The shared cache (Redis) cannot be reached (%s: %s); pages are served from the database "
+                logger.warning("The shared cache (Redis) cannot be used (%s: %s); pages are served from the database "
                                "without it and it is tried again every %g s.", type(exc).__name__, exc,
                                self.retry_after_seconds)
             self._down, self._down_until = True, time.monotonic() + self.retry_after_seconds
