@@ -216,7 +216,7 @@ def redis_server(tmp_path):
     import subprocess
     import time
 
-    binary = shutil.which("redis-server") or ("/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server") else None)
+    binary = shutil.which("redis-server") or next((p for p in ["/usr/bin/redis-server"] if os.path.exists(p)), None)
     if binary is None:
         reason = "redis-server is not installed (Debian package redis-server)"
         if os.environ.get("MICROCRED_REQUIRE_REDIS") == "1":

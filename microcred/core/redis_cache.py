@@ -49,7 +49,8 @@ def cache_settings(url: str, *, max_entries: int = 5000, timeout_seconds: float 
 
 
 def _check_url(url: str) -> None:
-    """ImproperlyConfigured with a message an operator can act on; never repeats the address (it may hold a password)."""
+    """ImproperlyConfigured with a message an operator can act on; never repeats the address (it may hold a
+    password)."""
     example = "redis://HOST:6379/0 (rediss:// for TLS, or unix:///path/to/redis.sock)"
     try:
         parts = urlsplit(url)
@@ -58,8 +59,9 @@ def _check_url(url: str) -> None:
         raise ImproperlyConfigured(f"REDIS_URL is not a valid address: its port must be a number from 1 to 65535. "
                                    f"Use {example}.") from None
     if parts.scheme not in SCHEMES:
-        raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix:// "
-                                   f"(it starts with {parts.scheme + '://' if parts.scheme else 'no scheme'}). Use {example}.")
+        start = f"{parts.scheme}://" if parts.scheme else "no scheme"
+        raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix:// (it starts with {start}). "
+                                   f"Use {example}.")
     if parts.scheme == "unix":
         if not parts.path:
             raise ImproperlyConfigured(f"REDIS_URL names no socket file. Use {example}.")
@@ -70,7 +72,8 @@ def _check_url(url: str) -> None:
         raise ImproperlyConfigured(f"REDIS_URL's port must be a number from 1 to 65535. Use {example}.")
     database = parts.path.strip("/")
     if database and not (database.isdigit() and len(database) <= 5):
-        raise ImproperlyConfigured(f"REDIS_URL's database (after the last /) must be a number such as 0. Use {example}.")
+        raise ImproperlyConfigured(f"REDIS_URL's database (after the last /) must be a number such as 0. "
+                                   f"Use {example}.")
 
 
 class ResilientRedisCache(RedisCache):
