@@ -5,14 +5,15 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from microcred.core.object_storage import download_response
 
 from . import policy, privacy
 from .tasks import build_personal_data_export
@@ -54,13 +55,13 @@ def personal_data_download(request, export_id):
     except ValidationError as error:
         return render(request, "core/error.html", {"title": _("Download not available"),
                                                    "message": " ".join(error.messages)}, status=410)
+    filename = f"microcred-my-data-{export.ready_at:%Y-%m-%d}.zip"
     try:
-        handle = default_storage.open(export.storage_name, "rb")
+        # Streamed from local storage; on S3 a redirect to a presigned URL that expires within a minute.
+        return download_response(export.storage_name, filename=filename, content_type="application/zip")
     except OSError:
         return render(request, "core/error.html", {"title": _("Download not available"),
                                                    "message": _("The file is missing. Ask for your data again.")}, status=410)
-    filename = f"microcred-my-data-{export.ready_at:%Y-%m-%d}.zip"
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/zip")
 
 
 @never_cache

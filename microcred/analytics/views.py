@@ -206,8 +206,7 @@ def research(request):
 @require_GET
 @login_required
 def research_download(request, export_id):
-    from django.core.files.storage import default_storage
-    from django.http import FileResponse
+    from microcred.core.object_storage import download_response
 
     from .models import ResearchExport
 
@@ -215,10 +214,10 @@ def research_download(request, export_id):
     if export is None or not policy.can_export_research(request.user):
         raise Http404(_("No such export."))
     try:
-        handle = default_storage.open(export.storage_name, "rb")
+        return download_response(export.storage_name, filename=f"research-{export.requested_at:%Y-%m-%d}.zip",
+                                 content_type="application/zip")
     except OSError:
         raise Http404(_("No such export.")) from None
-    return FileResponse(handle, as_attachment=True, filename=f"research-{export.requested_at:%Y-%m-%d}.zip")
 
 
 @require_GET

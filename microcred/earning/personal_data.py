@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from django.core.files.storage import default_storage
 from django.db.models import Q
 
 from microcred.accounts.data_registry import ExportFile, Section
+from microcred.core.object_storage import open_stored
 
 from .models import (Attempt, CoachAssignment, Evidence, EvidenceFile, GrowthPlan, Notification,
                      NotificationEmailOptOut, NotificationInAppOptOut)
@@ -64,7 +64,7 @@ def export(user) -> Section:
                      "started_at": _iso(attempt.started_at), "submitted_at": _iso(attempt.submitted_at),
                      "decided_at": _iso(attempt.decided_at), "responses": responses, "submissions": submissions})
     for f in EvidenceFile.objects.filter(owner=user, purged_at__isnull=True).order_by("created_at"):
-        files.append(ExportFile(path=_file_path(f), open=lambda name=f.storage_name: default_storage.open(name, "rb")))
+        files.append(ExportFile(path=_file_path(f), open=lambda name=f.storage_name: open_stored(name)))
     return Section(data={
         "growth_plan": None if plan is None else {
             "goals": plan.goals, "updated_at": _iso(plan.updated_at),

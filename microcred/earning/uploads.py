@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.core import audit
+from microcred.core.object_storage import open_stored
 
 from .models import EvidenceFile
 
@@ -522,7 +523,7 @@ def store_upload(*, uploaded_file, owner, expected_kinds: set[str] | None = None
     original_name = clean_original_name(getattr(uploaded_file, "name", ""), mime)
     f.seek(0)
     # The uploaded file itself goes to storage: the filesystem backend moves a spooled temporary file into
-    # place, other backends (S3) read it in chunks. Never the whole file in memory.
+    # place, S3 sends it as a multipart upload of 8 MiB parts read from the spool. Never the whole file in memory.
     storage_name = default_storage.save(random_storage_name(), uploaded_file)
     try:
         with transaction.atomic():
@@ -541,7 +542,7 @@ def open_evidence(evidence_file: EvidenceFile):
     """The stored bytes, as a file opened from storage (the caller closes it). FileNotFoundError if purged or lost."""
     if evidence_file.purged_at:
         raise FileNotFoundError(f"The bytes of {evidence_file.pk} were removed on {evidence_file.purged_at:%Y-%m-%d}.")
-    return default_storage.open(evidence_file.storage_name, "rb")
+    return open_stored(evidence_file.storage_name)
 
 
 def purge_bytes(evidence_file: EvidenceFile, *, by=None) -> EvidenceFile:

@@ -5,15 +5,16 @@ import logging
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from microcred.core.object_storage import download_response
+
 from .models import EvidenceFile
 from .selectors import can_view_evidence_file, file_name_for
-from .uploads import open_evidence
 
 logger = logging.getLogger(__name__)
 
@@ -35,15 +36,15 @@ def download_evidence(request, file_id):
             "message": _("“%(name)s” was removed on %(date)s under the retention policy. Its record stays; the file "
                          "itself is no longer kept.") % {"name": shown_name, "date": date_format(evidence_file.purged_at, "DATE_FORMAT")}},
             status=410)
-    try:
-        handle = open_evidence(evidence_file)
-    except FileNotFoundError:
-        logger.error("Evidence file %s has a record but no bytes in storage (%s)", evidence_file.pk, evidence_file.storage_name)
-        raise Http404("No such file.") from None
     content_type = evidence_file.content_type
     if content_type.startswith("text/"):
         content_type += "; charset=utf-8"
-    response = FileResponse(handle, as_attachment=True, filename=shown_name, content_type=content_type)
+    try:
+        # Streamed from local storage; on S3 a redirect to a presigned URL that expires within a minute.
+        response = download_response(evidence_file.storage_name, filename=shown_name, content_type=content_type)
+    except FileNotFoundError:
+        logger.error("Evidence file %s has a record but no bytes in storage (%s)", evidence_file.pk, evidence_file.storage_name)
+        raise Http404("No such file.") from None
     # The bytes are the uploader's: the browser must not guess a type, render, or run anything from them.
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

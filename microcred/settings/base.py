@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from microcred.core.object_storage import storage_settings
 from microcred.core.redis_cache import cache_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -185,8 +186,17 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
+# Private files (evidence, personal-data and research exports): the data folder's media/ by default; an
+# S3-compatible bucket when MICROCRED_S3_BUCKET is set (docs/operations.md "Object storage (S3)", decision 0041).
+# Credentials come from boto3's own chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile, an instance role).
+MICROCRED_S3_DOWNLOAD_SECONDS = int(os.environ.get("MICROCRED_S3_DOWNLOAD_SECONDS", "60"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_settings(bucket=os.environ.get("MICROCRED_S3_BUCKET", ""),
+                                endpoint_url=os.environ.get("MICROCRED_S3_ENDPOINT_URL", ""),
+                                region=os.environ.get("MICROCRED_S3_REGION", ""),
+                                prefix=os.environ.get("MICROCRED_S3_PREFIX", ""),
+                                addressing_style=os.environ.get("MICROCRED_S3_ADDRESSING_STYLE", ""),
+                                download_seconds=MICROCRED_S3_DOWNLOAD_SECONDS),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
