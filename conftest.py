@@ -258,3 +258,60 @@ def redis_server(tmp_path):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible server for the session: moto's standalone server (werkzeug, in a thread) on a free port.
+    ``.endpoint_url`` is its address; ``.client()`` a boto3 client with the test credentials."""
+    import socket
+
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+
+    class Server:
+        endpoint_url = f"http://127.0.0.1:{port}"
+        region = "us-east-1"
+
+        def client(self):
+            import boto3
+
+            return boto3.client("s3", endpoint_url=self.endpoint_url, region_name=self.region,
+                                aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    yield Server()
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings, monkeypatch):
+    """Private files on a fresh bucket of the S3 server for this test (settings.STORAGES as MICROCRED_S3_BUCKET
+    would make them). ``.bucket`` is its name, ``.client`` a boto3 client, ``.keys()`` the object keys in it."""
+    import uuid
+
+    from microcred.core.object_storage import storage_settings
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": s3_server.region}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    bucket = f"microcred-test-{uuid.uuid4().hex[:12]}"
+    client = s3_server.client()
+    client.create_bucket(Bucket=bucket)
+    settings.STORAGES = {**settings.STORAGES, "default": storage_settings(
+        bucket=bucket, endpoint_url=s3_server.endpoint_url, region=s3_server.region, download_seconds=60)}
+    settings.MICROCRED_S3_DOWNLOAD_SECONDS = 60
+
+    class Storage:
+        def keys(self):
+            return sorted(o["Key"] for o in client.list_objects_v2(Bucket=bucket).get("Contents", []))
+
+    storage = Storage()
+    storage.bucket, storage.client, storage.endpoint_url = bucket, client, s3_server.endpoint_url
+    yield storage

@@ -47,13 +47,12 @@ def storage_settings(*, bucket: str = "", endpoint_url: str = "", region: str = 
         "default_acl": "private",          # every object private; reads only through presigned URLs
         "querystring_auth": True,          # url() is always signed …
         "querystring_expire": download_seconds,  # … and short-lived
+        "signature_version": "s3v4",       # SigV4 presigning (botocore would still presign some regions with SigV2)
         "file_overwrite": False,           # same as the file system: a name in use is never replaced
         "location": prefix.strip("/"),
         "max_memory_size": 8 * MiB,        # S3Storage.open() spills to a temporary file past 8 MiB, never all in RAM
         "object_parameters": {"CacheControl": "private, no-store"},
-        "transfer_config": TransferConfig(multipart_threshold=PART_BYTES, multipart_chunksize=PART_BYTES,
-                                          max_concurrency=2, max_in_memory_upload_chunks=3,
-                                          max_in_memory_download_chunks=3),
+        "transfer_config": _transfer_config(TransferConfig),
     }
     if endpoint_url:
         options["endpoint_url"] = endpoint_url.strip()
@@ -62,6 +61,14 @@ def storage_settings(*, bucket: str = "", endpoint_url: str = "", region: str = 
     if addressing_style:
         options["addressing_style"] = addressing_style.strip()
     return {"BACKEND": S3_BACKEND, "OPTIONS": options}
+
+
+def _transfer_config(config_class):
+    config = config_class(multipart_threshold=PART_BYTES, multipart_chunksize=PART_BYTES, max_concurrency=2)
+    # Not constructor arguments of boto3's TransferConfig, but read by s3transfer's TransferManager.
+    config.max_in_memory_upload_chunks = 3
+    config.max_in_memory_download_chunks = 3
+    return config
 
 
 def on_object_storage() -> bool:
