@@ -264,3 +264,21 @@ def test_personal_data_export_reads_evidence_from_the_bucket(s3_storage, earner)
     [exported] = section.files
     with exported.open() as f:
         assert f.read() == data
+
+
+def test_backup_copies_every_object_of_the_bucket(s3_storage, earner, tmp_path):
+    import io
+    import tarfile
+
+    from django.core.management import call_command
+
+    stored = [store_upload(uploaded_file=SimpleUploadedFile(name, data), owner=earner)
+              for name, data in (("lesson.mp4", mp4()), ("plan.pdf", pdf()))]
+    archive = tmp_path / "backup.tar.gz"
+    out = io.StringIO()
+    call_command("backup", str(archive), stdout=out)
+    assert "2 evidence file(s)" in out.getvalue()
+    with tarfile.open(archive) as tar:
+        for evidence_file in stored:
+            member = tar.extractfile(f"media/{evidence_file.storage_name}")
+            assert hashlib.sha256(member.read()).hexdigest() == evidence_file.sha256
