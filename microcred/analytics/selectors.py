@@ -137,6 +137,13 @@ def earner_scope(dashboard: Dashboard, prefix: str = "earner__") -> Q:
     return q
 
 
+def platform_size() -> int:
+    """How many attempts the platform holds (cached five minutes): the cost of computing a dashboard now grows with it."""
+    from django.core.cache import cache
+
+    return cache.get_or_set("analytics:platform-size", Attempt.objects.count, 300)
+
+
 def attempts(dashboard: Dashboard, filters: Filters):
     qs = Attempt.objects.filter(earner_scope(dashboard))
     if dashboard.kind == "issuer":

@@ -164,11 +164,23 @@ def snapshot_for(dashboard, filters, language: str):
     return DashboardSnapshot.objects.filter(key=f"{dashboard.key}|{language}", filters=filters.signature()).first()
 
 
+def computed_now() -> bool:
+    """Whether a dashboard without a snapshot is computed while the reader waits: only on a platform small enough
+    for that to take well under a second (settings.MICROCRED_ANALYTICS_LIVE_LIMIT attempts); at state scale a live
+    computation takes minutes, so the page answers at once and offers to compute the figures in the background."""
+    from django.conf import settings
+
+    return selectors.platform_size() <= settings.MICROCRED_ANALYTICS_LIVE_LIMIT
+
+
 def dashboard_tables(dashboard, filters, language: str, section: str | None = None) -> tuple[dict, object]:
     """(tables, snapshot): the snapshot's tables when one was built for these filters (one query, whatever the
-    number of educators), else the fast tables computed now with the slow ones not computed (rows None).
-    ``section`` ("demand"): only that section's tables."""
+    number of educators), else on a small platform the fast tables computed now with the slow ones not computed,
+    and on a large one no table computed (rows None everywhere: "Refresh the figures" computes them in the
+    background). ``section`` ("demand"): only that section's tables."""
     snapshot = snapshot_for(dashboard, filters, language)
     if snapshot is not None and snapshot.built_at is not None:
         return build(dashboard, filters, rows=snapshot.tables, section=section), snapshot
+    if not computed_now():
+        return build(dashboard, filters, rows={}, section=section), snapshot
     return build(dashboard, filters, section=section), snapshot

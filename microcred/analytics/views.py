@@ -65,7 +65,7 @@ def dashboard(request, kind=None, slug=None, section=None):
     return render(request, "analytics/dashboard.html", {
         "board": board, "boards": selectors.dashboards_for(request.user), "form": form, "tables": data,
         "charts": chart_list, "times": data.get("times"), "query": request.GET.urlencode(), "snapshot": snapshot,
-        "section": section,
+        "section": section, "deferred": not (snapshot and snapshot.built_at) and not tables.computed_now(),
         "threshold": suppression.threshold()})
 
 

@@ -47,6 +47,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from . import audit, secrets
+from .object_storage import open_stored
 
 FORMAT = "microcred-backup"
 FORMAT_VERSION = 1
@@ -317,7 +318,7 @@ def create_backup(path: str | os.PathLike, *, log: Callable[[str], None] = lambd
                 for name in _storage_files(default_storage):
                     try:
                         size = default_storage.size(name)
-                        with default_storage.open(name, "rb") as fh:
+                        with open_stored(name) as fh:  # streamed from S3, not first copied to a temporary file
                             _add_stream(tar, MEDIA + name, fh, size, members)
                     except FileNotFoundError:  # purged between listing and copying: its row says so
                         continue

@@ -408,3 +408,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["IssuedCredentialStateEnum"] = "micr
 MICROCRED_SMALL_CELL_THRESHOLD = int(os.environ.get("MICROCRED_SMALL_CELL_THRESHOLD", "10"))
 # The research export's k-anonymity: every released combination of quasi-identifiers covers at least k people.
 MICROCRED_RESEARCH_K = 10
+# A dashboard without a pre-aggregated snapshot is computed while the reader waits only on a platform holding at most
+# this many attempts; above it, the page answers at once and the figures are computed in the background (decision 0043).
+MICROCRED_ANALYTICS_LIVE_LIMIT = int(os.environ.get("MICROCRED_ANALYTICS_LIVE_LIMIT", "20000"))
