@@ -96,7 +96,7 @@ class QualifierSnapshot(models.Model):
     the counts by district, school and elsewhere, and the state of the build (docs/decisions/0040)."""
 
     class State(models.TextChoices):
-        PENDING = "pending", _("Waiting to be computed")
+        PENDING = "pending", _("Waiting to start")
         BUILDING = "building", _("Being computed")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
