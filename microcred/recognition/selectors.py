@@ -558,7 +558,9 @@ def stored_qualifiers(policy: Policy, *, snapshot=None, qualified_offset: int = 
     with one page (``limit`` rows from each offset) of those who qualify and of those who are close, plus
     ``qualified_count``/``close_count`` and the snapshot. A constant number of queries however many educators.
     None when the policy has no ready standings yet (the caller asks for a build)."""
-    from django.db.models import Count, Q
+    from django.db import connection
+    from django.db.models import Count, F, Q
+    from django.db.models.functions import Collate
 
     from .models import QualifierStanding
 
@@ -567,7 +569,9 @@ def stored_qualifiers(policy: Policy, *, snapshot=None, qualified_offset: int = 
         return None
     counts = snapshot.counts
     listed = QualifierStanding.objects.filter(policy=policy, generation=snapshot.generation, in_jurisdiction=True)
-    order = ("-percent", "sort_name", "educator_id")
+    # Names in code-point order, as the live page sorts them in Python (PostgreSQL's default collation would not).
+    name = Collate("sort_name", "C") if connection.vendor == "postgresql" else F("sort_name")
+    order = ("-percent", name.asc(), "educator_id")
     pages = {}
     for name, flag, offset in (("qualified", "qualified", qualified_offset), ("close", "close", close_offset)):
         offset = max(0, int(offset))

@@ -462,12 +462,27 @@ def mark_qualifiers_stale(policy_ids) -> list[int]:
 
 
 def policies_depending_on(policy: Policy) -> list[int]:
-    """The policy's own versions and every policy whose approved set takes this one's by reciprocity."""
-    out = set(Policy.objects.filter(slug=policy.slug).values_list("pk", flat=True))
+    """The policy version itself and every policy with standings whose approved set takes this one by reciprocity."""
+    out = {policy.pk}
     for pk, document in Policy.objects.filter(qualifier_snapshot__isnull=False).values_list("pk", "document"):
         if policy.slug in ((document or {}).get("approved") or {}).get("reciprocity", []):
             out.add(pk)
     return sorted(out)
+
+
+def follow_policy_change(policy: Policy) -> list[int]:
+    """A draft was saved or a version published: mark the standings that depend on it stale. A newly published
+    version of a policy whose qualifiers someone follows gets its own snapshot at once (the page shows the published
+    version), and the retired versions' standings are dropped. Returns the policy ids whose build to enqueue."""
+    ids = policies_depending_on(policy)
+    created = False
+    if policy.state == Policy.State.PUBLISHED and QualifierSnapshot.objects.filter(policy__slug=policy.slug).exists():
+        _snapshot, created = QualifierSnapshot.objects.get_or_create(policy=policy)
+        retired = list(Policy.objects.filter(slug=policy.slug, state=Policy.State.RETIRED).values_list("pk", flat=True))
+        QualifierStanding.objects.filter(policy_id__in=retired).delete()
+        QualifierSnapshot.objects.filter(policy_id__in=retired).delete()
+    waiting = mark_qualifiers_stale(ids)
+    return sorted(set(waiting) | ({policy.pk} if created else set()))
 
 
 def request_qualifier_build(policy: Policy) -> bool:

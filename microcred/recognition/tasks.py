@@ -3,8 +3,8 @@
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
-from .services import (build_qualifier_standings, evaluate_all, evaluate_educator, mark_qualifiers_stale,
-                       policies_depending_on, request_qualifier_build, update_qualifiers_for_educator)
+from .services import (build_qualifier_standings, evaluate_all, evaluate_educator, follow_policy_change,
+                       request_qualifier_build, update_qualifiers_for_educator)
 
 
 @task()
@@ -38,7 +38,7 @@ def update_qualifiers_task(educator_id: int, credential_id: str | None = None, r
 
 def rebuild_qualifiers_for(policy) -> list[int]:
     """The policy changed: mark its stored standings (and its reciprocity dependants') stale, one build each."""
-    waiting = mark_qualifiers_stale(policies_depending_on(policy))
+    waiting = follow_policy_change(policy)
     for policy_id in waiting:
         build_qualifiers_task.enqueue(policy_id=policy_id)
     return waiting

@@ -263,3 +263,21 @@ def test_someone_else_cannot_read_or_build_the_standings(client, world, awarded,
     assert api(city_recognizer).get(f"{BASE}/policies/tn-renewal/qualifiers/").status_code == 404
     assert login(client, world["people"]["earner"]).get("/recognition/policies/tn-renewal/qualifiers/").status_code == 404
     assert not QualifierSnapshot.objects.exists()
+
+
+@pytest.mark.django_db
+def test_publishing_a_new_version_gives_it_standings_and_drops_the_retired_ones(world, mcs, published_policy,
+                                                                               django_capture_on_commit_callbacks):
+    by = world["people"]["recognizer"]
+    for v in mcs[:2]:
+        issue_for_attempt(earn(world, v))
+    services.build_qualifier_standings([published_policy.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = services.create_or_update_draft(recognizer=world["orgs"]["state"], by=by, document=state_policy(
+            rules=[{"kind": "convert", "per_mc": 30, "unit": "PDP"}, {"kind": "threshold", "unit": "PDP", "min": 80}]))
+    assert not QualifierSnapshot.objects.filter(policy=draft).exists()  # nobody looks at the draft's qualifiers
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish(policy=draft, by=by)
+    assert list(QualifierSnapshot.objects.values_list("policy_id", "state")) == [(draft.pk, "ready")]
+    assert not QualifierStanding.objects.filter(policy=published_policy).exists()
+    assert_stored_equals_live(Policy.objects.get(pk=draft.pk))

@@ -16,16 +16,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--policy", type=int, help="Only this policy version (its id).")
+        parser.add_argument("--slug", help="Only this policy: its published version (else its newest), as the page shows.")
+        parser.add_argument("--if-missing", action="store_true", help="Skip the policies that already have standings.")
         parser.add_argument("--no-progress", action="store_true", help="Do not draw the progress bar.")
 
-    def handle(self, *args, policy=None, no_progress=False, **options):
-        if policy is not None:
+    def handle(self, *args, policy=None, slug=None, if_missing=False, no_progress=False, **options):
+        if slug:
+            versions = list(Policy.objects.filter(slug=slug).order_by("-version"))
+            if not versions:
+                raise CommandError(f"No policy with slug {slug!r}.")
+            ids = [next((v for v in versions if v.state == Policy.State.PUBLISHED), versions[0]).pk]
+        elif policy is not None:
             if not Policy.objects.filter(pk=policy).exists():
                 raise CommandError(f"No policy with id {policy}.")
             ids = [policy]
         else:
             ids = sorted(set(Policy.objects.filter(state=Policy.State.PUBLISHED).values_list("pk", flat=True))
                          | set(QualifierSnapshot.objects.values_list("policy_id", flat=True)))
+        if if_missing:
+            ids = sorted(set(ids) - set(QualifierSnapshot.objects.filter(generation__gt=0).values_list("policy_id", flat=True)))
         started = time.monotonic()
         bar = None
         if not no_progress and sys.stderr.isatty():
