@@ -1,14 +1,15 @@
 """Benchmark: a recognizer's qualifiers page, evaluated live (before decision 0040) and read from stored standings.
 
-Usage: .venv/bin/python bench/qualifiers.py [--educators 20000] [--data-dir DIR] [--live-repeat 3] [--repeat 30] [--keep]
+Usage: .venv/bin/python bench/qualifiers.py [--educators 20000] [--data-dir DIR] [--live-repeat 3] [--repeat 30]
+                                            [--build-all] [--keep]
 
 1. A world: `microcred migrate` and `microcred generate_scale_data --educators N --no-awards` into a fresh SQLite
    database in a temporary folder (or --data-dir, reused when it already holds one); with DATABASE_URL set
    (postgres://…) a fresh database on that server instead, dropped at the end.
 2. "live": the page as it was before — `selectors.qualifiers` (every educator of the state evaluated) and the
-   template rendered — timed --live-repeat times (it takes seconds to minutes).
+   template rendered — timed --live-repeat times (it takes seconds to minutes; 0 skips it).
 3. "build": `services.build_qualifier_standings` for the bench policy (scale-ar-renewal), what the task does once
-   after the first view; "build_all": every published policy at once, what `microcred rebuild_qualifiers` does.
+   after the first view; with --build-all, "build_all": every published policy at once (`microcred rebuild_qualifiers`).
 4. "stored": GET /recognition/policies/scale-ar-renewal/qualifiers/ as its recognizer, in-process (Django's test
    client), one warm-up and --repeat timed requests, with the SQL queries counted; the API likewise.
 5. "event": one credential revoked (the signal's task run as a worker would): the educator's standings re-evaluated.
@@ -79,6 +80,7 @@ def main() -> dict:
     parser.add_argument("--live-repeat", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--build-all", action="store_true", help="Also time a rebuild of every published policy.")
     options = parser.parse_args()
 
     server_url = os.environ.get("DATABASE_URL", "")
@@ -123,7 +125,7 @@ def main() -> dict:
             render_to_string("recognition/qualifiers.html", {"data": selectors.qualifiers(policy), "policy": policy,
                                                               "paging": {}})
 
-        live_figures = timed(live, options.live_repeat, warm=False)
+        live_figures = timed(live, options.live_repeat, warm=False) if options.live_repeat else None
 
         QualifierSnapshot.objects.filter(policy=policy).delete()
         started = time.perf_counter()
@@ -152,11 +154,13 @@ def main() -> dict:
             event_ms = round((time.perf_counter() - started) * 1000, 1)
             print(f"revoking one credential: standings of {len(changed)} policies changed in {event_ms} ms", file=sys.stderr)
 
-        started = time.perf_counter()
-        built = services.build_qualifier_standings(
-            list(Policy.objects.filter(state=Policy.State.PUBLISHED).values_list("pk", flat=True)), force=True)
-        build_all_seconds = round(time.perf_counter() - started, 1)
-        print(f"build of all {len(built)} published policies: {build_all_seconds} s", file=sys.stderr)
+        build_all_seconds, built = None, []
+        if options.build_all:
+            started = time.perf_counter()
+            built = services.build_qualifier_standings(
+                list(Policy.objects.filter(state=Policy.State.PUBLISHED).values_list("pk", flat=True)), force=True)
+            build_all_seconds = round(time.perf_counter() - started, 1)
+            print(f"build of all {len(built)} published policies: {build_all_seconds} s", file=sys.stderr)
         result = {"educators": educators, "database": connection.vendor, "policy": SLUG,
                   "evaluated": selectors.educators_to_evaluate().__len__(),
                   "live": live_figures, "stored": page, "stored_later_pages": page2, "api": api,
