@@ -85,14 +85,24 @@ def build_world(env: dict, work: Path, educators: int) -> dict:
     generated = work / "generated.json"
     if generated.exists():
         log(f"reusing the world in {work}")
+        stored_qualifiers(env)
         return json.loads(generated.read_text())
     log(f"generate_scale_data --educators {educators}")
     done = subprocess.run(microcred + ["generate_scale_data", "--educators", str(educators)], env=env, cwd=ROOT,
                           check=True, stdout=subprocess.PIPE, text=True)
     counts = json.loads(done.stdout.strip().splitlines()[-1])
     generated.write_text(json.dumps(counts))
+    stored_qualifiers(env)
     subprocess.run(microcred + ["collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return counts
+
+
+def stored_qualifiers(env: dict) -> None:
+    """The qualifiers page reads stored standings (docs/decisions/0040): build the bench policy's, as the task would
+    after the first view, so the page measured is the page recognizers see from then on."""
+    log("rebuild_qualifiers --slug scale-ar-renewal (once)")
+    subprocess.run([sys.executable, "-m", "microcred.manage", "rebuild_qualifiers", "--slug", "scale-ar-renewal",
+                    "--if-missing", "--no-progress"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
 # --- In-process (runs in a child process with the bench environment) ---------------------------------------------

@@ -89,3 +89,62 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} — {self.educator} ({self.state})"
+
+
+class QualifierSnapshot(models.Model):
+    """The stored qualifiers of one policy version: which generation of ``QualifierStanding`` rows the page reads,
+    the counts by district, school and elsewhere, and the state of the build (docs/decisions/0040)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to start")
+        BUILDING = "building", _("Being computed")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    policy = models.OneToOneField(Policy, on_delete=models.CASCADE, related_name="qualifier_snapshot")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    generation = models.PositiveIntegerField(default=0, help_text="The standings the page reads (0: none yet).")
+    building = models.PositiveIntegerField(default=0, help_text="The generation a running build writes.")
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, help_text="Counts of the served generation (see selectors.stored_qualifiers).")
+    touched = models.JSONField(default=list, help_text="Educators whose data changed while a build ran.")
+    stale_since = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+    def __str__(self) -> str:
+        return f"qualifiers of {self.policy_id} ({self.state}, generation {self.generation})"
+
+
+class QualifierStanding(models.Model):
+    """One educator's standing under one policy version as the qualifiers page shows it, computed by the engine
+    in the background (a build, or an event about the educator) rather than on every view."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="+")
+    generation = models.PositiveIntegerField()
+    educator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    in_jurisdiction = models.BooleanField()
+    qualified = models.BooleanField()
+    close = models.BooleanField()
+    percent = models.PositiveSmallIntegerField()
+    sort_name = models.CharField(max_length=300, blank=True)
+    district = models.CharField(max_length=200, blank=True)
+    school = models.CharField(max_length=200, blank=True)
+    credits = models.JSONField(default=dict, help_text="unit → converted amount after caps")
+    requirements = models.JSONField(default=list, help_text="The requirement rows (listed educators only).")
+    missing = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["policy", "generation", "educator"], name="one_standing_per_generation")]
+        indexes = [models.Index(fields=["policy", "generation", "in_jurisdiction", "qualified", "close", "-percent",
+                                        "sort_name", "educator"], name="recognition_standing_list")]
+
+    def __str__(self) -> str:
+        return f"{self.educator_id} under {self.policy_id}: {'qualifies' if self.qualified else f'{self.percent}%'}"

@@ -469,9 +469,29 @@ def _places(educator_ids) -> dict[int, tuple[str, str]]:
     return {uid: (f.get(Organization.Kind.DISTRICT, ""), f.get(Organization.Kind.SCHOOL, "")) for uid, f in found.items()}
 
 
+def standing_of(evaluation, *, near: float = NEAR_FRACTION) -> dict:
+    """What the qualifiers page keeps of one evaluation: qualified, close, percent, the requirement rows, what is
+    missing and the credits (converted units). The one reading of an evaluation for the live page and the stored
+    standings alike, so they cannot disagree."""
+    fraction = progress_fraction(evaluation)
+    achieved = bool(evaluation.outcomes) and evaluation.outcomes[0].achieved
+    return {"qualified": achieved, "close": not achieved and fraction >= near, "percent": int(100 * fraction),
+            "requirements": [requirement_row(r) for r in evaluation.requirements],
+            "missing": evaluation.outcomes[0].missing if evaluation.outcomes else [],
+            "credits": dict(evaluation.totals)}
+
+
+def _counts_list(bucket: dict) -> list[dict]:
+    return [{"name": name or "(not given)", "educators": n, "qualified": q, "close": c}
+            for name, (n, q, c) in sorted(bucket.items(), key=lambda kv: (kv[0] == "", kv[0].lower()))]
+
+
 def qualifiers(policy: Policy, *, as_of=None, near: float = NEAR_FRACTION) -> dict:
     """Who qualifies under the policy (evaluated now) or is close (every countable requirement ≥ ``near``), as
-    individuals within the recognizer's jurisdiction only; counts by district and school for everyone."""
+    individuals within the recognizer's jurisdiction only; counts by district and school for everyone.
+
+    The live evaluation of the whole state: the pages read ``stored_qualifiers`` instead (docs/decisions/0040);
+    this stays as the reference the stored standings are tested against, and for the benchmark's "before"."""
     from django.contrib.auth import get_user_model
 
     everyone = educators_to_evaluate()
@@ -484,10 +504,8 @@ def qualifiers(policy: Policy, *, as_of=None, near: float = NEAR_FRACTION) -> di
     rows, by_district, by_school = [], defaultdict(lambda: [0, 0, 0]), defaultdict(lambda: [0, 0, 0])
     elsewhere = {"educators": 0, "qualified": 0, "close": 0}
     for eid in everyone:
-        ev = results[(policy.pk, eid)]
-        fraction = progress_fraction(ev)
-        achieved = bool(ev.outcomes) and ev.outcomes[0].achieved
-        close = not achieved and fraction >= near
+        standing = standing_of(results[(policy.pk, eid)], near=near)
+        achieved, close = standing["qualified"], standing["close"]
         district, school = places.get(eid, ("", ""))
         for bucket, name in ((by_district, district), (by_school, school)):
             counts = bucket[name]
@@ -501,8 +519,8 @@ def qualifiers(policy: Policy, *, as_of=None, near: float = NEAR_FRACTION) -> di
             continue
         if achieved or close:
             rows.append({"educator": eid, "district": district, "school": school, "qualified": achieved, "close": close,
-                         "percent": int(100 * fraction), "requirements": [requirement_row(r) for r in ev.requirements],
-                         "missing": ev.outcomes[0].missing if ev.outcomes else [], "awarded": sorted(awarded.get(eid, ()))})
+                         "percent": standing["percent"], "requirements": standing["requirements"],
+                         "missing": standing["missing"], "awarded": sorted(awarded.get(eid, ()))})
     people = {}
     ids = [r["educator"] for r in rows]
     for start in range(0, len(ids), EVALUATION_CHUNK):
@@ -511,18 +529,78 @@ def qualifiers(policy: Policy, *, as_of=None, near: float = NEAR_FRACTION) -> di
         r["educator"] = people[r["educator"]]
     rows.sort(key=lambda r: (not r["qualified"], -r["percent"], r["educator"].get_full_name().lower(), r["educator"].pk))
 
-    def counts(bucket):
-        return [{"name": name or "(not given)", "educators": n, "qualified": q, "close": c}
-                for name, (n, q, c) in sorted(bucket.items(), key=lambda kv: (kv[0] == "", kv[0].lower()))]
-
     outcomes = [{"key": o["key"], "name": o["name"], "kind": o["kind"],
                  "qualified": sum(r["qualified"] for r in rows), "awarded": sum(o["key"] in r["awarded"] for r in rows)}
                 for o in policy.document["outcomes"]]
+    qualified, close = [r for r in rows if r["qualified"]], [r for r in rows if r["close"]]
     return _suppressed({"policy": policy, "evaluated": len(everyone),
                         "in_jurisdiction": sum(1 for e in everyone if e in mine),
                         "near_percent": int(near * 100), "outcomes": outcomes,
-                        "qualified": [r for r in rows if r["qualified"]], "close": [r for r in rows if r["close"]],
-                        "by_district": counts(by_district), "by_school": counts(by_school), "elsewhere": elsewhere})
+                        "qualified": qualified, "close": close, "qualified_count": len(qualified),
+                        "close_count": len(close),
+                        "by_district": _counts_list(by_district), "by_school": _counts_list(by_school),
+                        "elsewhere": elsewhere})
+
+
+QUALIFIERS_PAGE_SIZE = 50
+
+
+def qualifier_snapshot(policy: Policy):
+    """The policy's stored qualifiers snapshot (or None: never asked for)."""
+    from .models import QualifierSnapshot
+
+    return QualifierSnapshot.objects.filter(policy=policy).first()
+
+
+def stored_qualifiers(policy: Policy, *, snapshot=None, qualified_offset: int = 0, close_offset: int = 0,
+                      limit: int = QUALIFIERS_PAGE_SIZE) -> dict | None:
+    """The qualifiers page read from the stored standings (docs/decisions/0040): the same shape as ``qualifiers``
+    with one page (``limit`` rows from each offset) of those who qualify and of those who are close, plus
+    ``qualified_count``/``close_count`` and the snapshot. A constant number of queries however many educators.
+    None when the policy has no ready standings yet (the caller asks for a build)."""
+    from django.db import connection
+    from django.db.models import Count, F, Q
+    from django.db.models.functions import Collate
+
+    from .models import QualifierStanding
+
+    snapshot = snapshot or qualifier_snapshot(policy)
+    if snapshot is None or not snapshot.generation:
+        return None
+    counts = snapshot.counts
+    listed = QualifierStanding.objects.filter(policy=policy, generation=snapshot.generation, in_jurisdiction=True)
+    # Names in code-point order, as the live page sorts them in Python (PostgreSQL's default collation would not).
+    name = Collate("sort_name", "C") if connection.vendor == "postgresql" else F("sort_name")
+    order = ("-percent", name.asc(), "educator_id")
+    pages = {}
+    for name, flag, offset in (("qualified", "qualified", qualified_offset), ("close", "close", close_offset)):
+        offset = max(0, int(offset))
+        pages[name] = list(listed.filter(**{flag: True}).select_related("educator").order_by(*order)[offset:offset + limit])
+    shown = [s.educator_id for rows in pages.values() for s in rows]
+    awarded = defaultdict(set)
+    for eid, key in Award.objects.filter(policy__slug=policy.slug, state=Award.State.ACTIVE, educator_id__in=shown) \
+            .values_list("educator_id", "outcome_key"):
+        awarded[eid].add(key)
+    per_outcome = dict(Award.objects.filter(
+        policy__slug=policy.slug, state=Award.State.ACTIVE,
+        educator_id__in=listed.filter(Q(qualified=True) | Q(close=True)).values("educator_id"))
+        .values("outcome_key").annotate(n=Count("educator_id", distinct=True)).values_list("outcome_key", "n"))
+
+    def row(s) -> dict:
+        return {"educator": s.educator, "district": s.district, "school": s.school, "qualified": s.qualified,
+                "close": s.close, "percent": s.percent, "requirements": s.requirements, "missing": s.missing,
+                "awarded": sorted(awarded.get(s.educator_id, ())), "credits": s.credits}
+
+    outcomes = [{"key": o["key"], "name": o["name"], "kind": o["kind"], "qualified": counts["qualified"],
+                 "awarded": per_outcome.get(o["key"], 0)} for o in policy.document["outcomes"]]
+    return _suppressed({"policy": policy, "evaluated": counts["evaluated"], "in_jurisdiction": counts["in_jurisdiction"],
+                        "near_percent": int(NEAR_FRACTION * 100), "outcomes": outcomes,
+                        "qualified": [row(s) for s in pages["qualified"]], "close": [row(s) for s in pages["close"]],
+                        "qualified_count": counts["qualified"], "close_count": counts["close"],
+                        "qualified_offset": max(0, int(qualified_offset)), "close_offset": max(0, int(close_offset)),
+                        "limit": limit, "snapshot": snapshot, "computed_at": snapshot.built_at,
+                        "by_district": _counts_list(counts["by_district"]), "by_school": _counts_list(counts["by_school"]),
+                        "elsewhere": dict(counts["elsewhere"])})
 
 
 def _suppressed(data: dict) -> dict:

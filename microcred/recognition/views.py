@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from microcred.accounts import policy as authz
 from microcred.accounts.models import Organization
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .exports import csv_lines
 from .forms import FactForm, PolicyDocumentForm, document_text, read_document
 from .models import Award, Policy
@@ -197,12 +197,33 @@ def publish(request, slug, version):
     return redirect("recognition:qualifiers", slug=slug)
 
 
+def _page_number(raw) -> int:
+    try:
+        return min(max(int(raw), 1), 100_000)
+    except (TypeError, ValueError):
+        return 1
+
+
 @require_GET
 @login_required
 def qualifiers(request, slug):
+    """Who qualifies or is close, read from the stored standings (docs/decisions/0040), a page of each list at a
+    time; when the policy has none yet, their build is enqueued and the page says how far it is."""
     versions = selectors.managed_policy_versions(user=request.user, slug=slug)
     policy = next((v for v in versions if v.state == Policy.State.PUBLISHED), versions[0])
-    return render(request, "recognition/qualifiers.html", {"data": selectors.qualifiers(policy), "policy": policy})
+    size = selectors.QUALIFIERS_PAGE_SIZE
+    pages = {name: _page_number(request.GET.get(name)) for name in ("qualified_page", "close_page")}
+    offsets = {"qualified_offset": (pages["qualified_page"] - 1) * size, "close_offset": (pages["close_page"] - 1) * size}
+    data = selectors.stored_qualifiers(policy, **offsets)
+    if data is None:
+        tasks.ensure_qualifiers(policy)
+        data = selectors.stored_qualifiers(policy, **offsets)  # an immediate task backend has built it already
+    if data is None:
+        return render(request, "recognition/qualifiers_pending.html",
+                      {"policy": policy, "snapshot": selectors.qualifier_snapshot(policy)})
+    paging = {name: {"page": pages[f"{name}_page"], "pages": max(1, -(-data[f"{name}_count"] // size)),
+                     "param": f"{name}_page"} for name in ("qualified", "close")}
+    return render(request, "recognition/qualifiers.html", {"data": data, "policy": policy, "paging": paging})
 
 
 @require_http_methods(["GET", "POST"])

@@ -69,3 +69,16 @@ def awarded(world, two_credentials, published_policy):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def qualifiers_get(django_capture_on_commit_callbacks):
+    """GET a qualifiers page (HTML or API) the way a recognizer meets it: the first view enqueues the standings'
+    build after commit (run here at once, as a worker would); the page is then read from them."""
+
+    def get(client, url, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.get(url, *args, **kwargs)
+        return client.get(url, *args, **kwargs)
+
+    return get

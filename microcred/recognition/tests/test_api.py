@@ -11,7 +11,7 @@ from microcred.recognition import services
 from microcred.recognition.models import Award, EducatorFact, Policy
 
 from .pages_fixtures import (awarded, city_policy, city_published, city_recognizer, mcs,  # noqa: F401
-                             published_policy, state_policy, two_credentials)
+                             published_policy, qualifiers_get, state_policy, two_credentials)
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/recognition"
@@ -110,8 +110,8 @@ def test_nul_characters_are_refused(world):
     assert not Policy.objects.exists()
 
 
-def test_qualifiers_in_the_api(world, awarded):
-    data = api(world["people"]["recognizer"]).get(f"{BASE}/policies/tn-renewal/qualifiers/").json()
+def test_qualifiers_in_the_api(world, awarded, qualifiers_get):
+    data = qualifiers_get(api(world["people"]["recognizer"]), f"{BASE}/policies/tn-renewal/qualifiers/").json()
     assert [r["educator"] for r in data["qualified"]] == ["earner"] and data["close"] == []
     assert data["outcomes"] == [{"key": "renewal", "name": "License renewal PDPs", "kind": "credits", "qualified": 1, "awarded": 1}]
     assert {"name": "Rural District", "educators": None, "qualified": None, "close": 0} in data["by_district"]

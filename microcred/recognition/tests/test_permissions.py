@@ -10,7 +10,7 @@ from microcred.recognition import services
 from microcred.recognition.models import EducatorFact, Policy
 
 from .pages_fixtures import (awarded, city_policy, city_published, city_recognizer, login, mcs,  # noqa: F401
-                             published_policy, state_policy, two_credentials)
+                             published_policy, qualifiers_get, state_policy, two_credentials)
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/recognition"
@@ -75,7 +75,7 @@ def test_educators_see_only_their_own_progress_and_awards(client, world, awarded
     assert progress[0]["counted_credentials"] == [] and not progress[0]["achieved"]
 
 
-def test_a_recognizer_of_another_jurisdiction(client, world, awarded, city_recognizer, city_published):
+def test_a_recognizer_of_another_jurisdiction(client, world, awarded, city_recognizer, city_published, qualifiers_get):
     c = login(client, city_recognizer)
     # Cannot see or edit the state's policy, export its awards or record facts for it.
     assert c.get("/recognition/policies/tn-renewal/").status_code == 404
@@ -86,11 +86,11 @@ def test_a_recognizer_of_another_jurisdiction(client, world, awarded, city_recog
     assert a.post(f"{BASE}/policies/", {"document": state_policy(title="Hijack")}, format="json").status_code == 403
     assert [p["slug"] for p in a.get(f"{BASE}/policies/").json()] == ["city-stipend"]
     # The earner (rural district) is outside the city district: counted in aggregates, never named.
-    data = a.get(f"{BASE}/policies/city-stipend/qualifiers/").json()
+    data = qualifiers_get(a, f"{BASE}/policies/city-stipend/qualifiers/").json()
     # One educator is a small group: the counts are suppressed (docs/decisions/0025-small-cell-suppression.md).
     assert data["qualified"] == [] and data["elsewhere"] == {"educators": None, "qualified": None, "close": 0}
     assert {"name": "Rural District", "educators": None, "qualified": None, "close": 0} in data["by_district"]
-    html = c.get("/recognition/policies/city-stipend/qualifiers/").content.decode()
+    html = qualifiers_get(c, "/recognition/policies/city-stipend/qualifiers/").content.decode()
     assert "Earner Tester" not in html and "earner" not in html.replace("Earner", "")
     run = a.get(f"{BASE}/policies/city-stipend/dry-run/").json()
     assert run["educators"] == 0 and run["rows"] == []

@@ -10,7 +10,7 @@ from microcred.recognition import services
 from microcred.recognition.models import Award, EducatorFact, Policy
 
 from .pages_fixtures import (awarded, city_policy, city_published, city_recognizer, login, mcs,  # noqa: F401
-                             published_policy, state_policy, two_credentials)
+                             published_policy, qualifiers_get, state_policy, two_credentials)
 
 pytestmark = pytest.mark.django_db
 
@@ -184,7 +184,8 @@ def test_publishing_re_evaluates_everyone_after_commit(client, world, two_creden
     assert (award.educator, award.policy_id, award.state) == (world["people"]["earner"], draft.pk, "active")
 
 
-def test_qualifiers_lists_who_qualifies_or_is_close_and_counts_by_district(client, world, mcs, published_policy):
+def test_qualifiers_lists_who_qualifies_or_is_close_and_counts_by_district(client, world, mcs, published_policy,
+                                                                          qualifiers_get):
     from microcred.credentials.services import issue_for_attempt
     from microcred.credentials.tests.conftest import earn
 
@@ -195,11 +196,11 @@ def test_qualifiers_lists_who_qualifies_or_is_close_and_counts_by_district(clien
         slug="close-one", rules=[{"kind": "convert", "per_mc": 30, "unit": "PDP"}, {"kind": "threshold", "unit": "PDP", "min": 80}]))
     services.publish(policy=close, by=by)
     c = login(client, by)
-    html = c.get("/recognition/policies/tn-renewal/qualifiers/").content.decode()
+    html = qualifiers_get(c, "/recognition/policies/tn-renewal/qualifiers/").content.decode()
     assert "Qualify (1)" in html and "Close (0)" in html and "Earner Tester" in html
     hidden = "not shown (small group)"  # one educator: a small cell (microcred/core/suppression.py)
     assert f"<td>Rural District</td><td>{hidden}</td><td>{hidden}</td><td>0</td>" in html
-    html = c.get("/recognition/policies/close-one/qualifiers/").content.decode()
+    html = qualifiers_get(c, "/recognition/policies/close-one/qualifiers/").content.decode()
     assert "Qualify (0)" in html and "Close (1)" in html and "75%" in html and "20 more PDP" in html
 
 

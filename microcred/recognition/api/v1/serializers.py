@@ -217,10 +217,17 @@ class RecognitionCountSerializer(serializers.Serializer):
 
 
 class RecognitionQualifiersSerializer(serializers.Serializer):
-    """Who qualifies or is close (reads selectors.qualifiers(policy) with the policy under "policy")."""
+    """Who qualifies or is close (reads selectors.stored_qualifiers(policy) with the policy under "policy"): one
+    page of each list from ``offset``; ``qualified_count``/``close_count`` say how many there are in all."""
 
     policy = serializers.CharField(source="policy.slug")
     version = serializers.IntegerField(source="policy.version")
+    state = serializers.CharField(source="snapshot.state", help_text="ready, or pending/building while being recomputed")
+    computed_at = serializers.DateTimeField(help_text="When the standings were last built (events update them since)")
+    offset = serializers.IntegerField(source="qualified_offset")
+    limit = serializers.IntegerField()
+    qualified_count = serializers.IntegerField()
+    close_count = serializers.IntegerField()
     evaluated = SuppressedCountField()
     in_jurisdiction = SuppressedCountField()
     near_percent = serializers.IntegerField()
@@ -244,6 +251,17 @@ class RecognitionQualifiersSerializer(serializers.Serializer):
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_close(self, data) -> list[dict]:
         return [self._row(r) for r in data["close"]]
+
+
+class RecognitionQualifiersPendingSerializer(serializers.Serializer):
+    """The stored standings are being computed for the first time (reads {"policy", "snapshot"})."""
+
+    policy = serializers.CharField(source="policy.slug")
+    version = serializers.IntegerField(source="policy.version")
+    state = serializers.CharField(source="snapshot.state")
+    done = serializers.IntegerField(source="snapshot.done")
+    total = serializers.IntegerField(source="snapshot.total")
+    percent = serializers.IntegerField(source="snapshot.percent")
 
 
 # --- exports and facts ----------------------------------------------------------------------------------------

@@ -17,14 +17,15 @@ from microcred.accounts.models import Organization
 from microcred.core.api import ERROR_RESPONSES as ERRORS
 from microcred.core.api import bounded_int
 
-from ... import selectors, services
+from ... import selectors, services, tasks
 from ...forms import read_document
 from ...models import Award, Policy
 from .serializers import (RecognitionAwardExportSerializer, RecognitionAwardSerializer, RecognitionDryRunSerializer,
                           RecognitionFactInSerializer, RecognitionFactSerializer, RecognitionPolicyDocumentSerializer,
                           RecognitionPolicySerializer, RecognitionPolicyVersionChoiceSerializer,
                           RecognitionPolicyVersionDetailSerializer, RecognitionPolicyVersionSerializer,
-                          RecognitionProgressSerializer, RecognitionQualifiersSerializer)
+                          RecognitionProgressSerializer, RecognitionQualifiersPendingSerializer,
+                          RecognitionQualifiersSerializer)
 
 EXPORT_LIMIT, EXPORT_MAX = 1000, 10000
 
@@ -133,15 +134,34 @@ def publish(request, slug):
     return Response(RecognitionPolicyVersionDetailSerializer(services.publish_and_reevaluate(policy=policy, by=request.user)).data)
 
 
-@extend_schema(responses={200: RecognitionQualifiersSerializer, **ERRORS}, operation_id="recognition_policy_qualifiers")
+QUALIFIERS_MAX = 500
+
+
+@extend_schema(parameters=[
+    OpenApiParameter("offset", int, description="Skip this many rows of each list (qualified, close); default 0"),
+    OpenApiParameter("limit", int, description=f"Rows per list (default {selectors.QUALIFIERS_PAGE_SIZE}, at most {QUALIFIERS_MAX})")],
+    responses={200: RecognitionQualifiersSerializer, 202: RecognitionQualifiersPendingSerializer, **ERRORS},
+    operation_id="recognition_policy_qualifiers")
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def qualifiers(request, slug):
     """Who qualifies under the published version (or the latest) or is close (≥ 75 % of every countable
-    requirement): individuals in your jurisdiction only; counts by district and school for everyone."""
+    requirement): individuals in your jurisdiction only, a page of each list; counts by district and school for
+    everyone. Read from the stored standings (docs/decisions/0040); 202 with the progress while they are first
+    being computed."""
     versions = selectors.managed_policy_versions(user=request.user, slug=slug)
     policy = next((v for v in versions if v.state == Policy.State.PUBLISHED), versions[0])
-    return Response(RecognitionQualifiersSerializer({**selectors.qualifiers(policy), "policy": policy}).data)
+    offset = bounded_int(request.query_params.get("offset"), 0, maximum=10**7)
+    limit = bounded_int(request.query_params.get("limit"), selectors.QUALIFIERS_PAGE_SIZE, maximum=QUALIFIERS_MAX) or 1
+    page = {"qualified_offset": offset, "close_offset": offset, "limit": limit}
+    data = selectors.stored_qualifiers(policy, **page)
+    if data is None:
+        tasks.ensure_qualifiers(policy)
+        data = selectors.stored_qualifiers(policy, **page)
+    if data is None:
+        return Response(RecognitionQualifiersPendingSerializer(
+            {"policy": policy, "snapshot": selectors.qualifier_snapshot(policy)}).data, status=202)
+    return Response(RecognitionQualifiersSerializer({**data, "policy": policy}).data)
 
 
 @extend_schema(parameters=[OpenApiParameter("recognizer", str, required=True, description="Slug of the recognizer"),
