@@ -26,6 +26,8 @@ FTS_TABLE = "catalog_version_fts"
 VERSION_TABLE = "catalog_microcredentialversion"
 # The indexed expression: the query must spell it exactly like this for PostgreSQL to use the index (migration 0007).
 FTS_DOCUMENT = ("to_tsvector('simple'::regconfig, regexp_replace(search_text, '[[:punct:][:space:][:cntrl:]]+', ' ', 'g'))")
+POSTGRESQL_MATCH = f"SELECT id FROM {VERSION_TABLE} WHERE {FTS_DOCUMENT} @@ to_tsquery('simple', %s)"
+SQLITE_MATCH = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
 MAX_PIECES = 24  # letters-and-digits runs per search, all words together
 
 _PIECE = re.compile(r"[^\W_]+")
@@ -57,10 +59,9 @@ def matching(qs: QuerySet, terms: list[str]) -> QuerySet:
     words = _index_pieces(terms)
     vendor = connection.vendor
     if words and vendor == "postgresql":
-        qs = qs.filter(pk__in=RawSQL(f"SELECT id FROM {VERSION_TABLE} WHERE {FTS_DOCUMENT} @@ to_tsquery('simple', %s)",
-                                     [postgresql_query(words)]))
+        qs = qs.filter(pk__in=RawSQL(POSTGRESQL_MATCH, [postgresql_query(words)]))
     elif words and vendor == "sqlite":
-        qs = qs.filter(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [sqlite_query(words)]))
+        qs = qs.filter(pk__in=RawSQL(SQLITE_MATCH, [sqlite_query(words)]))
     for term in terms:
         # Punctuation, or an engine without an index: the word as typed, on the rows the index left (if any).
         if vendor not in ("postgresql", "sqlite") or pieces(term) != [term]:
