@@ -19,14 +19,13 @@ from __future__ import annotations
 import re
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Expression, F, QuerySet
 from django.db.models.expressions import RawSQL
 
 FTS_TABLE = "catalog_version_fts"
 VERSION_TABLE = "catalog_microcredentialversion"
 # The indexed expression: the query must spell it exactly like this for PostgreSQL to use the index (migration 0007).
-FTS_DOCUMENT = ("to_tsvector('simple'::regconfig, regexp_replace(search_text, '[[:punct:][:space:][:cntrl:]]+', ' ', 'g'))")
-POSTGRESQL_MATCH = f"SELECT id FROM {VERSION_TABLE} WHERE {FTS_DOCUMENT} @@ to_tsquery('simple', %s)"
+FTS_DOCUMENT = "to_tsvector('simple'::regconfig, regexp_replace({}, '[[:punct:][:space:][:cntrl:]]+', ' ', 'g'))"
 SQLITE_MATCH = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
 MAX_PIECES = 24  # letters-and-digits runs per search, all words together
 
@@ -54,12 +53,38 @@ def sqlite_query(words: list[str]) -> str:
     return " AND ".join(f'"{w}"*' for w in words)
 
 
+class _PostgresqlMatch(Expression):
+    """``search_text`` of the row itself matches the tsquery: a condition on each version row (the GIN index or one
+    evaluation per row), never a subquery the planner might run again for every row of a join."""
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, tsquery: str):
+        super().__init__()
+        self.column, self.tsquery = F("search_text"), tsquery
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def resolve_expression(self, *args, **kwargs):
+        clone = super().resolve_expression(*args, **kwargs)
+        clone.column = self.column.resolve_expression(*args, **kwargs)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        return f"{FTS_DOCUMENT.format(column)} @@ to_tsquery('simple', %s)", [*params, self.tsquery]
+
+
 def matching(qs: QuerySet, terms: list[str]) -> QuerySet:
     """Versions of ``qs`` whose search text matches every one of ``terms`` (from selectors.query_terms)."""
     words = _index_pieces(terms)
     vendor = connection.vendor
     if words and vendor == "postgresql":
-        qs = qs.filter(pk__in=RawSQL(POSTGRESQL_MATCH, [postgresql_query(words)]))
+        qs = qs.filter(_PostgresqlMatch(postgresql_query(words)))
     elif words and vendor == "sqlite":
         qs = qs.filter(pk__in=RawSQL(SQLITE_MATCH, [sqlite_query(words)]))
     for term in terms:
