@@ -139,7 +139,8 @@ def test_postgresql_search_uses_the_gin_index(world, catalog):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
-        qs = fulltext.matching(MicroCredentialVersion.objects.order_by(), ["phonics", "syst"]).values("pk")
+        qs = MicroCredentialVersion.objects.filter(fulltext._PostgresqlMatch(fulltext.postgresql_query(["phonics", "syst"])))
+        qs = qs.order_by().values("pk")
         sql, params = qs.query.sql_with_params()
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
