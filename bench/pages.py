@@ -79,7 +79,7 @@ def environment(work: Path) -> dict:
     return env
 
 
-def build_world(env: dict, work: Path, educators: int) -> dict:
+def build_world(env: dict, work: Path, educators: int, micro_credentials: int | None = None) -> dict:
     microcred = [sys.executable, "-m", "microcred.manage"]
     subprocess.run(microcred + ["migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
     generated = work / "generated.json"
@@ -88,7 +88,8 @@ def build_world(env: dict, work: Path, educators: int) -> dict:
         stored_qualifiers(env)
         return json.loads(generated.read_text())
     log(f"generate_scale_data --educators {educators}")
-    done = subprocess.run(microcred + ["generate_scale_data", "--educators", str(educators)], env=env, cwd=ROOT,
+    extra = ["--micro-credentials", str(micro_credentials)] if micro_credentials else []
+    done = subprocess.run(microcred + ["generate_scale_data", "--educators", str(educators), *extra], env=env, cwd=ROOT,
                           check=True, stdout=subprocess.PIPE, text=True)
     counts = json.loads(done.stdout.strip().splitlines()[-1])
     generated.write_text(json.dumps(counts))
@@ -118,7 +119,7 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-def measure_in_process(repeat: int, page_seconds: float, profile_dir: str | None) -> dict:
+def measure_in_process(repeat: int, page_seconds: float, profile_dir: str | None, only: list[str] | None = None) -> dict:
     import django
 
     django.setup()
@@ -129,7 +130,7 @@ def measure_in_process(repeat: int, page_seconds: float, profile_dir: str | None
     from microcred.accounts.models import User
     from microcred.demo.scale import bench_pages
 
-    pages, clients, out = bench_pages(), {}, {"pages": {}, "cookies": {}}
+    pages, clients, out = [p for p in bench_pages() if not only or p["name"] in only], {}, {"pages": {}, "cookies": {}}
     for page in pages:
         user = page["username"]
         if user not in clients:
@@ -245,12 +246,15 @@ def main() -> dict:
     parser.add_argument("--repeat", type=int, default=20, help="timed requests per page (default 20)")
     parser.add_argument("--page-seconds", type=float, default=30, help="stop repeating a page after this many seconds (default 30)")
     parser.add_argument("--profile", metavar="DIR", help="save one cProfile per page into DIR (NAME.prof and NAME.txt)")
+    parser.add_argument("--micro-credentials", type=int, help="MCs in the generated world (default: educators / 50)")
+    parser.add_argument("--pages", help="only these pages, comma-separated (e.g. catalog_browse,catalog_search)")
     parser.add_argument("--no-http", action="store_true", help="in-process only")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)  # the in-process child
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure_in_process(args.repeat, args.page_seconds, args.profile)))
+        only = args.pages.split(",") if args.pages else None
+        print(json.dumps(measure_in_process(args.repeat, args.page_seconds, args.profile, only)))
         return {}
     work = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="microcred-pages-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -259,11 +263,13 @@ def main() -> dict:
     try:
         env = environment(work)
         started = time.monotonic()
-        counts = build_world(env, work, args.educators)
+        counts = build_world(env, work, args.educators, args.micro_credentials)
         generation = round(time.monotonic() - started, 1)
         child = [sys.executable, __file__, "--measure", "--repeat", str(args.repeat), "--page-seconds", str(args.page_seconds)]
         if args.profile:
             child += ["--profile", str(Path(args.profile).resolve())]
+        if args.pages:
+            child += ["--pages", args.pages]
         done = subprocess.run(child, env=env, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True)
         measured = json.loads(done.stdout.strip().splitlines()[-1])
         if not args.no_http:

@@ -82,6 +82,7 @@ class MicroCredential(models.Model):
 
     class Meta:
         ordering = ["slug"]
+        indexes = [models.Index(fields=["visibility"], name="catalog_mc_visibility")]  # the catalog's visibility filter
 
     def __str__(self) -> str:
         version = self.current_version or self.versions.order_by("-number").first()
@@ -142,6 +143,12 @@ class MicroCredentialVersion(models.Model):
             models.CheckConstraint(condition=models.Q(fee_amount__isnull=True) | models.Q(fee_amount__gte=0), name="fee_not_negative"),
             models.CheckConstraint(condition=models.Q(estimated_hours__isnull=True) | models.Q(estimated_hours__gte=0), name="hours_not_negative"),
         ]
+        # The catalog's sorts (title; newest first) and filters (cost, hours). Search uses a full-text index that
+        # only the database knows about (migration 0007, catalog/fulltext.py).
+        indexes = [models.Index(fields=["title"], name="catalog_version_title"),
+                   models.Index(fields=["published_at"], name="catalog_version_published_at"),
+                   models.Index(fields=["cost"], name="catalog_version_cost"),
+                   models.Index(fields=["estimated_hours"], name="catalog_version_hours")]
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.number})"
@@ -186,6 +193,7 @@ class OrganizationRole(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["version", "organization", "role"], name="unique_org_role_per_version")]
+        indexes = [models.Index(fields=["organization", "role"], name="catalog_orgrole_org_role")]  # the issuer facet
         ordering = ["role", "organization__name"]
 
     def __str__(self) -> str:
@@ -308,6 +316,7 @@ class PartEvidenceType(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["part", "evidence_type"], name="unique_part_evidence_type")]
+        indexes = [models.Index(fields=["evidence_type"], name="catalog_part_evidence_type")]  # the evidence-type facet
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -423,6 +432,7 @@ class Stack(models.Model):
 
     class Meta:
         ordering = ["title"]
+        indexes = [models.Index(fields=["state", "title"], name="catalog_stack_state_title")]  # published stacks by title
 
     def __str__(self) -> str:
         return self.title

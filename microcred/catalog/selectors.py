@@ -15,7 +15,7 @@ from microcred.accounts.models import Organization
 from microcred.accounts.selectors import member_organization_ids
 from microcred.core.cache import Generation, remembered
 
-from . import translation
+from . import fulltext, translation
 from . import pilots as catalog_pilots
 from . import quality as catalog_quality
 from .coverage import UNKNOWN, coverage_for
@@ -150,14 +150,15 @@ def _facet_counts(base: QuerySet, name: str, selected: list[str]) -> list[FacetV
 
 def search_catalog(*, user, q: str = "", filters: dict[str, list[str]] | None = None, limit: int = 50, offset: int = 0,
                    quality: str = "", sort: str = "") -> CatalogResult:
-    """Search published, visible MCs: every word must match; facets count within the other filters. ``quality``
-    "approved" keeps MCs an independent quality review approved (with or without conditions); ``sort`` "quality"
-    puts approved MCs first (catalog/quality.py; the facets do not count this filter)."""
+    """Search published, visible MCs: every word must begin a word of the MC's text (catalog/fulltext.py); facets
+    count within the other filters. ``quality`` "approved" keeps MCs an independent quality review approved (with or
+    without conditions); ``sort`` "quality" puts approved MCs first (catalog/quality.py; the facets do not count this
+    filter)."""
     filters = {k: [v[:120] for v in vals][:20] for k, vals in (filters or {}).items() if k in FACETS}
     base = catalog_versions(user)
     terms = query_terms(q)
-    for term in terms:
-        base = base.filter(search_text__contains=term)
+    if terms:
+        base = fulltext.matching(base, terms)  # the database's full-text index (catalog/fulltext.py)
     filtered = _apply_filters(base, filters)
     # Order and filter on three columns of every match, then read (and prefetch) only the page shown (issue 18).
     rows = list(MicroCredentialVersion.objects.filter(pk__in=filtered.values("pk").distinct())

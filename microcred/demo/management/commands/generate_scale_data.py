@@ -40,18 +40,22 @@ class Command(BaseCommand):
         parser.add_argument("--educators", type=int, default=100_000,
                             help="How many synthetic educators (default 100,000); every other count scales with it.")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (the same seed builds the same data).")
+        parser.add_argument("--micro-credentials", type=int, default=None,
+                            help="How many MCs (default: educators / 50, at least the demo catalog's).")
         parser.add_argument("--no-awards", action="store_true", help="Skip evaluating the policies (no awards).")
         parser.add_argument("--force", action="store_true",
                             help="Add scale data to a database that already holds other data (never on a real deployment).")
 
-    def handle(self, *args, educators, seed, force, no_awards, **options):
+    def handle(self, *args, educators, seed, force, no_awards, micro_credentials=None, **options):
         if educators < 1 or educators > 10_000_000:
             raise CommandError("--educators must be between 1 and 10,000,000.")
+        if micro_credentials is not None and not 1 <= micro_credentials <= 100_000:
+            raise CommandError("--micro-credentials must be between 1 and 100,000.")
         started = time.monotonic()
         quiet = options["verbosity"] == 0
         bar = ProgressBar(sys.stderr, started)
         try:
-            counts = generate(educators=educators, seed=seed, force=force, awards=not no_awards,
+            counts = generate(educators=educators, seed=seed, force=force, awards=not no_awards, micro_credentials=micro_credentials,
                               log=lambda line: None, progress=(lambda *a: None) if quiet else bar)
         except ScaleDataRefused as refused:
             raise CommandError(str(refused)) from None
@@ -59,4 +63,4 @@ class Command(BaseCommand):
         if not quiet:
             sys.stderr.write(f"Bench accounts (password {accounts['password']}): {accounts['issuer_admins']}; "
                              f"{accounts['recognizers']}; {accounts['assessors']}; {accounts['earners']}\n")
-        self.stdout.write(json.dumps({**counts, "planned": sizes(educators), "seconds": round(time.monotonic() - started, 1)}))
+        self.stdout.write(json.dumps({**counts, "planned": sizes(educators, micro_credentials), "seconds": round(time.monotonic() - started, 1)}))
