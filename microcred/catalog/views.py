@@ -41,12 +41,35 @@ def home(request):
     })
 
 
+# Cards per catalog page: a state catalog holds thousands of MCs, and drawing the cards is most of a page's cost.
+PAGE_SIZE = 48
+
+
+def _page_number(request) -> int:
+    try:
+        return min(max(int(request.GET.get("page", "1")[:6]), 1), 10_000)
+    except ValueError:
+        return 1
+
+
+def _page_url(request, number: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return "?" + query.urlencode()
+
+
 def search(request):
     q = request.GET.get("q", "")[: selectors.MAX_QUERY_LENGTH]
     quality, sort = request.GET.get("quality", "")[:20], request.GET.get("sort", "")[:20]
-    result = selectors.search_catalog(user=request.user, q=q, filters=_filters_from(request), limit=200, quality=quality, sort=sort)
+    page = _page_number(request)
+    result = selectors.search_catalog(user=request.user, q=q, filters=_filters_from(request), limit=PAGE_SIZE,
+                                      offset=(page - 1) * PAGE_SIZE, quality=quality, sort=sort)
+    pages = max(1, -(-result.total // PAGE_SIZE))
     translation.localize_summaries(result.versions, get_language())
-    context = {"q": q, "result": result, "facet_titles": FACET_TITLES, "quality": quality, "sort": sort}
+    context = {"q": q, "result": result, "facet_titles": FACET_TITLES, "quality": quality, "sort": sort,
+               "page": page, "pages": pages,
+               "previous_url": _page_url(request, page - 1) if page > 1 else None,
+               "next_url": _page_url(request, page + 1) if page < pages else None}
     if request.headers.get("HX-Request"):
         return render(request, "catalog/_results.html", context)
     return render(request, "catalog/search.html", context)

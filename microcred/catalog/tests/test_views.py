@@ -379,3 +379,31 @@ def test_deleting_a_part_asks_to_confirm_first(client, world):
     assert version.parts.count() == before  # nothing deleted yet
     done = client.post(url, {"delete": "1", "confirmed": "yes"}, follow=True)
     assert "Part removed." in done.content.decode() and version.parts.count() == before - 1
+
+
+def test_catalog_pages_through_results(client, world, publish_mc, monkeypatch):
+    from microcred.catalog import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    titles = {publish_mc(title=f"Paging Practice {i}").title for i in range(5)}
+    seen = set()
+    for number in (1, 2, 3):
+        body = client.get(f"/catalog/?q=paging&page={number}").content.decode()
+        assert f"Page {number} of 3" in body
+        found = {t for t in titles if t in body}
+        assert len(found) == (2 if number < 3 else 1) and not found & seen
+        seen |= found
+        assert ('rel="prev"' in body) == (number > 1) and ('rel="next"' in body) == (number < 3)
+    assert seen == titles
+    # the links keep the search and filters
+    assert "?q=paging&amp;page=2" in client.get("/catalog/?q=paging&page=1").content.decode()
+    # hostile or out-of-range page numbers never fail: the first page, or an empty last one
+    for bad in ("abc", "-5", "0", "9" * 40, "%00", "1e9"):
+        response = client.get(f"/catalog/?q=paging&page={bad}")
+        assert response.status_code == 200, bad
+    assert "No micro-credentials match" in client.get("/catalog/?q=paging&page=99").content.decode()
+
+
+def test_one_page_shows_no_pagination(client, world, published):
+    body = client.get("/catalog/").content.decode()
+    assert 'aria-label="Result pages"' not in body
