@@ -617,16 +617,25 @@ def roster_may_touch() -> Q:
     return Q(is_staff=False, is_superuser=False)
 
 
+_ORG_ADMIN_TREE = "_policy_org_admin_tree"
+
+
 def _manages_as_org_admin(user, org_id: int) -> bool:
-    """``user`` is an organization admin of ``org_id`` or of an organization above it."""
+    """``user`` is an organization admin of ``org_id`` or of an organization above it. The tree below the admin's
+    organizations is walked once (one query per level) and, for a remembered user, kept for the request: a page
+    asking about many organizations costs the same queries whatever it shows. A "no" is walked again, so an
+    organization created meanwhile is never refused for a stale tree."""
+    tree = getattr(user, _ORG_ADMIN_TREE, None)
+    if tree is not None and org_id in tree:
+        return True
     ids = _org_ids(user, Role.ORG_ADMIN)
     frontier = set(ids)
     while frontier:
-        if org_id in frontier:
-            return True
         frontier = set(Organization.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
         ids |= frontier
-    return False
+    if getattr(user, _CACHE, None) is not None:
+        setattr(user, _ORG_ADMIN_TREE, frozenset(ids))
+    return org_id in ids
 
 
 def can_open_people_pages(user) -> bool:
