@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from microcred.accounts import policy
 from microcred.core import audit
+from microcred.core.page_cache import anonymous_page
 
 from . import pilots as catalog_pilots
 from . import quality as catalog_quality
@@ -59,6 +60,11 @@ def _page_url(request, number: int) -> str:
 
 
 def search(request):
+    # The same for every anonymous visitor: cached whole, retired when the catalog changes (decision 0044).
+    return anonymous_page(request, selectors.CATALOG, lambda csrf_token: _search(request, csrf_token))
+
+
+def _search(request, csrf_token: str | None):
     q = request.GET.get("q", "")[: selectors.MAX_QUERY_LENGTH]
     quality, sort = request.GET.get("quality", "")[:20], request.GET.get("sort", "")[:20]
     page = _page_number(request)
@@ -70,6 +76,8 @@ def search(request):
                "page": page, "pages": pages,
                "previous_url": _page_url(request, page - 1) if page > 1 else None,
                "next_url": _page_url(request, page + 1) if page < pages else None}
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
     if request.headers.get("HX-Request"):
         return render(request, "catalog/_results.html", context)
     return render(request, "catalog/search.html", context)

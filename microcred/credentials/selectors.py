@@ -48,13 +48,9 @@ def earner_emails(earner) -> list[str]:
 REPORT_SECONDS = 300
 
 
-def live_verification(credential: IssuedCredential):
-    """The verifier's report on the credential as issued (proof, status, dates): computed at most every five minutes
-    and at once after a revocation, suspension, reinstatement or key change (verify.VERIFICATION), never past the
-    credential's validUntil."""
-    from .verify import VERIFICATION, verify_credential
-
-    timeout = REPORT_SECONDS
+def report_seconds(credential: IssuedCredential, longest: int = REPORT_SECONDS) -> int:
+    """How long what is said of the credential's validity may be kept: ``longest``, never past its validUntil."""
+    timeout = longest
     until = credential.credential.get("validUntil") if isinstance(credential.credential, dict) else None
     if isinstance(until, str):
         try:
@@ -62,6 +58,16 @@ def live_verification(credential: IssuedCredential):
         except (ValueError, TypeError):
             left = 0
         timeout = max(0, min(timeout, int(left)))
+    return timeout
+
+
+def live_verification(credential: IssuedCredential):
+    """The verifier's report on the credential as issued (proof, status, dates): computed at most every five minutes
+    and at once after a revocation, suspension, reinstatement or key change (verify.VERIFICATION), never past the
+    credential's validUntil."""
+    from .verify import VERIFICATION, verify_credential
+
+    timeout = report_seconds(credential)
     if not timeout:
         return verify_credential(credential.credential)
     return remembered(VERIFICATION, f"report {credential.pk}", lambda: verify_credential(credential.credential), timeout=timeout)

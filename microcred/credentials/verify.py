@@ -24,7 +24,7 @@ from microcred.core.cache import Generation, remembered
 from . import keys, status
 from .standards.verify import (  # noqa: F401  (the verifier's public names, for callers of this module)
     CHECKS, MAX_BYTES, MAX_DEPTH, MAX_NESTED, SCHEMA_ENV, UNKNOWN_ISSUER, CheckResult, DocumentUnavailable,
-    IssuerTrust, Platform, PlatformKey, RegisteredIssuer, Report, _Documents, is_clr, parse_input, use_schema,
+    IssuerTrust, ParsedInput, Platform, PlatformKey, RegisteredIssuer, Report, _Documents, is_clr, parse_input, use_schema,
 )
 from .standards import verify as core
 

@@ -17,18 +17,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from microcred.accounts import policy
 from microcred.accounts.models import Organization
+from microcred.core.page_cache import anonymous_page
 
 from . import clr, keys, presentation, selectors, services, status
 from .standards import images
 from .forms import ImportForm, IssuedSearchForm, KnownIssuerForm, RevokeForm, SuspendForm, UnsuspendForm, VisibilityForm
 from .models import IssuedCredential, IssuerKey, KnownIssuer, StatusList
-from .verify import MAX_BYTES, parse_input, verify_credential
+from .verify import MAX_BYTES, VERIFICATION, ParsedInput, parse_input, verify_credential
 
 JSON_LD = "application/ld+json"
 
 
-def _json(document: dict, *, content_type: str = "application/json", status_code: int = 200) -> JsonResponse:
-    response = JsonResponse(document, status=status_code, json_dumps_params={"indent": 2, "ensure_ascii": False})
+def _json(document: dict, *, content_type: str = "application/json", status_code: int = 200,
+          indent: int | None = 2) -> JsonResponse:
+    response = JsonResponse(document, status=status_code, json_dumps_params={"indent": indent, "ensure_ascii": False})
     response["Content-Type"] = content_type
     response["Access-Control-Allow-Origin"] = "*"  # public documents, read by verifiers anywhere
     return response
@@ -108,10 +110,17 @@ def badge_image(request, slug, number, ext):
 @require_GET
 def credential(request, credential_id):
     """The credential's URL: JSON exactly as issued, VC-JWT, PDF certificate, or the public verification page."""
+    wanted = request.GET.get("format", "")
+    if not wanted and _wants_html(request):
+        # The same for every anonymous visitor: cached whole, retired by any change verification reads (a
+        # revocation, suspension, visibility change, key change) and never kept past validUntil (decision 0044).
+        response = anonymous_page(request, VERIFICATION,
+                                  lambda csrf_token: _credential_page(request, credential_id, csrf_token))
+        response["Vary"] = "Accept, Cookie"
+        return response
     found = selectors.visible_credential(credential_id, request.user)
     if found is None:
         raise Http404("No such credential.")
-    wanted = request.GET.get("format", "")
     if wanted == "jwt":
         response = HttpResponse(found.jwt, content_type="application/jwt")
     elif wanted == "pdf":
@@ -131,13 +140,16 @@ def credential(request, credential_id):
         response = _json(found.credential, content_type="application/vc+ld+json")
         if wanted == "json":
             response["Content-Disposition"] = f'attachment; filename="credential-{found.pk}.json"'
-    else:
-        response = _credential_page(request, found)
+    else:  # an unknown format asked by a browser: the page, drawn for this request
+        response = _credential_page(request, credential_id, None)
     response["Vary"] = "Accept, Cookie"
     return response
 
 
-def _credential_page(request, found):
+def _credential_page(request, credential_id, csrf_token: str | None):
+    found = selectors.visible_credential(credential_id, request.user)
+    if found is None:
+        raise Http404("No such credential.")
     report = selectors.live_verification(found)
     is_earner = request.user.is_authenticated and request.user.pk == found.earner_id
     context = {
@@ -160,7 +172,11 @@ def _credential_page(request, found):
         "suspend_form": SuspendForm(auto_id="suspend_%s"),
         "unsuspend_form": UnsuspendForm(auto_id="unsuspend_%s"),
     }
-    return render(request, "credentials/credential.html", context)
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
+    response = render(request, "credentials/credential.html", context)
+    response.keep_seconds = selectors.report_seconds(found, 60)  # an expiring credential's page is never kept past it
+    return response
 
 
 @login_required
@@ -319,15 +335,17 @@ def verify(request):
     if length > MAX_BYTES:
         return _parse_failure(f"request body is larger than {MAX_BYTES:,} bytes (2 MB)", 413)
     try:
-        kind, value = parse_input(request.body)
+        parsed = parse_input(request.body)
     except ValueError as error:
         return _parse_failure(str(error), 413 if "limit" in str(error) else 400)
-    if kind == "json" and "verifiableCredential" in value:
-        value = value["verifiableCredential"]
-        if isinstance(value, str):
-            value = value.strip()
-    report = verify_credential(value)
-    return _json(report.as_dict(), status_code=200 if report.get("parse").ok else 400)
+    if parsed.kind == "json" and "verifiableCredential" in parsed.value:
+        inner = parsed.value["verifiableCredential"]
+        # A dict inside the body was read and depth-checked with it: not read again.
+        parsed = ParsedInput("json", inner) if isinstance(inner, dict) else (
+            inner.strip() if isinstance(inner, str) else inner)
+    report = verify_credential(parsed)
+    # Compact JSON: the endpoint machines call most (issue 18); the other documents stay indented.
+    return _json(report.as_dict(), status_code=200 if report.get("parse").ok else 400, indent=None)
 
 
 @login_required

@@ -9,6 +9,7 @@ implementations; such IRIs produce no RDF and are reported by :func:`undefined_t
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import threading
 from collections.abc import Mapping
@@ -43,6 +44,12 @@ CONTEXT_JSON_KEY_MAX = 65536
 # Canonical forms of small, repeated documents (proof configurations), keyed by their canonical JSON.
 CANONICAL_FORM_CACHE_SIZE = 1024
 CANONICAL_FORM_CACHE_MAX_JSON = 4096
+# …and of whole credentials (the same credential verified again and again: its public page, a verifier's
+# retries, a wallet re-checking), keyed by the SHA-256 of their canonical JSON. Canonicalization is a pure
+# function of the document and the shipped contexts, so this memo cannot change any result; the signature is
+# still checked on every call. Bounded: 256 entries of at most 64 kB of JSON (about 30 MB at worst).
+LARGE_CANONICAL_FORM_CACHE_SIZE = 256
+LARGE_CANONICAL_FORM_CACHE_MAX_JSON = 65536
 
 
 class ContextNotAvailableError(LookupError):
@@ -87,6 +94,8 @@ class OfflineDocumentLoader:
             LRUCache(maxsize=PROCESSED_CONTEXT_CACHE_SIZE) if cache_resolved_contexts else None)
         self.canonical_forms: LRUCache | None = (
             LRUCache(maxsize=CANONICAL_FORM_CACHE_SIZE) if cache_resolved_contexts else None)
+        self.large_canonical_forms: LRUCache | None = (
+            LRUCache(maxsize=LARGE_CANONICAL_FORM_CACHE_SIZE) if cache_resolved_contexts else None)
         self.memo_lock = threading.Lock()
         # IRI expansions against frozen active contexts: {(_uuid, value, base, vocab): IRI}; cleared when large.
         self.expanded_iris: dict | None = {} if cache_resolved_contexts else None
@@ -311,12 +320,17 @@ def canonical_form(document: dict, *, loader: OfflineDocumentLoader | None = Non
 
     Same results as :func:`canonicalize` and :func:`undefined_terms` together, for a fraction of the work:
     the document is expanded once (with memoized context processing) and its expanded form is turned into RDF
-    and canonicalized directly. Small documents (proof configurations) are cached by their canonical JSON.
-    Raises like them.
+    and canonicalized directly. Documents are memoized by their canonical JSON (small ones: proof
+    configurations) or its SHA-256 (credentials up to 64 kB). Raises like them.
     """
     loader = loader or default_loader()
-    cache = loader.canonical_forms
-    cache_key = _plain_json_key(document, CANONICAL_FORM_CACHE_MAX_JSON) if cache is not None else None
+    cache, cache_key = None, None
+    if loader.canonical_forms is not None:
+        text = _plain_json_key(document, LARGE_CANONICAL_FORM_CACHE_MAX_JSON)
+        if text is not None and len(text) <= CANONICAL_FORM_CACHE_MAX_JSON:
+            cache, cache_key = loader.canonical_forms, text
+        elif text is not None:
+            cache, cache_key = loader.large_canonical_forms, hashlib.sha256(text.encode("utf-8")).digest()
     if cache_key is not None:
         with loader.memo_lock:
             cached = cache.get(cache_key)

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from datetime import timezone as dt_timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from cachetools import LRUCache
@@ -238,14 +238,19 @@ def _text_depth_exceeds(text: str, limit: int) -> bool:
 
 
 def _value_depth_exceeds(value: Any, limit: int) -> bool:
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, (dict, list)):
-            if depth > limit:
-                return True
-            children = node.values() if isinstance(node, dict) else node
-            stack.extend((child, depth + 1) for child in children)
+    # Level by level, keeping only the containers: most of a credential's values are strings (issue 18).
+    level = [value] if isinstance(value, (dict, list)) else []
+    depth = 1
+    while level:
+        if depth > limit:
+            return True
+        children = []
+        for node in level:
+            for child in (node.values() if isinstance(node, dict) else node):
+                if isinstance(child, (dict, list)):
+                    children.append(child)
+        level = children
+        depth += 1
     return False
 
 
@@ -255,8 +260,19 @@ def _looks_like_jwt(text: str) -> bool:
     return len(parts) == 3 and all(parts[:2]) and all(set(p) <= allowed for p in parts)
 
 
-def parse_input(data: Any) -> tuple[str, Any]:
+class ParsedInput(NamedTuple):
+    """What :func:`parse_input` read: ("json", dict) or ("jwt", token). Passed back to :func:`verify_credential`,
+    it is not read (and checked) a second time; so is a part of such a dict (the web verifier's
+    ``verifiableCredential``), wrapped again in a ParsedInput."""
+
+    kind: str
+    value: Any
+
+
+def parse_input(data: Any) -> ParsedInput:
     """("json", dict) or ("jwt", token); raises ValueError with the reason."""
+    if isinstance(data, ParsedInput):
+        return data
     if isinstance(data, (bytes, bytearray, memoryview)):
         data = bytes(data)
         if len(data) > MAX_BYTES:
@@ -272,7 +288,7 @@ def parse_input(data: Any) -> tuple[str, Any]:
         if not text:
             raise ValueError("input is empty")
         if _looks_like_jwt(text):
-            return "jwt", text
+            return ParsedInput("jwt", text)
         if _text_depth_exceeds(text, MAX_DEPTH):
             raise ValueError(f"JSON nests deeper than {MAX_DEPTH} levels")
         try:
@@ -280,12 +296,14 @@ def parse_input(data: Any) -> tuple[str, Any]:
         except (json.JSONDecodeError, RecursionError) as error:
             raise ValueError(f"input is neither JSON nor a JWT: {error}") from None
         if isinstance(value, str) and _looks_like_jwt(value.strip()):
-            return "jwt", value.strip()
+            return ParsedInput("jwt", value.strip())
+        if isinstance(value, dict):
+            return ParsedInput("json", value)  # its depth was checked on the text (exact for JSON)
         data = value
     if isinstance(data, dict):
         if _value_depth_exceeds(data, MAX_DEPTH):
             raise ValueError(f"JSON nests deeper than {MAX_DEPTH} levels")
-        return "json", data
+        return ParsedInput("json", data)
     raise ValueError(f"expected a credential (JSON object) or a VC-JWT, got {type(data).__name__}")
 
 
