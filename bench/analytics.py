@@ -48,7 +48,8 @@ def main() -> None:
     env = {**os.environ, "MICROCRED_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "microcred.settings.dev"}
     env.pop("MICROCRED_DEBUG", None)
     try:
-        fresh = not (data_dir / "microcred.sqlite3").exists()
+        # With DATABASE_URL the world is in that database: generated once (bench/pages.py leaves generated.json).
+        fresh = not ((data_dir / "generated.json") if os.environ.get("DATABASE_URL") else (data_dir / "microcred.sqlite3")).exists()
         manage(env, "migrate", "--verbosity", "0")  # a kept --data-dir gets the newer migrations too
         if fresh:
             manage(env, "generate_scale_data", "--educators", str(options.educators))

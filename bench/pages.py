@@ -231,12 +231,17 @@ def measure_http(env: dict, measured: dict, repeat: int, page_seconds: float) ->
                         http_status=status)
             log(f"http       {name:<22} p50 {page['http_p50_ms']:>9} ms, status {status}")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(5)
+        stop_server(server)
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop gunicorn (started in its own session) and its workers."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(5)
 
 
 def main() -> dict:

@@ -21,17 +21,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import urllib.request
 from pathlib import Path
 
-from pages import BIN, ROOT, environment, free_port, log, wait_healthy
+from pages import BIN, ROOT, environment, free_port, log, stop_server, wait_healthy
 
 PICK = """
 import json
@@ -114,11 +112,7 @@ def measure(code: Path, ref: str, args, work: Path) -> dict:
                     f"p99 {figures.get('p99_ms')} ms, failed {figures['failed']}, non-2xx {figures['non_2xx']}")
         return side
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        stop_server(server)
 
 
 def main() -> dict:

@@ -89,8 +89,9 @@ FACET_TITLES = {"subject": gettext_lazy("Subject"), "grade_band": gettext_lazy("
 
 
 def detail(request, slug):
-    version = selectors.micro_credential_for_catalog(user=request.user, slug=slug)
-    return _render_version(request, version)
+    # An MC's public page is the same for every anonymous visitor: cached whole, like the catalog (decision 0044).
+    return anonymous_page(request, selectors.CATALOG, lambda csrf_token: _render_version(
+        request, selectors.micro_credential_for_catalog(user=request.user, slug=slug), csrf_token))
 
 
 def version_detail(request, slug, number):
@@ -98,10 +99,11 @@ def version_detail(request, slug, number):
     return _render_version(request, version)
 
 
-def _render_version(request, version):
+def _render_version(request, version, csrf_token: str | None = None):
     mc = version.micro_credential
     translation.localize(version, get_language())  # the reader's language where the MC is translated
-    return render(request, "catalog/detail.html", {
+    extra = {"csrf_token": csrf_token} if csrf_token is not None else {}
+    return render(request, "catalog/detail.html", {**extra,
         "version": version, "mc": mc, "parts": selectors.parts_with_rubrics(version),
         "stacks": selectors.stacks_containing(mc), "can_edit": policy.can_edit(request.user, mc),
         "coverage": coverage_of(version),

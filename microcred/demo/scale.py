@@ -703,6 +703,10 @@ def bench_pages() -> list[dict]:
     return [
         {"name": "catalog_browse", "username": None, "method": "GET", "path": reverse("catalog:search")},
         {"name": "catalog_search", "username": None, "method": "GET", "path": reverse("catalog:search") + "?q=feedback"},
+        # Anonymous visitors get the catalog from the page cache (decision 0044); a signed-in earner's is drawn.
+        {"name": "catalog_browse_signed_in", "username": draft.earner.username, "method": "GET", "path": reverse("catalog:search")},
+        {"name": "catalog_search_signed_in", "username": draft.earner.username, "method": "GET",
+         "path": reverse("catalog:search") + "?q=feedback"},
         {"name": "mc_page", "username": None, "method": "GET", "path": reverse("catalog:detail", args=[mc.slug])},
         {"name": "earner_home", "username": draft.earner.username, "method": "GET", "path": reverse("earning:home")},
         {"name": "attempt_page", "username": draft.earner.username, "method": "GET", "path": reverse("earning:attempt", args=[draft.pk])},

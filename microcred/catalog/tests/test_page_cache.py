@@ -159,3 +159,27 @@ def test_responses_other_than_200_are_not_kept(rf, world):
         response = anonymous_page(request, CATALOG, render)
         assert response.status_code == 410 and b"csrf-" not in response.content
     assert len(calls) == 2
+
+
+def test_an_mc_page_is_cached_for_anonymous_visitors_and_retired_by_a_change(world, published):
+    url = f"/catalog/mc/{published.micro_credential.slug}/"
+    first = Client().get(url)
+    assert first.status_code == 200 and published.title.encode() in first.content
+    with CaptureQueriesContext(connection) as queries:
+        second = Client().get(url)
+    assert second.status_code == 200 and len(queries) == 0
+    assert b"Log in to start" in second.content and not PLACEHOLDER.search(second.content)
+    services.retire(version=published, by=world["people"]["issuer_admin"], reason="Superseded by a newer practice.")
+    assert Client().get(url).status_code == 404  # retired: gone from the catalog at once
+
+
+def test_a_members_only_mc_page_stays_hidden_from_anonymous_visitors(world, publish_mc):
+    hidden = publish_mc(title="Members only practice", visibility="members")
+    url = f"/catalog/mc/{hidden.micro_credential.slug}/"
+    member = Client()
+    member.force_login(world["people"]["issuer_admin"])
+    assert member.get(url).status_code == 200
+    for _ in range(2):
+        assert Client().get(url).status_code == 404
+    signed_in = member.get(url)
+    assert signed_in.status_code == 200 and b"Log in to start" not in signed_in.content  # never the anonymous copy

@@ -48,7 +48,7 @@ def worlds(django_db_setup, django_db_blocker):
     return counts
 
 
-PAGES = ["catalog_browse", "catalog_search", "mc_page", "earner_home", "attempt_page", "assessor_queue", "scoring_page",
+PAGES = ["catalog_browse", "catalog_search", "catalog_browse_signed_in", "catalog_search_signed_in", "mc_page", "earner_home", "attempt_page", "assessor_queue", "scoring_page",
          "issuer_dashboard", "recognizer_qualifiers", "credential_page", "verify"]
 
 
