@@ -95,6 +95,16 @@ def pytest_unconfigure(config):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache_per_test():
+    """Every test starts with an empty local cache: a page or figure cached by an earlier test (whose rows were rolled
+    back, so no signal retired it) is never served to the next one (decision 0044)."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _english_after_each_test():
     """A Spanish request through the test client leaves Spanish active in this thread: every test starts and ends in
     the site's language, so one test's language never decides another's."""

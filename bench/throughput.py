@@ -43,6 +43,7 @@ print(json.dumps({"id": str(found.pk), "credential": found.credential}))
 
 def prepare(code: Path, work: Path) -> tuple[dict, dict]:
     """The demo world for the code in ``code``; returns (environment, the credential picked)."""
+    work.mkdir(parents=True, exist_ok=True)
     env = environment(work)
     env["PYTHONPATH"] = str(code)
     env.pop("DATABASE_URL", None)

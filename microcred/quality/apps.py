@@ -26,12 +26,34 @@ class QualityConfig(AppConfig):
 
         from microcred.assessment import attention
 
-        from .selectors import needs_attention_for
+        from .selectors import remembered_attention_for
 
-        attention.register(needs_attention_for, page_url=lambda slug: reverse("quality:micro_credential", args=[slug]))  # the issuer dashboard's "needs attention" (assessment/attention.py)
+        attention.register(remembered_attention_for, page_url=lambda slug: reverse("quality:micro_credential", args=[slug]))  # the issuer dashboard's "needs attention" (assessment/attention.py)
+
+        self._retire_attention_on_change()
 
         from microcred.accounts.data_registry import register as register_personal_data
 
         from . import personal_data
 
         register_personal_data(self.label, export=personal_data.export, erase=personal_data.erase)
+
+    @staticmethod
+    def _retire_attention_on_change():
+        """A quality review's outcome or an issuer's turnaround target changes the attention list at once."""
+        from django.db import transaction
+        from django.db.models.signals import post_delete, post_save
+
+        from microcred.assessment.models import IssuerPolicy
+
+        from .models import QualityReview
+        from .selectors import ATTENTION
+
+        def retire(**kwargs):
+            ATTENTION.bump()
+            transaction.on_commit(ATTENTION.bump)
+
+        for model in (QualityReview, IssuerPolicy):
+            for signal in (post_save, post_delete):
+                signal.connect(retire, sender=model, weak=False,
+                               dispatch_uid=f"quality.retire_attention.{signal is post_save}.{model.__name__}")

@@ -7,6 +7,7 @@ import statistics
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from microcred.accounts import policy
@@ -15,6 +16,7 @@ from microcred.assessment import reliability
 from microcred.assessment.models import IssuerPolicy, Review
 from microcred.catalog import selectors as catalog_selectors
 from microcred.catalog.models import MicroCredential, MicroCredentialVersion
+from microcred.core.cache import Generation, remembered
 from microcred.core.suppression import suppress
 from microcred.credentials.models import IssuedCredential
 from microcred.earning.models import Attempt
@@ -360,6 +362,21 @@ def needs_attention(mc, record: dict | None = None) -> list[dict]:
     target = IssuerPolicy.objects.filter(organization_id=mc.owner_id).values_list("turnaround_business_days", flat=True).first()
     return _attention(record["outcomes"], record["surveys"], record["status"], record["changes_requested"],
                       target or _default_turnaround())
+
+
+# The issuer dashboard's attention list reads twelve months of decisions and double-scored reviews of every MC of the
+# issuer (60,000 rows for one issuer of a state-sized platform: ≈ 2 s). These are twelve-month figures, so the list
+# is kept for ATTENTION_SECONDS per set of MCs and language; a quality review's outcome or an issuer's turnaround
+# target retires it at once (apps.py).
+ATTENTION = Generation("quality-attention")
+ATTENTION_SECONDS = 900
+
+
+def remembered_attention_for(micro_credential_ids: list[int]) -> dict[int, list[dict]]:
+    """``needs_attention_for`` computed at most every 15 minutes for the same MCs (the issuer dashboard's list)."""
+    ids = sorted({int(i) for i in micro_credential_ids})
+    return remembered(ATTENTION, f"attention {get_language()} {ids}", lambda: needs_attention_for(ids),
+                      timeout=ATTENTION_SECONDS)
 
 
 def needs_attention_for(micro_credential_ids: list[int], now=None) -> dict[int, list[dict]]:
