@@ -593,14 +593,31 @@ def stored_qualifiers(policy: Policy, *, snapshot=None, qualified_offset: int = 
 
     outcomes = [{"key": o["key"], "name": o["name"], "kind": o["kind"], "qualified": counts["qualified"],
                  "awarded": per_outcome.get(o["key"], 0)} for o in policy.document["outcomes"]]
-    return _suppressed({"policy": policy, "evaluated": counts["evaluated"], "in_jurisdiction": counts["in_jurisdiction"],
-                        "near_percent": int(NEAR_FRACTION * 100), "outcomes": outcomes,
-                        "qualified": [row(s) for s in pages["qualified"]], "close": [row(s) for s in pages["close"]],
-                        "qualified_count": counts["qualified"], "close_count": counts["close"],
-                        "qualified_offset": max(0, int(qualified_offset)), "close_offset": max(0, int(close_offset)),
-                        "limit": limit, "snapshot": snapshot, "computed_at": snapshot.built_at,
-                        "by_district": _counts_list(counts["by_district"]), "by_school": _counts_list(counts["by_school"]),
-                        "elsewhere": dict(counts["elsewhere"])})
+    return {"policy": policy, "near_percent": int(NEAR_FRACTION * 100), "outcomes": outcomes,
+            "qualified": [row(s) for s in pages["qualified"]], "close": [row(s) for s in pages["close"]],
+            "qualified_count": counts["qualified"], "close_count": counts["close"],
+            "qualified_offset": max(0, int(qualified_offset)), "close_offset": max(0, int(close_offset)),
+            "limit": limit, "snapshot": snapshot, "computed_at": snapshot.built_at, **_suppressed_counts(counts)}
+
+
+def _suppressed_counts(counts: dict) -> dict:
+    """The snapshot's counts by district, school and elsewhere under the small-cell rule, kept in the cache under
+    the digest of the counts themselves: the same counts always suppress the same way, so nothing needs retiring,
+    and a state's thousand schools are not re-suppressed on every view."""
+    import hashlib
+    import json
+
+    from django.core.cache import cache
+
+    key = "recognition:suppressed-counts:" + hashlib.sha256(
+        json.dumps(counts, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _suppressed({"evaluated": counts["evaluated"], "in_jurisdiction": counts["in_jurisdiction"],
+                             "by_district": _counts_list(counts["by_district"]),
+                             "by_school": _counts_list(counts["by_school"]), "elsewhere": dict(counts["elsewhere"])})
+        cache.set(key, found, 3600)
+    return found
 
 
 def _suppressed(data: dict) -> dict:

@@ -3,6 +3,7 @@ dry run, publish), qualifiers, educator facts and the awards CSV. Thin: check, c
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -212,7 +213,7 @@ def qualifiers(request, slug):
     versions = selectors.managed_policy_versions(user=request.user, slug=slug)
     policy = next((v for v in versions if v.state == Policy.State.PUBLISHED), versions[0])
     size = selectors.QUALIFIERS_PAGE_SIZE
-    pages = {name: _page_number(request.GET.get(name)) for name in ("qualified_page", "close_page")}
+    pages = {name: _page_number(request.GET.get(name)) for name in ("qualified_page", "close_page", "school_page")}
     offsets = {"qualified_offset": (pages["qualified_page"] - 1) * size, "close_offset": (pages["close_page"] - 1) * size}
     data = selectors.stored_qualifiers(policy, **offsets)
     if data is None:
@@ -221,9 +222,26 @@ def qualifiers(request, slug):
     if data is None:
         return render(request, "recognition/qualifiers_pending.html",
                       {"policy": policy, "snapshot": selectors.qualifier_snapshot(policy)})
-    paging = {name: {"page": pages[f"{name}_page"], "pages": max(1, -(-data[f"{name}_count"] // size)),
-                     "param": f"{name}_page"} for name in ("qualified", "close")}
+    # a state has thousands of schools: the page shows one page of them (the API and the CSV give them all)
+    pages["school_page"] = min(pages["school_page"], max(1, -(-len(data["by_school"]) // size)))
+    school = (pages["school_page"] - 1) * size
+    data = {**data, "by_school": data["by_school"][school:school + size], "school_count": len(data["by_school"])}
+    paging = {name: _pager(pages, name, data[f"{name}_count"], size) for name in ("qualified", "close", "school")}
     return render(request, "recognition/qualifiers.html", {"data": data, "policy": policy, "paging": paging})
+
+
+ANCHORS = {"qualified": "qualified", "close": "close", "school": "by-school"}
+
+
+def _pager(pages: dict, name: str, count: int, size: int) -> dict:
+    """One list's page, its count of pages and the links to its neighbours (which keep the other lists' pages)."""
+    param, page = f"{name}_page", pages[f"{name}_page"]
+    last = max(1, -(-count // size))
+
+    def link(n):
+        return "?" + urlencode({**pages, param: n}) + "#" + ANCHORS[name] if 1 <= n <= last else None
+
+    return {"page": page, "pages": last, "previous": link(page - 1), "next": link(page + 1)}
 
 
 @require_http_methods(["GET", "POST"])

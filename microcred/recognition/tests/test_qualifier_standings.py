@@ -281,3 +281,60 @@ def test_publishing_a_new_version_gives_it_standings_and_drops_the_retired_ones(
     assert list(QualifierSnapshot.objects.values_list("policy_id", "state")) == [(draft.pk, "ready")]
     assert not QualifierStanding.objects.filter(policy=published_policy).exists()
     assert_stored_equals_live(Policy.objects.get(pk=draft.pk))
+
+
+def _many_schools(policy, schools: int) -> None:
+    """The built snapshot's counts as a state's would be: many schools of 20 educators, 5 qualifying, 5 close."""
+    snapshot = QualifierSnapshot.objects.get(policy=policy)
+    names = {f"School {i:03d} <b>&amp;</b>": [20, 5, 5] for i in range(schools)}
+    snapshot.counts = {**snapshot.counts, "evaluated": 20 * schools, "by_school": names,
+                       "by_district": {"One district": [20 * schools, 5 * schools, 5 * schools]}}
+    snapshot.save(update_fields=["counts"])
+
+
+@pytest.mark.django_db
+def test_a_page_of_schools_at_a_time_keeping_the_other_lists_pages(client, world, mcs):
+    by = world["people"]["recognizer"]
+    policy = services.publish(policy=services.create_or_update_draft(
+        recognizer=world["orgs"]["state"], by=by, document=state_policy(approved={"issuers": ["issuer-one"]})), by=by)
+    services.build_qualifier_standings([policy.pk])
+    _many_schools(policy, 120)
+    c, url = login(client, by), "/recognition/policies/tn-renewal/qualifiers/"
+    html = c.get(url).content.decode()
+    schools = html[html.index('id="by-school"'):]
+    assert "By school (120)" in schools and "Page 1 of 3" in schools and schools.count("<td>School ") == 50
+    assert "School 000 &lt;b&gt;&amp;amp;" in schools and "School 050" not in schools  # names escaped
+    assert "?qualified_page=1&amp;close_page=1&amp;school_page=2#by-school" in schools
+    last = c.get(url, {"school_page": 3, "qualified_page": 1}).content.decode()
+    last = last[last.index('id="by-school"'):]
+    assert last.count("<td>School ") == 20 and "School 119" in last and 'rel="next"' not in last
+    beyond = c.get(url, {"school_page": 999}).content.decode()
+    assert "Page 3 of 3" in beyond and "School 119" in beyond  # past the end shows the last page, not "nobody"
+    for bad in ("x", "-1", "1e9", "<script>", "9" * 40):
+        assert c.get(url, {"school_page": bad}).status_code == 200
+    api_schools = api(by).get(f"{BASE}/policies/tn-renewal/qualifiers/").json()["by_school"]
+    assert len(api_schools) == 120  # the API gives them all
+    stranger = world["people"]["earner"]
+    assert login(client, stranger).get(url, {"school_page": 2}).status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_suppressed_counts_are_worked_out_once_per_distinct_counts(world, mcs, monkeypatch):
+    by = world["people"]["recognizer"]
+    policy = services.publish(policy=services.create_or_update_draft(
+        recognizer=world["orgs"]["state"], by=by, document=state_policy(approved={"issuers": ["issuer-one"]})), by=by)
+    services.build_qualifier_standings([policy.pk])
+    _many_schools(policy, 3)
+    calls = []
+    real = selectors._suppressed
+    monkeypatch.setattr(selectors, "_suppressed", lambda data: calls.append(1) or real(data))
+    first = selectors.stored_qualifiers(policy)
+    assert selectors.stored_qualifiers(policy)["by_school"] == first["by_school"] and len(calls) == 1
+    snapshot = QualifierSnapshot.objects.get(policy=policy)
+    snapshot.counts["by_school"]["School 000 <b>&amp;</b>"] = [3, 1, 1]  # a small school appears: must be hidden
+    snapshot.counts["by_school"]["School 001 <b>&amp;</b>"] = [37, 9, 9]
+    snapshot.save(update_fields=["counts"])
+    changed = selectors.stored_qualifiers(policy)
+    assert len(calls) == 2
+    small = next(r for r in changed["by_school"] if r["name"].startswith("School 000"))
+    assert small["educators"] != 3 and small["qualified"] != 1  # suppressed, not the cached figure
