@@ -77,6 +77,31 @@ def attempts_for_earner(earner) -> QuerySet[Attempt]:
                               Prefetch("submissions", queryset=Submission.objects.select_related("decision"))))
 
 
+OPEN_STATES = (Attempt.State.DRAFT, Attempt.State.SUBMITTED, Attempt.State.NOT_YET)
+EARNED_ON_HOME = 10  # the most recent earned MCs on "My MCs"; all of them are on the paginated "Earned" page
+EARNED_PAGE_SIZE = 50
+
+
+def open_attempts_for_earner(earner) -> QuerySet[Attempt]:
+    """The earner's attempts still in play (draft, submitted, not yet) for "My MCs", newest first, with what the
+    page shows of them. Earned ones are read a page at a time (earned_attempts): an earner may hold hundreds."""
+    return (Attempt.objects.filter(earner=earner, state__in=OPEN_STATES).select_related("version", "micro_credential")
+            .prefetch_related(Prefetch("responses", queryset=PartResponse.objects.select_related("part").prefetch_related("evidence"))))
+
+
+def earned_attempts(earner) -> QuerySet[Attempt]:
+    """The earner's earned attempts, most recently changed first (a stable order to page through), with the
+    credential's standing and only the version's fields the lists show (not its stored JSON documents)."""
+    return (Attempt.objects.filter(earner=earner, state=Attempt.State.EARNED)
+            .select_related("version", "credential_standing")
+            .only("id", "earner_id", "version_id", "micro_credential_id", "state", "updated_at", "decided_at",
+                  "version__id", "version__micro_credential_id", "version__number", "version__title", "version__competency",
+                  "credential_standing__id", "credential_standing__attempt_id", "credential_standing__credential_id",
+                  "credential_standing__url", "credential_standing__state", "credential_standing__changed_at",
+                  "credential_standing__reason")
+            .order_by("-updated_at", "-pk"))
+
+
 def earned_micro_credential_ids(user) -> set[int]:
     """MCs this person has earned (any version) and whose credential was not revoked: feeds stack and pathway
     progress on "My MCs" and in the catalog. A suspended credential still counts (the suspension can be lifted)."""
@@ -280,8 +305,9 @@ def stack_progress_for(user) -> list[dict]:
     from microcred.catalog.selectors import stack_progress_many
 
     earned = earned_micro_credential_ids(user)
-    started = set(Attempt.objects.filter(earner=user).values_list("micro_credential_id", flat=True))
-    stacks = Stack.objects.filter(state=Stack.State.PUBLISHED, items__micro_credential__in=started | earned).distinct()
+    # Every earned MC was started: a subquery, not a list of hundreds of ids sent back to the database.
+    started = Attempt.objects.filter(earner=user).values("micro_credential_id")
+    stacks = Stack.objects.filter(state=Stack.State.PUBLISHED, items__micro_credential__in=started).distinct()
     stacks = list(stacks)
     return [{"stack": s, "progress": p} for s, p in zip(stacks, stack_progress_many(stacks, earned))]
 
