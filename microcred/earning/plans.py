@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_noop
@@ -316,8 +316,10 @@ def recommendations(*, earner, limit: int = 6) -> list[dict]:
     # Candidates are filtered in the database (subqueries): the catalog may hold thousands of MCs and the earner
     # hundreds of earned ones, and only the few MCs shown are read whole.
     done = Attempt.objects.filter(earner=earner).filter(Q(state=Attempt.State.EARNED) | Q(state__in=OPEN_ATTEMPT_STATES))
-    candidates = (MicroCredential.objects.filter(pk__in=catalog_selectors.visible_micro_credentials(earner).values("pk"))
-                  .exclude(pk__in=done.values("micro_credential_id")))
+    # EXISTS per row (not IN over the whole catalog): the newest-first walk below stops after a few MCs.
+    candidates = (MicroCredential.objects
+                  .filter(Exists(catalog_selectors.visible_micro_credentials(earner).filter(pk=OuterRef("pk"))))
+                  .exclude(Exists(done.filter(micro_credential_id=OuterRef("pk")))))
     pending: list[tuple[int, float, str]] = []  # (MC, rank, reason) of plan items and priorities, in order
     found: dict[int, dict] = {}
 

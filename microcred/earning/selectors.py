@@ -1,6 +1,7 @@
 """Every non-trivial read of earning: who may see an attempt, the earner's home, recommendations."""
 from __future__ import annotations
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -89,17 +90,36 @@ def open_attempts_for_earner(earner) -> QuerySet[Attempt]:
             .prefetch_related(Prefetch("responses", queryset=PartResponse.objects.select_related("part").prefetch_related("evidence"))))
 
 
-def earned_attempts(earner) -> QuerySet[Attempt]:
-    """The earner's earned attempts, most recently changed first (a stable order to page through), with the
-    credential's standing and only the version's fields the lists show (not its stored JSON documents)."""
-    return (Attempt.objects.filter(earner=earner, state=Attempt.State.EARNED)
-            .select_related("version", "credential_standing")
-            .only("id", "earner_id", "version_id", "micro_credential_id", "state", "updated_at", "decided_at",
-                  "version__id", "version__micro_credential_id", "version__number", "version__title", "version__competency",
-                  "credential_standing__id", "credential_standing__attempt_id", "credential_standing__credential_id",
-                  "credential_standing__url", "credential_standing__state", "credential_standing__changed_at",
-                  "credential_standing__reason")
-            .order_by("-updated_at", "-pk"))
+def _earned(earner) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(earner=earner, state=Attempt.State.EARNED).order_by("-updated_at", "-pk")
+
+
+def _earned_rows_of(ids: list[int]) -> list[Attempt]:
+    """The attempts ``ids``, in that order, with the credential's standing and only the version's fields the lists
+    show (not its stored JSON documents). Reading the page's ids first lets the database sort narrow rows and join
+    only the few shown, not every earned attempt."""
+    found = (Attempt.objects.filter(pk__in=ids).select_related("version", "credential_standing")
+             .only("id", "earner_id", "version_id", "micro_credential_id", "state", "updated_at", "decided_at",
+                   "version__id", "version__micro_credential_id", "version__number", "version__title", "version__competency",
+                   "credential_standing__id", "credential_standing__attempt_id", "credential_standing__credential_id",
+                   "credential_standing__url", "credential_standing__state", "credential_standing__changed_at",
+                   "credential_standing__reason")
+             .in_bulk(ids))
+    return [found[pk] for pk in ids if pk in found]
+
+
+def recent_earned(earner, limit: int = EARNED_ON_HOME) -> tuple[list[Attempt], int]:
+    """The earner's ``limit`` most recently changed earned attempts, and how many they earned in all."""
+    qs = _earned(earner)
+    return _earned_rows_of(list(qs.values_list("pk", flat=True)[:limit])), qs.count()
+
+
+def earned_page(earner, number) -> Page:
+    """One page (EARNED_PAGE_SIZE) of the earner's earned attempts, most recently changed first (a stable order).
+    ``number`` is whatever the request said: not a number gives the first page, beyond the last the last one."""
+    page = Paginator(_earned(earner).values_list("pk", flat=True), EARNED_PAGE_SIZE).get_page(number)
+    page.object_list = _earned_rows_of(list(page.object_list))
+    return page
 
 
 def earned_micro_credential_ids(user) -> set[int]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,9 +28,7 @@ from .models import Attempt, Evidence
 def home(request):
     attempts = list(selectors.open_attempts_for_earner(request.user))
     groups = {state: [a for a in attempts if a.state == state] for state in selectors.OPEN_STATES}
-    earned_all = selectors.earned_attempts(request.user)
-    earned = list(earned_all[:selectors.EARNED_ON_HOME])
-    earned_count = earned_all.count()
+    earned, earned_count = selectors.recent_earned(request.user)
     unread = selectors.unread_notifications(request.user)
     unread_count = unread.count()
     in_progress = [(a, selectors.part_states(a)) for a in groups["draft"]]
@@ -55,7 +52,7 @@ def home(request):
 @login_required
 def earned(request):
     """Every MC this person earned, a page at a time (their own only: there is no one else's list to ask for)."""
-    page = Paginator(selectors.earned_attempts(request.user), selectors.EARNED_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.earned_page(request.user, request.GET.get("page"))
     catalog_translation.localize_summaries([a.version for a in page], get_language())
     return render(request, "earning/earned.html", {"page": page, "earned": selectors.earned_rows(page)})
 
