@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_noop
@@ -313,14 +313,17 @@ def recommendations(*, earner, limit: int = 6) -> list[dict]:
     if not _authenticated(earner):
         return []
     limit = max(1, min(int(limit), 50))
-    visible = {mc.pk: mc for mc in catalog_selectors.visible_micro_credentials(earner).select_related("current_version")}
-    done = set(Attempt.objects.filter(earner=earner).filter(Q(state=Attempt.State.EARNED) | Q(state__in=OPEN_ATTEMPT_STATES))
-               .values_list("micro_credential_id", flat=True))
+    # Candidates are filtered in the database (subqueries): the catalog may hold thousands of MCs and the earner
+    # hundreds of earned ones, and only the few MCs shown are read whole.
+    done = Attempt.objects.filter(earner=earner).filter(Q(state=Attempt.State.EARNED) | Q(state__in=OPEN_ATTEMPT_STATES))
+    # EXISTS per row (not IN over the whole catalog): the newest-first walk below stops after a few MCs.
+    candidates = (MicroCredential.objects
+                  .filter(Exists(catalog_selectors.visible_micro_credentials(earner).filter(pk=OuterRef("pk"))))
+                  .exclude(Exists(done.filter(micro_credential_id=OuterRef("pk")))))
+    pending: list[tuple[int, float, str]] = []  # (MC, rank, reason) of plan items and priorities, in order
     found: dict[int, dict] = {}
 
-    def add(mc_id: int, rank: int, reason: str) -> None:
-        if mc_id not in visible or mc_id in done:
-            return
+    def add(mc_id: int, rank: float, reason: str) -> None:
         entry = found.setdefault(mc_id, {"rank": rank, "order": len(found), "reasons": []})
         entry["rank"] = min(entry["rank"], rank)
         if reason not in entry["reasons"]:
@@ -345,8 +348,7 @@ def recommendations(*, earner, limit: int = 6) -> list[dict]:
                     reason = (_("On your growth plan (stack “%(stack)s”), waiting for approval") % {"stack": item.stack.title}
                               if item.stack_id else _("On your growth plan, waiting for approval"))
                 mc_ids = [item.micro_credential_id] if item.micro_credential_id else _stack_micro_credential_ids(item.stack)
-                for mc_id in mc_ids:
-                    add(mc_id, rank, reason)
+                pending.extend((mc_id, rank, reason) for mc_id in mc_ids)
 
     organizations = earner_organizations(earner)
     by_org: dict[int, list[PriorityMicroCredential]] = {}
@@ -354,8 +356,12 @@ def recommendations(*, earner, limit: int = 6) -> list[dict]:
         by_org.setdefault(p.organization_id, []).append(p)
     for org in organizations:  # districts before states
         for p in by_org.get(org.pk, []):
-            add(p.micro_credential_id, 2, _("A priority of %(org)s: %(reason)s") % {"org": org.name, "reason": p.reason} if p.reason
-                else _("A priority of %(org)s") % {"org": org.name})
+            pending.append((p.micro_credential_id, 2, _("A priority of %(org)s: %(reason)s") % {"org": org.name, "reason": p.reason}
+                            if p.reason else _("A priority of %(org)s") % {"org": org.name}))
+    allowed = set(candidates.filter(pk__in={mc_id for mc_id, _rank, _reason in pending}).values_list("pk", flat=True)) if pending else set()
+    for mc_id, rank, reason in pending:
+        if mc_id in allowed:
+            add(mc_id, rank, reason)
 
     profile = getattr(earner, "educator_profile", None)
     areas = [a for a in (profile.evaluation_growth_areas if profile is not None else []) if isinstance(a, str) and a][:20]
@@ -363,22 +369,38 @@ def recommendations(*, earner, limit: int = 6) -> list[dict]:
         match = Q()
         for area in areas:
             match |= Q(current_version__alignments__code__iexact=area) | Q(current_version__alignments__name__iexact=area)
-        for mc_id, code, name in (MicroCredential.objects.filter(match, pk__in=visible.keys())
+        for mc_id, code, name in (candidates.filter(match)
                                   .values_list("pk", "current_version__alignments__code", "current_version__alignments__name")):
             area = next((a for a in areas if a.lower() in (code.lower(), name.lower())), None)
             if area:
                 add(mc_id, 1.5, _("Matches a growth area of your evaluation: %(area)s") % {"area": area})
     position = POSITION_ROLES.get(profile.position if profile is not None else None)
-    if position is not None:
-        slug, written_for = position
-        role_mcs = (MicroCredential.objects.filter(pk__in=visible.keys(), current_version__educator_roles__slug=slug)
-                    .order_by("-current_version__published_at", "pk").values_list("pk", flat=True))
-        for mc_id in role_mcs:
-            add(mc_id, 3, str(written_for))
-
     ranked = sorted(found.items(), key=lambda kv: (kv[1]["rank"], kv[1]["order"]))[:limit]
+    if position is not None:
+        # "Written for your position" ranks last: it only adds its reason to the MCs already chosen and fills the
+        # places left with the newest such MCs. One query reads just those (the chosen first), not every MC for
+        # the position: the same outcome as ranking them all.
+        slug, written_for = position
+        shown = [mc_id for mc_id, _entry in ranked]
+        role_mcs = candidates.filter(current_version__educator_roles__slug=slug)
+        if len(ranked) == limit:
+            role_mcs = role_mcs.filter(pk__in=shown)
+        order = ["-current_version__published_at", "pk"]
+        if shown:
+            role_mcs = role_mcs.annotate(_chosen=Case(When(pk__in=shown, then=Value(0)), default=Value(1)))
+            order.insert(0, "_chosen")
+        places = limit - len(ranked)
+        for mc_id in role_mcs.order_by(*order).values_list("pk", flat=True)[:limit]:
+            if mc_id in found:
+                add(mc_id, 3, str(written_for))
+            elif places > 0:
+                add(mc_id, 3, str(written_for))
+                places -= 1
+        ranked = sorted(found.items(), key=lambda kv: (kv[1]["rank"], kv[1]["order"]))[:limit]
+
+    chosen = MicroCredential.objects.select_related("current_version").in_bulk([mc_id for mc_id, _entry in ranked])
     # Each row says whether anyone can assess it yet (decision 0019): the page marks "no assessors yet".
-    coverage = coverage_for(visible[mc_id].current_version_id for mc_id, _entry in ranked)
-    return [{"version": visible[mc_id].current_version, "micro_credential": visible[mc_id], "reasons": entry["reasons"],
-             "coverage": coverage.get(visible[mc_id].current_version_id, UNKNOWN)}
+    coverage = coverage_for(chosen[mc_id].current_version_id for mc_id, _entry in ranked)
+    return [{"version": chosen[mc_id].current_version, "micro_credential": chosen[mc_id], "reasons": entry["reasons"],
+             "coverage": coverage.get(chosen[mc_id].current_version_id, UNKNOWN)}
             for mc_id, entry in ranked]

@@ -1,6 +1,7 @@
 """Every non-trivial read of earning: who may see an attempt, the earner's home, recommendations."""
 from __future__ import annotations
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -75,6 +76,50 @@ def attempts_for_earner(earner) -> QuerySet[Attempt]:
     return (Attempt.objects.filter(earner=earner).select_related("version", "micro_credential", "credential_standing")
             .prefetch_related(Prefetch("responses", queryset=PartResponse.objects.select_related("part").prefetch_related("evidence")),
                               Prefetch("submissions", queryset=Submission.objects.select_related("decision"))))
+
+
+OPEN_STATES = (Attempt.State.DRAFT, Attempt.State.SUBMITTED, Attempt.State.NOT_YET)
+EARNED_ON_HOME = 10  # the most recent earned MCs on "My MCs"; all of them are on the paginated "Earned" page
+EARNED_PAGE_SIZE = 50
+
+
+def open_attempts_for_earner(earner) -> QuerySet[Attempt]:
+    """The earner's attempts still in play (draft, submitted, not yet) for "My MCs", newest first, with what the
+    page shows of them. Earned ones are read a page at a time (earned_attempts): an earner may hold hundreds."""
+    return (Attempt.objects.filter(earner=earner, state__in=OPEN_STATES).select_related("version", "micro_credential")
+            .prefetch_related(Prefetch("responses", queryset=PartResponse.objects.select_related("part").prefetch_related("evidence"))))
+
+
+def _earned(earner) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(earner=earner, state=Attempt.State.EARNED).order_by("-updated_at", "-pk")
+
+
+def _earned_rows_of(ids: list[int]) -> list[Attempt]:
+    """The attempts ``ids``, in that order, with the credential's standing and only the version's fields the lists
+    show (not its stored JSON documents). Reading the page's ids first lets the database sort narrow rows and join
+    only the few shown, not every earned attempt."""
+    found = (Attempt.objects.filter(pk__in=ids).select_related("version", "credential_standing")
+             .only("id", "earner_id", "version_id", "micro_credential_id", "state", "updated_at", "decided_at",
+                   "version__id", "version__micro_credential_id", "version__number", "version__title", "version__competency",
+                   "credential_standing__id", "credential_standing__attempt_id", "credential_standing__credential_id",
+                   "credential_standing__url", "credential_standing__state", "credential_standing__changed_at",
+                   "credential_standing__reason")
+             .in_bulk(ids))
+    return [found[pk] for pk in ids if pk in found]
+
+
+def recent_earned(earner, limit: int = EARNED_ON_HOME) -> tuple[list[Attempt], int]:
+    """The earner's ``limit`` most recently changed earned attempts, and how many they earned in all."""
+    qs = _earned(earner)
+    return _earned_rows_of(list(qs.values_list("pk", flat=True)[:limit])), qs.count()
+
+
+def earned_page(earner, number) -> Page:
+    """One page (EARNED_PAGE_SIZE) of the earner's earned attempts, most recently changed first (a stable order).
+    ``number`` is whatever the request said: not a number gives the first page, beyond the last the last one."""
+    page = Paginator(_earned(earner).values_list("pk", flat=True), EARNED_PAGE_SIZE).get_page(number)
+    page.object_list = _earned_rows_of(list(page.object_list))
+    return page
 
 
 def earned_micro_credential_ids(user) -> set[int]:
@@ -280,8 +325,9 @@ def stack_progress_for(user) -> list[dict]:
     from microcred.catalog.selectors import stack_progress_many
 
     earned = earned_micro_credential_ids(user)
-    started = set(Attempt.objects.filter(earner=user).values_list("micro_credential_id", flat=True))
-    stacks = Stack.objects.filter(state=Stack.State.PUBLISHED, items__micro_credential__in=started | earned).distinct()
+    # Every earned MC was started: a subquery, not a list of hundreds of ids sent back to the database.
+    started = Attempt.objects.filter(earner=user).values("micro_credential_id")
+    stacks = Stack.objects.filter(state=Stack.State.PUBLISHED, items__micro_credential__in=started).distinct()
     stacks = list(stacks)
     return [{"stack": s, "progress": p} for s, p in zip(stacks, stack_progress_many(stacks, earned))]
 

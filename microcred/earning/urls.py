@@ -5,6 +5,7 @@ from . import views, views_files, views_plans
 app_name = "earning"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("earned/", views.earned, name="earned"),
     path("start/<slug:slug>/", views.start, name="start"),
     path("attempts/<int:pk>/", views.attempt, name="attempt"),
     path("attempts/<int:pk>/answer/<int:prompt_id>/", views.save_answer, name="save_answer"),

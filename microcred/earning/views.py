@@ -26,8 +26,9 @@ from .models import Attempt, Evidence
 
 @login_required
 def home(request):
-    attempts = list(selectors.attempts_for_earner(request.user))
-    groups = {state: [a for a in attempts if a.state == state] for state in Attempt.State.values}
+    attempts = list(selectors.open_attempts_for_earner(request.user))
+    groups = {state: [a for a in attempts if a.state == state] for state in selectors.OPEN_STATES}
+    earned, earned_count = selectors.recent_earned(request.user)
     unread = selectors.unread_notifications(request.user)
     unread_count = unread.count()
     in_progress = [(a, selectors.part_states(a)) for a in groups["draft"]]
@@ -35,17 +36,25 @@ def home(request):
     recommended = plans.recommendations(earner=request.user, limit=6)
     # Titles of MCs and parts in the reader's language where translated (one query each, whatever the number).
     language = get_language()
-    catalog_translation.localize_summaries([a.version for a in attempts] + [r["version"] for r in recommended], language)
+    catalog_translation.localize_summaries([a.version for a in attempts + earned] + [r["version"] for r in recommended], language)
     catalog_translation.localize_parts([p["part"] for _a, states in in_progress for p in states]
                                        + [f.part for _a, d in not_yet if d for f in d.part_feedback.all()], language)
     return render(request, "earning/home.html", {
         "in_progress": in_progress, "not_yet": not_yet,
-        "submitted": groups["submitted"], "earned": selectors.earned_rows(groups["earned"]),
+        "submitted": groups["submitted"], "earned": selectors.earned_rows(earned), "earned_count": earned_count,
         "recommended": recommended,
         "stacks": selectors.stack_progress_for(request.user),
         "notifications": unread[:5], "unread_count": unread_count,
         "unread_label": selectors.notification_count_label(unread_count),
     })
+
+
+@login_required
+def earned(request):
+    """Every MC this person earned, a page at a time (their own only: there is no one else's list to ask for)."""
+    page = selectors.earned_page(request.user, request.GET.get("page"))
+    catalog_translation.localize_summaries([a.version for a in page], get_language())
+    return render(request, "earning/earned.html", {"page": page, "earned": selectors.earned_rows(page)})
 
 
 @login_required

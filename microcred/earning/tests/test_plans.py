@@ -231,6 +231,21 @@ def test_recommendations_rank_plan_then_priorities_then_role(world, mcs, supervi
     assert proposed.state == "proposed"
 
 
+def test_written_for_the_position_adds_its_reason_to_chosen_mcs_and_fills_the_places_left(world, mcs, publish_mc):
+    earner = world["people"]["earner"]
+    EducatorProfile.objects.create(user=earner, position=EducatorProfile.Position.TEACHER)
+    newer = publish_mc(title="Wait Time").micro_credential  # for teachers, published after hinge and feedback
+    plans.mark_priority(organization=world["orgs"]["state"], micro_credential=mcs["hinge"], by=world["people"]["recognizer"])
+    plans.mark_priority(organization=world["orgs"]["state"], micro_credential=mcs["leader"], by=world["people"]["recognizer"])
+    # The limit is full with priorities: the oldest teacher MC among them still says it is written for teachers.
+    full = plans.recommendations(earner=earner, limit=2)
+    assert [(r["micro_credential"].slug, r["reasons"]) for r in full] == [
+        (mcs["hinge"].slug, ["A priority of State Agency", "Written for teachers"]), (mcs["leader"].slug, ["A priority of State Agency"])]
+    # Places left: the newest teacher MCs fill them, after the chosen ones, never twice.
+    more = plans.recommendations(earner=earner, limit=4)
+    assert [r["micro_credential"].slug for r in more] == [mcs["hinge"].slug, mcs["leader"].slug, newer.slug, mcs["feedback"].slug]
+
+
 def test_recommendations_exclude_earned_open_and_invisible(world, mcs, publish_mc):
     earner = world["people"]["earner"]
     EducatorProfile.objects.create(user=earner, position=EducatorProfile.Position.TEACHER)
