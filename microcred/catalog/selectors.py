@@ -45,6 +45,24 @@ def catalog_versions(user) -> QuerySet[MicroCredentialVersion]:
     return MicroCredentialVersion.objects.filter(pk__in=_visible_version_ids(user), state=S.PUBLISHED)
 
 
+def catalog_audience(user) -> tuple[int, ...]:
+    """The members-only MCs ``user`` may see now (sorted ids; empty for anonymous visitors and most earners).
+
+    Who asks changes the catalog only through this: ``visible_micro_credentials`` is every published public MC plus
+    these (decision 0045). So two people with the same audience see the same catalog, and results computed for an
+    audience (``audience_versions``) can be shared by everyone who has it."""
+    members_only = visible_micro_credentials(user).filter(visibility=MicroCredential.Visibility.MEMBERS)
+    return tuple(members_only.order_by("pk").values_list("pk", flat=True))
+
+
+def audience_versions(audience: tuple[int, ...]) -> QuerySet[MicroCredentialVersion]:
+    """The published versions the catalog shows to people with ``audience`` (catalog_audience): every public MC's,
+    and those of the members-only MCs named, and nothing else: the visibility decision stays catalog_audience's."""
+    mcs = MicroCredential.objects.filter(current_version__state=S.PUBLISHED).filter(
+        Q(visibility=MicroCredential.Visibility.PUBLIC) | Q(pk__in=list(audience)))
+    return MicroCredentialVersion.objects.filter(pk__in=mcs.values("current_version_id"), state=S.PUBLISHED)
+
+
 def query_terms(q: str) -> list[str]:
     """Split a search into lower-case words (at most 12, each at most 60 characters)."""
     q = (q or "")[:MAX_QUERY_LENGTH].lower()
@@ -148,14 +166,18 @@ def _facet_counts(base: QuerySet, name: str, selected: list[str]) -> list[FacetV
     return [FacetValue(value=v, label=label, count=n, selected=v in selected) for v, label, n in data if n or v in selected]
 
 
-def search_catalog(*, user, q: str = "", filters: dict[str, list[str]] | None = None, limit: int = 50, offset: int = 0,
+def search_catalog(*, user=None, audience: tuple[int, ...] | None = None, q: str = "",
+                   filters: dict[str, list[str]] | None = None, limit: int = 50, offset: int = 0,
                    quality: str = "", sort: str = "") -> CatalogResult:
-    """Search published, visible MCs: every word must begin a word of the MC's text (catalog/fulltext.py); facets
-    count within the other filters. ``quality`` "approved" keeps MCs an independent quality review approved (with or
-    without conditions); ``sort`` "quality" puts approved MCs first (catalog/quality.py; the facets do not count this
+    """Search published MCs visible to ``user`` (or to people with ``audience``, from catalog_audience, when the
+    caller already has it): every word must begin a word of the MC's text (catalog/fulltext.py); facets count within
+    the other filters. ``quality`` "approved" keeps MCs an independent quality review approved (with or without
+    conditions); ``sort`` "quality" puts approved MCs first (catalog/quality.py; the facets do not count this
     filter)."""
+    if audience is None:
+        audience = catalog_audience(user)
     filters = {k: [v[:120] for v in vals][:20] for k, vals in (filters or {}).items() if k in FACETS}
-    base = catalog_versions(user)
+    base = audience_versions(audience)
     terms = query_terms(q)
     if terms:
         base = fulltext.matching(base, terms)  # the database's full-text index (catalog/fulltext.py)
@@ -183,7 +205,8 @@ def search_catalog(*, user, q: str = "", filters: dict[str, list[str]] | None = 
     for v in versions:
         v.quality_status = statuses.get(v.micro_credential_id, "")
         v.pilot_status = pilots.get(v.pk)
-    facets = remembered(CATALOG, f"facets {getattr(user, 'pk', None)} {get_language()} {terms} {sorted(filters.items())}",
+    # Shared by everyone with the same audience (most earners: the public catalog), not kept per person.
+    facets = remembered(CATALOG, f"facets {audience} {get_language()} {terms} {sorted(filters.items())}",
                         lambda: {name: _facet_counts(_apply_filters(base, filters, skip=name), name, filters.get(name, []))
                                  for name in FACETS})
     return CatalogResult(versions=with_coverage(versions), total=total, facets=facets, terms=terms)
