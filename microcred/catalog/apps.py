@@ -15,12 +15,12 @@ class CatalogConfig(AppConfig):
 
     @staticmethod
     def _retire_cached_facets_on_change():
-        """Facet counts are cached (selectors.CATALOG): publishing, retiring or editing a version, a stack, a
-        vocabulary or an issuer, or a membership (members-only visibility), retires them, now and once committed."""
+        """Facet counts and results are cached (selectors.CATALOG): publishing, retiring or editing a version, a
+        stack, a vocabulary or an issuer retires them, now and once committed. A membership does not: what is kept is
+        kept per audience (selectors.catalog_audience, read for each request), so someone who joins or leaves an
+        organization gets another audience's results at once (decision 0045)."""
         from django.db import transaction
         from django.db.models.signals import m2m_changed, post_delete, post_save
-
-        from microcred.accounts.models import Membership
 
         from .models import EducatorRole, GradeBand, MicroCredential, MicroCredentialVersion, OrganizationRole, Stack, StackItem, Subject
         from .selectors import CATALOG
@@ -30,7 +30,7 @@ class CatalogConfig(AppConfig):
             transaction.on_commit(CATALOG.bump)
 
         for model in (MicroCredential, MicroCredentialVersion, OrganizationRole, Stack, StackItem, Subject, GradeBand,
-                      EducatorRole, Membership):
+                      EducatorRole):
             for signal in (post_save, post_delete):
                 signal.connect(retire, sender=model, weak=False, dispatch_uid=f"catalog.retire_facets.{signal is post_save}.{model.__name__}")
         m2m_changed.connect(retire, weak=False, dispatch_uid="catalog.retire_facets.m2m")

@@ -45,6 +45,24 @@ def catalog_versions(user) -> QuerySet[MicroCredentialVersion]:
     return MicroCredentialVersion.objects.filter(pk__in=_visible_version_ids(user), state=S.PUBLISHED)
 
 
+def catalog_audience(user) -> tuple[int, ...]:
+    """The members-only MCs ``user`` may see now (sorted ids; empty for anonymous visitors and most earners).
+
+    Who asks changes the catalog only through this: ``visible_micro_credentials`` is every published public MC plus
+    these (decision 0045). So two people with the same audience see the same catalog, and results computed for an
+    audience (``audience_versions``) can be shared by everyone who has it."""
+    members_only = visible_micro_credentials(user).filter(visibility=MicroCredential.Visibility.MEMBERS)
+    return tuple(members_only.order_by("pk").values_list("pk", flat=True))
+
+
+def audience_versions(audience: tuple[int, ...]) -> QuerySet[MicroCredentialVersion]:
+    """The published versions the catalog shows to people with ``audience`` (catalog_audience): every public MC's,
+    and those of the members-only MCs named, and nothing else: the visibility decision stays catalog_audience's."""
+    mcs = MicroCredential.objects.filter(current_version__state=S.PUBLISHED).filter(
+        Q(visibility=MicroCredential.Visibility.PUBLIC) | Q(pk__in=list(audience)))
+    return MicroCredentialVersion.objects.filter(pk__in=mcs.values("current_version_id"), state=S.PUBLISHED)
+
+
 def query_terms(q: str) -> list[str]:
     """Split a search into lower-case words (at most 12, each at most 60 characters)."""
     q = (q or "")[:MAX_QUERY_LENGTH].lower()
@@ -148,14 +166,22 @@ def _facet_counts(base: QuerySet, name: str, selected: list[str]) -> list[FacetV
     return [FacetValue(value=v, label=label, count=n, selected=v in selected) for v, label, n in data if n or v in selected]
 
 
-def search_catalog(*, user, q: str = "", filters: dict[str, list[str]] | None = None, limit: int = 50, offset: int = 0,
+# Fields of a version that neither a catalog card nor the API's summary shows.
+SUMMARY_SKIPS = ("key_method", "method_components", "research", "resources", "search_text", "review_note", "change_note")
+
+
+def search_catalog(*, user=None, audience: tuple[int, ...] | None = None, q: str = "",
+                   filters: dict[str, list[str]] | None = None, limit: int = 50, offset: int = 0,
                    quality: str = "", sort: str = "") -> CatalogResult:
-    """Search published, visible MCs: every word must begin a word of the MC's text (catalog/fulltext.py); facets
-    count within the other filters. ``quality`` "approved" keeps MCs an independent quality review approved (with or
-    without conditions); ``sort`` "quality" puts approved MCs first (catalog/quality.py; the facets do not count this
+    """Search published MCs visible to ``user`` (or to people with ``audience``, from catalog_audience, when the
+    caller already has it): every word must begin a word of the MC's text (catalog/fulltext.py); facets count within
+    the other filters. ``quality`` "approved" keeps MCs an independent quality review approved (with or without
+    conditions); ``sort`` "quality" puts approved MCs first (catalog/quality.py; the facets do not count this
     filter)."""
+    if audience is None:
+        audience = catalog_audience(user)
     filters = {k: [v[:120] for v in vals][:20] for k, vals in (filters or {}).items() if k in FACETS}
-    base = catalog_versions(user)
+    base = audience_versions(audience)
     terms = query_terms(q)
     if terms:
         base = fulltext.matching(base, terms)  # the database's full-text index (catalog/fulltext.py)
@@ -166,16 +192,22 @@ def search_catalog(*, user, q: str = "", filters: dict[str, list[str]] | None = 
     if terms:
         # Titles that contain the words first, then the rest alphabetically.
         rows.sort(key=lambda r: (-sum(t in r[2].lower() for t in terms), r[2].lower()))
-    statuses = catalog_quality.status_for(r[1] for r in rows)
+    quality_wide = quality == "approved" or sort == "quality"
+    # Every match's review status only when the filter or the order needs it; otherwise the page's (2,000 vs 48 MCs).
+    statuses = catalog_quality.status_for(r[1] for r in rows) if quality_wide else {}
     if quality == "approved":
         rows = [r for r in rows if statuses.get(r[1], "") in catalog_quality.APPROVED]
     if sort == "quality":
         rows.sort(key=lambda r: catalog_quality.RANK.get(statuses.get(r[1], ""), 3))  # stable: the order above within a rank
     total = len(rows)
     page = [r[0] for r in rows[offset:offset + limit]]
-    by_pk = (MicroCredentialVersion.objects.filter(pk__in=page)
+    if not quality_wide:
+        statuses = catalog_quality.status_for(r[1] for r in rows[offset:offset + limit])
+    # The cards and the API's summaries: not the long texts and lists of the MC's page (nor its search text).
+    by_pk = (MicroCredentialVersion.objects.filter(pk__in=page).defer(*SUMMARY_SKIPS)
              .select_related("micro_credential", "micro_credential__owner")
-             .prefetch_related("subjects", "grade_bands", "educator_roles", "parts__evidence_types",
+             .prefetch_related("subjects", "grade_bands", "educator_roles",
+                               Prefetch("parts", queryset=Part.objects.only("id", "version_id").prefetch_related("evidence_types")),
                                Prefetch("organization_roles", queryset=OrganizationRole.objects.select_related("organization")))
              .in_bulk()) if page else {}
     versions = [by_pk[pk] for pk in page]
@@ -183,7 +215,8 @@ def search_catalog(*, user, q: str = "", filters: dict[str, list[str]] | None = 
     for v in versions:
         v.quality_status = statuses.get(v.micro_credential_id, "")
         v.pilot_status = pilots.get(v.pk)
-    facets = remembered(CATALOG, f"facets {getattr(user, 'pk', None)} {get_language()} {terms} {sorted(filters.items())}",
+    # Shared by everyone with the same audience (most earners: the public catalog), not kept per person.
+    facets = remembered(CATALOG, f"facets {audience} {get_language()} {terms} {sorted(filters.items())}",
                         lambda: {name: _facet_counts(_apply_filters(base, filters, skip=name), name, filters.get(name, []))
                                  for name in FACETS})
     return CatalogResult(versions=with_coverage(versions), total=total, facets=facets, terms=terms)

@@ -6,9 +6,11 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from microcred.accounts import policy
 from microcred.core import audit
+from microcred.core.cache import remembered
 from microcred.core.page_cache import anonymous_page
 
 from . import pilots as catalog_pilots
@@ -53,10 +56,34 @@ def _page_number(request) -> int:
         return 1
 
 
-def _page_url(request, number: int) -> str:
-    query = request.GET.copy()
+def _catalog_params(request) -> dict:
+    """What of the query string the catalog reads, bounded and in one order: equal searches get one key (one cached
+    set of results), and a query string's other parameters change nothing."""
+    quality, sort = request.GET.get("quality", "")[:20], request.GET.get("sort", "")[:20]
+    return {"q": request.GET.get("q", "")[: selectors.MAX_QUERY_LENGTH],
+            # Bounded as search_catalog bounds them; the order of a facet's values does not change what matches.
+            "filters": {name: sorted({v[:120] for v in values[:20]}) for name, values in _filters_from(request).items()},
+            "quality": quality if quality == "approved" else "", "sort": sort if sort == "quality" else "",
+            "page": _page_number(request)}
+
+
+def _page_url(params: dict, number: int) -> str:
+    query = QueryDict(mutable=True)
+    if params["q"]:
+        query["q"] = params["q"]
+    for name in selectors.FACETS:
+        if name in params["filters"]:
+            query.setlist(name, params["filters"][name])
+    for name in ("quality", "sort"):
+        if params[name]:
+            query[name] = params[name]
     query["page"] = str(number)
     return "?" + query.urlencode()
+
+
+# How long a set of results is kept for an audience. Everything the catalog owns retires it at once (CATALOG); badges
+# that come from other apps (assessor coverage, quality outcome, pilot fullness) may lag by up to this (decision 0045).
+RESULTS_SECONDS = 60
 
 
 def search(request):
@@ -65,22 +92,33 @@ def search(request):
 
 
 def _search(request, csrf_token: str | None):
-    q = request.GET.get("q", "")[: selectors.MAX_QUERY_LENGTH]
-    quality, sort = request.GET.get("quality", "")[:20], request.GET.get("sort", "")[:20]
-    page = _page_number(request)
-    result = selectors.search_catalog(user=request.user, q=q, filters=_filters_from(request), limit=PAGE_SIZE,
-                                      offset=(page - 1) * PAGE_SIZE, quality=quality, sort=sort)
-    pages = max(1, -(-result.total // PAGE_SIZE))
-    translation.localize_summaries(result.versions, get_language())
-    context = {"q": q, "result": result, "facet_titles": FACET_TITLES, "quality": quality, "sort": sort,
-               "page": page, "pages": pages,
-               "previous_url": _page_url(request, page - 1) if page > 1 else None,
-               "next_url": _page_url(request, page + 1) if page < pages else None}
+    # The results (cards, facets, pages) depend on who asks only through their audience (the members-only MCs they
+    # may see, none for most people): drawn once per audience, language and search and shared; the page around them
+    # (header, menu, CSRF token) is drawn for each person (decision 0045).
+    params = _catalog_params(request)
+    audience = selectors.catalog_audience(request.user)
+    results = remembered(selectors.CATALOG, f"results {audience} {get_language()} {sorted(params.items())}",
+                         lambda: _results(params, audience), timeout=RESULTS_SECONDS)
+    if request.headers.get("HX-Request"):
+        return HttpResponse(results)
+    context = {"q": params["q"], "results": mark_safe(results)}  # our own template's output, escaped when drawn
     if csrf_token is not None:
         context["csrf_token"] = csrf_token
-    if request.headers.get("HX-Request"):
-        return render(request, "catalog/_results.html", context)
     return render(request, "catalog/search.html", context)
+
+
+def _results(params: dict, audience: tuple[int, ...]) -> str:
+    """The results part of the catalog page, drawn without the request: nothing of the person asking can enter it."""
+    page = params["page"]
+    result = selectors.search_catalog(audience=audience, q=params["q"], filters=params["filters"], limit=PAGE_SIZE,
+                                      offset=(page - 1) * PAGE_SIZE, quality=params["quality"], sort=params["sort"])
+    pages = max(1, -(-result.total // PAGE_SIZE))
+    translation.localize_summaries(result.versions, get_language())
+    return render_to_string("catalog/_results.html", {
+        "q": params["q"], "result": result, "facet_titles": FACET_TITLES, "quality": params["quality"],
+        "sort": params["sort"], "page": page, "pages": pages,
+        "previous_url": _page_url(params, page - 1) if page > 1 else None,
+        "next_url": _page_url(params, page + 1) if page < pages else None})
 
 
 FACET_TITLES = {"subject": gettext_lazy("Subject"), "grade_band": gettext_lazy("Grade band"), "role": gettext_lazy("Educator role"),
