@@ -10,6 +10,7 @@ class AssessmentConfig(AppConfig):
         from microcred.earning.selectors import register_turnaround_source
 
         from . import handlers  # noqa: F401  (subscribes to earning's events)
+        from . import tallies  # noqa: F401  (keeps the reviews per MC the issuer dashboard orders by)
         from .selectors import promised_turnaround
 
         register_turnaround_source(promised_turnaround)  # the issuer's promise on earning's attempt pages

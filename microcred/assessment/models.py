@@ -119,8 +119,27 @@ class Review(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     final_result = models.CharField(max_length=10, blank=True)
 
+    class Meta:
+        indexes = [
+            # The issuer dashboard's counts (waiting, overdue, unassigned) read only the open reviews of its MCs.
+            models.Index(fields=["micro_credential", "due_at", "id"],
+                         condition=models.Q(stage__in=["precheck", "first", "second", "adjudication"]), name="review_open_by_mc"),
+        ]
+
     def __str__(self) -> str:
         return f"Review of submission {self.submission_id} ({self.get_stage_display()})"
+
+
+class ReviewTally(models.Model):
+    """How many reviews an MC has had, so the issuer dashboard can list the busiest MCs first without counting every
+    review. Kept by tallies.py on each review created or deleted through the ORM; ``tallies.recount()`` after writes
+    that bypass Django's signals (bulk_create, raw SQL)."""
+
+    micro_credential = models.OneToOneField(MicroCredential, on_delete=models.CASCADE, primary_key=True, related_name="review_tally")
+    reviews = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.reviews} reviews of micro-credential {self.micro_credential_id}"
 
 
 class Assignment(models.Model):
@@ -153,6 +172,11 @@ class Assignment(models.Model):
             # One open assignment per review and role: two assessors finishing at once cannot double a role.
             models.UniqueConstraint(fields=["review", "role"], condition=models.Q(state__in=["assigned", "scored"]) & models.Q(review__isnull=False),
                                     name="one_live_assignment_per_role"),
+        ]
+        indexes = [
+            # An assessor's queue in its order, and "has this review an open assignment?", read open items only.
+            models.Index(fields=["assessor", "assigned_at", "id"], condition=models.Q(state="assigned"), name="assignment_open_by_assessor"),
+            models.Index(fields=["review"], condition=models.Q(state="assigned"), name="assignment_open_by_review"),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, Value, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -124,52 +125,89 @@ def queue_health(micro_credential_ids=None) -> dict:
 
 # --- Assessor pages --------------------------------------------------------------------------------
 
-def _due_at(assignment: Assignment):
-    """Due date shown to the assessor. Seeded checks get one computed the same way, so they look like real items."""
+def _due_at(assignment: Assignment, turnarounds: dict[int, int] | None = None):
+    """Due date shown to the assessor. Seeded checks get one computed the same way, so they look like real items.
+    ``turnarounds`` (organization id → business days, as read by ``_turnarounds``) saves the query per check item."""
     if assignment.review_id:
         return assignment.review.due_at
-    mc = assignment.anchor_item.micro_credential
-    policy = IssuerPolicy.objects.filter(organization_id=mc.owner_id).first()
-    return add_business_days(assignment.assigned_at, policy.turnaround_business_days if policy else 14)
+    owner_id = assignment.anchor_item.micro_credential.owner_id
+    if turnarounds is None:
+        turnarounds = _turnarounds([owner_id])
+    return add_business_days(assignment.assigned_at, turnarounds.get(owner_id) or 14)
 
 
-def item_summary(assignment: Assignment, now=None) -> dict:
+def _turnarounds(organization_ids) -> dict[int, int]:
+    """organization id → its IssuerPolicy's turnaround (business days), for the organizations that have one."""
+    ids = set(organization_ids)
+    if not ids:
+        return {}
+    return dict(IssuerPolicy.objects.filter(organization_id__in=ids).values_list("organization_id", "turnaround_business_days"))
+
+
+_ROLE_LABELS = dict(Assignment.Role.choices)
+
+
+def item_summary(assignment: Assignment, now=None, *, turnarounds: dict[int, int] | None = None) -> dict:
     """One queue row: role, MC title, due date — never who the earner is."""
     now = now or timezone.now()
     version = assignment.review.version if assignment.review_id else assignment.anchor_item.version
-    due = _due_at(assignment)
-    role = _("First") if assignment.role == Assignment.Role.CHECK else assignment.get_role_display()
+    due = _due_at(assignment, turnarounds)
+    role = _("First") if assignment.role == Assignment.Role.CHECK else str(_ROLE_LABELS.get(assignment.role, assignment.role))
     title, title_lang = localized_title(version)
     return {"assignment": assignment, "id": assignment.pk, "role": role, "title": title, "title_lang": title_lang,
             "micro_credential": version.micro_credential.slug, "due_at": due, "overdue": due < now,
             "precheck": assignment.role == Assignment.Role.PRECHECK, "state": assignment.state}
 
 
+def _reader_translations(prefix: str) -> Prefetch:
+    """The translations of the version at ``prefix``, in the reader's language only (all ``localized_title`` reads)."""
+    from microcred.catalog.models import VersionTranslation
+
+    return Prefetch(f"{prefix}__translations", queryset=VersionTranslation.objects.filter(language=_reader_language())
+                    .only("version_id", "language", "content"))
+
+
 def queue_rows(user) -> list[dict]:
-    """The assessor's open items (calibration items are listed with their pool instead)."""
+    """The assessor's open items (calibration items are listed with their pool instead), oldest first. A fixed
+    number of queries however many items: only the columns a row shows are read (no evidence, no earner)."""
     now = timezone.now()
-    items = my_queue(user).exclude(role=Assignment.Role.CALIBRATION).select_related(
-        "review__version__micro_credential", "anchor_item__version__micro_credential", "anchor_item__micro_credential") \
-        .prefetch_related("review__version__translations", "anchor_item__version__translations")
-    return [item_summary(a, now) for a in items]
+    items = list(my_queue(user).exclude(role=Assignment.Role.CALIBRATION).select_related(
+        "review__version__micro_credential", "anchor_item__version__micro_credential", "anchor_item__micro_credential")
+        .only("id", "role", "state", "assigned_at", "review_id", "anchor_item_id", "assessor_id",
+              "review__due_at", "review__version__title", "review__version__micro_credential__slug",
+              "anchor_item__micro_credential__owner_id", "anchor_item__version__title",
+              "anchor_item__version__micro_credential__slug")
+        .prefetch_related(_reader_translations("review__version"), _reader_translations("anchor_item__version")))
+    checks = [a for a in items if not a.review_id]
+    turnarounds = _turnarounds(a.anchor_item.micro_credential.owner_id for a in checks) if checks else {}
+    return [item_summary(a, now, turnarounds=turnarounds) for a in items]
 
 
 def pools_for(user) -> list[dict]:
-    """Each MC pool the assessor is in: qualification, whether they may score, open calibration items."""
+    """Each MC pool the assessor is in: qualification, whether they may score, open calibration items. Three queries
+    however many pools."""
     rows = []
     # The MC's scoring policy comes in the same query (the certification bar shown beside the last agreement).
-    quals = Qualification.objects.filter(assessor=user).select_related(
-        "micro_credential__current_version", "micro_credential__scoring_policy").order_by("micro_credential__slug") \
-        .prefetch_related("micro_credential__current_version__translations")
+    quals = list(Qualification.objects.filter(assessor=user).select_related(
+        "micro_credential__current_version", "micro_credential__scoring_policy").order_by("micro_credential__slug")
+        .only("assessor_id", "micro_credential_id", "status", "senior", "expires_at", "last_agreement",
+              "micro_credential__slug", "micro_credential__current_version__title",
+              "micro_credential__scoring_policy__certification_bar")
+        .prefetch_related(_reader_translations("micro_credential__current_version")))
     default_bar = ScoringPolicy._meta.get_field("certification_bar").default
+    calibration: dict[int, list[Assignment]] = {}
+    if quals:
+        for a in (Assignment.objects.filter(assessor=user, role=Assignment.Role.CALIBRATION, state=Assignment.State.ASSIGNED,
+                                            anchor_item__micro_credential_id__in=[q.micro_credential_id for q in quals])
+                  .annotate(mc_id=F("anchor_item__micro_credential_id")).order_by("id")):
+            calibration.setdefault(a.mc_id, []).append(a)
     for q in quals:
         scoring = getattr(q.micro_credential, "scoring_policy", None)  # none yet: the model default applies
-        calibration = list(Assignment.objects.filter(assessor=user, role=Assignment.Role.CALIBRATION, state=Assignment.State.ASSIGNED,
-                                                     anchor_item__micro_credential=q.micro_credential).order_by("id"))
         title, title_lang = (localized_title(q.micro_credential.current_version) if q.micro_credential.current_version_id
                              else (q.micro_credential.slug, ""))
         rows.append({"qualification": q, "micro_credential": q.micro_credential, "certified": is_certified(q),
-                     "calibration_items": calibration, "bar": scoring.certification_bar if scoring else default_bar,
+                     "calibration_items": calibration.get(q.micro_credential_id, []),
+                     "bar": scoring.certification_bar if scoring else default_bar,
                      "title": title, "title_lang": title_lang})
     return rows
 
@@ -258,17 +296,19 @@ def calibration_feedback(assignment: Assignment) -> dict | None:
 # --- Issuer dashboard -------------------------------------------------------------------------------
 
 def issuer_micro_credentials(user):
-    """MCs whose assessment the user manages: their organizations' as issuer admin, every MC for platform admins."""
+    """MCs whose assessment the user manages: their organizations' as issuer admin, every MC for platform admins;
+    busiest (most reviews) first. Only what the dashboard's overview shows of each is read."""
     from microcred.catalog.models import MicroCredential
 
     qs = MicroCredential.objects.filter(current_version__isnull=False).select_related("current_version", "owner")
     managed = authz.managed_issuer_ids(user)
     if managed is not None:
         qs = qs.filter(owner_id__in=managed)
-    # Busiest first: the MCs with submissions in assessment are what an issuer looks at.
-    from django.db.models import Count
-
-    return qs.annotate(n_reviews=Count("reviews")).order_by("-n_reviews", "slug")
+    # Busiest first: the MCs with submissions in assessment are what an issuer looks at. The reviews per MC are
+    # stored (ReviewTally, kept by tallies.py): counting them here read every review of the issuer's MCs.
+    return (qs.only("slug", "owner_id", "current_version_id", "current_version__number", "current_version__title",
+                    "current_version__micro_credential_id", "owner__name")
+            .annotate(n_reviews=Coalesce(F("review_tally__reviews"), Value(0))).order_by("-n_reviews", "slug"))
 
 
 OPEN_STAGES = ["precheck", "first", "second", "adjudication"]
@@ -276,25 +316,24 @@ OPEN_STAGES = ["precheck", "first", "second", "adjudication"]
 
 def dashboard_glance(micro_credential_ids, now=None) -> dict[int, dict]:
     """Per MC id, the one line the issuer dashboard's overview shows: waiting, overdue and unassigned reviews, the pool
-    size, the assignments overdue to reassign and whether a calibration set exists. Four queries, however many MCs
-    (the MC's own page shows the rest)."""
+    size, the assignments overdue to reassign and whether a calibration set exists. Three queries, however many MCs
+    (the MC's own page shows the rest); the open reviews and their open assignments are read from partial indexes."""
     now = now or timezone.now()
     ids = list(micro_credential_ids)
     out = {pk: {"waiting": 0, "overdue": 0, "unassigned": 0, "pool": 0, "to_reassign": 0, "anchors": False} for pk in ids}
     assigned = Assignment.objects.filter(review=OuterRef("pk"), state=Assignment.State.ASSIGNED)
+    n_assigned = assigned.order_by().values("review").annotate(n=Count("pk")).values("n")
+    overdue = Q(due_at__lt=now)
     for row in (Review.objects.filter(micro_credential_id__in=ids, stage__in=OPEN_STAGES).order_by()
                 .values("micro_credential_id")
-                .annotate(waiting=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)),
-                          unassigned=Count("pk", filter=~Exists(assigned)))):
+                .annotate(waiting=Count("pk"), overdue=Count("pk", filter=overdue),
+                          unassigned=Count("pk", filter=~Exists(assigned)),
+                          # open assignments of overdue reviews (a review may have a first and a second reader at once)
+                          to_reassign=Coalesce(Sum(Subquery(n_assigned), filter=overdue), Value(0)))):
         out[row.pop("micro_credential_id")].update(row)
     for mc_id, n in (Qualification.objects.filter(micro_credential_id__in=ids).order_by().values("micro_credential_id")
                      .annotate(n=Count("pk")).values_list("micro_credential_id", "n")):
         out[mc_id]["pool"] = n
-    for mc_id, n in (Assignment.objects.filter(review__micro_credential_id__in=ids, state=Assignment.State.ASSIGNED,
-                                               review__due_at__lt=now, review__stage__in=OPEN_STAGES).order_by()
-                     .values("review__micro_credential_id").annotate(n=Count("pk"))
-                     .values_list("review__micro_credential_id", "n")):
-        out[mc_id]["to_reassign"] = n
     for mc_id in AnchorItem.objects.filter(micro_credential_id__in=ids).order_by().values_list("micro_credential_id", flat=True).distinct():
         out[mc_id]["anchors"] = True
     return out

@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from microcred.accounts.models import EducatorProfile, Membership, Organization, Role, User
 from microcred.assessment.models import Assignment, Qualification, Review, Score
+from microcred.assessment.tallies import recount as recount_review_tallies
 from microcred.catalog import services as catalog_services
 from microcred.catalog.models import MicroCredential, MicroCredentialVersion, Part, Rubric, Stack
 from microcred.catalog.vocabularies import ensure_vocabularies
@@ -146,6 +147,7 @@ def generate(*, educators: int, seed: int = 2026, force: bool = False, awards: b
         log(f"educators: {counts['educators']}/{educators}, submissions: {counts['submissions']}, credentials: {counts['credentials']}")
     lists.save()
     rows.finish()
+    recount_review_tallies({v.micro_credential_id for v in versions})  # the reviews were inserted in bulk: no signals
     with transaction.atomic():
         counts["policies"] = _policies(orgs, admin)
     log(f"policies: {counts['policies']}")
