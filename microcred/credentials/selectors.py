@@ -73,6 +73,78 @@ def live_verification(credential: IssuedCredential):
     return remembered(VERIFICATION, f"report {credential.pk}", lambda: verify_credential(credential.credential), timeout=timeout)
 
 
+ANSWER_SECONDS = 300
+# Bodies larger than this are verified afresh each time: a credential of ours is ~15 kB, and the cache holds answers,
+# not whatever a client chooses to post.
+ANSWER_LARGEST_BODY = 64 * 1024
+
+
+def _seconds_until_change(report, now: dt.datetime, longest: int) -> int:
+    """How long the report on a credential cannot change with the clock: until the next validFrom or validUntil (of the
+    credential or of any credential nested in a CLR) still to come, at most ``longest``."""
+    from .standards.verify import _parse_time
+
+    seconds = longest
+    for each in [report, *report.nested]:
+        credential = each.credential if isinstance(each.credential, dict) else {}
+        for name in ("validFrom", "validUntil"):
+            moment = _parse_time(credential.get(name))
+            if moment is not None and moment > now:
+                seconds = min(seconds, int((moment - now).total_seconds()))
+        if each is not report and each.nested:
+            seconds = min(seconds, _seconds_until_change(each, now, longest))
+    return max(0, seconds)
+
+
+def unreadable_answer(message: str, status_code: int) -> tuple[bytes, int]:
+    """The verify endpoint's answer to a body that is not a credential: the parse check failed, with the reason."""
+    return (json.dumps({"verified": False, "format": "unknown",
+                        "checks": [{"check": "parse", "status": "failed", "message": message}],
+                        "warnings": [], "errors": [{"check": "parse", "message": message}]},
+                       ensure_ascii=False).encode(), status_code)
+
+
+def verification_answer(body: bytes) -> tuple[bytes, int]:
+    """The verify endpoint's answer to a request body: the report as compact JSON, and its HTTP status (200; 400 when
+    the body is not a credential; 413 when over the limit).
+
+    Kept for the same body (by its SHA-256) under the "verification" generation, so a revocation, suspension or key
+    change is seen by the next request (issue 18, decision 0046); never past a date at which the report would change
+    (validFrom, validUntil), never when online fetching is on (a fetched document is not under the generation), never
+    for bodies over 64 kB."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    from .verify import MAX_BYTES, VERIFICATION, ParsedInput, online_enabled, parse_input, verify_credential
+
+    keep = len(body) <= ANSWER_LARGEST_BODY and not online_enabled()
+    if keep:
+        key = f"microcred:verification:{VERIFICATION.current()}:answer:{hashlib.sha256(body).hexdigest()}"
+        kept = cache.get(key)
+        if kept is not None:
+            return kept
+    try:
+        parsed = parse_input(body)
+    except ValueError as error:
+        answer = unreadable_answer(str(error), 413 if "limit" in str(error) else 400)
+        if keep:
+            cache.set(key, answer, ANSWER_SECONDS)
+        return answer
+    if parsed.kind == "json" and "verifiableCredential" in parsed.value:
+        inner = parsed.value["verifiableCredential"]
+        # A dict inside the body was read and depth-checked with it: not read again.
+        parsed = ParsedInput("json", inner) if isinstance(inner, dict) else (
+            inner.strip() if isinstance(inner, str) else inner)
+    now = timezone.now()
+    report = verify_credential(parsed, now=now)
+    answer = (json.dumps(report.as_dict(), ensure_ascii=False).encode(), 200 if report.get("parse").ok else 400)
+    seconds = _seconds_until_change(report, now, ANSWER_SECONDS) if keep else 0
+    if seconds:
+        cache.set(key, answer, seconds)
+    return answer
+
+
 def badge_version(slug: str, number: int):
     """The version whose badge image may be shown, or None (drafts never issued stay hidden)."""
     version = (MicroCredentialVersion.objects.select_related("micro_credential")
