@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -193,17 +194,23 @@ def _section(mc) -> dict:
             "decided": selectors.recent_decided_reviews(mc), "events": selectors.recent_events(mc)}
 
 
+# MCs per page of the dashboard's overview: a platform admin of a state catalog manages thousands.
+DASHBOARD_PAGE_SIZE = 25
+
+
 @login_required
 def issuer(request):
     _require_issuer(request.user)
     # The overview is one line per MC from a constant number of queries; each MC's own page shows the details.
-    mcs = list(selectors.issuer_micro_credentials(request.user))
+    # Busiest first, a page at a time (not a number or beyond the last: the first or the last page).
+    page = Paginator(selectors.issuer_micro_credentials(request.user), DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    mcs = list(page.object_list)
     glance = selectors.dashboard_glance([mc.pk for mc in mcs])
     needs = attention.for_micro_credentials([mc.pk for mc in mcs])
     return render(request, "assessment/issuer.html", {
         "sections": [{"mc": mc, "glance": glance[mc.pk], "attention": needs.get(mc.pk, []),
                       "quality_url": attention.page_url(mc.slug), "may_revise": authz.can_edit(request.user, mc)} for mc in mcs],
-        "single": False})
+        "single": False, "page": page})
 
 
 @login_required

@@ -252,6 +252,37 @@ def test_dashboard_lists_the_busiest_mcs_first_by_tally(client, world, mc, publi
     assert not {m.pk for m in selectors.issuer_micro_credentials(world["people"]["other_admin"])} & {mc.pk, busy.pk, quiet.pk}
 
 
+def test_dashboard_shows_the_mcs_a_page_at_a_time_busiest_first(client, world, mc, publish_mc, monkeypatch):
+    from microcred.assessment import views
+
+    monkeypatch.setattr(views, "DASHBOARD_PAGE_SIZE", 2)  # 25 in production: a state catalog's admin manages thousands
+    busy = publish_mc(title="ZZ Busy MC").micro_credential
+    quiet = publish_mc(title="AA Quiet MC").micro_credential
+    open_reviews(world, busy, 2)
+    open_reviews(world, mc, 1)
+    c = as_user(client, world["people"]["issuer_admin"])
+    first = c.get("/assess/issuer/").content.decode()
+    assert _section_order(first, [busy, mc]) == [busy.slug, mc.slug] and f'id="mc-{quiet.slug}"' not in first
+    assert "1–2 of 3" in first and 'href="?page=2" rel="next"' in first and 'rel="prev"' not in first
+    second = c.get("/assess/issuer/?page=2").content.decode()
+    assert f'id="mc-{quiet.slug}"' in second and f'id="mc-{busy.slug}"' not in second and "3–3 of 3" in second
+    assert 'href="?page=1" rel="prev"' in second and 'rel="next"' not in second
+    # Not a number: the first page; beyond the last: the last; hostile text is never echoed.
+    for asked, shown in (("abc", busy), ("-1", quiet), ("999", quiet), ("<script>alert(1)</script>", busy)):
+        response = c.get("/assess/issuer/", {"page": asked})
+        html = response.content.decode()
+        assert response.status_code == 200 and f'id="mc-{shown.slug}"' in html and "<script>alert(1)" not in html
+    # Spanish: the range line is translated.
+    spanish = c.get("/assess/issuer/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Micro-credentials 1–2 of 3" not in spanish
+
+
+def test_one_page_of_mcs_shows_no_pager(client, world, mc):
+    open_reviews(world, mc, 1)
+    html = as_user(client, world["people"]["issuer_admin"]).get("/assess/issuer/").content.decode()
+    assert f'id="mc-{mc.slug}"' in html and 'id="mc-range"' not in html and 'rel="next"' not in html
+
+
 # --- 3. Assessor queue --------------------------------------------------------------------------------------------
 
 def test_queue_lists_only_own_open_items_in_assigned_order_and_never_the_earner(client, world, mc):
