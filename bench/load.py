@@ -149,13 +149,16 @@ def run(args) -> dict:
             "DJANGO_SETTINGS_MODULE": "microcred.settings.production",
             "DATABASE_URL": database_url,
             "MICROCRED_DATA_DIR": str(work / "data"),
-            "MICROCRED_SECRET_KEY": secrets.token_urlsafe(50),
+            # An existing database's issuer keys are sealed with its secret key: keep the caller's if given.
+            "MICROCRED_SECRET_KEY": os.environ.get("MICROCRED_SECRET_KEY") or secrets.token_urlsafe(50),
             "MICROCRED_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "MICROCRED_SITE_URL": f"https://127.0.0.1:{port}",
             "MICROCRED_CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{port}",
             "MICROCRED_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
             "MICROCRED_REQUIRE_2FA_FOR_STAFF_ROLES": "0",
             "MICROCRED_LOG_LEVEL": "ERROR",
+            # A generated world's credentials name another address than this port's: say so (bench only).
+            "MICROCRED_ALLOW_SITE_URL_CHANGE": os.environ.get("MICROCRED_ALLOW_SITE_URL_CHANGE", "0"),
             "PYTHONPATH": str(ROOT),
         })
         microcred = [sys.executable, "-m", "microcred.manage"]
