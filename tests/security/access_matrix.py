@@ -259,6 +259,7 @@ ENDPOINTS: dict[str, list[Case]] = {
 
     # --- earning ------------------------------------------------------------------------------------------
     "earn/": read_page(SIGNED_IN_OWN),
+    "earn/earned/": read_page(SIGNED_IN_OWN),
     "earn/start/<slug:slug>/": [
         GET(SIGNED_IN_NOT_ALLOWED, kwargs={"slug": Obj("other_mc", "slug")}),
         POST(SIGNED_IN_OWN, label="published", kwargs={"slug": Obj("other_mc", "slug")}),
