@@ -292,12 +292,18 @@ def _many_schools(policy, schools: int) -> None:
     snapshot.save(update_fields=["counts"])
 
 
-@pytest.mark.django_db
-def test_a_page_of_schools_at_a_time_keeping_the_other_lists_pages(client, world, mcs):
+def _published_with_standings(world):
+    """The recognizer and its published state policy (issuer-one approved), standings built."""
     by = world["people"]["recognizer"]
     policy = services.publish(policy=services.create_or_update_draft(
         recognizer=world["orgs"]["state"], by=by, document=state_policy(approved={"issuers": ["issuer-one"]})), by=by)
     services.build_qualifier_standings([policy.pk])
+    return by, policy
+
+
+@pytest.mark.django_db
+def test_a_page_of_schools_at_a_time_keeping_the_other_lists_pages(client, world, mcs):
+    by, policy = _published_with_standings(world)
     _many_schools(policy, 120)
     c, url = login(client, by), "/recognition/policies/tn-renewal/qualifiers/"
     html = c.get(url).content.decode()
@@ -320,10 +326,7 @@ def test_a_page_of_schools_at_a_time_keeping_the_other_lists_pages(client, world
 
 @pytest.mark.django_db
 def test_suppressed_counts_are_worked_out_once_per_distinct_counts(world, mcs, monkeypatch):
-    by = world["people"]["recognizer"]
-    policy = services.publish(policy=services.create_or_update_draft(
-        recognizer=world["orgs"]["state"], by=by, document=state_policy(approved={"issuers": ["issuer-one"]})), by=by)
-    services.build_qualifier_standings([policy.pk])
+    by, policy = _published_with_standings(world)
     _many_schools(policy, 3)
     calls = []
     real = selectors._suppressed
