@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -112,10 +114,6 @@ def verification_answer(body: bytes) -> tuple[bytes, int]:
     change is seen by the next request (issue 18, decision 0046); never past a date at which the report would change
     (validFrom, validUntil), never when online fetching is on (a fetched document is not under the generation), never
     for bodies over 64 kB."""
-    import hashlib
-
-    from django.core.cache import cache
-
     from .verify import MAX_BYTES, VERIFICATION, ParsedInput, online_enabled, parse_input, verify_credential
 
     keep = len(body) <= ANSWER_LARGEST_BODY and not online_enabled()
