@@ -8,7 +8,10 @@ What it does, all on loopback and all torn down afterwards:
      an existing database (which is then migrated and seeded, and left in place);
   2. production settings (DEBUG off, HTTPS-only cookies, HSTS, static files by WhiteNoise after collectstatic),
      `microcred migrate`, `microcred seed_demo`, and bench logins: earners with an attempt in progress and the demo
-     assessors who have items assigned (bench passwords are set in this throwaway database only);
+     assessors who have items assigned (bench passwords are set in this throwaway database only).
+     A database that already holds a generated state world (`microcred generate_scale_data`, e.g. the one
+     bench/pages.py builds) is not seeded: the logins are its own educators (their drafts), its busiest assessors
+     and its signed credentials, so the run measures the state-sized tables;
   3. gunicorn with --workers processes × --threads threads on 127.0.0.1;
   4. locust, headless, with bench/locustfile.py: earners (home, catalog, attempt page, autosave an answer),
      assessors (queue, review page), the public (catalog search, a credential's verification page, POST
@@ -87,31 +90,59 @@ class Cluster:
 # --- preparing the bench logins (runs inside Django, in a subprocess with the server's settings) -----------------
 
 def prepare(n_earners: int) -> dict:
-    """Bench earners with an attempt in progress, assessors with items assigned, public credentials. Idempotent."""
+    """Bench earners with an attempt in progress, assessors with items assigned, public credentials. Idempotent.
+    Loads the demo world first, unless the database holds a generated state world (then its own people are used)."""
     import django
 
     django.setup()
+    from django.core.management import call_command
+
     from microcred.accounts import services as accounts
     from microcred.accounts.models import Organization, Role, User
     from microcred.assessment.models import Assignment
     from microcred.catalog.models import MicroCredential
     from microcred.credentials.models import IssuedCredential
+    from microcred.demo.scale import PREFIX
     from microcred.earning import services as earning
+    from microcred.earning.models import Attempt
 
-    district = Organization.objects.filter(kind=Organization.Kind.DISTRICT).order_by("id").first()
+    generated = Organization.objects.filter(slug__startswith=PREFIX).exists()
+    if not generated:
+        call_command("seed_demo", stdout=sys.stderr)
+    log("bench logins from the generated world" if generated else "bench logins beside the demo world")
+
+    def writable_prompt(attempt):
+        return next((p for part in attempt.version.parts.order_by("position") for p in part.prompts.order_by("id")
+                     if p.response_type in ("written", "reflection")), None)
+
     earners = []
-    candidates = [mc for mc in MicroCredential.objects.filter(visibility="public").select_related("current_version").order_by("id")
-                  if mc.current_version and mc.current_version.state == "published"]
-    for i in range(n_earners):
-        user = User.objects.filter(username=f"bench-earner-{i:03d}").first()
-        if user is None:
-            user = User.objects.create_user(username=f"bench-earner-{i:03d}", password=BENCH_PASSWORD,
-                                            first_name="Bench", last_name=f"Earner {i}", email=f"bench-earner-{i:03d}@example.org")
-            accounts.grant_role(user=user, organization=district, role=Role.EARNER)
-        attempt = earning.start_attempt(earner=user, micro_credential=candidates[i % len(candidates)])
-        prompt = next(p for part in attempt.version.parts.order_by("position") for p in part.prompts.order_by("id")
-                      if p.response_type in ("written", "reflection"))
-        earners.append({"username": user.username, "password": BENCH_PASSWORD, "attempt": attempt.pk, "prompt": prompt.pk})
+    if generated:
+        # The generated educators, from the first: each has a history of earned attempts and a draft to work on.
+        drafts = (Attempt.objects.filter(earner__username__startswith=f"{PREFIX}educator-", state=Attempt.State.DRAFT)
+                  .select_related("earner", "version").order_by("earner__username", "pk"))
+        for attempt in drafts[: n_earners * 4]:
+            if len(earners) == n_earners:
+                break
+            prompt = writable_prompt(attempt)
+            if prompt is None or any(e["username"] == attempt.earner.username for e in earners):
+                continue
+            attempt.earner.set_password(BENCH_PASSWORD)  # synthetic accounts (generate refuses a real deployment)
+            attempt.earner.save(update_fields=["password"])
+            earners.append({"username": attempt.earner.username, "password": BENCH_PASSWORD, "attempt": attempt.pk,
+                            "prompt": prompt.pk})
+    else:
+        district = Organization.objects.filter(kind=Organization.Kind.DISTRICT).order_by("id").first()
+        candidates = [mc for mc in MicroCredential.objects.filter(visibility="public").select_related("current_version").order_by("id")
+                      if mc.current_version and mc.current_version.state == "published"]
+        for i in range(n_earners):
+            user = User.objects.filter(username=f"bench-earner-{i:03d}").first()
+            if user is None:
+                user = User.objects.create_user(username=f"bench-earner-{i:03d}", password=BENCH_PASSWORD,
+                                                first_name="Bench", last_name=f"Earner {i}", email=f"bench-earner-{i:03d}@example.org")
+                accounts.grant_role(user=user, organization=district, role=Role.EARNER)
+            attempt = earning.start_attempt(earner=user, micro_credential=candidates[i % len(candidates)])
+            earners.append({"username": user.username, "password": BENCH_PASSWORD, "attempt": attempt.pk,
+                            "prompt": writable_prompt(attempt).pk})
 
     assigned: dict[int, list[int]] = {}
     for pk, assessor_id in Assignment.objects.filter(state=Assignment.State.ASSIGNED, review__isnull=False) \
@@ -123,9 +154,12 @@ def prepare(n_earners: int) -> dict:
         user.save(update_fields=["password"])
         assessors.append({"username": user.username, "password": BENCH_PASSWORD, "items": assigned[user.pk][:5]})
 
-    shown = IssuedCredential.objects.filter(revoked_at__isnull=True, visibility__in=["public", "link"]).order_by("issued_at")
+    # Signed credentials only (a generated world signs one per MC and copies it for the rest: those copies do not
+    # verify), and not expired ones: the bench's verification must answer "verified".
+    shown = (IssuedCredential.objects.filter(revoked_at__isnull=True, visibility__in=["public", "link"]).exclude(jwt="")
+             .order_by("issued_at"))
     credentials = [str(pk) for pk in shown.values_list("pk", flat=True)[:50]]
-    first = shown.first()
+    first = next((c for c in shown[:200].iterator() if "validUntil" not in c.credential), None)
     return {"earners": earners, "assessors": assessors, "credentials": credentials,
             "credential_json": first.credential if first else None,
             "searches": ["formative", "literacy", "feedback", "classroom", "math", "reading"]}
@@ -162,12 +196,11 @@ def run(args) -> dict:
             "PYTHONPATH": str(ROOT),
         })
         microcred = [sys.executable, "-m", "microcred.manage"]
-        for step in (["migrate", "--noinput", "-v0"], ["seed_demo"], ["collectstatic", "--noinput", "-v0"]):
+        for step in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
             log(f"microcred {' '.join(step)}")
             subprocess.run(microcred + step, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        log("bench logins")
         prepared = subprocess.run([sys.executable, __file__, "--prepare", "--earners", str(min(args.users, 50))], env=env, cwd=ROOT,
-                                  check=True, capture_output=True, text=True)
+                                  check=True, stdout=subprocess.PIPE, text=True)
         targets = work / "targets.json"
         targets.write_text(prepared.stdout.strip().splitlines()[-1])
 

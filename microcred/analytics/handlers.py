@@ -4,6 +4,9 @@ micro-credential are marked stale and rebuilt by a task — one waiting build pe
 (docs/decisions/0037). Every signal is sent after commit, so the task reads the new rows."""
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 from django.dispatch import receiver
 
 from microcred.credentials.signals import (credential_imported, credential_issued, credential_reinstated,
@@ -12,9 +15,37 @@ from microcred.earning.signals import attempt_decided, attempt_submitted, submis
 from microcred.recognition.signals import awards_changed
 
 
+_batch: contextvars.ContextVar[dict | None] = contextvars.ContextVar("analytics_refresh_batch", default=None)
+
+
+@contextlib.contextmanager
+def one_refresh_for_the_block():
+    """Inside the block, events only note the educators and MCs they touch; their dashboards are refreshed once, as
+    the block ends. For bulk loads (the demo world): each of their hundreds of credentials sends an event after
+    commit, and where the task backend cannot wait and fold them into one build (the immediate backend of the tests
+    and of a one-off command), every event would rebuild every dashboard."""
+    if _batch.get() is not None:  # already inside one: the outer block refreshes
+        yield
+        return
+    batch = {"earner_ids": set(), "micro_credential_ids": set()}
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+        if batch["earner_ids"] or batch["micro_credential_ids"]:
+            refresh_for(**batch)
+
+
 def refresh_for(*, earner_ids=(), micro_credential_ids=()) -> list[int]:
     """Mark the affected snapshots stale and enqueue one build for each that was not already waiting."""
     from . import services, tasks
+
+    batch = _batch.get()
+    if batch is not None:
+        batch["earner_ids"].update(earner_ids)
+        batch["micro_credential_ids"].update(micro_credential_ids)
+        return []
 
     queued = services.mark_snapshots_stale(earner_ids=earner_ids, micro_credential_ids=micro_credential_ids)
     for snapshot_id in queued:

@@ -98,9 +98,10 @@ def conflicts(assessor, submission: Submission) -> list[str]:
     return reasons
 
 
-def _scored_this_earner_before(assessor, submission: Submission) -> bool:
-    return Assignment.objects.filter(assessor=assessor, review__submission__attempt__earner=submission.attempt.earner,
-                                     state=A.State.SCORED).exclude(review__submission=submission).exists()
+def _scored_this_earner_before(submission: Submission) -> set[int]:
+    """The assessors who scored another submission of this submission's earner (one query for every candidate)."""
+    return set(Assignment.objects.filter(review__submission__attempt__earner_id=submission.attempt.earner_id, state=A.State.SCORED)
+               .exclude(review__submission=submission).values_list("assessor_id", flat=True))
 
 
 def eligible_assessors(review: Review, *, role: str, now=None) -> list:
@@ -114,12 +115,13 @@ def eligible_assessors(review: Review, *, role: str, now=None) -> list:
     if role == A.Role.ADJUDICATOR:
         qs = qs.filter(senior=True)
     load = dict(Assignment.objects.filter(state=A.State.ASSIGNED, review__isnull=False).values_list("assessor").annotate(n=Count("id")))
+    scored_before = _scored_this_earner_before(submission)
     candidates = []
     for q in qs:
         user = q.assessor
         if user.pk in already or not user.is_active or conflicts(user, submission):
             continue
-        candidates.append((user.pk in released, _scored_this_earner_before(user, submission), load.get(user.pk, 0), user.pk, user))
+        candidates.append((user.pk in released, user.pk in scored_before, load.get(user.pk, 0), user.pk, user))
     candidates.sort(key=lambda c: c[:4])
     return [c[-1] for c in candidates]
 

@@ -43,6 +43,7 @@ from microcred.assessment.tallies import recount as recount_review_tallies
 from microcred.catalog import services as catalog_services
 from microcred.catalog.models import MicroCredential, MicroCredentialVersion, Part, Rubric, Stack
 from microcred.catalog.vocabularies import ensure_vocabularies
+from microcred.core.db import refresh_planner_statistics
 from microcred.credentials import builder, keys, status
 from microcred.credentials.builder import issuing_organization
 from microcred.credentials.models import STATUS_LIST_SIZE, ExternalCredential, IssuedCredential, IssuerKey, StatusList
@@ -147,6 +148,7 @@ def generate(*, educators: int, seed: int = 2026, force: bool = False, awards: b
         log(f"educators: {counts['educators']}/{educators}, submissions: {counts['submissions']}, credentials: {counts['credentials']}")
     lists.save()
     rows.finish()
+    refresh_planner_statistics()  # what follows (tallies, policies, awards) joins the rows just inserted
     recount_review_tallies({v.micro_credential_id for v in versions})  # the reviews were inserted in bulk: no signals
     with transaction.atomic():
         counts["policies"] = _policies(orgs, admin)

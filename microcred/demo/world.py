@@ -12,6 +12,7 @@ from microcred.accounts.models import EducatorProfile, Organization, User
 from microcred.catalog import services as catalog_services
 from microcred.catalog.vocabularies import ensure_vocabularies
 from microcred.catalog.models import MicroCredential, MicroCredentialVersion, Stack
+from microcred.core.db import refresh_planner_statistics
 
 from . import content
 from .people_world import load_people_demo
@@ -100,7 +101,11 @@ def _stacks(orgs: dict[str, Organization]) -> int:
 
 def load_demo_world() -> dict:
     """Create whatever of the demo world is missing. Returns counts of what was created."""
-    with transaction.atomic():
+    from microcred.analytics.handlers import one_refresh_for_the_block
+
+    # The world's credentials and decisions are announced after commit, hundreds of them: the dashboards they touch
+    # are refreshed once for the lot, not once each.
+    with one_refresh_for_the_block(), transaction.atomic():
         ensure_vocabularies()
         orgs = _organizations()
         _people(orgs)
@@ -109,12 +114,15 @@ def load_demo_world() -> dict:
         load_case_demo()  # before the MCs: "Teaching Phonics" aligns to two items of the illustrative framework
         mcs = _micro_credentials(orgs)
         stacks = _stacks(orgs)
+        # The rest of the load joins what it has just written: PostgreSQL must know those tables are no longer empty.
+        refresh_planner_statistics()
         from .assessment_world import load_assessment_demo
         from .earning_world import load_earning_demo
 
         from .credentials_world import load_credentials_demo
 
         load_assessment_demo()  # first: the earning demo's submissions need certified assessor pools
+        refresh_planner_statistics()
         load_earning_demo()
         load_credentials_demo()  # the demo's task backend waits for a worker, so issue here
         from .recognition_world import load_recognition_demo
@@ -146,6 +154,7 @@ def load_demo_world() -> dict:
         from .analytics_world import load_analytics_demo
 
         load_analytics_demo()  # school attributes, a year of fictional educators' attempts, consented demographics
+        refresh_planner_statistics()
         # The fictional educators' earned attempts get their credentials and awards in this same run (both steps are
         # idempotent), so a second seed writes nothing new.
         load_credentials_demo()

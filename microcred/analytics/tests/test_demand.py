@@ -207,3 +207,45 @@ def test_events_without_any_snapshot_enqueue_nothing(demand_world):
     with mock.patch.object(tasks, "enqueue_snapshot") as enqueue:
         attempt_decided.send(sender=None, attempt_id=attempt.pk, submission_id=None, result="earned")
     assert enqueue.call_count == 0
+
+
+def test_events_inside_one_refresh_block_build_each_snapshot_once_with_a_backend_that_cannot_wait(demand_world):
+    """A task backend that cannot wait (the tests' and a one-off command's immediate backend) builds at each event, so
+    outside a block every event rebuilds; inside one_refresh_for_the_block (the demo loader's bulk load) the lot is
+    refreshed once, as the block ends."""
+    from microcred.analytics import handlers, tasks
+    from microcred.credentials.signals import credential_issued
+    from microcred.earning.signals import attempt_decided
+
+    snapshot = _built_snapshot(demand_world)
+    attempt = _earn_one(demand_world)
+    with mock.patch.object(tasks, "enqueue_snapshot", side_effect=services.build_snapshot) as build:
+        for _ in range(3):
+            credential_issued.send(sender=None, credential_id="x", earner_id=attempt.earner_id)
+        assert build.call_count == 3  # no block: one build per event
+        build.reset_mock()
+        with handlers.one_refresh_for_the_block():
+            with handlers.one_refresh_for_the_block():  # nested: still one refresh, by the outer block
+                for _ in range(5):
+                    attempt_decided.send(sender=None, attempt_id=attempt.pk, submission_id=None, result="earned")
+                    credential_issued.send(sender=None, credential_id="x", earner_id=attempt.earner_id)
+            assert build.call_count == 0
+        assert build.call_args_list == [mock.call(snapshot.pk)]
+    snapshot.refresh_from_db()
+    assert snapshot.state == DashboardSnapshot.State.READY and snapshot.stale_since is None
+    assert snapshot.tables["demand_subjects"][0]["finished"] == 19
+
+
+def test_a_failing_block_still_refreshes_what_it_noted(demand_world):
+    from microcred.analytics import handlers, tasks
+    from microcred.earning.signals import attempt_decided
+
+    snapshot = _built_snapshot(demand_world)
+    attempt = _earn_one(demand_world)
+    with mock.patch.object(tasks, "enqueue_snapshot", side_effect=services.build_snapshot) as build:
+        with pytest.raises(RuntimeError), handlers.one_refresh_for_the_block():
+            attempt_decided.send(sender=None, attempt_id=attempt.pk, submission_id=None, result="earned")
+            raise RuntimeError("the load stopped half way")
+    assert build.call_args_list == [mock.call(snapshot.pk)]
+    snapshot.refresh_from_db()
+    assert snapshot.tables["demand_subjects"][0]["finished"] == 19 and snapshot.stale_since is None

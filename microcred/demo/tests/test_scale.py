@@ -80,3 +80,30 @@ def test_demo_world_loads_into_a_scale_database():
     generate(educators=10, awards=False)
     call_command("seed_demo", verbosity=0)
     assert User.objects.filter(username="teacher").exists()
+
+
+@pytest.mark.django_db
+def test_load_bench_takes_its_logins_from_a_generated_world_without_loading_the_demo():
+    """bench/load.py against a generated state world: its own educators, assessors and signed credentials (seed_demo
+    into a state-sized database would take long and measure the demo, not the state)."""
+    import importlib.util
+    from pathlib import Path
+
+    from microcred.earning.models import Attempt
+
+    path = Path(__file__).resolve().parents[3] / "bench" / "load.py"
+    spec = importlib.util.spec_from_file_location("microcred_bench_load", path)
+    load = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(load)
+    generate(educators=30, awards=False)
+    targets = load.prepare(5)
+
+    assert not User.objects.filter(username="teacher").exists()  # the demo was not loaded
+    assert len(targets["earners"]) == 5 and len({e["username"] for e in targets["earners"]}) == 5
+    for earner in targets["earners"]:
+        attempt = Attempt.objects.select_related("earner").get(pk=earner["attempt"])
+        assert attempt.earner.username == earner["username"] and earner["username"].startswith("scale-educator-")
+        assert attempt.state == Attempt.State.DRAFT and attempt.earner.check_password(earner["password"])
+        assert attempt.version.parts.filter(prompts__pk=earner["prompt"], prompts__response_type__in=["written", "reflection"]).exists()
+    assert targets["assessors"] and all(a["username"].startswith("scale-assessor-") and a["items"] for a in targets["assessors"])
+    assert targets["credentials"] and verify_credential(targets["credential_json"]).as_dict()["verified"] is True
