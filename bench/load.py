@@ -186,7 +186,9 @@ def run(args) -> dict:
             # An existing database's issuer keys are sealed with its secret key: keep the caller's if given.
             "MICROCRED_SECRET_KEY": os.environ.get("MICROCRED_SECRET_KEY") or secrets.token_urlsafe(50),
             "MICROCRED_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "MICROCRED_SITE_URL": f"https://127.0.0.1:{port}",
+            # An existing database's credentials name its site (their issuer and key URLs): keep the caller's if
+            # given, or the verification would look for another site's keys. Requests still go to this port.
+            "MICROCRED_SITE_URL": os.environ.get("MICROCRED_SITE_URL") or f"https://127.0.0.1:{port}",
             "MICROCRED_CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{port}",
             "MICROCRED_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
             "MICROCRED_REQUIRE_2FA_FOR_STAFF_ROLES": "0",

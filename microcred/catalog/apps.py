@@ -25,12 +25,29 @@ class CatalogConfig(AppConfig):
         from .models import EducatorRole, GradeBand, MicroCredential, MicroCredentialVersion, OrganizationRole, Stack, StackItem, Subject
         from .selectors import CATALOG
 
+        from django.apps import apps
+
+        from microcred.accounts.models import Organization
+
+        from .selectors import VERSION_CONTENT
+
         def retire(**kwargs):
             CATALOG.bump()
             transaction.on_commit(CATALOG.bump)
+            retire_content()
+
+        def retire_content(**kwargs):
+            VERSION_CONTENT.bump()
+            transaction.on_commit(VERSION_CONTENT.bump)
 
         for model in (MicroCredential, MicroCredentialVersion, OrganizationRole, Stack, StackItem, Subject, GradeBand,
                       EducatorRole):
             for signal in (post_save, post_delete):
                 signal.connect(retire, sender=model, weak=False, dispatch_uid=f"catalog.retire_facets.{signal is post_save}.{model.__name__}")
         m2m_changed.connect(retire, weak=False, dispatch_uid="catalog.retire_facets.m2m")
+        # The versions kept for display (selectors.version_for_display): every row of the catalog (parts, prompts,
+        # rubrics, alignments, translations, frameworks…) and the organizations named on a version.
+        for model in [*apps.get_app_config("catalog").get_models(), Organization]:
+            for signal in (post_save, post_delete):
+                signal.connect(retire_content, sender=model, weak=False,
+                               dispatch_uid=f"catalog.retire_content.{signal is post_save}.{model._meta.label}")

@@ -248,10 +248,21 @@ def _detail_queryset():
             Prefetch("rubric__criteria", queryset=Criterion.objects.prefetch_related("descriptors__level")))))
 
 
+# A version's content as shown (parts, prompts, rubric, alignments, translations, owner) is kept whole per version:
+# the attempt page and every autosave draw it, and at state scale its ~12 queries were the largest share of the
+# database time under load (bench/README.md). Any write to the catalog's rows or to an organization retires it
+# (apps.py); each copy is read back from the cache, so localizing one never touches another (decision 0048).
+VERSION_CONTENT = Generation("version-content")
+VERSION_CONTENT_SECONDS = 300
+
+
 def version_for_display(version_id: int, language: str | None) -> MicroCredentialVersion:
-    """A version with its parts, prompts and rubric loaded in a constant number of queries, shown in ``language``
-    where it is translated (catalog.translation.localize). For display only: a localized version is never saved."""
-    return translation.localize(_detail_queryset().get(pk=version_id), language)
+    """A version with its parts, prompts and rubric loaded in a constant number of queries (none when kept), shown in
+    ``language`` where it is translated (catalog.translation.localize). For display only: a localized version is
+    never saved."""
+    version = remembered(VERSION_CONTENT, f"version {int(version_id)}", lambda: _detail_queryset().get(pk=version_id),
+                         timeout=VERSION_CONTENT_SECONDS)
+    return translation.localize(version, language)
 
 
 def can_view(user, mc: MicroCredential) -> bool:
