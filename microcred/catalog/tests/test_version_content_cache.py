@@ -2,7 +2,6 @@
 page and every autosave draw it without asking the database again, and any change to the catalog's rows (a draft
 edited, a translation saved or corrected, an organization renamed) shows at the next view."""
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,13 +13,6 @@ from microcred.earning import services as earning
 pytestmark = pytest.mark.django_db
 
 HOSTILE = '<script>alert("x")</script>'
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def shown(version_id, language="en"):
