@@ -171,27 +171,23 @@ def _restore_demo_snapshot(connection, snapshot: dict) -> None:
 
 
 @pytest.fixture
-def seeded_demo(request):
+def seeded_demo(request, transactional_db):
     """The database holds exactly the seeded demo world (as `seed_demo` leaves it), without seeding again each time.
 
-    Use with `@pytest.mark.django_db` (either kind): with transaction=True the copy is committed, so a live server's
-    thread sees it; the usual flush afterwards removes it."""
+    Every test using it is a transactional one (it asks for `transactional_db`), whatever its django_db mark says: the
+    copy is committed, so a live server's thread sees it, and the usual flush afterwards removes it. That also keeps
+    pytest-django from running these tests first, inside a test transaction, where each one seeded from scratch (the
+    on-commit work of seeding never happens there, so such a world could not be kept): 20–50 s a test."""
     from django.db import connection
 
     from microcred.demo.world import load_demo_world
 
     key = connection.settings_dict["NAME"]
-    # PostgreSQL inside a test's transaction (no transaction=True): restoring measured slower than seeding (TRUNCATE
-    # and deferred foreign-key checks in one long transaction), so those few tests seed as they used to.
-    in_test_transaction_on_postgresql = connection.vendor == "postgresql" and connection.in_atomic_block
-    if key in _DEMO_SNAPSHOT and not in_test_transaction_on_postgresql:
+    if key in _DEMO_SNAPSHOT:
         _restore_demo_snapshot(connection, _DEMO_SNAPSHOT[key])
         return
     load_demo_world()
-    # Only a committed seeding is kept: inside a test's transaction (django_db without transaction=True) the on-commit
-    # work (signals are sent on commit, tasks run) never happens, so that world is not quite the one seed_demo leaves.
-    if not connection.in_atomic_block:
-        _DEMO_SNAPSHOT[key] = _take_demo_snapshot(connection)
+    _DEMO_SNAPSHOT[key] = _take_demo_snapshot(connection)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -797,24 +798,32 @@ def can_open_registrations(user) -> bool:
 # --- Django's permission API (for apps below accounts) ------------------------------------------------------------
 
 # ``core`` sits below ``accounts`` and cannot import this module: its views ask ``user.has_perm(name)``, which
-# Django routes to PolicyBackend (AUTHENTICATION_BACKENDS). Only names listed here are answered.
+# Django routes to PolicyBackend (AUTHENTICATION_BACKENDS, where it comes before ModelBackend). Only names listed
+# here are answered, and the answer is final.
 PERMISSIONS = {
     "core.view_audit_trail": can_view_audit_trail,
 }
 
 
 class PolicyBackend:
-    """An authentication backend that authenticates nobody and answers ``has_perm`` from the policy."""
+    """An authentication backend that authenticates nobody and answers ``has_perm`` from the policy.
 
+    For a name in PERMISSIONS a refusal is final (PermissionDenied stops Django's chain of backends): a permission
+    row granted in Django's admin does not widen what the policy says, and ModelBackend is not asked, so the menu's
+    question costs no permission-table queries on every page."""
+
+    # No get_user: sessions are never this backend's (Django's test client, and login() without a backend, take
+    # the first backend that has one).
     def authenticate(self, request, **credentials):
-        return None
-
-    def get_user(self, user_id):
         return None
 
     def has_perm(self, user_obj, perm, obj=None) -> bool:
         rule = PERMISSIONS.get(perm)
-        return bool(rule and user_obj.is_active and rule(user_obj))
+        if rule is None:
+            return False  # not the policy's name: the next backend answers
+        if user_obj.is_active and rule(user_obj):
+            return True
+        raise PermissionDenied(perm)
 
 
 # --- Help ----------------------------------------------------------------------------------------------------------

@@ -19,34 +19,35 @@ class CatalogConfig(AppConfig):
         stack, a vocabulary or an issuer retires them, now and once committed. A membership does not: what is kept is
         kept per audience (selectors.catalog_audience, read for each request), so someone who joins or leaves an
         organization gets another audience's results at once (decision 0045)."""
+        from django.apps import apps
         from django.db import transaction
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from .models import EducatorRole, GradeBand, MicroCredential, MicroCredentialVersion, OrganizationRole, Stack, StackItem, Subject
-        from .selectors import CATALOG
-
-        from django.apps import apps
-
         from microcred.accounts.models import Organization
 
-        from .selectors import VERSION_CONTENT
+        from .models import EducatorRole, GradeBand, MicroCredential, MicroCredentialVersion, OrganizationRole, Stack, StackItem, Subject
+        from .selectors import CATALOG, VERSION_CONTENT
 
         def retire(**kwargs):
             CATALOG.bump()
             transaction.on_commit(CATALOG.bump)
-            retire_content()
 
         def retire_content(**kwargs):
             VERSION_CONTENT.bump()
             transaction.on_commit(VERSION_CONTENT.bump)
 
+        def retire_both(**kwargs):  # an m2m change (a version's roles, subjects…) sends no post_save of a catalog row
+            retire()
+            retire_content()
+
         for model in (MicroCredential, MicroCredentialVersion, OrganizationRole, Stack, StackItem, Subject, GradeBand,
                       EducatorRole):
             for signal in (post_save, post_delete):
                 signal.connect(retire, sender=model, weak=False, dispatch_uid=f"catalog.retire_facets.{signal is post_save}.{model.__name__}")
-        m2m_changed.connect(retire, weak=False, dispatch_uid="catalog.retire_facets.m2m")
+        m2m_changed.connect(retire_both, weak=False, dispatch_uid="catalog.retire_facets.m2m")
         # The versions kept for display (selectors.version_for_display): every row of the catalog (parts, prompts,
-        # rubrics, alignments, translations, frameworks…) and the organizations named on a version.
+        # rubrics, alignments, translations, frameworks…) and the organizations named on a version; the facet models
+        # above are among them, so each of their writes retires both once.
         for model in [*apps.get_app_config("catalog").get_models(), Organization]:
             for signal in (post_save, post_delete):
                 signal.connect(retire_content, sender=model, weak=False,

@@ -163,9 +163,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # The axes backend comes first: it refuses a locked-out username+address before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    # Answers user.has_perm() for the few names apps below accounts ask (accounts/policy.py PERMISSIONS).
+    # Answers user.has_perm() for the few names apps below accounts ask (accounts/policy.py PERMISSIONS), finally:
+    # before ModelBackend, so no permission row granted in the admin widens the policy's answer.
     "microcred.accounts.policy.PolicyBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

@@ -72,6 +72,38 @@ def test_core_asks_through_has_perm(world):
     assert not AnonymousUser().has_perm("core.view_audit_trail")
 
 
+@pytest.mark.django_db
+def test_a_permission_row_granted_in_the_admin_does_not_widen_the_policy(world, client):
+    """The policy's answer for its names is final: a group holding a "view_audit_trail" permission row (as a platform
+    admin could create in Django's admin) does not open the audit trail to a teacher, and asking costs no
+    permission-table query (the menu asks on every page)."""
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    teacher = world["people"]["earner"]
+    permission, _ = Permission.objects.get_or_create(
+        codename="view_audit_trail", content_type=ContentType.objects.get(app_label="core", model="auditevent"),
+        defaults={"name": "Can view the audit trail"})
+    group = Group.objects.create(name="auditors")
+    group.permissions.add(permission)
+    teacher.groups.add(group)
+    teacher.user_permissions.add(permission)
+    teacher = User.objects.get(pk=teacher.pk)  # no permission cache from before the grant
+    assert "core.view_audit_trail" in teacher.get_all_permissions()  # the rows are there…
+    with CaptureQueriesContext(connection) as asked:
+        assert not teacher.has_perm("core.view_audit_trail")  # …and the policy still says no
+    assert not [q for q in asked.captured_queries if "auth_permission" in q["sql"]]
+    client.force_login(teacher)
+    assert client.get("/audit/").status_code == 403
+    assert "Audit trail" not in client.get("/earn/").content.decode()
+    # Names the policy does not answer still go to Django's model permissions (the admin site's own).
+    assert teacher.has_perm("core.view_audit_trail") is False and teacher.has_perm("auth.view_group") is False
+    group.permissions.add(Permission.objects.get(codename="view_group"))
+    assert User.objects.get(pk=teacher.pk).has_perm("auth.view_group")
+
+
 # --- people administration (issue 14) ------------------------------------------------------------------------------
 
 @pytest.fixture
