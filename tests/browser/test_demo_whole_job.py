@@ -1,12 +1,14 @@
-"""`microcred demo` alone does the whole job: a teacher's submission made in the browser reaches an assessor's queue
-(the demo's own background worker assigns it), and once scored yields a credential whose every link uses the port
-the demo serves at, and an e-mail — with nothing else started."""
+"""`microcred demo` on an empty data folder prints its logins and address and serves; and alone it does the whole
+job: a teacher's submission made in the browser reaches an assessor's queue (the demo's own background worker assigns
+it), and once scored yields a credential whose every link uses the port the demo serves at, and an e-mail — with
+nothing else started."""
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -14,8 +16,6 @@ import pytest
 from playwright.sync_api import expect
 
 from .test_earning_browser import MP4, fill_every_prompt
-
-pytestmark = [pytest.mark.browser]  # engine-agnostic: the demo always runs on its embedded SQLite
 
 MC = "maximizing-learning-through-classroom-routines"  # the demo teacher's draft; a certified pool scores it
 
@@ -26,26 +26,38 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def demo(tmp_path):
-    """The demo command on an empty data folder, as `bin/demo --port N` runs it."""
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo command on an empty data folder, as `bin/demo --port N` runs it; started once for this file's tests
+    (it migrates and seeds from nothing: most of a minute). Its output is read as it comes (a full pipe would stall
+    the server); ``startup`` is everything printed up to the address line."""
+    data = tmp_path_factory.mktemp("demo") / "data"
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "MICROCRED_SITE_URL")}
-    env["MICROCRED_DATA_DIR"] = str(tmp_path / "data")
+    env["MICROCRED_DATA_DIR"] = str(data)
     proc = subprocess.Popen([sys.executable, "-m", "microcred.manage", "demo", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
     base = f"http://127.0.0.1:{port}"
+    address = f"microcred demo: {base}/"
     deadline = time.time() + 240
     while time.time() < deadline:
         try:
-            if urllib.request.urlopen(f"{base}/healthz", timeout=5).status == 200:
+            if (urllib.request.urlopen(f"{base}/healthz", timeout=5).status == 200
+                    and any(line.startswith(address) for line in list(lines))):
                 break
         except OSError:
-            if proc.poll() is not None:
-                pytest.fail("the demo stopped:\n" + proc.stdout.read())
-            time.sleep(0.5)
+            pass
+        if proc.poll() is not None:
+            reader.join(timeout=10)
+            pytest.fail("the demo stopped:\n" + "".join(lines))
+        time.sleep(0.5)
     else:
-        pytest.fail("the demo did not answer within 240 s")
+        pytest.fail("the demo did not answer within 240 s:\n" + "".join(lines))
+    startup = list(lines)
+    startup = startup[:next(i for i, line in enumerate(startup) if line.startswith(address)) + 1]
 
     def shell(code: str) -> dict:
         """Run Python in the demo's own data folder (what an operator's `microcred shell` would see)."""
@@ -54,9 +66,27 @@ def demo(tmp_path):
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout.strip().splitlines()[-1])
 
-    yield {"base": base, "port": port, "shell": shell, "data": tmp_path / "data", "proc": proc}
+    yield {"base": base, "port": port, "shell": shell, "data": data, "proc": proc, "startup": "".join(startup)}
     os.killpg(proc.pid, signal.SIGTERM)
-    proc.communicate(timeout=30)
+    proc.wait(timeout=30)
+    reader.join(timeout=10)
+
+
+@pytest.mark.engine_agnostic  # `microcred demo` always uses the embedded SQLite
+def test_the_demo_command_prints_the_logins_and_address_and_serves_the_catalog(demo):
+    """`microcred demo` on an empty data folder: migrates, seeds, prints the logins, then the URL, and serves."""
+    base, port = demo["base"], demo["port"]
+    body = urllib.request.urlopen(f"{base}/catalog/?q=phonics", timeout=10).read().decode()
+    assert "Teaching Phonics" in body
+    assert urllib.request.urlopen(f"{base}/healthz", timeout=5).status == 200
+    assert urllib.request.urlopen(f"{base}/static/microcred/site.css", timeout=5).status == 200
+    output = demo["startup"]
+    assert "issuer_admin" in output
+    # The address and where to sign in come last, after the logins; links are built with the port served at.
+    # (interleaved with them may come only the server's request log lines, "[date] "GET …" 200")
+    printed = [line for line in output.splitlines() if line.strip() and not line.startswith("[")]
+    assert printed[-1].startswith(f"microcred demo: http://127.0.0.1:{port}/"), printed[-5:]
+    assert f"http://127.0.0.1:{port}/accounts/login/" in printed[-1]
 
 
 def _log_in(page, base, username, password):
@@ -114,6 +144,7 @@ print(json.dumps({{"stage": review.stage, "attempt_state": attempt.state,
 """
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("width", [1280])
 def test_demo_alone_takes_a_submission_to_an_assessor_and_a_credential(demo, browser, tmp_path, width):
     from microcred.demo.content import PEOPLE

@@ -108,47 +108,8 @@ def test_demo_assessment_is_scored_for_real_double_scored_adjudicated_and_queued
     assert all(v.coverage.has_assessors for v in featured_micro_credentials(user=User.objects.get(username="teacher"))[:3])
 
 
-@pytest.mark.engine_agnostic  # `microcred demo` always uses the embedded SQLite
-def test_the_demo_command_serves_the_catalog(tmp_path):
-    """`microcred demo` on an empty data folder: migrates, seeds, prints URL and logins, serves."""
-    import os
-    import signal
-    import socket
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["MICROCRED_DATA_DIR"] = str(tmp_path / "data")
-    proc = subprocess.Popen([sys.executable, "-m", "microcred.manage", "demo", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    try:
-        deadline, body = time.time() + 120, ""
-        while time.time() < deadline:
-            try:
-                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/catalog/?q=phonics", timeout=5).read().decode()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    break
-                time.sleep(0.5)
-        assert "Teaching Phonics" in body, proc.stdout.read() if proc.poll() is not None else "server did not answer"
-        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).status == 200
-        css = urllib.request.urlopen(f"http://127.0.0.1:{port}/static/microcred/site.css", timeout=5)
-        assert css.status == 200
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        output = proc.communicate(timeout=20)[0]
-    assert "issuer_admin" in output
-    # The address and where to sign in come last, after the logins; links are built with the port served at.
-    # (after it come only the server's request log lines, "[date] "GET …" 200")
-    printed = [line for line in output.splitlines() if line.strip() and not line.startswith("[")]
-    assert printed[-1].startswith(f"microcred demo: http://127.0.0.1:{port}/"), printed[-5:]
-    assert f"http://127.0.0.1:{port}/accounts/login/" in printed[-1]
+# `microcred demo` itself (an empty data folder: migrate, seed, print the logins and the address, serve) is tested
+# in tests/browser/test_demo_whole_job.py, which starts it once for that check and for the whole job in a browser.
 
 
 @pytest.mark.django_db(transaction=True)
