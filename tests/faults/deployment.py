@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -111,14 +112,29 @@ class Deployment:
             _admin(self.database_url, f'DROP DATABASE IF EXISTS "{_name(self.database_url)}" WITH (FORCE)')
 
 
-def create(data_dir: Path) -> Deployment:
-    """A new deployment: on the PostgreSQL server of DATABASE_URL when set (a new database), else SQLite."""
+def create(data_dir: Path, *, like: Deployment | None = None) -> Deployment:
+    """A new deployment: on the PostgreSQL server of DATABASE_URL when set (a new database), else SQLite.
+
+    ``like``: start as a copy of that (stopped) deployment — its data folder and its database (PostgreSQL copies a
+    database with CREATE DATABASE … TEMPLATE). Migrating from nothing costs half a minute; a copy of a migrated one,
+    a second."""
     server = os.environ.get("DATABASE_URL")
+    if like is not None:
+        like.close()
+        shutil.copytree(like.data_dir, data_dir, dirs_exist_ok=True)
     if not server:
         return Deployment(data_dir)
     url = _database_url(server, _new_name())
-    _admin(url, f'CREATE DATABASE "{_name(url)}"')
+    template = f' TEMPLATE "{_name(like.database_url)}"' if like is not None else ""
+    _admin(url, f'CREATE DATABASE "{_name(url)}"{template}')
     return Deployment(data_dir, database_url=url)
+
+
+def migrated(data_dir: Path) -> Deployment:
+    """A deployment with every migration applied and nothing else, to copy (``create(…, like=…)``)."""
+    d = create(data_dir)
+    d.run("migrate", "-v0", timeout=300)
+    return d
 
 
 def _new_name() -> str:

@@ -15,9 +15,17 @@ CREDENTIALS = "SELECT COUNT(*) FROM credentials_issuedcredential"
 ACTIVE_AWARDS = "SELECT COUNT(*) FROM recognition_award WHERE state = 'active'"
 
 
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    d = dep.migrated(tmp_path_factory.mktemp("migrated") / "site")
+    yield d
+    d.destroy()
+
+
 @pytest.fixture
-def install(tmp_path):
-    d = dep.create(tmp_path / "site")
+def install(tmp_path, migrated):
+    """A fresh, migrated install of its own (a copy of the module's migrated one)."""
+    d = dep.create(tmp_path / "site", like=migrated)
     yield d
     d.destroy()
 
