@@ -19,8 +19,7 @@ def seed(*args):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_seed_demo_is_idempotent_and_prints_logins():
-    seed()
+def test_seed_demo_is_idempotent_and_prints_logins(seeded_demo):
     counts = (Organization.objects.count(), User.objects.count(), Membership.objects.count(), MicroCredential.objects.count(),
               MicroCredentialVersion.objects.count(), Stack.objects.count())
     logins = json.loads(seed("--json"))

@@ -193,7 +193,7 @@ def test_reciprocity_district_accepts_south_carolinas_list():
 # --- The seeded demo world ---------------------------------------------------------------------------------------
 
 @pytest.mark.django_db(transaction=True)
-def test_seeded_demo_has_policies_facts_progress_and_awards_and_is_idempotent():
+def test_seeded_demo_has_policies_facts_progress_and_awards_and_is_idempotent(seeded_demo):
     from microcred.accounts.models import User
     from microcred.core.models import AuditEvent
     from microcred.credentials.models import IssuedCredential
@@ -201,7 +201,6 @@ def test_seeded_demo_has_policies_facts_progress_and_awards_and_is_idempotent():
     from microcred.recognition import selectors, services
     from microcred.recognition.models import Award, EducatorFact, Policy
 
-    call_command("seed_demo", stdout=StringIO())
     assert Policy.objects.filter(state="published").count() == 11
     teacher = User.objects.get(username="teacher")
     award = Award.objects.get(educator=teacher, state="active")
