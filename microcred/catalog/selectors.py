@@ -107,9 +107,11 @@ def _apply_filters(qs: QuerySet, filters: dict[str, list[str]], skip: str | None
         elif name == "evidence_type":
             qs = qs.filter(parts__evidence_types__evidence_type__in=values)
         elif name == "hours":
-            cond = Q()
+            cond = Q(pk__in=[])  # like every other facet, a value naming no band matches nothing
             for v in values:
-                low, high = HOURS_BANDS.get(v, (None, None))
+                if v not in HOURS_BANDS:
+                    continue
+                low, high = HOURS_BANDS[v]
                 band = Q(estimated_hours__isnull=False)
                 if low is not None:
                     band &= Q(estimated_hours__gte=low)
@@ -180,7 +182,8 @@ def search_catalog(*, user=None, audience: tuple[int, ...] | None = None, q: str
     filter)."""
     if audience is None:
         audience = catalog_audience(user)
-    filters = {k: [v[:120] for v in vals][:20] for k, vals in (filters or {}).items() if k in FACETS}
+    # No slug or choice holds a NUL, and PostgreSQL refuses one in any text parameter (a 500, found by fuzzing).
+    filters = {k: [v.replace("\x00", "")[:120] for v in vals][:20] for k, vals in (filters or {}).items() if k in FACETS}
     base = audience_versions(audience)
     terms = query_terms(q)
     if terms:

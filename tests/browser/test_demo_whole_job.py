@@ -72,7 +72,10 @@ def demo(tmp_path_factory):
     reader.join(timeout=10)
 
 
-@pytest.mark.engine_agnostic  # `microcred demo` always uses the embedded SQLite
+# `microcred demo` always uses the embedded SQLite (engine-agnostic); it runs in the browser tests' pass so that the
+# two tests of this file share one running demo.
+@pytest.mark.browser
+@pytest.mark.engine_agnostic
 def test_the_demo_command_prints_the_logins_and_address_and_serves_the_catalog(demo):
     """`microcred demo` on an empty data folder: migrates, seeds, prints the logins, then the URL, and serves."""
     base, port = demo["base"], demo["port"]
