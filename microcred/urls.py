@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 
 from microcred.catalog import views as catalog_views
 from microcred.core import views as core_views
+from microcred.core.views_schema import SchemaView
 
 urlpatterns = [
     path("", catalog_views.home, name="home"),
@@ -20,7 +20,7 @@ urlpatterns = [
     path("people/", include("microcred.people.urls")),
     path("quality/", include("microcred.quality.urls")),
     path("analytics/", include("microcred.analytics.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/v1/", include("microcred.catalog.api.v1.urls")),
     path("api/v1/", include("microcred.quality.api.v1.urls")),
     path("api/v1/earning/", include("microcred.earning.api.v1.urls")),
