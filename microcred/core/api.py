@@ -139,4 +139,3 @@ def bounded_int(raw, default: int, *, maximum: int) -> int:
     except (TypeError, ValueError):
         return default
     return max(0, min(value, maximum))
-
