@@ -5,9 +5,15 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from microcred.core import i18n
+from microcred.core.cache import Generation
 
 from . import policy
 from .models import Membership, Organization
+
+# Who people are and where they work: memberships, educator profiles, organizations, names and flags. What is kept
+# per person (an earner's home guidance, decision 0050) is kept under this generation, which any such write retires
+# (accounts/apps.py; services.people_changed after bulk writes that send no signals).
+PEOPLE = Generation("people")
 
 
 def organization_ids_with_role(user, *roles: str) -> set[int]:

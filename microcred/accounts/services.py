@@ -7,8 +7,23 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from microcred.core import audit
+from microcred.core.cache import retire_now_and_on_commit
 
 from .models import EducatorProfile, Membership, Organization, User
+from .selectors import PEOPLE
+
+
+def people_changed(**_signal) -> None:
+    """Retire what is kept per person (selectors.PEOPLE): now, and again once committed, so a reader between the write
+    and the commit cannot keep the old facts. A signal receiver, and called after bulk writes that send no signals."""
+    retire_now_and_on_commit(PEOPLE)
+
+
+def _person_changed(sender, instance=None, update_fields=None, **_signal) -> None:
+    # Signing in (last_login) and a new password change nothing anyone else reads about the person.
+    if update_fields and set(update_fields) <= {"last_login", "password"}:
+        return
+    people_changed()
 
 
 def grant_role(*, user: User, organization: Organization, role: str, by: User | None = None) -> Membership:

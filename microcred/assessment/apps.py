@@ -15,6 +15,13 @@ class AssessmentConfig(AppConfig):
 
         register_turnaround_source(promised_turnaround)  # the issuer's promise on earning's attempt pages
 
+        from microcred.core.cache import retire_on_change
+
+        from .models import AnchorItem, Qualification
+        from .selectors import POOLS
+
+        retire_on_change(POOLS, Qualification, AnchorItem, name="assessment")  # coverage, the menu (decision 0050)
+
         from microcred.accounts.data_registry import register
 
         from . import personal_data

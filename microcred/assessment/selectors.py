@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -12,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from microcred.accounts import policy as authz  # who may do what (local "policy" names are IssuerPolicy rows)
 from microcred.catalog import translation as content_translation
+from microcred.accounts.selectors import PEOPLE
 from microcred.catalog.models import MicroCredentialVersion, Part
+from microcred.core.cache import Generation, remembered
 from microcred.earning.selectors import neutral_file_name
 
 from .models import AnchorItem, AnchorScore, Assignment, DriftFlag, IssuerPolicy, Qualification, Review, Score, ScoringPolicy
@@ -167,11 +170,29 @@ def _reader_translations(prefix: str) -> Prefetch:
                     .only("version_id", "language", "content"))
 
 
-def queue_rows(user) -> list[dict]:
-    """The assessor's open items (calibration items are listed with their pool instead), oldest first. A fixed
-    number of queries however many items: only the columns a row shows are read (no evidence, no earner)."""
+QUEUE_PAGE_SIZE = 25
+
+
+def _open_items(user):
+    # Calibration items are listed with their pool instead.
+    return my_queue(user).exclude(role=Assignment.Role.CALIBRATION)
+
+
+def queue_page(user, number) -> Page:
+    """One page (QUEUE_PAGE_SIZE) of the assessor's open items as queue_rows, oldest first. An assessor scores
+    the next item from the top, and a busy one may hold a hundred: the page draws a page of them, never all.
+    ``number`` is whatever the request said: not a number gives the first page, beyond the last the last one."""
+    page = Paginator(_open_items(user).values_list("pk", flat=True), QUEUE_PAGE_SIZE).get_page(number)
+    page.object_list = queue_rows(user, ids=list(page.object_list))
+    return page
+
+
+def queue_rows(user, ids: list[int] | None = None) -> list[dict]:
+    """The assessor's open items (or those of ``ids`` among them), oldest first. A fixed number of queries however
+    many items: only the columns a row shows are read (no evidence, no earner)."""
     now = timezone.now()
-    items = list(my_queue(user).exclude(role=Assignment.Role.CALIBRATION).select_related(
+    items = _open_items(user) if ids is None else _open_items(user).filter(pk__in=ids)
+    items = list(items.select_related(
         "review__version__micro_credential", "anchor_item__version__micro_credential", "anchor_item__micro_credential")
         .only("id", "role", "state", "assigned_at", "review_id", "anchor_item_id", "assessor_id",
               "review__due_at", "review__version__title", "review__version__micro_credential__slug",
@@ -414,9 +435,21 @@ def promised_turnaround(version) -> int | None:
     assessors' due dates), or None."""
     policy = IssuerPolicy.objects.filter(organization_id=version.micro_credential.owner_id).first()
     return policy.turnaround_business_days if policy else None
+# Assessor pools: qualifications and calibration anchors. Coverage and the menu's "Assess" entry are kept under it
+# (decision 0050); a certification that expires by the clock is seen within COVERAGE_SECONDS.
+POOLS = Generation("assessor-pools")
+COVERAGE_SECONDS = 60
+
+
 def assessor_coverage(version_ids: list[int]) -> dict[int, tuple[int, int]]:
     """For catalog's coverage registry (catalog.coverage): per version id, the certified, unexpired, active assessors
-    of its micro-credential's pool and the version's calibration anchors. Three queries, however many versions."""
+    of its micro-credential's pool and the version's calibration anchors. Three queries, however many versions, and
+    none while the answer for the same versions is kept (pools and people unchanged, at most COVERAGE_SECONDS)."""
+    ids = sorted(int(pk) for pk in version_ids)
+    return remembered(POOLS, f"coverage:{PEOPLE.current()}:{ids}", lambda: _assessor_coverage(ids), timeout=COVERAGE_SECONDS)
+
+
+def _assessor_coverage(version_ids: list[int]) -> dict[int, tuple[int, int]]:
     now = timezone.now()
     mc_of = dict(MicroCredentialVersion.objects.filter(pk__in=version_ids).values_list("pk", "micro_credential_id"))
     certified = dict(Qualification.objects.filter(micro_credential_id__in=set(mc_of.values()),

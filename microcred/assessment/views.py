@@ -36,7 +36,8 @@ def _require_assessor(user) -> None:
 @login_required
 def queue(request):
     _require_assessor(request.user)
-    return render(request, "assessment/queue.html", {"items": selectors.queue_rows(request.user), "pools": selectors.pools_for(request.user),
+    page = selectors.queue_page(request.user, request.GET.get("page"))
+    return render(request, "assessment/queue.html", {"items": page.object_list, "page": page, "pools": selectors.pools_for(request.user),
                                                      "manages": authz.can_open_assessment_dashboard(request.user)})
 
 

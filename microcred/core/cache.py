@@ -90,3 +90,26 @@ def remembered(generation: Generation, name: str, compute: Callable[[], Any], *,
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+def retire_now_and_on_commit(generation: Generation) -> None:
+    """Bump ``generation`` now, and again once the transaction commits: a reader between the write and the commit
+    could otherwise keep what it read before the write for the whole lifetime of the entry."""
+    from django.db import transaction
+
+    generation.bump()
+    transaction.on_commit(generation.bump)
+
+
+def retire_on_change(generation: Generation, *models, name: str) -> None:
+    """Retire ``generation`` on every save and delete of each of ``models`` (Django signals: bulk writes send none,
+    so code that writes in bulk calls ``retire_now_and_on_commit`` itself)."""
+    from django.db.models.signals import post_delete, post_save
+
+    def retire(**_signal):
+        retire_now_and_on_commit(generation)
+
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(retire, sender=model, weak=False,
+                           dispatch_uid=f"{name}.{generation.topic}.{signal is post_save}.{model._meta.label}")

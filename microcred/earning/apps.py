@@ -19,3 +19,10 @@ class EarningConfig(AppConfig):
         from . import handlers, personal_data  # noqa: F401  (handlers: account notices from accounts' events)
 
         register(self.label, export=personal_data.export, erase=personal_data.erase)  # download my data; deletion
+
+        # The earner's home guidance is kept (selectors.home_guidance, decision 0050): a plan or a priority retires it.
+        from microcred.core.cache import retire_on_change
+
+        from .models import GrowthPlan, PlanItem, PriorityMicroCredential
+
+        retire_on_change(selectors.GUIDANCE, GrowthPlan, PlanItem, PriorityMicroCredential, name="earning")

@@ -303,7 +303,7 @@ def _stack_micro_credential_ids(stack: Stack, depth: int = 0) -> list[int]:
     return ids
 
 
-def recommendations(*, earner, limit: int = 6) -> list[dict]:
+def recommendations(*, earner, limit: int = 6, with_coverage: bool = True) -> list[dict]:
     """What this earner might earn next, best first: [{"version", "micro_credential", "reasons": [str]}].
 
     Ranked by their strongest reason: approved growth-plan items, then proposed ones, then MCs aligned to a
@@ -399,8 +399,9 @@ def recommendations(*, earner, limit: int = 6) -> list[dict]:
         ranked = sorted(found.items(), key=lambda kv: (kv[1]["rank"], kv[1]["order"]))[:limit]
 
     chosen = MicroCredential.objects.select_related("current_version").in_bulk([mc_id for mc_id, _entry in ranked])
-    # Each row says whether anyone can assess it yet (decision 0019): the page marks "no assessors yet".
-    coverage = coverage_for(chosen[mc_id].current_version_id for mc_id, _entry in ranked)
+    # Each row says whether anyone can assess it yet (decision 0019): the page marks "no assessors yet". Left out
+    # (UNKNOWN) for a caller that keeps the rows and reads coverage fresh (selectors.home_guidance).
+    coverage = coverage_for(chosen[mc_id].current_version_id for mc_id, _entry in ranked) if with_coverage else {}
     return [{"version": chosen[mc_id].current_version, "micro_credential": chosen[mc_id], "reasons": entry["reasons"],
              "coverage": coverage.get(chosen[mc_id].current_version_id, UNKNOWN)}
             for mc_id, entry in ranked]

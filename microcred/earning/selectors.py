@@ -1,14 +1,20 @@
 """Every non-trivial read of earning: who may see an attempt, the earner's home, recommendations."""
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from microcred.accounts import policy
 from microcred.accounts.models import Membership
+from microcred.accounts.selectors import PEOPLE
 from microcred.catalog.models import Part
+from microcred.core.cache import Generation
 
 from .models import Attempt, CoachAssignment, CredentialStanding, Cohort, Evidence, EvidenceFile, Notification, PartResponse, Submission
 
@@ -330,6 +336,42 @@ def stack_progress_for(user) -> list[dict]:
     stacks = Stack.objects.filter(state=Stack.State.PUBLISHED, items__micro_credential__in=started).distinct()
     stacks = list(stacks)
     return [{"stack": s, "progress": p} for s, p in zip(stacks, stack_progress_many(stacks, earned))]
+
+
+# Growth plans, their items and organizations' priorities: the earner's home guidance is kept under it (decision 0050).
+GUIDANCE = Generation("earner-guidance")
+GUIDANCE_SECONDS = 300
+
+
+def home_guidance(earner, *, open_attempts: list[Attempt], recent: list[Attempt], earned_count: int,
+                  limit: int = 6) -> tuple[list[dict], list[dict]]:
+    """What the earner's home suggests next (plans.recommendations) and their stacks' progress, kept per earner.
+
+    Both read the whole catalog and the earner's history, plans and places, and change far less often than the
+    home page is drawn. The kept copy is named by everything it was computed from: the earner's attempts as the
+    page already read them (any start, submission, decision, earning or abandoning changes the open ones, the
+    earned count or the most recent earned), the reader's language, and the generations of the catalog, of the
+    versions' content, of people and places (accounts.selectors.PEOPLE) and of plans and priorities (GUIDANCE).
+    Coverage ("no assessors yet") is read fresh: assessors' certifications come and go on their own."""
+    from microcred.catalog.coverage import coverage_for
+    from microcred.catalog.selectors import CATALOG, VERSION_CONTENT
+
+    from . import plans
+
+    named_by = (earner.pk, get_language(), limit, earned_count, CATALOG.current(), VERSION_CONTENT.current(),
+                PEOPLE.current(), GUIDANCE.current(),
+                tuple((a.pk, a.state, a.updated_at.isoformat()) for a in open_attempts),
+                tuple((a.pk, a.updated_at.isoformat()) for a in recent))
+    key = "microcred:earner-guidance:" + hashlib.blake2b(repr(named_by).encode(), digest_size=16).hexdigest()
+    kept = cache.get(key)
+    if kept is None:
+        kept = (plans.recommendations(earner=earner, limit=limit, with_coverage=False), stack_progress_for(earner))
+        cache.set(key, kept, GUIDANCE_SECONDS)
+    recommended, stacks = kept
+    coverage = coverage_for(r["version"].pk for r in recommended)
+    for r in recommended:
+        r["coverage"] = coverage.get(r["version"].pk, r.get("coverage"))
+    return recommended, stacks
 
 
 def coachees_of(coach):

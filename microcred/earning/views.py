@@ -19,7 +19,7 @@ from microcred.catalog.models import MicroCredential, Prompt
 
 from microcred.core.validation import messages_of
 from . import notifications as notices
-from . import plans, selectors, services
+from . import selectors, services
 from .forms import CoachCommentForm, CoachConversationForm, SubmitForm, UploadForm, VoucherForm
 from .models import Attempt, Evidence
 
@@ -33,7 +33,7 @@ def home(request):
     unread_count = unread.count()
     in_progress = [(a, selectors.part_states(a)) for a in groups["draft"]]
     not_yet = [(a, selectors.latest_decision(a)) for a in groups["not_yet"]]
-    recommended = plans.recommendations(earner=request.user, limit=6)
+    recommended, stacks = selectors.home_guidance(request.user, open_attempts=attempts, recent=earned, earned_count=earned_count)
     # Titles of MCs and parts in the reader's language where translated (one query each, whatever the number).
     language = get_language()
     catalog_translation.localize_summaries([a.version for a in attempts + earned] + [r["version"] for r in recommended], language)
@@ -43,7 +43,7 @@ def home(request):
         "in_progress": in_progress, "not_yet": not_yet,
         "submitted": groups["submitted"], "earned": selectors.earned_rows(earned), "earned_count": earned_count,
         "recommended": recommended,
-        "stacks": selectors.stack_progress_for(request.user),
+        "stacks": stacks,
         "notifications": unread[:5], "unread_count": unread_count,
         "unread_label": selectors.notification_count_label(unread_count),
     })

@@ -32,6 +32,13 @@ class QualityConfig(AppConfig):
 
         self._retire_attention_on_change()
 
+        from microcred.core.cache import retire_on_change
+
+        from .models import QualityReviewer
+        from .selectors import REVIEWERS
+
+        retire_on_change(REVIEWERS, QualityReviewer, name="quality")
+
         from microcred.accounts.data_registry import register as register_personal_data
 
         from . import personal_data

@@ -3,7 +3,10 @@ the people it lets in (certified quality reviewers, and the authors who follow t
 from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts import policy
-from microcred.core.menu import Entry, register
+from microcred.core.menu import Entry, register, register_stamp
+
+from .selectors import REVIEWERS
 
 register(Entry("quality_reviews", _("Quality reviews"), "quality:reviews", order=95, group="main",
                allowed=policy.can_open_quality_reviews))
+register_stamp(REVIEWERS.current)  # certified quality reviewers

@@ -369,6 +369,8 @@ def needs_attention(mc, record: dict | None = None) -> list[dict]:
 # is kept for ATTENTION_SECONDS per set of MCs and language; a quality review's outcome or an issuer's turnaround
 # target retires it at once (apps.py).
 ATTENTION = Generation("quality-attention")
+# Who is a quality reviewer (the menu's "Quality reviews" is kept per person under it; decision 0050).
+REVIEWERS = Generation("quality-reviewers")
 ATTENTION_SECONDS = 900
 
 

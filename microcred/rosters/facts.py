@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from microcred.accounts import services as accounts_services
 from microcred.accounts.models import EducatorProfile, Membership, Organization, PersonSourcedId, User
 
 from .importer import BATCH, Result
@@ -157,3 +158,4 @@ def _apply(rows, *, owner, org_ids, result, problem, dry_run) -> None:
         EducatorProfile.objects.bulk_create(created, ignore_conflicts=True)
         if changed:
             EducatorProfile.objects.bulk_update(changed, fields)
+        accounts_services.people_changed()  # bulk writes send no signals

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from microcred.accounts import policy
+from microcred.accounts import services as accounts_services
 from microcred.accounts.models import EducatorProfile, Membership, Organization, PersonSourcedId, User
 
 from .models import RosteredPerson, RosterOrganization
@@ -381,6 +382,7 @@ class Roster:
                 with transaction.atomic():
                     self._create(new)
                     self._update(changed)
+                    accounts_services.people_changed()  # bulk writes send no signals
         self.progress(self.result)
 
     def _create(self, people: list[Person]) -> None:
@@ -501,3 +503,4 @@ class Roster:
             RosteredPerson.objects.bulk_update(entries, ["active"])
             (User.objects.filter(policy.roster_may_touch(), pk__in=[e.user_id for e in entries])
              .exclude(pk=self.protect_user_id).exclude(memberships__isnull=False).update(is_active=False))
+            accounts_services.people_changed()  # bulk writes send no signals

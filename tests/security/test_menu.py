@@ -74,3 +74,38 @@ def test_the_menu_reads_roles_once(django_assert_max_num_queries, matrix_world, 
     with django_assert_max_num_queries(6):
         keys = {e["key"] for e in menu.visible_entries(user)}
     assert {"audit", "authoring", "assessment", "recognition_policies"} <= keys and "assess" not in keys
+
+
+def _keys(user_id) -> set[str]:
+    from microcred.accounts.models import User
+    from microcred.core import menu
+
+    return {e["key"] for e in menu.visible_entries(User.objects.get(pk=user_id))}
+
+
+def test_the_menu_is_kept_per_person_and_read_again_after_any_change_it_depends_on(django_assert_max_num_queries,
+                                                                                   matrix_world, db):
+    """What the menu offers is kept per person (decision 0050); a role, a qualification, a quality reviewer's
+    certification or an account flag changes it at the person's next page, and one person's never serves another."""
+    from microcred.accounts import services as accounts_services
+    from microcred.accounts.models import User
+    from microcred.assessment.models import Qualification
+    from microcred.catalog.models import MicroCredential
+    from microcred.quality.models import QualityReviewer
+
+    earner = matrix_world["people"]["earner"]
+    other = matrix_world["people"]["other_earner"]
+    issuer = matrix_world["orgs"]["issuer"]
+    before = _keys(earner.pk)
+    assert "assess" not in before and "assessment" not in before and "quality_reviews" not in before
+    with django_assert_max_num_queries(1):  # reading the person; the rules' answer is kept
+        assert _keys(earner.pk) == before
+    accounts_services.grant_role(user=User.objects.get(pk=other.pk), organization=issuer, role="issuer_admin")
+    assert "assessment" in _keys(other.pk) and "assessment" not in _keys(earner.pk)  # a membership; never another's
+    Qualification.objects.create(assessor_id=earner.pk, micro_credential=MicroCredential.objects.order_by("pk").first(),
+                                 organization=issuer)
+    assert "assess" in _keys(earner.pk)  # a qualification
+    QualityReviewer.objects.create(user_id=earner.pk, organization=issuer)
+    assert "quality_reviews" in _keys(earner.pk)  # a quality reviewer's certification
+    User.objects.filter(pk=earner.pk).update(is_staff=True)  # no signal at all: the account flags name the kept copy
+    assert "admin" in _keys(earner.pk)

@@ -114,6 +114,7 @@ def test_the_queue_shows_the_bar_without_an_extra_query(client, calibrating, wor
     from microcred.assessment.models import ScoringPolicy
 
     c = as_user(client, calibrating["assessor"])
+    c.get("/assess/")  # the menu's rules are read once and kept (decision 0050): compare two drawings after it
     with CaptureQueriesContext(connection) as at_80:
         page = _text(c.get("/assess/"))
     assert "certified at 80% or more" in page

@@ -376,6 +376,33 @@ def test_assessor_queue_queries_do_not_grow_with_items(client, world, mc, publis
     assert with_eight == with_two, (with_two, with_eight)
 
 
+def test_the_queue_shows_a_page_of_items_oldest_first(client, world, mc, monkeypatch):
+    """A busy assessor may hold a hundred items: the queue draws a page of them (25), the oldest first."""
+    monkeypatch.setattr(selectors, "QUEUE_PAGE_SIZE", 2)
+    single_scoring(mc)
+    reviews = open_reviews(world, mc, 5)
+    mine, _theirs = certified_pool(world, mc, n=2)
+    items = [services.claim(review=r, by=mine) for r in reviews]
+    order = [a.pk for a in sorted(items, key=lambda a: (a.assigned_at, a.pk))]
+    c = as_user(client, mine)
+
+    def shown(html):
+        return [pk for pk in order if f'href="/assess/items/{pk}/"' in html]
+
+    first = c.get("/assess/").content.decode()
+    assert shown(first) == order[:2] and "5 open items, oldest first." in first
+    assert 'href="?page=2" rel="next"' in first and 'rel="prev"' not in first
+    assert shown(c.get("/assess/?page=2").content.decode()) == order[2:4]
+    # Not a number: the first page; beyond the last: the last; hostile text is never echoed.
+    for asked, expected in (("abc", order[:2]), ("999", order[4:]), ("-1", order[4:]), ("<script>alert(1)</script>", order[:2])):
+        response = c.get("/assess/", {"page": asked})
+        html = response.content.decode()
+        assert response.status_code == 200 and shown(html) == expected and "<script>alert(1)" not in html
+    assert "open items, oldest first" not in c.get("/assess/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    # Another assessor's items are on no page of theirs.
+    assert shown(as_user(client, _theirs).get("/assess/").content.decode()) == []
+
+
 def test_issuer_dashboard_queries_do_not_grow_with_mcs_and_reviews(client, world, mc, publish_mc):
     admin = world["people"]["issuer_admin"]
 

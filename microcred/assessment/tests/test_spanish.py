@@ -98,6 +98,7 @@ def test_the_queue_in_spanish_shows_the_translated_title_in_a_constant_number_of
         grant_role(user=earners[-1], organization=demo_mif["mc"].owner, role="earner")
     _open_item(demo_mif["mc"], earners[0])
     c = as_user(client, demo_mif["assessor"])
+    c.get("/assess/", **ES)  # the menu's rules are read once and kept (decision 0050): compare two drawings after it
     with CaptureQueriesContext(connection) as one:
         response = c.get("/assess/", **ES)
     text = _text(response)
