@@ -29,7 +29,7 @@ from django.utils.translation import ngettext
 from .models import Membership, Organization, Role
 
 __all__ = [
-    "is_signed_in", "is_platform_admin", "is_issuer_admin", "manages_issuer", "issuer_admin_organization_ids",
+    "is_signed_in", "account_flags", "is_platform_admin", "is_issuer_admin", "manages_issuer", "issuer_admin_organization_ids",
     "managed_issuer_ids", "can_author", "authoring_organization_ids", "can_edit", "can_publish",
     "is_coach", "is_coach_of", "can_view_attempt", "can_comment_on_attempt",
     "can_record_coach_conversation", "can_assign_coach", "can_guide", "can_choose_supervisor", "can_supervise", "can_edit_profile",
@@ -94,6 +94,13 @@ def _memberships(user) -> frozenset[tuple[int, str]]:
     if scope is not None:
         scope[user.pk] = found
     return found
+
+
+def account_flags(user) -> tuple[bool, bool, bool]:
+    """The person's own flags the rules read (active, staff, superuser): part of the name of anything kept from the
+    rules' answers for them (the menu, decision 0050). They come with the person on every request."""
+    return (bool(getattr(user, "is_active", False)), bool(getattr(user, "is_staff", False)),
+            bool(getattr(user, "is_superuser", False)))
 
 
 def remember(user) -> None:

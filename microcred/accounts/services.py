@@ -19,9 +19,10 @@ def people_changed(**_signal) -> None:
     retire_now_and_on_commit(PEOPLE)
 
 
-def _person_changed(sender, instance=None, update_fields=None, **_signal) -> None:
-    # Signing in (last_login) and a new password change nothing anyone else reads about the person.
-    if update_fields and set(update_fields) <= {"last_login", "password"}:
+def _person_changed(sender, instance=None, created=False, update_fields=None, **_signal) -> None:
+    # A new account is in nothing kept yet; signing in (last_login) and a new password change nothing anyone else
+    # reads about the person.
+    if created or (update_fields and set(update_fields) <= {"last_login", "password"}):
         return
     people_changed()
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 _entries: dict[str, Entry] = {}
 _areas: dict[str, list[str]] = {}
 _preparers: list[Callable] = []
-_stamps: list[Callable[[], object]] = []
+_stamps: list[Callable[[object], object]] = []
 # What the menu keeps per person (the keys of the entries they may open) lives at most this long: a backstop for a
 # rule reading something no registered stamp names. The pages themselves always ask the policy.
 KEPT_SECONDS = 120
@@ -69,10 +69,10 @@ def register_preparer(prepare: Callable[[object], None]) -> None:
         _preparers.append(prepare)
 
 
-def register_stamp(stamp: Callable[[], object]) -> None:
-    """Something the entries' rules read beyond the person's own row (memberships, qualifications…): ``stamp()``
-    names its current state, e.g. a cache generation's ``current``. What the menu keeps for a person is named by
-    every stamp, so a change to any of them shows in everyone's menu at their next page (decision 0050)."""
+def register_stamp(stamp: Callable[[object], object]) -> None:
+    """Something the entries' rules read (memberships, qualifications, the person's own flags…): ``stamp(user)``
+    names its current state for that person, e.g. a cache generation's number. What the menu keeps for a person is
+    named by every stamp, so a change to any of them shows in their menu at their next page (decision 0050)."""
     if stamp not in _stamps:
         _stamps.append(stamp)
 
@@ -85,12 +85,11 @@ def visible_entries(user) -> list[dict]:
     """The entries ``user`` may open, in order, each as {key, label, url}. Entries whose URL is not installed are
     left out (a deployment may leave an app's URLs out).
 
-    The rules take a few queries and most of a millisecond each; a signed-in person's answer is kept, named by
-    their id, their account flags and every registered stamp (register_stamp), for at most KEPT_SECONDS."""
+    The rules take a few queries and several milliseconds in all; a signed-in person's answer is kept, named by
+    their id and every registered stamp (register_stamp), for at most KEPT_SECONDS."""
     if getattr(user, "pk", None) is None:
         return _draw(_allowed_keys(user))
-    flags = "".join("1" if getattr(user, f, False) else "0" for f in ("is_active", "is_staff", "is_superuser"))
-    key = f"microcred:menu:{user.pk}:{flags}:" + ":".join(str(stamp()) for stamp in _stamps)
+    key = f"microcred:menu:{user.pk}:" + ":".join(str(stamp(user)) for stamp in _stamps)
     keys = cache.get(key)
     if keys is None:
         keys = _allowed_keys(user)

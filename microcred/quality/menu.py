@@ -9,4 +9,4 @@ from .selectors import REVIEWERS
 
 register(Entry("quality_reviews", _("Quality reviews"), "quality:reviews", order=95, group="main",
                allowed=policy.can_open_quality_reviews))
-register_stamp(REVIEWERS.current)  # certified quality reviewers
+register_stamp(lambda user: REVIEWERS.current())  # certified quality reviewers

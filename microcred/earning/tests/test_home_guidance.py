@@ -108,9 +108,10 @@ def test_a_roster_facts_import_shows_at_once(home, computed, world, earner, publ
     assert home() == [aligned.slug]
 
 
-def test_signing_in_retires_nothing_but_a_name_change_does(earner):
+def test_signing_in_or_a_new_account_retires_nothing_but_a_name_change_does(earner):
     before = PEOPLE.current()
     earner.save(update_fields=["last_login"])
+    User.objects.create_user(username="newcomer", password="pw-newcomer-123456")
     assert PEOPLE.current() == before
     earner.first_name = "Renamed"
     earner.save()
