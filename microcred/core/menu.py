@@ -15,6 +15,7 @@ starts (``autodiscover_modules``, as the admin does), so it never imports a high
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Callable
 
@@ -89,7 +90,8 @@ def visible_entries(user) -> list[dict]:
     their id and every registered stamp (register_stamp), for at most KEPT_SECONDS."""
     if getattr(user, "pk", None) is None:
         return _draw(_allowed_keys(user))
-    key = f"microcred:menu:{user.pk}:" + ":".join(str(stamp(user)) for stamp in _stamps)
+    stamps = repr(tuple(stamp(user) for stamp in _stamps)).encode()
+    key = f"microcred:menu:{user.pk}:" + hashlib.blake2b(stamps, digest_size=16).hexdigest()  # a key any backend takes
     keys = cache.get(key)
     if keys is None:
         keys = _allowed_keys(user)

@@ -123,7 +123,7 @@ def _show_feedback_in(history: list[dict], version) -> None:
 def save_answer(request, pk, prompt_id):
     """Autosave one answer (htmx posts on change); answers with a short status line."""
     attempt = selectors.own_attempt(user=request.user, attempt_id=pk)
-    prompt = get_object_or_404(Prompt, pk=prompt_id, part__version=attempt.version)
+    prompt = get_object_or_404(Prompt.objects.select_related("part"), pk=prompt_id, part__version_id=attempt.version_id)
     choice = request.POST.get("choice")
     try:
         services.save_answer(attempt=attempt, by=request.user, prompt=prompt,
@@ -155,7 +155,7 @@ def _escape(text: str) -> str:
 @require_POST
 def upload(request, pk, prompt_id):
     attempt = selectors.own_attempt(user=request.user, attempt_id=pk)
-    prompt = get_object_or_404(Prompt, pk=prompt_id, part__version=attempt.version)
+    prompt = get_object_or_404(Prompt.objects.select_related("part"), pk=prompt_id, part__version_id=attempt.version_id)
     from .uploads import upload_refusal
 
     files = request.FILES  # parses the body (streamed to disk by the upload handlers)
