@@ -41,6 +41,8 @@ def test_anonymous_is_refused_by_every_rule_that_takes_only_the_user():
         result = fn(nobody)
         if isinstance(result, dict):  # e.g. analytics_organization_ids: {kind: ids}, None meaning "all"
             assert all(ids is not None and not ids for ids in result.values()), name
+        elif isinstance(result, tuple):  # account_flags: one flag per kind of account, every one off
+            assert result and not any(result), name
         else:
             assert not result, name
 
