@@ -288,6 +288,16 @@ def build_matrix_world() -> dict:
                         "members_title": MATRIX_MEMBERS_TITLE, "earner_surname": MATRIX_EARNER_SURNAME}}
 
 
+def _check_deferred_constraints_now():
+    """PostgreSQL checks foreign keys at commit (deferred). Each test's teardown asks for those checks at once
+    (`SET CONSTRAINTS ALL IMMEDIATE`) inside its savepoint, whose rollback puts this world's thousands of pending
+    checks back: every test would check the whole world again. Checked once here, they are done with."""
+    from django.db import connection
+
+    if connection.features.can_defer_constraint_checks:
+        connection.check_constraints()
+
+
 @pytest.fixture(scope="module")
 def matrix_world(django_db_setup, django_db_blocker):
     """The matrix world and one logged-in session key per role, built once for the module and rolled back after it."""
@@ -306,6 +316,7 @@ def matrix_world(django_db_setup, django_db_blocker):
                 client.force_login(person)
                 sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
             world["sessions"] = sessions
+            _check_deferred_constraints_now()
             yield world
         finally:
             transaction.set_rollback(True)

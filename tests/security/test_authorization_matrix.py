@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 
 import pytest
@@ -122,7 +123,20 @@ def test_declarations_are_well_formed():
 
 # --- Running the matrix ------------------------------------------------------------------------------------
 
-CASES = [pytest.param(route, case, role, id=f"{case.method} /{route}{f' [{case.label}]' if case.label else ''} as {role}")
+def _engine_marks(role: str) -> tuple:
+    """In CI (.ci/run: the suite on SQLite and on PostgreSQL side by side) each role's column of the matrix runs on
+    one engine, alternating: every case is checked once and both engines answer for half of the roles, which halves
+    the matrix's share of CI. A single run (bin/test alone, either engine) checks every role."""
+    if not os.environ.get("MICROCRED_ENGINE_AGNOSTIC_PASS"):
+        return ()
+    on_postgresql = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    if (M.ROLES.index(role) % 2 == 1) == on_postgresql:
+        return ()
+    return (pytest.mark.skip(reason="authorization matrix: this role's column runs on the other engine's pass"),)
+
+
+CASES = [pytest.param(route, case, role, id=f"{case.method} /{route}{f' [{case.label}]' if case.label else ''} as {role}",
+                      marks=_engine_marks(role))
          for route, cases in M.ENDPOINTS.items() for case in cases for role in M.ROLES]
 
 
