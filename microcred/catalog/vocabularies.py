@@ -14,7 +14,8 @@ def ensure_vocabularies(grade_band_model=None, educator_role_model=None) -> None
         from .models import EducatorRole, GradeBand
 
         grade_band_model, educator_role_model = GradeBand, EducatorRole
-    for i, (slug, name) in enumerate(GRADE_BANDS):
-        grade_band_model.objects.get_or_create(slug=slug, defaults={"name": name, "position": i})
-    for i, (slug, name) in enumerate(EDUCATOR_ROLES):
-        educator_role_model.objects.get_or_create(slug=slug, defaults={"name": name, "position": i})
+    for model, entries in ((grade_band_model, GRADE_BANDS), (educator_role_model, EDUCATOR_ROLES)):
+        present = set(model.objects.filter(slug__in=[slug for slug, _ in entries]).values_list("slug", flat=True))
+        for i, (slug, name) in enumerate(entries):  # usually none left: one query per vocabulary to find out
+            if slug not in present:
+                model.objects.get_or_create(slug=slug, defaults={"name": name, "position": i})
