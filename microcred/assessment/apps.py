@@ -17,10 +17,11 @@ class AssessmentConfig(AppConfig):
 
         from microcred.core.cache import retire_on_change
 
-        from .models import AnchorItem, Qualification
-        from .selectors import POOLS
+        from .models import AnchorItem, IssuerPolicy, Qualification
+        from .selectors import ISSUER_POLICIES, POOLS
 
         retire_on_change(POOLS, Qualification, AnchorItem, name="assessment")  # coverage, the menu (decision 0050)
+        retire_on_change(ISSUER_POLICIES, IssuerPolicy, name="assessment-issuer-policies")  # turnaround promises
 
         from microcred.accounts.data_registry import register
 

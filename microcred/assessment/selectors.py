@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, Value, prefetch_related_objects
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -12,9 +12,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from microcred.accounts import policy as authz  # who may do what (local "policy" names are IssuerPolicy rows)
+from microcred.catalog import selectors as catalog_selectors
 from microcred.catalog import translation as content_translation
 from microcred.accounts.selectors import PEOPLE
-from microcred.catalog.models import MicroCredentialVersion, Part
+from microcred.catalog.models import MicroCredentialVersion
 from microcred.core.cache import Generation, remembered
 from microcred.earning.selectors import neutral_file_name
 
@@ -73,10 +74,10 @@ def blind_view(assignment: Assignment, language: str | None = None) -> dict:
     """What an assessor sees: the MC's parts, prompts, rubric and the evidence — never who, where, or others' scores.
     The MC's content is in the reader's language where the MC is translated (``content_language`` on each object)."""
     snapshot = assignment.review.submission.snapshot if assignment.review_id else assignment.anchor_item.snapshot
-    version = assignment.review.version if assignment.review_id else assignment.anchor_item.version
-    prefetch_related_objects([version], "translations", Prefetch("parts", queryset=Part.objects.prefetch_related(
-        "prompts", "rubric__levels", "rubric__criteria__descriptors")))
-    content_translation.localize(version, _reader_language(language))
+    version_id = assignment.review.version_id if assignment.review_id else assignment.anchor_item.version_id
+    # A version's content is kept whole, localized per reader (catalog.selectors.version_for_display): every review
+    # page of the same MC draws the same parts, prompts and rubric.
+    version = catalog_selectors.version_for_display(version_id, _reader_language(language))
     by_part = {p["part_id"]: p for p in snapshot.get("parts", [])}
     parts = []
     for part in version.parts.all():
@@ -99,7 +100,7 @@ def blind_view(assignment: Assignment, language: str | None = None) -> dict:
                       "quiz": snap.get("quiz")})
     note = assignment.review.submission.note_to_assessor if assignment.review_id else ""
     return {"title": version.title, "title_lang": version.content_language, "version": version.number, "parts": parts,
-            "note_to_assessor": note,
+            "note_to_assessor": note, "display_version": version,
             "role": assignment.get_role_display() if assignment.role not in ("check",) else _("First")}
 
 
@@ -150,10 +151,12 @@ def _turnarounds(organization_ids) -> dict[int, int]:
 _ROLE_LABELS = dict(Assignment.Role.choices)
 
 
-def item_summary(assignment: Assignment, now=None, *, turnarounds: dict[int, int] | None = None) -> dict:
-    """One queue row: role, MC title, due date — never who the earner is."""
+def item_summary(assignment: Assignment, now=None, *, turnarounds: dict[int, int] | None = None, version=None) -> dict:
+    """One queue row: role, MC title, due date — never who the earner is. ``version``: the item's version as the
+    page already loaded it (blind_view's), else the assignment's."""
     now = now or timezone.now()
-    version = assignment.review.version if assignment.review_id else assignment.anchor_item.version
+    if version is None:
+        version = assignment.review.version if assignment.review_id else assignment.anchor_item.version
     due = _due_at(assignment, turnarounds)
     role = _("First") if assignment.role == Assignment.Role.CHECK else str(_ROLE_LABELS.get(assignment.role, assignment.role))
     title, title_lang = localized_title(version)
@@ -433,8 +436,15 @@ def recent_events(micro_credential, limit: int = 15):
 def promised_turnaround(version) -> int | None:
     """The working days the owner of ``version``'s MC promises for a decision (its IssuerPolicy, which also sets the
     assessors' due dates), or None."""
-    policy = IssuerPolicy.objects.filter(organization_id=version.micro_credential.owner_id).first()
-    return policy.turnaround_business_days if policy else None
+    owner_id = version.micro_credential.owner_id
+    # Every attempt page shows it: kept per issuer, retired whenever any issuer's policy is saved or deleted.
+    return remembered(ISSUER_POLICIES, f"turnaround {int(owner_id)}", lambda: IssuerPolicy.objects.filter(
+        organization_id=owner_id).values_list("turnaround_business_days", flat=True).first(), timeout=ISSUER_POLICY_SECONDS)
+
+
+ISSUER_POLICIES = Generation("issuer-policies")
+ISSUER_POLICY_SECONDS = 300
+
 # Assessor pools: qualifications and calibration anchors. Coverage and the menu's "Assess" entry are kept under it
 # (decision 0050); a certification that expires by the clock is seen within COVERAGE_SECONDS.
 POOLS = Generation("assessor-pools")

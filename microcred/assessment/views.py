@@ -81,7 +81,7 @@ def _live_assignment(request, pk) -> Assignment:
 def _render_item(request, assignment, *, errors=(), entered=None, precheck_form=None, release_form=None, status=200):
     view = selectors.blind_view(assignment)
     keep_entered(view["parts"], *(entered or ({}, {}, {})))
-    summary = selectors.item_summary(assignment)
+    summary = selectors.item_summary(assignment, version=view["display_version"])
     return render(request, "assessment/item.html", {
         "assignment": assignment, "view": view, "item": summary, "errors": list(errors),
         "is_precheck": assignment.role == A.Role.PRECHECK, "open": assignment.state == A.State.ASSIGNED,

@@ -5,7 +5,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -33,7 +33,9 @@ def own_attempt(*, user, attempt_id: int) -> Attempt:
 
 def attempt_for(*, user, attempt_id: int) -> Attempt:
     """An attempt this person may see, or 404 (never 403: nothing about others' attempts leaks)."""
-    attempt = (Attempt.objects.select_related("version", "micro_credential", "earner").filter(pk=attempt_id).first())
+    # The credential's standing comes along (a reverse one-to-one: absent is known without a query).
+    attempt = (Attempt.objects.select_related("version", "micro_credential", "earner", "credential_standing")
+               .filter(pk=attempt_id).first())
     if attempt is None or not can_view_attempt(user, attempt):
         raise Http404("No such attempt.")
     return attempt
@@ -234,6 +236,17 @@ def turnaround_days(attempt: Attempt | None = None) -> int:
     return int(getattr(settings, "MICROCRED_ASSESSMENT_TURNAROUND_DAYS", 14))
 
 
+def prompt_of(version, prompt_id: int):
+    """One of the version's prompts (from the parts the page loaded), with its part; 404 when it is not this
+    version's."""
+    for part in _parts_of(version):
+        for prompt in part.prompts.all():
+            if prompt.pk == prompt_id:
+                prompt.part = part
+                return prompt
+    raise Http404("No such question.")
+
+
 def part_state(attempt: Attempt, part_id: int) -> dict | None:
     """One part's state (as part_states), for the status the autosave response updates in place."""
     return next((s for s in part_states(attempt) if s["part"].pk == part_id), None)
@@ -280,10 +293,18 @@ def latest_decision(attempt: Attempt):
             .order_by("-decided_at").first())
 
 
+def _load_answers(attempt: Attempt) -> None:
+    """The attempt's responses with their evidence and files, in two queries, once for everything the page asks."""
+    if "responses" not in getattr(attempt, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([attempt], Prefetch("responses", queryset=PartResponse.objects.prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("file")))))
+
+
 def attempt_workspace(attempt: Attempt) -> list[dict]:
     """Each part with its prompts, the earner's current answers per prompt, what is missing, and its state."""
+    _load_answers(attempt)
     states = {s["part"].pk: s for s in part_states(attempt)}
-    evidence = list(evidence_of(attempt))
+    evidence = [e for response in attempt.responses.all() for e in response.evidence.all()]
     out = []
     for part in _parts_of(attempt.version):
         state = states[part.pk]
@@ -302,10 +323,13 @@ def attempt_workspace(attempt: Attempt) -> list[dict]:
     return out
 
 
-def abandon_deletes(attempt: Attempt) -> bool:
+def abandon_deletes(attempt: Attempt, *, ever_submitted: bool | None = None) -> bool:
     """What abandoning the attempt does: an unsubmitted draft is deleted with its evidence; anything that was
-    ever submitted is closed and its history kept. Asked by the service, the view and the page alike."""
-    return attempt.state == Attempt.State.DRAFT and not attempt.submissions.exists()
+    ever submitted is closed and its history kept. Asked by the service, the view and the page alike (the page
+    passes ``ever_submitted`` from the history it already read)."""
+    if attempt.state != Attempt.State.DRAFT:
+        return False
+    return not (attempt.submissions.exists() if ever_submitted is None else ever_submitted)
 
 
 def submission_history(attempt: Attempt) -> list[dict]:

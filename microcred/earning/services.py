@@ -152,8 +152,16 @@ def save_answer(*, attempt: Attempt, by, prompt: Prompt, text: str | None = None
                 response.evidence.filter(prompt=prompt, kind=ekind).delete()
                 return None
             fields = {"kind": ekind, "text": text}
-        evidence, _created = Evidence.objects.update_or_create(response=response, prompt=prompt, kind=fields["kind"],
-                                                        defaults={k: v for k, v in fields.items() if k != "kind"})
+        # The attempt's row is locked above, so no other save of this attempt runs between this read and the write:
+        # update_or_create's savepoint and row lock would only add round trips to every autosave.
+        evidence = Evidence.objects.filter(response=response, prompt=prompt, kind=fields["kind"]).order_by("pk").first()
+        if evidence is None:
+            evidence = Evidence.objects.create(response=response, prompt=prompt, **fields)
+        else:
+            changed = [k for k in fields if k != "kind"]
+            for name in changed:
+                setattr(evidence, name, fields[name])
+            evidence.save(update_fields=[*changed, "updated_at"])
         PartResponse.objects.filter(pk=response.pk).update(updated_at=timezone.now())
     return evidence
 

@@ -92,7 +92,7 @@ def attempt(request, pk):
         "upload_result": upload_result, "submit_problems": submit_problems,
         "standing": selectors.credential_standing_of(attempt),
         "turnaround_days": selectors.turnaround_days(attempt), "deadline": attempt.cohort.deadline if attempt.cohort_id else None,
-        "history": history, "abandon_deletes": selectors.abandon_deletes(attempt), "submit_form": SubmitForm(), "upload_form": UploadForm(),
+        "history": history, "abandon_deletes": selectors.abandon_deletes(attempt, ever_submitted=bool(history)), "submit_form": SubmitForm(), "upload_form": UploadForm(),
         "comment_form": CoachCommentForm(), "conversation_form": CoachConversationForm(), "voucher_form": VoucherForm(),
         "editable": is_earner and attempt.state in (Attempt.State.DRAFT, Attempt.State.NOT_YET),
         "is_coach": not is_earner and policy.is_coach_of(request.user, attempt.earner),
@@ -123,7 +123,10 @@ def _show_feedback_in(history: list[dict], version) -> None:
 def save_answer(request, pk, prompt_id):
     """Autosave one answer (htmx posts on change); answers with a short status line."""
     attempt = selectors.own_attempt(user=request.user, attempt_id=pk)
-    prompt = get_object_or_404(Prompt.objects.select_related("part"), pk=prompt_id, part__version_id=attempt.version_id)
+    # The version's parts and prompts are kept (catalog.selectors.version_for_display): the prompt answered is found
+    # there rather than read again on every autosave; a prompt of another version is not found.
+    attempt.version = catalog_selectors.version_for_display(attempt.version_id, get_language())
+    prompt = selectors.prompt_of(attempt.version, prompt_id)
     choice = request.POST.get("choice")
     try:
         services.save_answer(attempt=attempt, by=request.user, prompt=prompt,
@@ -138,7 +141,6 @@ def save_answer(request, pk, prompt_id):
     if request.headers.get("HX-Request"):
         # The status line says "Saved" (announced: its container is a live region), and the part's badge and
         # "still needed" line are replaced out of band, so the part never says "Empty" after "Saved".
-        attempt.version = catalog_selectors.version_for_display(attempt.version_id, get_language())
         part = selectors.part_state(attempt, prompt.part_id)
         return render(request, "earning/_saved.html", {"p": part, "oob": True, "editable": True})
     messages.success(request, _("Saved."))

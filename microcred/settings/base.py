@@ -150,8 +150,10 @@ CACHES = cache_settings(os.environ.get("REDIS_URL", ""),
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# argon2id at OWASP's recommended cost (decision 0052, microcred/accounts/hashers.py); PBKDF2 hashes from before
+# still verify and are re-hashed at the next login.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "microcred.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

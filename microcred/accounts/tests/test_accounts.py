@@ -13,7 +13,7 @@ from microcred.core.models import AuditEvent
 def test_production_hashing_is_argon2(settings):
     from microcred.settings import base
 
-    assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert base.PASSWORD_HASHERS[0].endswith("OwaspArgon2PasswordHasher")
     settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS
     assert make_password("correct horse battery").startswith("argon2$")
     assert get_hasher("default").algorithm == "argon2"

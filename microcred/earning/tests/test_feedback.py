@@ -168,3 +168,50 @@ def test_the_attempt_promises_the_issuers_own_turnaround(earner_client, attempt,
     IssuerPolicy.objects.create(organization=attempt.version.micro_credential.owner, turnaround_business_days=6)
     assert selectors.turnaround_days(attempt) == 6
     assert "Assessors usually decide within 6 working days" in earner_client.get(f"/earn/attempts/{attempt.pk}/").content.decode()
+
+
+def test_a_changed_promise_shows_at_once_although_the_promise_is_kept(earner_client, attempt, settings, certified):
+    """The issuer's turnaround is kept per issuer (every attempt page shows it); saving the policy retires it."""
+    from microcred.assessment import services as assessment_services
+
+    settings.MICROCRED_ASSESSMENT_TURNAROUND_DAYS = 14
+    url = f"/earn/attempts/{attempt.pk}/"
+    assert "Assessors usually decide within 14 working days" in earner_client.get(url).content.decode()
+    policy = assessment_services.issuer_policy(attempt.version.micro_credential)  # made now: the kept "none" retires
+    policy.turnaround_business_days = 4
+    policy.save()
+    assert "Assessors usually decide within 4 working days" in earner_client.get(url).content.decode()
+    policy.turnaround_business_days = 9
+    policy.save()
+    page = earner_client.get(url).content.decode()
+    assert "Assessors usually decide within 9 working days" in page and "within 4 working days" not in page
+    policy.delete()
+    assert "Assessors usually decide within 14 working days" in earner_client.get(url).content.decode()
+
+
+def test_autosave_refuses_a_question_of_another_micro_credential_and_keeps_the_answers(earner_client, world, attempt):
+    """The prompt is looked up in the attempt's own (kept) version: another version's prompt is not found."""
+    from microcred.catalog.models import Prompt
+    from microcred.earning import selectors
+
+    own = attempt.version.parts.first().prompts.first()
+    assert earner_client.post(f"/earn/attempts/{attempt.pk}/answer/{own.pk}/", {"text": "My first answer"},
+                              HTTP_HX_REQUEST="true").status_code == 200
+    foreign = Prompt.objects.exclude(part__version_id=attempt.version_id).first()
+    for prompt_id in ([foreign.pk] if foreign else []) + [10**9]:
+        response = earner_client.post(f"/earn/attempts/{attempt.pk}/answer/{prompt_id}/", {"text": "hijack"},
+                                      HTTP_HX_REQUEST="true")
+        assert response.status_code == 404
+    assert [e.text for e in selectors.evidence_of(attempt)] == ["My first answer"]
+
+
+def test_autosave_overwrites_one_answer_rather_than_adding_another(earner_client, attempt):
+    from microcred.earning import selectors
+
+    prompt = attempt.version.parts.first().prompts.first()
+    for text in ("First", "Second", "  Third  "):
+        response = earner_client.post(f"/earn/attempts/{attempt.pk}/answer/{prompt.pk}/", {"text": text}, HTTP_HX_REQUEST="true")
+        assert "Saved" in response.content.decode()
+    assert [e.text for e in selectors.evidence_of(attempt)] == ["Third"]
+    earner_client.post(f"/earn/attempts/{attempt.pk}/answer/{prompt.pk}/", {"text": ""}, HTTP_HX_REQUEST="true")
+    assert list(selectors.evidence_of(attempt)) == []  # emptied: cleared
