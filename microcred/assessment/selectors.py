@@ -165,12 +165,16 @@ def item_summary(assignment: Assignment, now=None, *, turnarounds: dict[int, int
             "precheck": assignment.role == Assignment.Role.PRECHECK, "state": assignment.state}
 
 
-def _reader_translations(prefix: str) -> Prefetch:
-    """The translations of the version at ``prefix``, in the reader's language only (all ``localized_title`` reads)."""
+def _reader_translations(*prefixes: str) -> list[Prefetch]:
+    """The translations of the versions at ``prefixes``, in the reader's language only (all ``localized_title``
+    reads); none for a reader of the source language, whose titles are the versions' own."""
     from microcred.catalog.models import VersionTranslation
 
-    return Prefetch(f"{prefix}__translations", queryset=VersionTranslation.objects.filter(language=_reader_language())
-                    .only("version_id", "language", "content"))
+    language = _reader_language()
+    if language == content_translation.SOURCE_LANGUAGE:
+        return []
+    return [Prefetch(f"{prefix}__translations", queryset=VersionTranslation.objects.filter(language=language)
+                     .only("version_id", "language", "content")) for prefix in prefixes]
 
 
 QUEUE_PAGE_SIZE = 25
@@ -201,7 +205,7 @@ def queue_rows(user, ids: list[int] | None = None) -> list[dict]:
               "review__due_at", "review__version__title", "review__version__micro_credential__slug",
               "anchor_item__micro_credential__owner_id", "anchor_item__version__title",
               "anchor_item__version__micro_credential__slug")
-        .prefetch_related(_reader_translations("review__version"), _reader_translations("anchor_item__version")))
+        .prefetch_related(*_reader_translations("review__version", "anchor_item__version")))
     checks = [a for a in items if not a.review_id]
     turnarounds = _turnarounds(a.anchor_item.micro_credential.owner_id for a in checks) if checks else {}
     return [item_summary(a, now, turnarounds=turnarounds) for a in items]
@@ -217,7 +221,7 @@ def pools_for(user) -> list[dict]:
         .only("assessor_id", "micro_credential_id", "status", "senior", "expires_at", "last_agreement",
               "micro_credential__slug", "micro_credential__current_version__title",
               "micro_credential__scoring_policy__certification_bar")
-        .prefetch_related(_reader_translations("micro_credential__current_version")))
+        .prefetch_related(*_reader_translations("micro_credential__current_version")))
     default_bar = ScoringPolicy._meta.get_field("certification_bar").default
     calibration: dict[int, list[Assignment]] = {}
     if quals:
