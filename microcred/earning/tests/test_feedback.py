@@ -215,3 +215,17 @@ def test_autosave_overwrites_one_answer_rather_than_adding_another(earner_client
     assert [e.text for e in selectors.evidence_of(attempt)] == ["Third"]
     earner_client.post(f"/earn/attempts/{attempt.pk}/answer/{prompt.pk}/", {"text": ""}, HTTP_HX_REQUEST="true")
     assert list(selectors.evidence_of(attempt)) == []  # emptied: cleared
+
+
+@pytest.mark.parametrize("unread", [0, 1, 5, 6, 7])
+def test_the_home_counts_a_few_unread_notifications_exactly(earner_client, world, unread):
+    """Five are shown; the count is exact on both sides of that (read from the shown ones when they are all)."""
+    earner = world["people"]["earner"]
+    Notification.objects.bulk_create([Notification(user=earner, kind="decision", message=f"Notice {i}") for i in range(unread)])
+    home = earner_client.get("/earn/").content.decode()
+    assert home.count('class="card small notice-unread"') == min(unread, 5)
+    if unread:
+        assert f"({unread} unread)" in home
+    else:
+        assert "unread)" not in home
+    assert ("See all 6 unread" in home) == (unread == 6) and ("See all" in home) == (unread > 5)
