@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -130,7 +131,11 @@ def measure_in_process(repeat: int, page_seconds: float, profile_dir: str | None
     from microcred.accounts.models import User
     from microcred.demo.scale import bench_pages
 
-    pages, clients, out = [p for p in bench_pages() if not only or p["name"] in only], {}, {"pages": {}, "cookies": {}}
+    from django.utils.crypto import get_random_string
+
+    # A CSRF secret for the form posts over HTTP (cookie and header alike, as a browser's htmx sends them).
+    pages, clients = [p for p in bench_pages() if not only or p["name"] in only], {}
+    out = {"pages": {}, "cookies": {}, "csrf": get_random_string(32), "csrf_cookie": settings.CSRF_COOKIE_NAME}
     for page in pages:
         user = page["username"]
         if user not in clients:
@@ -142,6 +147,8 @@ def measure_in_process(repeat: int, page_seconds: float, profile_dir: str | None
         client = clients[user]
 
         def request():
+            if page.get("form"):  # an htmx form post (the autosave)
+                return client.post(page["path"], page["body"], secure=True, HTTP_HX_REQUEST="true")
             if page["method"] == "POST":
                 return client.post(page["path"], page["body"], content_type="application/json", secure=True)
             return client.get(page["path"], secure=True)
@@ -168,6 +175,8 @@ def measure_in_process(repeat: int, page_seconds: float, profile_dir: str | None
             with open(f"{path}.txt", "w") as text:
                 pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(40)
         extra = {}
+        if page.get("form"):
+            extra["saved"] = b"Saved" in response.content  # the autosave must really save
         if response.get("Content-Type", "").startswith("application/json"):
             body = json.loads(response.content)
             if isinstance(body, dict) and "verified" in body:
@@ -175,7 +184,7 @@ def measure_in_process(repeat: int, page_seconds: float, profile_dir: str | None
         out["pages"][page["name"]] = {**extra, "p50_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 0.95), 1),
                                       "queries": max(queries), "samples": len(times), "status": status,
                                       "method": page["method"], "path": page["path"], "username": page["username"],
-                                      "body": page.get("body")}
+                                      "body": page.get("body"), "form": page.get("form", False)}
         log(f"in-process {page['name']:<22} p50 {out['pages'][page['name']]['p50_ms']:>9} ms, {max(queries):>4} queries, status {status}")
     return out
 
@@ -210,7 +219,12 @@ def measure_http(env: dict, measured: dict, repeat: int, page_seconds: float) ->
             if page["username"]:
                 headers["Cookie"] = measured["cookies"][page["username"]]
             data = None
-            if page["method"] == "POST":
+            if page.get("form"):  # the session's CSRF token, as the page's htmx sends it
+                data = urllib.parse.urlencode(page["body"]).encode()
+                headers.update({"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true",
+                                "X-CSRFToken": measured["csrf"], "Origin": "https://127.0.0.1", "Referer": "https://127.0.0.1/"})
+                headers["Cookie"] += f"; {measured['csrf_cookie']}={measured['csrf']}"
+            elif page["method"] == "POST":
                 data, headers["Content-Type"] = page["body"].encode(), "application/json"
             times, status, started = [], None, time.monotonic()
             for i in range(repeat + 1):
@@ -279,7 +293,7 @@ def main() -> dict:
         measured = json.loads(done.stdout.strip().splitlines()[-1])
         if not args.no_http:
             measure_http(env, measured, args.repeat, args.page_seconds)
-        pages = {name: {k: v for k, v in page.items() if k not in ("method", "path", "username", "body")}
+        pages = {name: {k: v for k, v in page.items() if k not in ("method", "path", "username", "body", "form")}
                  for name, page in measured["pages"].items()}
         database = "postgresql" if env.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
         return {"educators": counts.get("educators", args.educators), "database": database, "world": counts,

@@ -41,7 +41,7 @@ from microcred.accounts.models import EducatorProfile, Membership, Organization,
 from microcred.assessment.models import Assignment, Qualification, Review, Score
 from microcred.assessment.tallies import recount as recount_review_tallies
 from microcred.catalog import services as catalog_services
-from microcred.catalog.models import MicroCredential, MicroCredentialVersion, Part, Rubric, Stack
+from microcred.catalog.models import MicroCredential, MicroCredentialVersion, Part, Prompt, Rubric, Stack
 from microcred.catalog.vocabularies import ensure_vocabularies
 from microcred.core.db import refresh_planner_statistics
 from microcred.credentials import builder, keys, status
@@ -701,6 +701,8 @@ def bench_pages() -> list[dict]:
                 .values("assessor_id").annotate(n=Count("id")).order_by("-n", "assessor_id").values_list("assessor_id", flat=True)[:1])
     assignment = (Assignment.objects.filter(assessor_id__in=list(assessor), review__isnull=False, state="assigned")
                   .select_related("assessor").order_by("pk").first())
+    prompt = (Prompt.objects.filter(part__version_id=draft.version_id, response_type__in=["written", "reflection"])
+              .order_by("part__position", "position").first())
     credential = next(c for c in IssuedCredential.objects.exclude(jwt="").filter(revoked_at__isnull=True, issuer__slug__startswith=PREFIX)
                       .order_by("issued_at") if "validUntil" not in c.credential)
     policy = Policy.objects.filter(slug=f"{PREFIX}ar-renewal", state=Policy.State.PUBLISHED).first()
@@ -714,6 +716,10 @@ def bench_pages() -> list[dict]:
         {"name": "mc_page", "username": None, "method": "GET", "path": reverse("catalog:detail", args=[mc.slug])},
         {"name": "earner_home", "username": draft.earner.username, "method": "GET", "path": reverse("earning:home")},
         {"name": "attempt_page", "username": draft.earner.username, "method": "GET", "path": reverse("earning:attempt", args=[draft.pk])},
+        # The htmx autosave the attempt page makes as the earner types (a form POST; answers "Saved").
+        {"name": "autosave", "username": draft.earner.username, "method": "POST", "form": True,
+         "path": reverse("earning:save_answer", args=[draft.pk, prompt.pk]),
+         "body": {"text": "My students explained their thinking before I changed the task."}},
         {"name": "assessor_queue", "username": assignment.assessor.username, "method": "GET", "path": reverse("assessment:queue")},
         {"name": "scoring_page", "username": assignment.assessor.username, "method": "GET",
          "path": reverse("assessment:item", args=[assignment.pk])},

@@ -30,8 +30,7 @@ def home(request):
     groups = {state: [a for a in attempts if a.state == state] for state in selectors.OPEN_STATES}
     earned, earned_count = selectors.recent_earned(request.user)
     unread = selectors.unread_notifications(request.user)
-    shown = list(unread[:6])  # five are shown; a sixth says whether counting them all is needed
-    unread_count = len(shown) if len(shown) < 6 else unread.count()
+    unread_count = unread.count()
     in_progress = [(a, selectors.part_states(a)) for a in groups["draft"]]
     not_yet = [(a, selectors.latest_decision(a)) for a in groups["not_yet"]]
     recommended, stacks = selectors.home_guidance(request.user, open_attempts=attempts, recent=earned, earned_count=earned_count)
@@ -45,7 +44,7 @@ def home(request):
         "submitted": groups["submitted"], "earned": selectors.earned_rows(earned), "earned_count": earned_count,
         "recommended": recommended,
         "stacks": stacks,
-        "notifications": shown[:5], "unread_count": unread_count,
+        "notifications": unread[:5], "unread_count": unread_count,
         "unread_label": selectors.notification_count_label(unread_count),
     })
 

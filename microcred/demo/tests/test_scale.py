@@ -27,7 +27,10 @@ def count_queries(page: dict) -> tuple[int, int]:
         client.force_login(User.objects.get(username=page["username"]))
     for _ in range(2):
         with CaptureQueriesContext(connection) as queries:
-            if page["method"] == "POST":
+            if page.get("form"):
+                response = client.post(page["path"], page["body"], HTTP_HX_REQUEST="true")
+                assert b"Saved" in response.content
+            elif page["method"] == "POST":
                 response = client.post(page["path"], page["body"], content_type="application/json")
             else:
                 response = client.get(page["path"])
@@ -48,7 +51,7 @@ def worlds(django_db_setup, django_db_blocker):
     return counts
 
 
-PAGES = ["catalog_browse", "catalog_search", "catalog_browse_signed_in", "catalog_search_signed_in", "mc_page", "earner_home", "attempt_page", "assessor_queue", "scoring_page",
+PAGES = ["catalog_browse", "catalog_search", "catalog_browse_signed_in", "catalog_search_signed_in", "mc_page", "earner_home", "attempt_page", "autosave", "assessor_queue", "scoring_page",
          "issuer_dashboard", "recognizer_qualifiers", "credential_page", "verify"]
 
 
