@@ -94,8 +94,11 @@ EARNED_PAGE_SIZE = 50
 def open_attempts_for_earner(earner) -> QuerySet[Attempt]:
     """The earner's attempts still in play (draft, submitted, not yet) for "My MCs", newest first, with what the
     page shows of them. Earned ones are read a page at a time (earned_attempts): an earner may hold hundreds."""
+    # The versions' parts with their prompts and evidence types come along: three queries however many drafts
+    # (each draft's part states read them).
     return (Attempt.objects.filter(earner=earner, state__in=OPEN_STATES).select_related("version", "micro_credential")
-            .prefetch_related(Prefetch("responses", queryset=PartResponse.objects.select_related("part").prefetch_related("evidence"))))
+            .prefetch_related(Prefetch("responses", queryset=PartResponse.objects.select_related("part").prefetch_related("evidence")),
+                              Prefetch("version__parts", queryset=Part.objects.prefetch_related("prompts", "evidence_types"))))
 
 
 def _earned(earner) -> QuerySet[Attempt]:

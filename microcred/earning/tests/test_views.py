@@ -143,3 +143,27 @@ def test_navigation_offers_what_each_role_may_use(client, world, who, visible, h
         assert f">{label}</a>" in nav, label
     for label in hidden:
         assert f">{label}</a>" not in nav, label
+
+
+def test_the_home_reads_the_same_number_of_queries_for_one_draft_or_three(earner_client, world, publish_mc):
+    """Each draft shows its parts' states: the parts, prompts and evidence types of every draft come in one go."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    earner = world["people"]["earner"]
+
+    def queries() -> int:
+        earner_client.get("/earn/")  # warm what is kept (guidance, menu)
+        with CaptureQueriesContext(connection) as captured:
+            page = earner_client.get("/earn/").content.decode()
+        assert "In progress" in page
+        return len(captured)
+
+    versions = [publish_mc(slug=f"draft-count-{i}", title=f"Draft count {i}") for i in range(3)]
+    services.start_attempt(earner=earner, micro_credential=versions[0].micro_credential)
+    one = queries()
+    for version in versions[1:]:
+        services.start_attempt(earner=earner, micro_credential=version.micro_credential)
+    page = earner_client.get("/earn/").content.decode()
+    assert all(f"Draft count {i}" in page for i in range(3))
+    assert queries() == one
