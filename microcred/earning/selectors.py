@@ -23,8 +23,15 @@ from .models import Attempt, CoachAssignment, CredentialStanding, Cohort, Eviden
 can_view_attempt = policy.can_view_attempt
 
 
-def own_attempt(*, user, attempt_id: int) -> Attempt:
-    """One of this person's own attempts (to change it), or 404 (a coach who may read it may not change it)."""
+def own_attempt(*, user, attempt_id: int, with_related: bool = True) -> Attempt:
+    """One of this person's own attempts (to change it), or 404 (a coach who may read it may not change it).
+    ``with_related=False`` reads the attempt's own row only: the autosave, many a minute per earner, takes its
+    version from the kept content and needs nothing else."""
+    if not with_related:
+        found = Attempt.objects.filter(pk=attempt_id, earner_id=user.pk).first() if policy.is_signed_in(user) else None
+        if found is None:
+            raise Http404("No such attempt.")
+        return found
     attempt = attempt_for(user=user, attempt_id=attempt_id)
     if attempt.earner_id != user.pk:
         raise Http404("No such attempt.")

@@ -122,7 +122,7 @@ def _show_feedback_in(history: list[dict], version) -> None:
 @require_POST
 def save_answer(request, pk, prompt_id):
     """Autosave one answer (htmx posts on change); answers with a short status line."""
-    attempt = selectors.own_attempt(user=request.user, attempt_id=pk)
+    attempt = selectors.own_attempt(user=request.user, attempt_id=pk, with_related=False)
     # The version's parts and prompts are kept (catalog.selectors.version_for_display): the prompt answered is found
     # there rather than read again on every autosave; a prompt of another version is not found.
     attempt.version = catalog_selectors.version_for_display(attempt.version_id, get_language())
