@@ -124,11 +124,7 @@ TEMPLATES = [
 def _database() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
-        database = dj_database_url.parse(url, conn_max_age=int(os.environ.get("MICROCRED_CONN_MAX_AGE", "60")))
-        prepare = os.environ.get("MICROCRED_PG_PREPARE_THRESHOLD", "").strip()
-        if prepare:  # experimental: server-side binding and prepared statements (not behind a transaction pooler)
-            database.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=int(prepare))
-        return database
+        return dj_database_url.parse(url, conn_max_age=int(os.environ.get("MICROCRED_CONN_MAX_AGE", "60")))
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
