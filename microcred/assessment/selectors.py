@@ -437,17 +437,19 @@ def recent_events(micro_credential, limit: int = 15):
     return AuditEvent.objects.filter(q).select_related("actor").order_by("-pk")[:limit]
 
 
+# The issuers' turnaround promises, kept per issuer: every attempt page shows one.
+ISSUER_POLICIES = Generation("issuer-policies")
+ISSUER_POLICY_SECONDS = 300
+
+
 def promised_turnaround(version) -> int | None:
     """The working days the owner of ``version``'s MC promises for a decision (its IssuerPolicy, which also sets the
     assessors' due dates), or None."""
     owner_id = version.micro_credential.owner_id
-    # Every attempt page shows it: kept per issuer, retired whenever any issuer's policy is saved or deleted.
+    # Retired whenever any issuer's policy is saved or deleted (apps.py).
     return remembered(ISSUER_POLICIES, f"turnaround {int(owner_id)}", lambda: IssuerPolicy.objects.filter(
         organization_id=owner_id).values_list("turnaround_business_days", flat=True).first(), timeout=ISSUER_POLICY_SECONDS)
 
-
-ISSUER_POLICIES = Generation("issuer-policies")
-ISSUER_POLICY_SECONDS = 300
 
 # Assessor pools: qualifications and calibration anchors. Coverage and the menu's "Assess" entry are kept under it
 # (decision 0050); a certification that expires by the clock is seen within COVERAGE_SECONDS.

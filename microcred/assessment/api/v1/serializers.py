@@ -59,8 +59,9 @@ class AssessmentItemSerializer(serializers.Serializer):
     parts = serializers.SerializerMethodField()
 
     def to_representation(self, assignment):
-        return super().to_representation({"assignment": assignment, "view": selectors.blind_view(assignment),
-                                          "summary": selectors.item_summary(assignment)})
+        view = selectors.blind_view(assignment)
+        return super().to_representation({"assignment": assignment, "view": view,
+                                          "summary": selectors.item_summary(assignment, version=view["display_version"])})
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_parts(self, data) -> list[dict]:
