@@ -27,22 +27,20 @@ def own_attempt(*, user, attempt_id: int, with_related: bool = True) -> Attempt:
     """One of this person's own attempts (to change it), or 404 (a coach who may read it may not change it).
     ``with_related=False`` reads the attempt's own row only: the autosave, many a minute per earner, takes its
     version from the kept content and needs nothing else."""
-    if not with_related:
-        found = Attempt.objects.filter(pk=attempt_id, earner_id=user.pk).first() if policy.is_signed_in(user) else None
-        if found is None:
-            raise Http404("No such attempt.")
-        return found
-    attempt = attempt_for(user=user, attempt_id=attempt_id)
+    attempt = attempt_for(user=user, attempt_id=attempt_id, with_related=with_related)
     if attempt.earner_id != user.pk:
         raise Http404("No such attempt.")
     return attempt
 
 
-def attempt_for(*, user, attempt_id: int) -> Attempt:
-    """An attempt this person may see, or 404 (never 403: nothing about others' attempts leaks)."""
-    # The credential's standing comes along (a reverse one-to-one: absent is known without a query).
-    attempt = (Attempt.objects.select_related("version", "micro_credential", "earner", "credential_standing")
-               .filter(pk=attempt_id).first())
+def attempt_for(*, user, attempt_id: int, with_related: bool = True) -> Attempt:
+    """An attempt this person may see, or 404 (never 403: nothing about others' attempts leaks). ``with_related``:
+    its version, MC, earner and credential standing come along (the standing is a reverse one-to-one: absent is
+    known without a query)."""
+    attempts = Attempt.objects.filter(pk=attempt_id)
+    if with_related:
+        attempts = attempts.select_related("version", "micro_credential", "earner", "credential_standing")
+    attempt = attempts.first()
     if attempt is None or not can_view_attempt(user, attempt):
         raise Http404("No such attempt.")
     return attempt
