@@ -9,3 +9,8 @@ application = get_wsgi_application()
 from microcred.credentials.site import ensure_site_url_matches  # noqa: E402
 
 ensure_site_url_matches()
+
+# Views loaded and what is loaded kept out of the garbage collector's full sweeps (decision 0054).
+from microcred.core.serving import ready_to_serve  # noqa: E402
+
+ready_to_serve()

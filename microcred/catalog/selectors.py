@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from microcred.accounts import policy
 from microcred.accounts.models import Organization
 from microcred.accounts.selectors import member_organization_ids
-from microcred.core.cache import Generation, remembered
+from microcred.core.cache import Generation, remembered, remembered_object
 
 from . import fulltext, translation
 from . import pilots as catalog_pilots
@@ -254,18 +254,27 @@ def _detail_queryset():
 # A version's content as shown (parts, prompts, rubric, alignments, translations, owner) is kept whole per version:
 # the attempt page and every autosave draw it, and at state scale its ~12 queries were the largest share of the
 # database time under load (bench/README.md). Any write to the catalog's rows or to an organization retires it
-# (apps.py); each copy is read back from the cache, so localizing one never touches another (decision 0048).
+# (apps.py). Each language's copy is read back from the cache once, localized, and then kept by the process as it
+# is (decision 0054: unpickling it took ≈ 10 % of the web workers' CPU under load); localizing one never touches
+# another (decision 0048).
 VERSION_CONTENT = Generation("version-content")
 VERSION_CONTENT_SECONDS = 300
 
 
 def version_for_display(version_id: int, language: str | None) -> MicroCredentialVersion:
     """A version with its parts, prompts and rubric loaded in a constant number of queries (none when kept), shown in
-    ``language`` where it is translated (catalog.translation.localize). For display only: a localized version is
-    never saved."""
-    version = remembered(VERSION_CONTENT, f"version {int(version_id)}", lambda: _detail_queryset().get(pk=version_id),
-                         timeout=VERSION_CONTENT_SECONDS)
-    return translation.localize(version, language)
+    ``language`` where it is translated (catalog.translation.localize). For display only, and shared by every
+    request of the process that shows it in that language: never changed, never saved."""
+    version_id = int(version_id)
+    shown_in = (language or translation.SOURCE_LANGUAGE).split("-")[0]
+
+    def localized():
+        version = remembered(VERSION_CONTENT, f"version {version_id}", lambda: _detail_queryset().get(pk=version_id),
+                             timeout=VERSION_CONTENT_SECONDS)
+        return translation.localize(version, shown_in)
+
+    return remembered_object(VERSION_CONTENT, f"version {version_id} shown in {shown_in}", localized,
+                             timeout=VERSION_CONTENT_SECONDS)
 
 
 def can_view(user, mc: MicroCredential) -> bool:

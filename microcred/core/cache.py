@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
 
@@ -81,15 +83,59 @@ class Generation:
             _unsent_bumps.discard(self.topic)
 
 
+def _key(generation: Generation, name: str) -> str:
+    digest = hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()  # names may come from input
+    return f"microcred:{generation.topic}:{generation.current()}:{digest}"
+
+
 def remembered(generation: Generation, name: str, compute: Callable[[], Any], *, timeout: int = 300) -> Any:
     """``compute()``'s value, cached under ``generation`` for at most ``timeout`` seconds."""
-    digest = hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()  # names may come from input
-    key = f"microcred:{generation.topic}:{generation.current()}:{digest}"
+    key = _key(generation, name)
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+# Objects kept as they are by this process (remembered_object): at most this many, the least recently used leave first.
+OBJECTS_KEPT = 128
+_objects: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+_objects_lock = threading.Lock()
+
+
+def remembered_object(generation: Generation, name: str, compute: Callable[[], Any], *, timeout: int = 300) -> Any:
+    """``compute()``'s value kept by this process as the object itself, under ``generation``, for at most ``timeout``
+    seconds: the same object for every request of the process, so callers must never change it.
+
+    For large read-only values (a version's whole content as model instances) whose copy out of the cache costs more
+    than drawing the page (decision 0054): the cache holds a marker, and an entry is used only while its marker is
+    there, so whatever retires or clears the cache (a new generation, expiry, eviction, ``cache.clear()``) retires it
+    here too."""
+    key = _key(generation, name)
+    now = time.monotonic()
+    with _objects_lock:
+        found = _objects.get(key)
+        if found is not None and found[0] > now:
+            _objects.move_to_end(key)
+        else:
+            found = None
+    if found is not None and cache.has_key(key):
+        return found[1]
+    value = compute()
+    cache.set(key, True, timeout)
+    with _objects_lock:
+        _objects[key] = (now + timeout, value)
+        _objects.move_to_end(key)
+        while len(_objects) > OBJECTS_KEPT:
+            _objects.popitem(last=False)
+    return value
+
+
+def forget_objects() -> None:
+    """Drop every object this process keeps (remembered_object); their cache markers no longer matter."""
+    with _objects_lock:
+        _objects.clear()
 
 
 def retire_now_and_on_commit(generation: Generation) -> None:

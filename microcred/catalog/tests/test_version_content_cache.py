@@ -27,7 +27,8 @@ def test_the_second_view_asks_the_database_nothing_and_gets_the_same_content(pub
     assert queries > 5  # parts, prompts, rubric, alignments, translations…
     again, texts_again, queries_again = shown(published.pk)
     assert queries_again == 0
-    assert (again.title, texts_again) == (first.title, texts) and again is not first
+    # The very object: each process keeps it as it is (decision 0054), so a page never changes it.
+    assert (again.title, texts_again) == (first.title, texts) and again is first
     assert [c.title for p in again.parts.all() for c in p.rubric.criteria.all()] == \
            [c.title for p in first.parts.all() for c in p.rubric.criteria.all()]
 
@@ -44,6 +45,8 @@ def test_a_localized_copy_never_leaks_into_another_language(published, world):
     assert spanish.title == "Modificar la enseñanza (es)"
     english, _, queries = shown(published.pk, "en")
     assert english.title == published.title and queries == 0
+    # Each language's copy is kept apart, and the Spanish one stays Spanish after an English view.
+    assert english is not spanish and shown(published.pk, "es")[0] is spanish and spanish.title == "Modificar la enseñanza (es)"
     with pytest.raises(Exception):  # a version localized for display is never saved over the English
         spanish.save()
 

@@ -142,3 +142,17 @@ def test_a_full_redis_that_refuses_writes_is_an_outage_not_an_error(settings, re
         caches["default"].set("k", "v" * 1000, 30)
     assert any("OutOfMemoryError" in r.getMessage() for r in caplog.records)
     admin.close()
+
+
+def test_an_object_kept_by_one_node_is_retired_by_a_bump_on_another(two_nodes):
+    node_a, node_b = two_nodes
+    topic = Generation("test-objects")
+    core_cache.forget_objects()
+    with on_node(node_a):
+        first = core_cache.remembered_object(topic, "content", lambda: ["version", 1])
+        assert core_cache.remembered_object(topic, "content", lambda: ["version", 2]) is first
+    with on_node(node_b):
+        topic.bump()  # a catalog write on node B
+    with on_node(node_a):
+        assert core_cache.remembered_object(topic, "content", lambda: ["version", 2]) == ["version", 2]
+    core_cache.forget_objects()
