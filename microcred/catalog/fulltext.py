@@ -4,9 +4,11 @@ What a search word means, on every engine: its letters and digits (runs of them:
 begin a word of the version's ``search_text``; a word with punctuation in it ("k-12", "teacher's") must also appear as
 typed. The index answers the first part, the second is checked only on the rows the index found.
 
-- PostgreSQL: a GIN index on the expression ``FTS_DOCUMENT`` (``simple`` configuration: lower case, no stemming, no
-  stop words; punctuation turned into spaces first so both engines cut words the same way), queried with
-  ``to_tsquery('simple', "'word':* & …")``.
+- PostgreSQL: the stored column ``search_document``, generated from ``search_text`` by ``FTS_DOCUMENT`` (``simple``
+  configuration: lower case, no stemming, no stop words; punctuation turned into spaces first so both engines cut
+  words the same way), with a GIN index (migrations 0007 and 0008, decision 0055), queried with
+  ``to_tsquery('simple', "'word':* & …")``. The column is PostgreSQL's own (not a model field): Django never
+  writes it, the database keeps it in step with every write of ``search_text``.
 - SQLite: the FTS5 table ``catalog_version_fts`` (``unicode61``, diacritics kept) over ``search_text``, kept in step
   by triggers (migration 0007), queried with ``MATCH '"word"* AND …'``.
 - Any other engine: ``search_text`` LIKE each word (a scan, as before).
@@ -24,8 +26,9 @@ from django.db.models.expressions import RawSQL
 
 FTS_TABLE = "catalog_version_fts"
 VERSION_TABLE = "catalog_microcredentialversion"
-# The indexed expression: the query must spell it exactly like this for PostgreSQL to use the index (migration 0007).
+# What the stored column search_document holds (migration 0008; the expression 0007 indexed).
 FTS_DOCUMENT = "to_tsvector('simple'::regconfig, regexp_replace({}, '[[:punct:][:space:][:cntrl:]]+', ' ', 'g'))"
+PG_DOCUMENT_COLUMN = "search_document"
 SQLITE_MATCH = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
 MAX_PIECES = 24  # letters-and-digits runs per search, all words together
 
@@ -54,8 +57,9 @@ def sqlite_query(words: list[str]) -> str:
 
 
 class _PostgresqlMatch(Expression):
-    """``search_text`` of the row itself matches the tsquery: a condition on each version row (the GIN index or one
-    evaluation per row), never a subquery the planner might run again for every row of a join."""
+    """The row's own stored ``search_document`` matches the tsquery: a condition on each version row (the GIN index,
+    or a read of the stored vector per row for a word most versions have), never a subquery the planner might run
+    again for every row of a join."""
     conditional = True
     output_field = BooleanField()
 
@@ -75,8 +79,12 @@ class _PostgresqlMatch(Expression):
         return clone
 
     def as_sql(self, compiler, connection):
-        column, params = compiler.compile(self.column)
-        return f"{FTS_DOCUMENT.format(column)} @@ to_tsquery('simple', %s)", [*params, self.tsquery]
+        column, params = compiler.compile(self.column)  # "<table or alias>"."search_text": the same row's document
+        suffix = connection.ops.quote_name("search_text")
+        if not column.endswith(suffix):
+            raise ValueError(f"Expected a search_text column, got {column}")
+        document = column[: -len(suffix)] + connection.ops.quote_name(PG_DOCUMENT_COLUMN)
+        return f"{document} @@ to_tsquery('simple', %s)", [*params, self.tsquery]
 
 
 def matching(qs: QuerySet, terms: list[str]) -> QuerySet:
