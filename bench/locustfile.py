@@ -4,6 +4,8 @@ Targets (logins, attempt and item ids, credentials) come from the JSON file name
 written by bench/load.py. Every request carries X-Forwarded-Proto: https, as a TLS-terminating proxy adds it,
 so the production settings (secure cookies, SSL redirect, CSRF origin checks) apply unchanged.
 Run it through bench/load.py; by hand: locust -f bench/locustfile.py --host http://127.0.0.1:8000 (with targets).
+When MICROCRED_BENCH_REQUEST_LOG names a file, every request is appended to it (start time, name, milliseconds,
+failed) so that bench/load.py can report a window of the run as well as the whole.
 """
 from __future__ import annotations
 
@@ -11,14 +13,27 @@ import itertools
 import json
 import os
 import random
+import time
 from urllib.parse import urlsplit
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 TARGETS = json.loads(open(os.environ["MICROCRED_BENCH_TARGETS"]).read())
 _earners = itertools.cycle(TARGETS["earners"] or [None])
 _assessors = itertools.cycle(TARGETS["assessors"] or [None])
 HTML = "text/html,application/xhtml+xml"
+
+if os.environ.get("MICROCRED_BENCH_REQUEST_LOG"):
+    _request_log = open(os.environ["MICROCRED_BENCH_REQUEST_LOG"], "a", buffering=1 << 16)
+
+    @events.request.add_listener
+    def _log_request(request_type, name, response_time, exception=None, **_kwargs):
+        started = _kwargs.get("start_time") or time.time() - (response_time or 0) / 1000
+        _request_log.write(f"{started:.3f}\t{request_type} {name}\t{response_time or 0:.1f}\t{int(exception is not None)}\n")
+
+    @events.quitting.add_listener
+    def _close_request_log(**_kwargs):
+        _request_log.close()
 
 
 class Visitor(HttpUser):

@@ -110,3 +110,25 @@ def test_load_bench_takes_its_logins_from_a_generated_world_without_loading_the_
         assert attempt.version.parts.filter(prompts__pk=earner["prompt"], prompts__response_type__in=["written", "reflection"]).exists()
     assert targets["assessors"] and all(a["username"].startswith("scale-assessor-") and a["items"] for a in targets["assessors"])
     assert targets["credentials"] and verify_credential(targets["credential_json"]).as_dict()["verified"] is True
+
+
+@pytest.mark.engine_agnostic
+def test_load_bench_reports_the_window_after_warm_up_beside_the_whole_run(tmp_path):
+    """bench/load.py's second figure: the requests that started after --warm-up seconds; the whole run stays the
+    headline. Lines it cannot read (a torn last line, hostile names) are skipped, not fatal."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "bench" / "load.py"
+    spec = importlib.util.spec_from_file_location("microcred_bench_load_window", path)
+    load = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(load)
+    log = tmp_path / "requests.tsv"
+    start = 1_800_000_000.0
+    lines = [f"{start + i / 10:.3f}\tGET /slow start\t{5000.0}\t0" for i in range(100)]  # the first 10 s: cold
+    lines += [f"{start + 60 + i / 10:.3f}\tGET /<script>\t{float(i % 100)}\t{int(i == 0)}" for i in range(1000)]
+    log.write_text("\n".join(lines) + "\n1800000100.000\tGET /torn")
+    window = load.after_warm_up(log, 60)["after_60s"]
+    assert window == {"requests": 1000, "errors": 1, "p50_ms": 50.0, "p95_ms": 95.0, "p99_ms": 99.0}
+    assert load.after_warm_up(tmp_path / "missing.tsv", 60) == {}
+    assert load.after_warm_up(log, 10_000) == {}  # nothing that late
