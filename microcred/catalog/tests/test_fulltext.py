@@ -163,6 +163,11 @@ def test_postgresql_reads_the_stored_document_and_keeps_it_in_step(world, catalo
         MicroCredentialVersion.objects.filter(pk=version.pk).update(search_text="Numbat <script>teaching</script>")
         cursor.execute("SELECT search_document::text FROM catalog_microcredentialversion WHERE id = %s", [version.pk])
         assert cursor.fetchone()[0] == "'numbat':1 'script':2,4 'teaching':3"
+        # Every row's stored document is what fulltext.FTS_DOCUMENT (the definition the docs and tests use) computes.
+        cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE search_document IS DISTINCT FROM "
+                       f"{fulltext.FTS_DOCUMENT.format('search_text')}) FROM catalog_microcredentialversion")
+        rows, differing = cursor.fetchone()
+        assert rows >= len(catalog) and differing == 0
     assert titles(selectors.search_catalog(user=None, q="numbat")) == ["Teaching Phonics"]
 
 
