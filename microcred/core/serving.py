@@ -18,7 +18,7 @@ def ready_to_serve() -> int:
     collector's full sweeps.
 
     Under load on a 2-core node, Python's full collections re-walked the ≈ 250,000 long-lived objects of Django, the
-    libraries and our modules every few seconds: 60–115 ms of CPU each (bench/gc_pause.py), 0.3–1 s of wall time on a
+    libraries and our modules every few seconds: 60–145 ms of CPU each (bench/gc_pause.py), 0.4–1 s of wall time on a
     busy machine, a pause for every thread of the process (bench/README.md). Those objects live as long as the
     process, so sweeping them finds nothing; ``gc.freeze()`` leaves them out, and the sweeps walk only what requests
     made since. Django would load the URLconf (every view module) at the first request and compile each template at

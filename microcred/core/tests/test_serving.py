@@ -33,11 +33,12 @@ print(json.dumps({"frozen": frozen, "frozen_after_sweep": gc.get_freeze_count(),
 """
 
 
-def _probe(tmp_path, **extra_env):
+def _probe(tmp_path, code=PROBE):
+    """Run ``code`` in a fresh interpreter with the test settings and its own data folder; its last line's JSON."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MICROCRED_", "DATABASE_URL"))}
     env.update({"DJANGO_SETTINGS_MODULE": "microcred.settings.test", "MICROCRED_DATA_DIR": str(tmp_path / "data"),
-                "PYTHONPATH": str(ROOT), **extra_env})
-    done = subprocess.run([sys.executable, "-c", PROBE], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+                "PYTHONPATH": str(ROOT)})
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -65,12 +66,7 @@ first = ready_to_serve()
 again = ready_to_serve()
 print(json.dumps({"first": first, "again": again, "count": gc.get_freeze_count()}))
 """
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MICROCRED_", "DATABASE_URL"))}
-    env.update({"DJANGO_SETTINGS_MODULE": "microcred.settings.test", "MICROCRED_DATA_DIR": str(tmp_path / "data"),
-                "PYTHONPATH": str(ROOT)})
-    done = subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-3000:]
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    found = _probe(tmp_path, probe)
     assert found["first"] > 50_000
     assert found["again"] >= found["first"] and found["count"] == found["again"]
 
