@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
 import threading
 import time
 from collections import OrderedDict
@@ -83,6 +84,20 @@ class Generation:
             _unsent_bumps.discard(self.topic)
 
 
+# Entries made together expire together: every web process warms up at the same moment, so without a spread each
+# 60-second entry would be recomputed by every process at 60, 120, 180 s… at once, and pages would queue behind those
+# bursts. Each entry is kept for a random 80–100 % of its timeout instead: never longer than promised.
+SPREAD = 0.2
+
+
+def spread(timeout: int | None) -> int | None:
+    """``timeout`` (seconds) shortened by a random 0–20 %: the time to keep one cache entry. None (for ever) and 0 (do
+    not keep) are returned as they are."""
+    if timeout is None or timeout <= 0:
+        return timeout
+    return max(1, round(timeout * (1 - SPREAD * random.random())))
+
+
 def _key(generation: Generation, name: str) -> str:
     digest = hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()  # names may come from input
     return f"microcred:{generation.topic}:{generation.current()}:{digest}"
@@ -94,7 +109,7 @@ def remembered(generation: Generation, name: str, compute: Callable[[], Any], *,
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
-        cache.set(key, value, timeout)
+        cache.set(key, value, spread(timeout))
     return value
 
 
@@ -123,6 +138,7 @@ def remembered_object(generation: Generation, name: str, compute: Callable[[], A
     if found is not None and cache.has_key(key):
         return found[1]
     value = compute()
+    timeout = spread(timeout)
     cache.set(key, True, timeout)
     with _objects_lock:
         _objects[key] = (now + timeout, value)

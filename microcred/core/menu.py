@@ -23,6 +23,8 @@ from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from microcred.core.cache import spread
+
 _entries: dict[str, Entry] = {}
 _areas: dict[str, list[str]] = {}
 _preparers: list[Callable] = []
@@ -95,7 +97,7 @@ def visible_entries(user) -> list[dict]:
     keys = cache.get(key)
     if keys is None:
         keys = _allowed_keys(user)
-        cache.set(key, keys, KEPT_SECONDS)
+        cache.set(key, keys, spread(KEPT_SECONDS))
     return _draw(keys)
 
 

@@ -22,7 +22,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-from microcred.core.cache import Generation
+from microcred.core.cache import Generation, spread
 
 # Anything else a visitor varies (a long query string) is rendered, not stored: it could only fill the cache.
 MAX_QUERY_STRING = 512
@@ -58,7 +58,7 @@ def anonymous_page(request, generation: Generation, render: Callable[[str | None
         stored = (placeholder, response.content, response["Content-Type"])
         keep = min(timeout, getattr(response, "keep_seconds", timeout))
         if keep > 0:
-            cache.set(key, stored, keep)
+            cache.set(key, stored, spread(keep))
     placeholder, content, content_type = stored
     return _with_token(request, HttpResponse(content, content_type=content_type), placeholder)
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from microcred.accounts import policy
 from microcred.catalog.models import MicroCredentialVersion
-from microcred.core.cache import remembered
+from microcred.core.cache import remembered, spread
 
 from .standards import images
 from .builder import issuing_organization
@@ -127,7 +127,7 @@ def verification_answer(body: bytes) -> tuple[bytes, int]:
     except ValueError as error:
         answer = unreadable_answer(str(error), 413 if "limit" in str(error) else 400)
         if keep:
-            cache.set(key, answer, ANSWER_SECONDS)
+            cache.set(key, answer, spread(ANSWER_SECONDS))
         return answer
     if parsed.kind == "json" and "verifiableCredential" in parsed.value:
         inner = parsed.value["verifiableCredential"]
@@ -139,7 +139,7 @@ def verification_answer(body: bytes) -> tuple[bytes, int]:
     answer = (json.dumps(report.as_dict(), ensure_ascii=False).encode(), 200 if report.get("parse").ok else 400)
     seconds = _seconds_until_change(report, now, ANSWER_SECONDS) if keep else 0
     if seconds:
-        cache.set(key, answer, seconds)
+        cache.set(key, answer, spread(seconds))
     return answer
 
 

@@ -14,7 +14,7 @@ from microcred.accounts import policy
 from microcred.accounts.models import Membership
 from microcred.accounts.selectors import PEOPLE
 from microcred.catalog.models import Part
-from microcred.core.cache import Generation
+from microcred.core.cache import Generation, spread
 
 from .models import Attempt, CoachAssignment, CredentialStanding, Cohort, Evidence, EvidenceFile, Notification, PartResponse, Submission
 
@@ -398,7 +398,7 @@ def home_guidance(earner, *, open_attempts: list[Attempt], recent: list[Attempt]
     kept = cache.get(key)
     if kept is None:
         kept = (plans.recommendations(earner=earner, limit=limit, with_coverage=False), stack_progress_for(earner))
-        cache.set(key, kept, GUIDANCE_SECONDS)
+        cache.set(key, kept, spread(GUIDANCE_SECONDS))
     recommended, stacks = kept
     coverage = coverage_for(r["version"].pk for r in recommended)
     for r in recommended:

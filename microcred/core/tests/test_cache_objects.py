@@ -57,9 +57,9 @@ def test_an_entry_expires_after_its_timeout(monkeypatch):
     clock = [1000.0]
     monkeypatch.setattr(core_cache.time, "monotonic", lambda: clock[0])
     first = remembered_object(topic, "content", make, timeout=30)
-    clock[0] += 29
+    clock[0] += 23  # kept for 80–100 % of its timeout (core.cache.spread): 24 s at the least
     assert remembered_object(topic, "content", make, timeout=30) is first
-    clock[0] += 2
+    clock[0] += 8
     assert remembered_object(topic, "content", make, timeout=30) is not first
 
 
@@ -104,3 +104,29 @@ def test_threads_asking_at_once_all_get_a_whole_object():
         t.join()
     assert errors == [] and len(got) == 800
     assert set(map(id, got)) <= set(map(id, make.made)) and len(make.made) <= 4  # at most one race per thread
+
+
+def test_spread_keeps_an_entry_for_80_to_100_percent_of_its_timeout_and_varies():
+    kept = [core_cache.spread(60) for _ in range(500)]
+    assert all(48 <= seconds <= 60 for seconds in kept)
+    assert len(set(kept)) > 5  # processes that warmed up together do not all recompute at the same second
+    assert core_cache.spread(1) == 1
+    assert core_cache.spread(None) is None and core_cache.spread(0) == 0 and core_cache.spread(-5) == -5
+
+
+def test_cached_values_and_pages_are_stored_for_their_spread_timeout(monkeypatch, rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from microcred.core import page_cache
+
+    stored = []
+    real_set = cache.set
+    monkeypatch.setattr(core_cache.random, "random", lambda: 1.0)  # the largest shortening: 20 %
+    for module in (core_cache, page_cache):
+        monkeypatch.setattr(module.cache, "set", lambda key, value, timeout=None: stored.append(timeout) or real_set(key, value, timeout))
+    core_cache.remembered(Generation("spread"), "a value", lambda: 1, timeout=60)
+    request = rf.get("/somewhere")
+    request.user = AnonymousUser()
+    page_cache.anonymous_page(request, Generation("spread"), lambda token: HttpResponse("page"), timeout=100)
+    assert stored == [48, 80]

@@ -132,3 +132,22 @@ def test_load_bench_reports_the_window_after_warm_up_beside_the_whole_run(tmp_pa
     assert window == {"requests": 1000, "errors": 1, "p50_ms": 50.0, "p95_ms": 95.0, "p99_ms": 99.0}
     assert load.after_warm_up(tmp_path / "missing.tsv", 60) == {}
     assert load.after_warm_up(log, 10_000) == {}  # nothing that late
+
+
+@pytest.mark.engine_agnostic
+def test_interpreter_bench_times_this_pythons_hot_work_and_refuses_a_bad_repeat():
+    """bench/interpreter.py (decision 0056): the page frame, an SQL compilation and a credential's JSON, timed with
+    production settings in a throwaway folder; the last line is JSON naming the interpreter."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[3] / "bench" / "interpreter.py"
+    done = subprocess.run([sys.executable, str(script), "--repeat", "3"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["python"] == ".".join(map(str, sys.version_info[:3])) and result["executable"] == sys.executable
+    assert all(isinstance(result[k], float) and 0 < result[k] < 1000 for k in ("template_ms", "sql_compile_ms", "json_ms"))
+    refused = subprocess.run([sys.executable, str(script), "--repeat", "0"], capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "--repeat must be positive" in refused.stderr
