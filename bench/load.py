@@ -1,7 +1,7 @@
 """Load benchmark: mixed earner / assessor / public-verification traffic against a production-like server.
 
 Usage: .venv/bin/python bench/load.py [--users 200] [--seconds 300] [--spawn-rate 20] [--workers 4] [--threads 4]
-                                      [--database-url postgres://…] [--port 0] [--keep]
+                                      [--database-url postgres://…] [--port 0] [--client fast|requests] [--keep]
 
 What it does, all on loopback and all torn down afterwards:
   1. a throwaway PostgreSQL cluster (initdb into a temporary folder, like .ci/run) unless --database-url names
@@ -15,7 +15,8 @@ What it does, all on loopback and all torn down afterwards:
   3. gunicorn with --workers processes × --threads threads on 127.0.0.1;
   4. locust, headless, with bench/locustfile.py: earners (home, catalog, attempt page, autosave an answer),
      assessors (queue, review page), the public (catalog search, a credential's verification page, POST
-     /credentials/verify with a real credential).
+     /credentials/verify with a real credential), through locust's FastHttpUser (--client fast, the default since
+     decision 0058: it shares the two cores with the server) or its requests-based HttpUser (--client requests).
 The server sees what it would behind a TLS-terminating proxy (X-Forwarded-Proto: https), so the production
 settings apply unchanged except that two-factor login for staff roles is switched off for the bench's assessors.
 
@@ -221,7 +222,8 @@ def run(args) -> dict:
 
         log(f"locust: {args.users} users for {args.seconds} s")
         stats = work / "stats"
-        locust_env = {**os.environ, "MICROCRED_BENCH_TARGETS": str(targets), "MICROCRED_BENCH_REQUEST_LOG": str(work / "requests.tsv")}
+        locust_env = {**os.environ, "MICROCRED_BENCH_TARGETS": str(targets), "MICROCRED_BENCH_REQUEST_LOG": str(work / "requests.tsv"),
+                      "MICROCRED_BENCH_CLIENT": args.client}
         subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                         "--users", str(args.users), "--spawn-rate", str(args.spawn_rate), "--run-time", f"{args.seconds}s",
                         "--host", f"http://127.0.0.1:{port}", "--csv", str(stats), "--only-summary", "--stop-timeout", "10",
@@ -277,7 +279,7 @@ def summary(stats: Path, args) -> dict:
     return {"users": args.users, "seconds": args.seconds, "requests": int(total["Request Count"]),
             "errors": int(total["Failure Count"]), "p50_ms": float(total["50%"]), "p95_ms": float(total["95%"]),
             "p99_ms": float(total["99%"]), "rps": round(float(total["Requests/s"]), 1), "workers": args.workers,
-            "threads": args.threads}
+            "threads": args.threads, "client": args.client}
 
 
 def after_warm_up(request_log: Path, seconds: int) -> dict:
@@ -313,6 +315,8 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url", help="use this (existing, empty or microcred) PostgreSQL database instead of a throwaway cluster")
     parser.add_argument("--port", type=int, default=0, help="server port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--warm-up", type=int, default=60, help="also report the requests after this many seconds (default 60)")
+    parser.add_argument("--client", choices=("fast", "requests"), default="fast",
+                        help="locust's HTTP client: FastHttpUser (default) or the requests-based HttpUser (decision 0058)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (locust CSVs, data folder)")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--earners", type=int, default=50, help=argparse.SUPPRESS)

@@ -6,6 +6,9 @@ so the production settings (secure cookies, SSL redirect, CSRF origin checks) ap
 Run it through bench/load.py; by hand: locust -f bench/locustfile.py --host http://127.0.0.1:8000 (with targets).
 When MICROCRED_BENCH_REQUEST_LOG names a file, every request is appended to it (start time, name, milliseconds,
 failed) so that bench/load.py can report a window of the run as well as the whole.
+The simulated users speak HTTP through locust's FastHttpUser (geventhttpclient) unless MICROCRED_BENCH_CLIENT is
+"requests" (HttpUser, the client before decision 0058): the generator shares the server's two cores, and the
+requests-based client spent ≈ 3 times the CPU per request. The requests sent are the same either way.
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ import random
 import time
 from urllib.parse import urlsplit
 
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, HttpUser, between, events, task
 
 TARGETS = json.loads(open(os.environ["MICROCRED_BENCH_TARGETS"]).read())
 _earners = itertools.cycle(TARGETS["earners"] or [None])
@@ -36,23 +39,34 @@ if os.environ.get("MICROCRED_BENCH_REQUEST_LOG"):
         _request_log.close()
 
 
-class Visitor(HttpUser):
+CLIENT = os.environ.get("MICROCRED_BENCH_CLIENT", "fast")
+if CLIENT not in ("fast", "requests"):
+    raise SystemExit(f"MICROCRED_BENCH_CLIENT must be fast or requests, not {CLIENT!r}")
+
+
+class Visitor(FastHttpUser if CLIENT == "fast" else HttpUser):
     abstract = True
     wait_time = between(1, 3)
 
     def on_start(self):
         origin = "https://" + urlsplit(self.host).netloc
+        headers = {"X-Forwarded-Proto": "https", "Origin": origin, "Referer": origin + "/", "Accept": HTML}
+        # Either client's cookie jar (http.cookiejar semantics): the one the requests go out with.
+        self.jar = self.client.cookiejar if hasattr(self.client, "cookiejar") else self.client.cookies
         # The server believes it is behind HTTPS, so its cookies are Secure; the proxy would send them back, so we
-        # do too over loopback http (requests drops Secure cookies on http:// URLs otherwise).
+        # do too over loopback http (both clients drop Secure cookies on http:// URLs otherwise).
         send = self.client.request
 
-        def request(*args, **kwargs):
-            for cookie in self.client.cookies:
+        def request(method, url, **kwargs):
+            for cookie in self.jar:
                 cookie.secure = False
-            return send(*args, **kwargs)
+            kwargs["headers"] = {**headers, **(kwargs.get("headers") or {})}
+            return send(method, url, **kwargs)
 
         self.client.request = request
-        self.client.headers.update({"X-Forwarded-Proto": "https", "Origin": origin, "Referer": origin + "/", "Accept": HTML})
+
+    def cookie(self, name: str) -> str:
+        return next((c.value for c in self.jar if c.name == name), "")
 
     def log_in(self, login) -> bool:
         if login is None:
@@ -60,16 +74,20 @@ class Visitor(HttpUser):
         self.client.get("/accounts/login/", name="/accounts/login/")
         with self.client.post("/accounts/login/", name="/accounts/login/ POST", allow_redirects=False, catch_response=True,
                               data={"username": login["username"], "password": login["password"],
-                                    "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}) as response:
+                                    "csrfmiddlewaretoken": self.cookie("csrftoken")}) as response:
             if response.status_code != 302 or "/accounts/login" in response.headers.get("Location", ""):
-                response.failure(f"login of {login['username']} refused ({response.status_code} {response.error or ''})")
+                response.failure(f"login of {login['username']} refused ({response.status_code} {_error(response)})")
                 return False
         return True
 
     def page(self, url, name=None, **kwargs):
         with self.client.get(url, name=name or url, catch_response=True, allow_redirects=False, **kwargs) as response:
             if response.status_code != 200:
-                response.failure(f"{response.status_code} {response.headers.get('Location', '')} {response.error or ''}")
+                response.failure(f"{response.status_code} {response.headers.get('Location', '')} {_error(response)}")
+
+
+def _error(response) -> str:
+    return str(getattr(response, "error", None) or "")
 
 
 class Earner(Visitor):
@@ -99,10 +117,10 @@ class Earner(Visitor):
             return
         url = f"/earn/attempts/{self.login['attempt']}/answer/{self.login['prompt']}/"
         with self.client.post(url, name="/earn/attempts/[id]/answer/[prompt]/ (autosave)", catch_response=True,
-                              headers={"HX-Request": "true", "X-CSRFToken": self.client.cookies.get("csrftoken", "")},
+                              headers={"HX-Request": "true", "X-CSRFToken": self.cookie("csrftoken")},
                               data={"text": f"My students explained their thinking; draft {random.randint(1, 10**6)}."}) as response:
             if response.status_code != 200 or "Saved" not in response.text:
-                response.failure(f"autosave: {response.status_code} {response.error or response.text[:120]}")
+                response.failure(f"autosave: {response.status_code} {_error(response) or (response.text or '')[:120]}")
 
 
 class Assessor(Visitor):
@@ -144,4 +162,4 @@ class Public(Visitor):
                               data=json.dumps({"verifiableCredential": TARGETS["credential_json"]}),
                               headers={"Content-Type": "application/json", "Accept": "application/json"}) as response:
             if response.status_code != 200 or response.json().get("verified") is not True:
-                response.failure(f"verify: {response.status_code} {response.error or response.text[:160]}")
+                response.failure(f"verify: {response.status_code} {_error(response) or (response.text or '')[:160]}")
