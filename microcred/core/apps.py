@@ -18,3 +18,15 @@ class CoreConfig(AppConfig):
         # Every app's menu.py registers its navigation entries (found through the app registry, not imported).
         menu.autodiscover()
         help.autodiscover()  # and every app's help.py its sections of the help page
+
+        # The machine's cache files outlive restarts (decision 0059): a release's `microcred migrate` (and a restore,
+        # which migrates) empties them, so no page or pickled row made by the previous code or data is served after.
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_empty_cache, sender=self, dispatch_uid="microcred.core.empty_cache_after_migrate")
+
+
+def _empty_cache(**kwargs):
+    from .cache import clear_machine_cache
+
+    clear_machine_cache()

@@ -535,6 +535,11 @@ def _restore_plain(plain: Path, path: Path, *, force: bool, log) -> Result:
                 _write_media(tar, member, result)
         if not loaded:
             _load_database(dump, key_material, manifest, result, log)
+    # Nothing computed from the rows that were here before may be served from the machine's cache (files outlive
+    # restarts, decision 0059).
+    from .cache import clear_machine_cache
+
+    clear_machine_cache()
     return result
 
 

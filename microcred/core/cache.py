@@ -32,7 +32,8 @@ _unsent_bumps: set[str] = set()
 
 
 def _is_local_memory() -> bool:
-    return settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    """The cache is this machine's own (its files, or a process's memory): generations live in stamp files."""
+    return settings.CACHES["default"]["BACKEND"].endswith(("LocMemCache", "FileBasedCache"))
 
 
 class Generation:
@@ -146,6 +147,15 @@ def remembered_object(generation: Generation, name: str, compute: Callable[[], A
         while len(_objects) > OBJECTS_KEPT:
             _objects.popitem(last=False)
     return value
+
+
+def clear_machine_cache() -> None:
+    """Empty this machine's own cache (its files, or this process's memory) after the data or the code changed
+    under it (a release's migrate, a restore): its files outlive restarts (decision 0059). A shared Redis is left
+    alone: other nodes may be serving from it mid-release, and clearing it would flush its whole database."""
+    if _is_local_memory():
+        cache.clear()
+    forget_objects()
 
 
 def forget_objects() -> None:

@@ -33,10 +33,16 @@ class CacheUnavailable(Exception):
     """The shared cache could not be reached (only ``incr`` says so; every other call degrades to a miss)."""
 
 
-def cache_settings(url: str, *, max_entries: int = 5000, timeout_seconds: float = 0.5) -> dict:
-    """``settings.CACHES`` for ``url`` (the REDIS_URL environment variable): local memory when it is empty."""
+def cache_settings(url: str, *, max_entries: int = 5000, timeout_seconds: float = 0.5, directory=None) -> dict:
+    """``settings.CACHES`` for ``url`` (the REDIS_URL environment variable). When it is empty: files in
+    ``directory``, shared by every process of the machine (decision 0059), or each process's own memory when no
+    directory is given."""
     url = (url or "").strip()
     if not url:
+        if directory is not None:
+            # One copy per machine, not per worker: what one gunicorn worker computed, the others read.
+            return {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(directory),
+                                "OPTIONS": {"MAX_ENTRIES": max_entries, "CULL_FREQUENCY": 3}}}
         return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "microcred",
                             "OPTIONS": {"MAX_ENTRIES": max_entries}}}
     _check_url(url)

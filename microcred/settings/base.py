@@ -144,7 +144,7 @@ DATABASES = {"default": _database()}
 # Caching (issue 18, decisions 0033 and 0039, docs/operations.md "Caching"): the embedded default is a local-memory
 # cache per process, whose entries are retired across the machine's workers through generation stamps
 # (microcred/core/cache.py); REDIS_URL (redis://HOST:6379/0) shares one Redis between several web nodes.
-CACHES = cache_settings(os.environ.get("REDIS_URL", ""),
+CACHES = cache_settings(os.environ.get("REDIS_URL", ""), directory=DATA_DIR / "cache" / "entries",
                         max_entries=int(os.environ.get("MICROCRED_CACHE_MAX_ENTRIES", "5000")),
                         timeout_seconds=float(os.environ.get("MICROCRED_REDIS_TIMEOUT_SECONDS", "0.5")))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -15,6 +15,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):  # noqa: F405
+    # Each test starts from an empty cache (conftest.py), cheapest in memory; the machine-wide file cache that
+    # production uses without Redis (decision 0059) is tested on its own (core/tests/test_node_cache.py).
+    CACHES = cache_settings("")  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise expects it)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, as in production (WAL + busy timeout), not shared-cache memory whose table locks fail at once:
