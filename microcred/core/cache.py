@@ -7,8 +7,9 @@ Where the generation lives follows the cache backend (settings.CACHES, docs/oper
 - a shared cache (Redis, REDIS_URL; decision 0039): in the cache itself, so a bump on one web node is seen by every
   node at once. While Redis cannot be reached every read is a miss (served from the database) and a bump that could
   not be sent is sent again by this process as soon as Redis answers (microcred/core/redis_cache.py);
-- the embedded local-memory cache (one per process): in a stamp file under MICROCRED_DATA_DIR, so a bump in one
-  gunicorn worker is seen by every worker of the machine at their next read (one stat() per read).
+- the machine's own cache (without Redis: files under MICROCRED_DATA_DIR shared by its processes, decision 0059; in
+  the tests, memory per process): in a stamp file under MICROCRED_DATA_DIR, so a bump in one gunicorn worker is
+  seen by every worker of the machine at their next read (one stat() per read).
 """
 from __future__ import annotations
 

@@ -50,6 +50,7 @@ def test_processes_of_one_machine_share_what_one_of_them_computed_until_a_bump(t
     first = _worker(tmp_path, "results for “classroom” <script>")
     assert first["backend"].endswith("FileBasedCache") and first["location"] == str(tmp_path / "cache" / "entries")
     assert first["value"]["computed_by"] == first["pid"]
+    assert (tmp_path / "cache" / "entries").stat().st_mode & 0o777 == 0o700  # pickles: the microcred user's only
     second = _worker(tmp_path, "results for “classroom” <script>", "bump")  # another worker: reads, then retires
     assert second["pid"] != first["pid"] and second["value"] == first["value"]
     third = _worker(tmp_path, "results for “classroom” <script>")  # after the bump: computed again
