@@ -33,6 +33,17 @@ def full_collection_ms(repeat: int) -> float:
     return round(statistics.median(times), 2)
 
 
+def use_production_settings(data: str) -> None:
+    """This process as a web worker is configured: production settings, a throwaway data folder (SQLite), nothing
+    inherited from the caller's environment. Also used by bench/interpreter.py."""
+    for name in [k for k in os.environ if k.startswith(("DJANGO_", "MICROCRED_")) or k == "DATABASE_URL"]:
+        del os.environ[name]
+    os.environ.update({"DJANGO_SETTINGS_MODULE": "microcred.settings.production", "MICROCRED_DATA_DIR": data,
+                       "MICROCRED_SECRET_KEY": secrets.token_urlsafe(50), "MICROCRED_ALLOWED_HOSTS": "127.0.0.1",
+                       "MICROCRED_SITE_URL": "https://127.0.0.1"})
+    sys.path.insert(0, str(ROOT))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7, help="collections timed on each side (median; default 7)")
@@ -40,12 +51,7 @@ def main(argv=None) -> int:
     if args.repeat < 1:
         parser.error("--repeat must be positive")
     with tempfile.TemporaryDirectory(prefix="microcred-gc-") as data:
-        for name in [k for k in os.environ if k.startswith(("DJANGO_", "MICROCRED_")) or k == "DATABASE_URL"]:
-            del os.environ[name]
-        os.environ.update({"DJANGO_SETTINGS_MODULE": "microcred.settings.production", "MICROCRED_DATA_DIR": data,
-                           "MICROCRED_SECRET_KEY": secrets.token_urlsafe(50), "MICROCRED_ALLOWED_HOSTS": "127.0.0.1",
-                           "MICROCRED_SITE_URL": "https://127.0.0.1"})
-        sys.path.insert(0, str(ROOT))
+        use_production_settings(data)
         from django.core.wsgi import get_wsgi_application
         from django.urls import get_resolver
 

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
-import secrets
 import statistics
 import sys
 import tempfile
@@ -46,12 +44,10 @@ def main(argv=None) -> int:
     if args.repeat < 1:
         parser.error("--repeat must be positive")
     with tempfile.TemporaryDirectory(prefix="microcred-interpreter-") as data:
-        for name in [k for k in os.environ if k.startswith(("DJANGO_", "MICROCRED_")) or k == "DATABASE_URL"]:
-            del os.environ[name]
-        os.environ.update({"DJANGO_SETTINGS_MODULE": "microcred.settings.production", "MICROCRED_DATA_DIR": data,
-                           "MICROCRED_SECRET_KEY": secrets.token_urlsafe(50), "MICROCRED_ALLOWED_HOSTS": "127.0.0.1",
-                           "MICROCRED_SITE_URL": "https://127.0.0.1"})
-        sys.path.insert(0, str(ROOT))
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from gc_pause import use_production_settings
+
+        use_production_settings(data)
         import django
 
         django.setup()
