@@ -8,7 +8,7 @@ When MICROCRED_BENCH_REQUEST_LOG names a file, every request is appended to it (
 failed) so that bench/load.py can report a window of the run as well as the whole.
 The simulated users speak HTTP through locust's FastHttpUser (geventhttpclient) unless MICROCRED_BENCH_CLIENT is
 "requests" (HttpUser, the client before decision 0058): the generator shares the server's two cores, and the
-requests-based client spent ≈ 3 times the CPU per request. The requests sent are the same either way.
+requests-based client spent about twice the CPU per request. The requests sent are the same either way.
 """
 from __future__ import annotations
 
