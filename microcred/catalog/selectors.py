@@ -256,9 +256,10 @@ def _detail_queryset():
 # database time under load (bench/README.md). Any write to the catalog's rows or to an organization retires it
 # (apps.py). Each language's copy is read back from the cache once, localized, and then kept by the process as it
 # is (decision 0054: unpickling it took ≈ 10 % of the web workers' CPU under load); localizing one never touches
-# another (decision 0048).
+# another (decision 0048). Every change retires it through the generation, so its lifetime is only a backstop
+# (decision 0060): an hour, not five minutes, or every process would reload every version it shows every few minutes.
 VERSION_CONTENT = Generation("version-content")
-VERSION_CONTENT_SECONDS = 300
+VERSION_CONTENT_SECONDS = 3600
 
 
 def version_for_display(version_id: int, language: str | None) -> MicroCredentialVersion:

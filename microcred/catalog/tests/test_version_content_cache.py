@@ -102,3 +102,66 @@ def test_an_autosave_after_the_first_reads_no_version_content(client, published,
         assert response.status_code == 200 and "Saved" in response.content.decode()
         counts.append(sum('"catalog_rubric' in q["sql"] or '"catalog_levelde' in q["sql"] for q in queries))
     assert counts[0] > 0 and counts[1] == 0
+
+
+class _Later:
+    """The time module as seen ``seconds`` from now (for the cache's expiry and the kept objects' deadlines)."""
+
+    def __init__(self, seconds):
+        import time as real
+
+        self._real, self._seconds = real, seconds
+
+    def time(self):
+        return self._real.time() + self._seconds
+
+    def monotonic(self):
+        return self._real.monotonic() + self._seconds
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+def _at(monkeypatch, seconds):
+    from django.core.cache.backends import locmem
+
+    from microcred.core import cache as kept
+
+    monkeypatch.setattr(locmem, "time", _Later(seconds))
+    monkeypatch.setattr(kept, "time", _Later(seconds))
+
+
+def test_an_unchanged_version_is_kept_past_five_minutes_and_reloaded_after_its_backstop(published, monkeypatch):
+    """Changes retire it (the tests above), so its lifetime is only a backstop (decision 0060): a version nobody
+    changed is not reloaded by every process every few minutes, and is reloaded once the backstop has passed."""
+    first = shown(published.pk)[0]
+    _at(monkeypatch, 10 * 60)
+    again, _texts, queries = shown(published.pk)
+    assert queries == 0 and again is first
+    _at(monkeypatch, selectors.VERSION_CONTENT_SECONDS + 1)
+    reloaded, _texts, queries = shown(published.pk)
+    assert queries > 5 and reloaded is not first and reloaded.title == first.title
+
+
+def test_a_reimported_framework_shows_at_the_next_view_of_an_aligned_version(world):
+    """A framework's import rewrites its items in bulk (no signal per item): the version showing one of them still
+    shows the new statement at once, not after the backstop."""
+    import json
+
+    from microcred.catalog.models import CompetencyItem
+
+    from .factories import make_case_package
+
+    admin, author = world["people"]["platform_admin"], world["people"]["author"]
+    services.import_case_package(raw=json.dumps(make_case_package()).encode(), by=admin)
+    draft = services.create_micro_credential(owner=world["orgs"]["issuer"], definition=make_definition(), by=author)
+    services.add_case_alignment(version=draft, item=CompetencyItem.objects.get(identifier="doc-0001-g1-1"), by=author)
+
+    def statements():
+        return [a.item.full_statement for a in shown(draft.pk)[0].alignments.all() if a.item_id]
+
+    before = statements()
+    assert before and "Revised" not in before[0]
+    package = make_case_package(statement="Revised {code}. " + HOSTILE)
+    services.import_case_package(raw=json.dumps(package).encode(), by=admin)
+    assert statements() == ["Revised T.1.1. " + HOSTILE]
