@@ -16,6 +16,12 @@ class CredentialsConfig(AppConfig):
 
         register(self.label, export=personal_data.export, erase=personal_data.erase)  # download my data; deletion
 
+        from microcred.core.serving import register_warm_up
+
+        from .standards.verify import warm_up
+
+        register_warm_up(warm_up)  # schemas and JSON-LD contexts loaded before a web process serves (decision 0062)
+
         self._retire_cached_verification_on_change()
 
     @staticmethod

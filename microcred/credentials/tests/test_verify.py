@@ -202,6 +202,31 @@ def test_shipped_schemas_match_their_recorded_sources():
             assert (folder / entry["file"]).read_bytes() == vendored.read_bytes()
 
 
+def test_shipped_schemas_are_valid_json_schemas_so_processes_load_them_unchecked():
+    """Web processes load the shipped schemas without checking them against the metaschema (≈ 0.2 s each, decision
+    0062): this test is that check. A schema the operator names is still checked (the command tests below)."""
+    from jsonschema import Draft201909Validator
+
+    from microcred.credentials.standards import verify
+
+    for path in (verify.SCHEMA_FILE, verify.CLR_SCHEMA_FILE):
+        Draft201909Validator.check_schema(json.loads(path.read_text()))
+
+
+@pytest.mark.django_db
+def test_the_warm_up_sample_is_a_valid_unsigned_credential_of_our_shape():
+    """What standards.verify.warm_up reads: schema-valid, every term defined by the shipped contexts, no proof."""
+    from microcred.credentials.standards import verify
+    from microcred.credentials.standards.jsonld import canonical_form
+
+    sample = json.loads(verify.WARM_UP_FILE.read_text())["credential"]
+    assert "proof" not in sample and "OpenBadgeCredential" in sample["type"]
+    assert verify._schema_errors(verify._schema_validator(), sample) == []
+    form = canonical_form(sample)
+    assert form.undefined_terms == [] and "AchievementSubject" in form.nquads
+    verify.warm_up()  # and runs
+
+
 @pytest.mark.django_db
 def test_did_key_example_is_not_bound_to_its_urn_issuer():
     """1EdTech's example signs for issuer urn:uuid:… with a did:key: the signature is fine, but a did:key controls
