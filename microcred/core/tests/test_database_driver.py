@@ -12,7 +12,8 @@ import sys
 import pytest
 from django.db import connection
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db,
+              pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's driver only")]
 
 # A fresh process: THREADS connections are opened and used, then all send their first UUID parameter at once;
 # prints the number of refusals.
@@ -61,8 +62,6 @@ def _fresh_process(conninfo: str) -> str:
 
 
 def test_threads_of_a_fresh_process_all_get_their_first_uuid_query_answered():
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's driver only")
     conninfo = _conninfo()
     answers = [_fresh_process(conninfo) for _ in range(50)]  # in parallel they race less (fewer thread switches)
     refusals = [a for a in answers if not a.startswith("0 ")]

@@ -370,7 +370,6 @@ def warm_up() -> None:
     shipped contexts (context processing is memoized per process). Before that, the first verification in each web
     process cost ≈ 0.6 s of CPU, holding the interpreter lock from every other request of the process."""
     sample = json.loads(WARM_UP_FILE.read_text(encoding="utf-8"))["credential"]
-    _schema_validator()
     _clr_schema_validator()
     _schema_errors(_schema_validator(), sample)
     from .jsonld import canonical_form
