@@ -152,7 +152,8 @@ def end_sessions(*, user: User) -> int:
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
-    if settings.SESSION_ENGINE not in ("django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"):
+    if settings.SESSION_ENGINE not in ("microcred.accounts.session_store", "django.contrib.sessions.backends.db",
+                                       "django.contrib.sessions.backends.cached_db"):
         return 0
     from importlib import import_module
 

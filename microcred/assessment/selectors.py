@@ -47,8 +47,11 @@ def assessor_may_view_file(user, evidence_file) -> bool:
     return False
 
 
-def assignment_for(*, user, assignment_id: int) -> Assignment:
-    a = Assignment.objects.select_related("review__version", "anchor_item__version").filter(pk=assignment_id, assessor=user).first()
+def assignment_for(*, user, assignment_id: int, with_versions: bool = True) -> Assignment:
+    """One of ``user``'s own items, or 404, with the submission blind_view reads. ``with_versions`` False: not the
+    item's version rows either, for a page that shows the version as kept for display (blind_view) instead."""
+    related = ("review__submission", "anchor_item") + (("review__version", "anchor_item__version") if with_versions else ())
+    a = Assignment.objects.select_related(*related).filter(pk=assignment_id, assessor=user).first()
     if a is None:
         raise Http404("No such item.")
     return a

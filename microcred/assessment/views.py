@@ -72,7 +72,8 @@ def start_calibration(request, slug):
 
 
 def _live_assignment(request, pk) -> Assignment:
-    assignment = selectors.assignment_for(user=request.user, assignment_id=pk)
+    # The page shows the version as kept for display (selectors.blind_view): its rows are not read with the item.
+    assignment = selectors.assignment_for(user=request.user, assignment_id=pk, with_versions=False)
     if assignment.state == A.State.RELEASED:
         raise Http404("No such item.")  # released or reassigned: no longer this assessor's to see
     return assignment

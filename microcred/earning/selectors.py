@@ -46,6 +46,20 @@ def attempt_for(*, user, attempt_id: int, with_related: bool = True) -> Attempt:
     return attempt
 
 
+def attempt_for_display(*, user, attempt_id: int, language: str | None) -> Attempt:
+    """As attempt_for, with the version as kept for display in ``language`` (catalog.selectors.version_for_display:
+    parts, prompts and rubric already loaded and localized) and its MC: neither is read again with the attempt.
+    Shared by every request of the process that shows it: never changed, never saved."""
+    from microcred.catalog.selectors import version_for_display
+
+    attempt = Attempt.objects.filter(pk=attempt_id).select_related("earner", "credential_standing").first()
+    if attempt is None or not can_view_attempt(user, attempt):
+        raise Http404("No such attempt.")
+    attempt.version = version_for_display(attempt.version_id, language)
+    attempt.micro_credential = attempt.version.micro_credential
+    return attempt
+
+
 _evidence_viewers: list = []
 
 
@@ -96,14 +110,26 @@ EARNED_ON_HOME = 10  # the most recent earned MCs on "My MCs"; all of them are o
 EARNED_PAGE_SIZE = 50
 
 
-def open_attempts_for_earner(earner) -> QuerySet[Attempt]:
+def open_attempts_for_earner(earner, language: str | None = None) -> list[Attempt]:
     """The earner's attempts still in play (draft, submitted, not yet) for "My MCs", newest first, with what the
-    page shows of them. Earned ones are read a page at a time (earned_attempts): an earner may hold hundreds."""
-    # The versions' parts with their prompts and evidence types come along: three queries however many drafts
-    # (each draft's part states read them).
-    return (Attempt.objects.filter(earner=earner, state__in=OPEN_STATES).select_related("version", "micro_credential")
-            .prefetch_related(Prefetch("responses", queryset=PartResponse.objects.select_related("part").prefetch_related("evidence")),
-                              Prefetch("version__parts", queryset=Part.objects.prefetch_related("prompts", "evidence_types"))))
+    page shows of them. Earned ones are read a page at a time (earned_attempts): an earner may hold hundreds.
+
+    Each attempt's version is the copy kept for display in ``language`` (catalog.selectors.version_for_display):
+    its parts, prompts and evidence types are already there, so the page reads only the attempts and their answers
+    (three queries however many drafts), and the versions are already in the reader's language. They are shared by
+    every request of the process: never changed, never saved."""
+    from microcred.catalog.selectors import version_for_display
+
+    attempts = list(Attempt.objects.filter(earner=earner, state__in=OPEN_STATES)
+                    .prefetch_related(Prefetch("responses", queryset=PartResponse.objects.prefetch_related("evidence"))))
+    for attempt in attempts:
+        attempt.version = version_for_display(attempt.version_id, language)
+        attempt.micro_credential = attempt.version.micro_credential
+        parts = {part.pk: part for part in attempt.version.parts.all()}
+        for response in attempt.responses.all():
+            if response.part_id in parts:
+                response.part = parts[response.part_id]
+    return attempts
 
 
 def _earned(earner) -> QuerySet[Attempt]:
@@ -293,12 +319,27 @@ def evidence_of(attempt: Attempt) -> QuerySet[Evidence]:
 
 
 
-def latest_decision(attempt: Attempt):
-    from .models import Decision
+def latest_feedback(attempts: list[Attempt]) -> dict[int, list]:
+    """Per attempt (by id): the part feedback of its latest decision, parts in order; two queries however many
+    attempts. Each feedback's part is taken from the attempt's version as the page loaded it (already in the
+    reader's language) where it is there."""
+    from .models import Decision, PartFeedback
 
-    return (Decision.objects.filter(submission__attempt=attempt).select_related("submission")
-            .prefetch_related("part_feedback__part", "criterion_results__criterion", "criterion_results__level")
-            .order_by("-decided_at").first())
+    latest: dict[int, tuple] = {}
+    for pk, attempt_id, decided_at in (Decision.objects.filter(submission__attempt__in=[a.pk for a in attempts])
+                                       .values_list("pk", "submission__attempt_id", "decided_at")):
+        if attempt_id not in latest or (decided_at, pk) > latest[attempt_id]:
+            latest[attempt_id] = (decided_at, pk)
+    feedback: dict[int, list] = {a.pk: [] for a in attempts}
+    if not latest:
+        return feedback
+    attempt_of = {pk: attempt_id for attempt_id, (_at, pk) in latest.items()}
+    parts = {part.pk: part for a in attempts for part in a.version.parts.all()}
+    for f in PartFeedback.objects.filter(decision_id__in=attempt_of).select_related(None).order_by("part__position", "pk"):
+        if f.part_id in parts:
+            f.part = parts[f.part_id]
+        feedback[attempt_of[f.decision_id]].append(f)
+    return feedback
 
 
 def _load_answers(attempt: Attempt) -> None:

@@ -26,19 +26,19 @@ from .models import Attempt, Evidence
 
 @login_required
 def home(request):
-    attempts = list(selectors.open_attempts_for_earner(request.user))
+    language = get_language()
+    # Open attempts come with their versions as kept for display, already in the reader's language.
+    attempts = selectors.open_attempts_for_earner(request.user, language)
     groups = {state: [a for a in attempts if a.state == state] for state in selectors.OPEN_STATES}
     earned, earned_count = selectors.recent_earned(request.user)
     unread = selectors.unread_notifications(request.user)
     unread_count = unread.count()
     in_progress = [(a, selectors.part_states(a)) for a in groups["draft"]]
-    not_yet = [(a, selectors.latest_decision(a)) for a in groups["not_yet"]]
+    feedback = selectors.latest_feedback(groups["not_yet"])
+    not_yet = [(a, feedback[a.pk]) for a in groups["not_yet"]]
     recommended, stacks = selectors.home_guidance(request.user, open_attempts=attempts, recent=earned, earned_count=earned_count)
-    # Titles of MCs and parts in the reader's language where translated (one query each, whatever the number).
-    language = get_language()
-    catalog_translation.localize_summaries([a.version for a in attempts + earned] + [r["version"] for r in recommended], language)
-    catalog_translation.localize_parts([p["part"] for _a, states in in_progress for p in states]
-                                       + [f.part for _a, d in not_yet if d for f in d.part_feedback.all()], language)
+    # Titles of the other MCs in the reader's language where translated (one query, whatever the number).
+    catalog_translation.localize_summaries([a.version for a in earned] + [r["version"] for r in recommended], language)
     return render(request, "earning/home.html", {
         "in_progress": in_progress, "not_yet": not_yet,
         "submitted": groups["submitted"], "earned": selectors.earned_rows(earned), "earned_count": earned_count,
@@ -74,10 +74,9 @@ def start(request, slug):
 
 @login_required
 def attempt(request, pk):
-    attempt = selectors.attempt_for(user=request.user, attempt_id=pk)
-    is_earner = attempt.earner_id == request.user.pk
     # The MC's content (parts, prompts, rubric) in the reader's language where translated, loaded once for the page.
-    attempt.version = catalog_selectors.version_for_display(attempt.version_id, get_language())
+    attempt = selectors.attempt_for_display(user=request.user, attempt_id=pk, language=get_language())
+    is_earner = attempt.earner_id == request.user.pk
     parts = selectors.attempt_workspace(attempt)
     rubrics = {r["part"].pk: r for r in catalog_selectors.parts_with_rubrics(attempt.version)}
     for p in parts:

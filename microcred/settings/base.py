@@ -278,6 +278,8 @@ Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 # MICROCRED_SESSION_HOURS (12) without activity (microcred.accounts.sessions.IdleSessionMiddleware keeps an
 # active one alive), whichever comes first: shared school computers.
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read with one plain statement on every signed-in request (accounts/session_store.py).
+SESSION_ENGINE = "microcred.accounts.session_store"
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = int(os.environ.get("MICROCRED_SESSION_HOURS", "12")) * 3600

@@ -232,6 +232,70 @@ def test_a_page_within_the_refresh_interval_writes_no_session(client, world, dja
     assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and q["sql"].startswith("UPDATE")]
 
 
+def test_the_session_is_read_with_one_plain_statement(client, world):
+    """Issue 18: the session engine reads a signed-in request's session in one statement, not through the ORM."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert settings.SESSION_ENGINE == "microcred.accounts.session_store"
+    client.force_login(world["people"]["earner"])
+    client.get("/accounts/profile/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/accounts/profile/").status_code == 200
+    reads = [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]]
+    assert len(reads) == 1 and reads[0].startswith("SELECT") and "LIMIT" not in reads[0]
+
+
+@pytest.mark.parametrize("key", ["", "short", "x" * 40, "'; DELETE FROM django_session; --", "ключ-сессии-" * 4, "a" * 10_000])
+def test_an_unknown_or_hostile_session_key_is_an_empty_new_session(client, world, key):
+    from django.contrib.sessions.models import Session
+
+    from microcred.accounts.session_store import SessionStore
+
+    client.force_login(world["people"]["earner"])
+    kept = Session.objects.count()
+    store = SessionStore(session_key=key)
+    assert store.load() == {} and store.session_key is None  # saved later under a new key, never the one given
+    assert Session.objects.count() == kept  # nothing deleted or written by reading
+    if key.isascii():  # a cookie header carries bytes: WSGI hands them over as latin-1 text
+        client.cookies["sessionid"] = key
+        assert client.get("/earn/").status_code == 302  # not signed in: to the login page
+
+
+def test_a_stored_session_is_found_until_it_expires(world):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from microcred.accounts.session_store import SessionStore
+
+    store = SessionStore()
+    store["note"] = "Ünïcödé <b>kept</b>"
+    store.save()
+    assert SessionStore(session_key=store.session_key).load() == {"note": "Ünïcödé <b>kept</b>"}
+    Session.objects.filter(session_key=store.session_key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    expired = SessionStore(session_key=store.session_key)
+    assert expired.load() == {} and expired.session_key is None
+
+
+def test_ending_a_persons_sessions_works_with_the_session_engine(world):
+    from django.contrib.sessions.models import Session
+
+    from microcred.accounts import services
+    from microcred.accounts.session_store import SessionStore
+
+    earner = world["people"]["earner"]
+    mine, other = SessionStore(), SessionStore()
+    mine["_auth_user_id"], other["_auth_user_id"] = str(earner.pk), str(earner.pk + 1000)
+    mine.save()
+    other.save()
+    assert services.end_sessions(user=earner) == 1
+    assert not Session.objects.filter(session_key=mine.session_key).exists()
+    assert Session.objects.filter(session_key=other.session_key).exists()
+
+
 # --- the account page (issue 14 item 6): name, e-mail address with the password, password -----------------------------
 
 ACCOUNT = "/accounts/account/"
