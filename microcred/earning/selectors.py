@@ -342,6 +342,25 @@ def latest_feedback(attempts: list[Attempt]) -> dict[int, list]:
     return feedback
 
 
+def rubric_asides(version) -> dict[int, str]:
+    """Each part's rubric as shown beside the earner's work on the attempt page (earning/_rubric_aside.html), by part
+    id, in the active language. It is the same for every earner of the version, so it is drawn once per process and
+    language and kept as the version's content is (catalog.selectors.version_for_display): any change to the catalog
+    retires both. ``version`` is the version as kept for display in that language."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from microcred.catalog.selectors import VERSION_CONTENT, VERSION_CONTENT_SECONDS, parts_with_rubrics
+    from microcred.core.cache import remembered_object
+
+    def draw() -> dict[int, str]:
+        return {r["part"].pk: mark_safe(render_to_string("earning/_rubric_aside.html", {"r": r}))
+                for r in parts_with_rubrics(version) if r["rubric"] is not None}
+
+    return remembered_object(VERSION_CONTENT, f"rubric asides {version.pk} shown in {get_language()}", draw,
+                             timeout=VERSION_CONTENT_SECONDS)
+
+
 def _load_answers(attempt: Attempt) -> None:
     """The attempt's responses with their evidence and files, in two queries, once for everything the page asks."""
     if "responses" not in getattr(attempt, "_prefetched_objects_cache", {}):

@@ -78,9 +78,9 @@ def attempt(request, pk):
     attempt = selectors.attempt_for_display(user=request.user, attempt_id=pk, language=get_language())
     is_earner = attempt.earner_id == request.user.pk
     parts = selectors.attempt_workspace(attempt)
-    rubrics = {r["part"].pk: r for r in catalog_selectors.parts_with_rubrics(attempt.version)}
+    asides = selectors.rubric_asides(attempt.version)  # the same for every earner: drawn once, kept
     for p in parts:
-        p["rubric_info"] = rubrics.get(p["part"].pk)
+        p["rubric_aside"] = asides.get(p["part"].pk, "")
     history = selectors.submission_history(attempt)
     _show_feedback_in(history, attempt.version)
     # Feedback from the last upload or failed submit, shown next to what it is about (not at the top of the page).

@@ -134,6 +134,23 @@ def test_turnaround_deadline_and_rubric_beside_the_work(earner_client, world, at
     assert criterion.title in section and "meets the bar" in section
 
 
+def test_the_rubric_beside_the_work_is_drawn_once_and_shows_a_change_at_the_next_view(earner_client, world, attempt,
+                                                                                      certified):
+    """Issue 18: the rubric aside is the same for every earner of a version, so it is drawn once and kept with the
+    version's content, and any change to the rubric retires it."""
+    url = f"/earn/attempts/{attempt.pk}/"
+    drawn = [t.name for t in earner_client.get(url).templates]
+    assert drawn.count("earning/_rubric_aside.html") == attempt.version.parts.exclude(rubric=None).count() > 0
+    assert "earning/_rubric_aside.html" not in [t.name for t in earner_client.get(url).templates]  # kept
+    criterion = attempt.version.parts.get(position=1).rubric.criteria.first()
+    criterion.title = '<script>alert("rubric")</script> Uses “evidence” & data'
+    criterion.save()
+    page = earner_client.get(url).content.decode()
+    section = re.search(r'<section class="card part" id="part-1".*?</section>', page, re.S).group(0)
+    assert '<h4 lang="en">&lt;script&gt;alert(&quot;rubric&quot;)&lt;/script&gt; Uses “evidence” &amp; data</h4>' in section
+    assert "<script>alert" not in page
+
+
 def test_the_notification_count_is_the_real_number_and_read_differs_from_unread(earner_client, world):
     earner = world["people"]["earner"]
     Notification.objects.bulk_create([Notification(user=earner, kind="decision", message=f"Notice {i}") for i in range(12)])
