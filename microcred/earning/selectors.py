@@ -50,11 +50,16 @@ def attempt_for_display(*, user, attempt_id: int, language: str | None) -> Attem
     """As attempt_for, with the version as kept for display in ``language`` (catalog.selectors.version_for_display:
     parts, prompts and rubric already loaded and localized) and its MC: neither is read again with the attempt.
     Shared by every request of the process that shows it: never changed, never saved."""
-    from microcred.catalog.selectors import version_for_display
-
     attempt = Attempt.objects.filter(pk=attempt_id).select_related("earner", "credential_standing").first()
     if attempt is None or not can_view_attempt(user, attempt):
         raise Http404("No such attempt.")
+    return _with_display_version(attempt, language)
+
+
+def _with_display_version(attempt: Attempt, language: str | None) -> Attempt:
+    """``attempt`` showing its version as kept for display in ``language``, and that version's MC."""
+    from microcred.catalog.selectors import version_for_display
+
     attempt.version = version_for_display(attempt.version_id, language)
     attempt.micro_credential = attempt.version.micro_credential
     return attempt
@@ -118,13 +123,10 @@ def open_attempts_for_earner(earner, language: str | None = None) -> list[Attemp
     its parts, prompts and evidence types are already there, so the page reads only the attempts and their answers
     (three queries however many drafts), and the versions are already in the reader's language. They are shared by
     every request of the process: never changed, never saved."""
-    from microcred.catalog.selectors import version_for_display
-
     attempts = list(Attempt.objects.filter(earner=earner, state__in=OPEN_STATES)
                     .prefetch_related(Prefetch("responses", queryset=PartResponse.objects.prefetch_related("evidence"))))
     for attempt in attempts:
-        attempt.version = version_for_display(attempt.version_id, language)
-        attempt.micro_credential = attempt.version.micro_credential
+        _with_display_version(attempt, language)
         parts = {part.pk: part for part in attempt.version.parts.all()}
         for response in attempt.responses.all():
             if response.part_id in parts:
@@ -335,7 +337,7 @@ def latest_feedback(attempts: list[Attempt]) -> dict[int, list]:
         return feedback
     attempt_of = {pk: attempt_id for attempt_id, (_at, pk) in latest.items()}
     parts = {part.pk: part for a in attempts for part in a.version.parts.all()}
-    for f in PartFeedback.objects.filter(decision_id__in=attempt_of).select_related(None).order_by("part__position", "pk"):
+    for f in PartFeedback.objects.filter(decision_id__in=attempt_of).order_by("part__position", "pk"):
         if f.part_id in parts:
             f.part = parts[f.part_id]
         feedback[attempt_of[f.decision_id]].append(f)

@@ -101,6 +101,27 @@ def test_the_part_a_not_yet_asks_to_revise_says_revise(earner_client, world, att
     assert f'id="part-state-{part2.pk}" class="state state-complete"' not in page
 
 
+def test_my_mcs_shows_the_latest_not_yet_feedback_only(earner_client, world, attempt):
+    """Issue 18: the not-yet cards read every attempt's latest decision together; an earlier decision's feedback
+    never shows, and feedback text stays text."""
+    earner, assessor = world["people"]["earner"], world["people"]["assessor"]
+    answer_everything(attempt, earner)
+    services.confirm_privacy(attempt=attempt, by=earner)
+    services.submit_attempt(attempt=attempt, by=earner)
+    part2 = attempt.version.parts.get(position=2)
+    services.record_decision(submission=attempt.submissions.get(), by=assessor, levels=levels_for(attempt, failing_parts=(2,)),
+                             part_feedback={part2.pk: "First round: show the hinge question."})
+    services.save_answer(attempt=attempt, by=earner, prompt=part2.prompts.first(), text="Revised after the first round.")
+    services.submit_attempt(attempt=attempt, by=earner)
+    services.record_decision(submission=attempt.submissions.get(number=2), by=assessor,
+                             levels=levels_for(attempt, failing_parts=(2,)),
+                             part_feedback={part2.pk: '<img src=x onerror="alert(1)"> Second round: name the adjustment.'})
+    page = earner_client.get("/earn/").content.decode()
+    card = re.search(r'<section id="not-yet">.*?</section>', page, re.S).group(0)
+    assert f"<strong lang=\"en\">{part2.title}:</strong> &lt;img src=x onerror=&quot;alert(1)&quot;&gt; Second round" in card
+    assert "First round" not in card and "<img src=x" not in page
+
+
 @pytest.fixture
 def certified(world, attempt):
     """A certified assessor for the attempt's MC: without one no turnaround is promised (issue 15 finding 1)."""
