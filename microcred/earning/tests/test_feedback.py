@@ -14,7 +14,7 @@ from django.utils import timezone
 from microcred.earning import services
 from microcred.earning.models import Cohort, Notification
 
-from .factories import answer_everything, levels_for
+from .factories import answer_everything, levels_for, submit_complete
 
 pytestmark = pytest.mark.django_db
 
@@ -105,9 +105,7 @@ def test_my_mcs_shows_the_latest_not_yet_feedback_only(earner_client, world, att
     """Issue 18: the not-yet cards read every attempt's latest decision together; an earlier decision's feedback
     never shows, and feedback text stays text."""
     earner, assessor = world["people"]["earner"], world["people"]["assessor"]
-    answer_everything(attempt, earner)
-    services.confirm_privacy(attempt=attempt, by=earner)
-    services.submit_attempt(attempt=attempt, by=earner)
+    submit_complete(attempt, earner)
     part2 = attempt.version.parts.get(position=2)
     services.record_decision(submission=attempt.submissions.get(), by=assessor, levels=levels_for(attempt, failing_parts=(2,)),
                              part_feedback={part2.pk: "First round: show the hinge question."})
